@@ -1,0 +1,34 @@
+# rtvisor top-level build.  `make` builds the hypervisor for PLATFORM with the
+# default SCENARIO; `make run` boots the demo under QEMU; `make test` runs every test.
+
+PLATFORM ?= qemu-virt
+SCENARIO ?= demo
+CROSS_COMPILE ?= aarch64-linux-gnu-
+# CC=clang builds the hypervisor and guests with clang (--target=aarch64-linux-gnu).
+CC := $(if $(filter clang,$(CC)),clang,$(CROSS_COMPILE)gcc)
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+DTC ?= dtc
+PYTHON ?= /usr/bin/python3
+QEMU ?= qemu-system-aarch64
+
+BUILD := build
+HV_BUILD := $(BUILD)/$(PLATFORM)
+
+.PHONY: all
+all: hypervisor
+
+include mk/toolchain.mk
+include guests/guests.mk
+include tools/tools.mk
+include mk/hyp.mk
+include tests/unit/unit.mk
+include mk/run.mk
+
+.PHONY: deps
+deps:
+	@scripts/deps.sh
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,53 @@
+# Bare-metal AArch64 test guests: `make guests` builds build/guests/<name>.{elf,bin}
+# for every directory listed in GUESTS, each linked with the guest library
+# (guests/lib). The .bin is an arm64 Linux Image (loaded at RAM base + 0x80000).
+#
+# Link address: GUEST_LINK_ADDR (default), or GUEST_LINK_ADDR_<name> per guest.
+# Needs CC, LD, OBJCOPY, TARGET_CFLAGS, TARGET_ASFLAGS (mk/toolchain.mk).
+
+BUILD ?= build
+GUESTS := hello intruder
+GUEST_LINK_ADDR ?= 0x40080000
+GUEST_LINK_ADDR_intruder := 0x60080000
+
+GUEST_OUT := $(BUILD)/guests
+GUEST_INC := -Iguests/lib/include
+GUEST_CFLAGS := $(TARGET_CFLAGS) $(GUEST_INC) -MMD -MP
+GUEST_ASFLAGS := $(TARGET_ASFLAGS) $(GUEST_INC) -MMD -MP
+GUEST_LDS := guests/lib/guest.ld
+
+GUEST_LIB_SRCS := $(sort $(wildcard guests/lib/*.c guests/lib/*.S))
+GUEST_LIB_OBJS := $(patsubst guests/%,$(GUEST_OUT)/%.o,$(GUEST_LIB_SRCS))
+
+guest_srcs = $(sort $(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+guest_objs = $(patsubst guests/%,$(GUEST_OUT)/%.o,$(call guest_srcs,$(1)))
+guest_link_addr = $(or $(GUEST_LINK_ADDR_$(1)),$(GUEST_LINK_ADDR))
+
+GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf)
+
+.PHONY: guests
+guests: $(GUEST_IMAGES)
+
+# Objects are named after the full source name (foo.c -> foo.c.o).
+$(GUEST_OUT)/%.c.o: guests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OUT)/%.S.o: guests/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c -o $@ $<
+
+define guest_rules
+$(GUEST_OUT)/$(1).elf: $(call guest_objs,$(1)) $(GUEST_LIB_OBJS) $(GUEST_LDS) guests/guests.mk
+	$$(LD) -nostdlib -static --gc-sections --build-id=none \
+		--defsym=GUEST_LINK_ADDR=$(call guest_link_addr,$(1)) -T $(GUEST_LDS) \
+		-o $$@ $(call guest_objs,$(1)) $(GUEST_LIB_OBJS)
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
+
+$(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+.PRECIOUS: $(GUEST_OUT)/%.elf
+
+-include $(patsubst %.o,%.d,$(GUEST_LIB_OBJS) $(foreach g,$(GUESTS),$(call guest_objs,$(g))))

@@ -1,0 +1,47 @@
+/*
+ * Console commands, taken from the PL011 RX interrupt:
+ * r = reset, o = power off, p = pong, anything else = echo its hex code.
+ */
+#include "guest/console.h"
+#include "guest/gic.h"
+#include "guest/irq.h"
+#include "guest/pl011.h"
+#include "guest/psci.h"
+#include "hello.h"
+
+static void hello_command(uint8_t c)
+{
+	switch (c) {
+	case 'r':
+		printf("hello: reset\n");
+		printf("hello: system_reset failed (%d)\n", psci_system_reset());
+		break;
+	case 'o':
+		printf("hello: off\n");
+		printf("hello: system_off failed (%d)\n", psci_system_off());
+		break;
+	case 'p':
+		printf("hello: pong\n");
+		break;
+	default:
+		printf("hello: key %02x\n", c);
+	}
+}
+
+static void hello_uart_irq(uint32_t intid, void *arg)
+{
+	int c;
+
+	(void)intid;
+	(void)arg;
+	pl011_rx_irq_ack();
+	while ((c = pl011_getc()) >= 0)
+		hello_command((uint8_t)c);
+}
+
+void hello_console_init(void)
+{
+	irq_register(PL011_INTID, hello_uart_irq, 0);
+	pl011_rx_irq_enable();
+	gic_irq_enable(PL011_INTID, GIC_PRIO_DEFAULT);
+}

@@ -1,0 +1,64 @@
+/*
+ * Per-CPU basics: CPU index (TPIDR_EL1, set at entry), MPIDR, exception
+ * level, interrupt masking, halting.
+ */
+#ifndef GUEST_CPU_H
+#define GUEST_CPU_H
+
+#include <stdint.h>
+#include "guest/sysreg.h"
+
+#define MPIDR_AFF_MASK 0xff00ffffffULL
+
+/* Index of the calling CPU: 0 for the boot CPU, PSCI context id otherwise. */
+static inline unsigned cpu_id(void)
+{
+	return (unsigned)sysreg_read(tpidr_el1);
+}
+
+static inline uint64_t cpu_mpidr(void)
+{
+	return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+static inline unsigned cpu_current_el(void)
+{
+	return (unsigned)((sysreg_read(CurrentEL) >> 2) & 3);
+}
+
+static inline void irq_unmask(void)
+{
+	__asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+static inline void irq_mask(void)
+{
+	__asm__ volatile("msr daifset, #2" : : : "memory");
+}
+
+/* Mask IRQs, returning the previous DAIF for irq_restore(). */
+static inline uint64_t irq_save(void)
+{
+	uint64_t flags = sysreg_read(daif);
+
+	irq_mask();
+	return flags;
+}
+
+static inline void irq_restore(uint64_t flags)
+{
+	sysreg_write(daif, flags);
+}
+
+static inline void cpu_wfi(void)
+{
+	__asm__ volatile("dsb sy\n\twfi" : : : "memory");
+}
+
+/* EL the boot CPU was entered at (2 means the library dropped to EL1). */
+unsigned cpu_boot_el(void);
+
+/* Mask interrupts and sleep forever. */
+void cpu_halt(void) __attribute__((noreturn));
+
+#endif

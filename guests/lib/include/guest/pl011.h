@@ -1,0 +1,22 @@
+/*
+ * PL011 UART at 0x09000000 (SPI 1 = INTID 33): polled TX, interrupt RX.
+ */
+#ifndef GUEST_PL011_H
+#define GUEST_PL011_H
+
+#include <stdint.h>
+
+#define PL011_BASE 0x09000000UL
+#define PL011_INTID 33
+
+/* Full (re)initialisation: 115200 8N1 (24 MHz clock), FIFOs, no interrupts. */
+void pl011_init(void);
+void pl011_putc(char c);
+/* Next received byte, or -1 if the RX FIFO is empty. */
+int pl011_getc(void);
+/* Enable the RX and RX-timeout interrupts at the UART. */
+void pl011_rx_irq_enable(void);
+/* Clear RX/RX-timeout interrupts (call before draining with pl011_getc). */
+void pl011_rx_irq_ack(void);
+
+#endif

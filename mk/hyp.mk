@@ -1,0 +1,67 @@
+# The hypervisor image: build/<platform>/rtvisor.{elf,bin} for $(SCENARIO);
+# other scenarios: build/<platform>/scenarios/<name>/rtvisor.bin (make scenario-<name>).
+
+include src/platform/$(PLATFORM)/platform.mk
+
+HV_SRC_DIRS := src/core src/core/lib src/arch/arm64 src/drivers src/platform/$(PLATFORM)
+HV_C_SRCS := $(filter-out src/arch/arm64/asm-offsets.c,$(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.c)))
+HV_S_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))
+HV_OBJ := $(HV_BUILD)/obj
+HV_OBJS := $(patsubst %.c,$(HV_OBJ)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(HV_OBJ)/%.o,$(HV_S_SRCS))
+HV_INC := -Isrc/core/inc -Isrc/arch/arm64/inc -Isrc/drivers/inc -Isrc/platform/$(PLATFORM) -I$(HV_BUILD)/include
+HV_CFLAGS := $(TARGET_CFLAGS) $(HV_INC) -MMD -MP
+HV_LDS := src/platform/$(PLATFORM)/linker.ld
+ASM_OFFSETS := $(HV_BUILD)/include/asm-offsets.h
+
+.PHONY: hypervisor
+hypervisor: $(HV_BUILD)/rtvisor.bin
+
+$(ASM_OFFSETS): src/arch/arm64/asm-offsets.c $(wildcard src/core/inc/*.h src/arch/arm64/inc/arch/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) $(HV_INC) -S -o $@.s $<
+	@{ echo "/* generated from asm-offsets.c */"; \
+	  sed -n 's/.*->\([A-Z_0-9]*\) #\?\([0-9-]*\).*/#define \1 \2/p' $@.s; } > $@
+	@rm -f $@.s
+
+$(HV_OBJ)/%.o: %.c | $(ASM_OFFSETS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c -o $@ $<
+
+$(HV_OBJ)/%.o: %.S $(ASM_OFFSETS)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(TARGET_ASFLAGS) $(HV_INC) -MMD -MP -c -o $@ $<
+
+-include $(HV_OBJS:.o=.d)
+
+# A scenario: configs/<name>.dts -> .dtb (guest images resolved by dtc -i build/guests),
+# checked by the host tool, wrapped into an object, linked with the core.
+SCN_DIR = $(HV_BUILD)/scenarios/$(1)
+
+$(HV_BUILD)/scenarios/%/scenario.dtb: configs/%.dts guests $(RTV_CHECK)
+	@mkdir -p $(dir $@)
+	$(DTC) -q $(SCENARIO_DTC_FLAGS) -i build/guests -i configs -o $@ $<
+	$(if $(SKIP_CHECK),@echo "host check skipped for $*",$(RTV_CHECK) $@)
+
+$(HV_BUILD)/scenarios/%/scenario.o: $(HV_BUILD)/scenarios/%/scenario.dtb
+	printf '\t.section .scenario, "a"\n\t.global _scenario_start\n_scenario_start:\n\t.incbin "%s"\n\t.global _scenario_end\n_scenario_end:\n' $< > $@.S
+	$(CC) $(TARGET_ASFLAGS) -c -o $@ $@.S
+
+$(HV_BUILD)/scenarios/%/rtvisor.elf: $(HV_OBJS) $(HV_BUILD)/scenarios/%/scenario.o $(HV_LDS)
+	$(LD) -nostdlib -T $(HV_LDS) --gc-sections -o $@ $(HV_OBJS) $(HV_BUILD)/scenarios/$*/scenario.o
+
+$(HV_BUILD)/scenarios/%/rtvisor.bin: $(HV_BUILD)/scenarios/%/rtvisor.elf
+	$(OBJCOPY) -O binary $< $@
+
+.PRECIOUS: $(HV_BUILD)/scenarios/%/scenario.dtb $(HV_BUILD)/scenarios/%/scenario.o $(HV_BUILD)/scenarios/%/rtvisor.elf
+
+scenario-%: $(HV_BUILD)/scenarios/%/rtvisor.bin
+	@echo "built $<"
+
+$(HV_BUILD)/rtvisor.bin: $(HV_BUILD)/scenarios/$(SCENARIO)/rtvisor.bin
+	cp $< $@
+	cp $(HV_BUILD)/scenarios/$(SCENARIO)/rtvisor.elf $(HV_BUILD)/rtvisor.elf
+
+.PHONY: hv-objs
+hv-objs: $(HV_OBJS)

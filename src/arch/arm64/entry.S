@@ -1,0 +1,130 @@
+/*
+ * EL2 exception vectors and the guest entry/exit path.
+ *
+ * __vcpu_run(regs) saves the hypervisor's callee-saved registers on its stack,
+ * loads the guest frame and ERETs. An exception from the guest stores the guest
+ * frame into cpu()->guest_regs, restores the hypervisor registers and returns
+ * an EXIT_* code from __vcpu_run, so exits are handled by ordinary C in the
+ * per-CPU loop. Exceptions taken from EL2 itself are hypervisor bugs: they are
+ * reported by hyp_panic(). (Vector layout: Arm ARM D1.10.2.)
+ */
+#include <asm-offsets.h>
+
+.macro save_guest_and_exit code
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_GUEST_REGS]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	stp	x18, x19, [x0, #144]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #0]
+	mrs	x2, elr_el2
+	stp	x30, x2, [x0, #240]
+	mrs	x2, spsr_el2
+	str	x2, [x0, #256]
+	mov	x0, #\code
+	b	guest_exit
+.endm
+
+.macro hyp_fault kind
+	stp	x29, x30, [sp, #-16]!
+	mov	x0, #\kind
+	mov	x1, sp
+	bl	hyp_panic
+.endm
+
+	.section .text.vectors, "ax"
+	.balign 2048
+	.global el2_vectors
+el2_vectors:
+	/* current EL with SP_EL0: never used */
+	.balign 128
+	hyp_fault 0
+	.balign 128
+	hyp_fault 1
+	.balign 128
+	hyp_fault 2
+	.balign 128
+	hyp_fault 3
+	/* current EL with SP_ELx: a fault inside the hypervisor */
+	.balign 128
+	hyp_fault 4
+	.balign 128
+	hyp_fault 5
+	.balign 128
+	hyp_fault 6
+	.balign 128
+	hyp_fault 7
+	/* lower EL, AArch64: the guest */
+	.balign 128
+	save_guest_and_exit 1
+	.balign 128
+	save_guest_and_exit 2
+	.balign 128
+	save_guest_and_exit 3
+	.balign 128
+	save_guest_and_exit 4
+	/* lower EL, AArch32: not supported (HCR_EL2.RW=1) */
+	.balign 128
+	hyp_fault 8
+	.balign 128
+	hyp_fault 9
+	.balign 128
+	hyp_fault 10
+	.balign 128
+	hyp_fault 11
+
+	.text
+	.global __vcpu_run
+__vcpu_run:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #CPU_GUEST_REGS]
+	ldp	x30, x2, [x0, #240]
+	msr	elr_el2, x2
+	ldr	x2, [x0, #256]
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldp	x0, x1, [x0, #0]
+	eret
+	dsb	nsh
+	isb
+
+guest_exit:
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret

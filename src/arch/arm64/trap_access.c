@@ -1,0 +1,81 @@
+/*
+ * Decoding trapped guest accesses: stage-2 data aborts on emulated MMIO
+ * (ESR_EL2 ISS with ISV = 1 gives size, register, direction and sign
+ * extension: Arm ARM D19.2.37) and trapped system-register accesses (EC 0x18).
+ */
+#include <arch/sysregs.h>
+#include <hypercall.h>
+#include <vm.h>
+
+static u64 size_mask(u32 size)
+{
+	return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+static u64 extend_read(u64 val, u32 size, u64 iss)
+{
+	val &= size_mask(size);
+	if ((iss & DABT_SSE) && size < 8 && (val & (1ULL << (size * 8 - 1))))
+		val |= ~size_mask(size);
+	if (!(iss & DABT_SF))
+		val &= 0xffffffffULL;
+	return val;
+}
+
+enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa)
+{
+	u64 iss = ESR_ISS(esr);
+	const struct mmio_region *r = mmio_find(&v->vm->mmio, ipa);
+	struct mmio_access a;
+	enum trap_status st;
+	u32 reg = DABT_SRT(iss);
+
+	if (!r || (iss & DABT_S1PTW))
+		return TRAP_FORBIDDEN;
+	if (!(iss & DABT_ISV))
+		return TRAP_UNHANDLED; /* e.g. load/store pair on a device: not decodable */
+	a.size = 1u << DABT_SAS(iss);
+	if (ipa & (a.size - 1))
+		return TRAP_FORBIDDEN;
+	a.addr = ipa;
+	a.offset = ipa - r->base;
+	a.write = (iss & DABT_WNR) != 0;
+	a.val = a.write ? vcpu_reg(v, reg) & size_mask(a.size) : 0;
+	st = r->handler(v, &a, r->opaque);
+	if (st != TRAP_HANDLED)
+		return st;
+	if (!a.write)
+		vcpu_set_reg(v, reg, extend_read(a.val, a.size, iss));
+	vcpu_skip_insn(v);
+	return TRAP_HANDLED;
+}
+
+/* ISS for EC 0x18: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Dir[0] */
+#define SYSREG_KEY(op0, op1, crn, crm, op2) \
+	((u32)(op0) << 20 | (u32)(op2) << 17 | (u32)(op1) << 14 | (u32)(crn) << 10 | (u32)(crm) << 1)
+#define SYSREG_KEY_MASK 0x3ffc1e
+#define KEY_ICC_SGI1R SYSREG_KEY(3, 0, 12, 11, 5)
+#define KEY_ICC_ASGI1R SYSREG_KEY(3, 0, 12, 11, 6)
+#define KEY_ICC_SGI0R SYSREG_KEY(3, 0, 12, 11, 7)
+
+enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
+{
+	u32 iss = (u32)ESR_ISS(esr);
+	u32 key = iss & SYSREG_KEY_MASK;
+	u32 rt = (iss >> 5) & 0x1f;
+	bool read = iss & 1;
+
+	if (read)
+		return TRAP_UNHANDLED;
+	switch (key) {
+	case KEY_ICC_SGI1R:
+	case KEY_ICC_ASGI1R:
+		vcpu_skip_insn(v);
+		return vgic_sgi1r_write(v, vcpu_reg(v, rt));
+	case KEY_ICC_SGI0R:
+		vcpu_skip_insn(v); /* Group 0 SGIs are not offered to guests: ignored */
+		return TRAP_HANDLED;
+	default:
+		return TRAP_UNHANDLED;
+	}
+}

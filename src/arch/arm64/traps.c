@@ -1,0 +1,128 @@
+/*
+ * Guest exits: synchronous exceptions are dispatched on ESR_EL2.EC through a
+ * table of handlers that return a trap status; anything not TRAP_HANDLED goes
+ * to the one policy point, guest_fault(). IRQ exits go to the interrupt code.
+ */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <hypercall.h>
+#include <irq.h>
+#include <printk.h>
+#include <trap.h>
+#include <vcpu.h>
+#include <vm.h>
+
+typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr, struct fault_info *fi);
+
+static void count(enum stat_cause c)
+{
+	cpu()->stats.count[c]++;
+}
+
+static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	(void)fi;
+	count(STAT_WFX);
+	vcpu_skip_insn(v);
+	if (!(esr & 1) && !vgic_has_pending(v)) /* WFI (TI == 0): block until an interrupt */
+		v->state = VCPU_WFI;
+	return TRAP_HANDLED;
+}
+
+static enum trap_status exit_hvc(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	(void)esr;
+	count(STAT_HVC);
+	fi->kind = FAULT_INSN;
+	return hypercall(v);
+}
+
+static enum trap_status exit_smc(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	enum trap_status st;
+
+	(void)esr;
+	count(STAT_SMC);
+	fi->kind = FAULT_INSN;
+	st = hypercall(v);
+	if (st == TRAP_HANDLED)
+		vcpu_skip_insn(v); /* a trapped SMC returns to the SMC itself (D1.10.1) */
+	return st;
+}
+
+static enum trap_status exit_dabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	count(STAT_DABT);
+	fi->kind = (esr & DABT_WNR) ? FAULT_WRITE : FAULT_READ;
+	fi->addr = (v->exit_hpfar >> 4) << 12 | (v->exit_far & 0xfff);
+	return mmio_abort(v, esr, fi->addr);
+}
+
+static enum trap_status exit_iabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	(void)esr;
+	count(STAT_IABT);
+	fi->kind = FAULT_EXEC;
+	fi->addr = (v->exit_hpfar >> 4) << 12 | (v->exit_far & 0xfff);
+	return TRAP_FORBIDDEN;
+}
+
+static enum trap_status exit_sysreg(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	count(STAT_SYSREG);
+	fi->kind = FAULT_SYSREG;
+	fi->addr = ESR_ISS(esr);
+	return sysreg_trap(v, esr);
+}
+
+static enum trap_status exit_unknown(struct vcpu *v, u64 esr, struct fault_info *fi)
+{
+	(void)v;
+	(void)esr;
+	count(STAT_OTHER);
+	fi->kind = FAULT_INSN;
+	return TRAP_UNHANDLED;
+}
+
+static const exit_fn sync_handlers[EC_NR] = {
+	[EC_WFX] = exit_wfx,
+	[EC_HVC64] = exit_hvc,
+	[EC_SMC64] = exit_smc,
+	[EC_SYSREG] = exit_sysreg,
+	[EC_IABT_LOW] = exit_iabt,
+	[EC_DABT_LOW] = exit_dabt,
+};
+
+static void handle_sync(struct vcpu *v)
+{
+	u64 esr = read_sysreg(esr_el2);
+	exit_fn fn = sync_handlers[ESR_EC(esr)];
+	struct fault_info fi = { .kind = FAULT_INSN, .addr = 0, .esr = esr };
+	enum trap_status st;
+
+	v->exit_esr = esr;
+	v->exit_far = read_sysreg(far_el2);
+	v->exit_hpfar = read_sysreg(hpfar_el2);
+	st = (fn ? fn : exit_unknown)(v, esr, &fi);
+	if (st != TRAP_HANDLED)
+		guest_fault(v, st, &fi);
+}
+
+void vcpu_handle_exit(struct vcpu *v, u64 exit)
+{
+	struct fault_info fi = { .kind = FAULT_SERROR };
+
+	switch (exit) {
+	case EXIT_SYNC:
+		handle_sync(v);
+		break;
+	case EXIT_IRQ:
+	case EXIT_FIQ:
+		irq_handle_pending();
+		break;
+	default:
+		fi.esr = read_sysreg(esr_el2);
+		guest_fault(v, TRAP_FORBIDDEN, &fi);
+		break;
+	}
+}

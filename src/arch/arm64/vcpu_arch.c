@@ -1,0 +1,153 @@
+/*
+ * AArch64 vCPU state: reset values, loading/saving the EL1 context on the
+ * owning pCPU, register access by index, and exception injection into EL1
+ * (exception entry as described in Arm ARM D1.10 "Exception entry").
+ */
+#include <arch/sysregs.h>
+#include <lib.h>
+#include <vcpu.h>
+#include <vm.h>
+
+#define SCTLR_EL1_RES1 0x30d00800ULL
+#define MPIDR_RES1 BIT(31)
+
+void vcpu_reset(struct vcpu *v, u64 entry, u64 x0)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->el1, 0, sizeof(v->el1));
+	v->regs.pc = entry;
+	v->regs.x[0] = x0;
+	v->regs.pstate = PSR_INIT_EL1;
+	v->el1.sctlr = SCTLR_EL1_RES1;
+	v->el1.vmpidr = MPIDR_RES1 | v->id;
+	vgic_vcpu_reset(v);
+	v->needs_load = true;
+}
+
+static void el1_restore(const struct el1_ctx *c)
+{
+	write_sysreg(sctlr_el1, c->sctlr);
+	write_sysreg(ttbr0_el1, c->ttbr0);
+	write_sysreg(ttbr1_el1, c->ttbr1);
+	write_sysreg(tcr_el1, c->tcr);
+	write_sysreg(mair_el1, c->mair);
+	write_sysreg(amair_el1, c->amair);
+	write_sysreg(vbar_el1, c->vbar);
+	write_sysreg(contextidr_el1, c->contextidr);
+	write_sysreg(tpidr_el0, c->tpidr_el0);
+	write_sysreg(tpidrro_el0, c->tpidrro_el0);
+	write_sysreg(tpidr_el1, c->tpidr_el1);
+	write_sysreg(sp_el0, c->sp_el0);
+	write_sysreg(sp_el1, c->sp_el1);
+	write_sysreg(elr_el1, c->elr_el1);
+	write_sysreg(spsr_el1, c->spsr_el1);
+	write_sysreg(esr_el1, c->esr);
+	write_sysreg(far_el1, c->far);
+	write_sysreg(afsr0_el1, c->afsr0);
+	write_sysreg(afsr1_el1, c->afsr1);
+	write_sysreg(par_el1, c->par);
+	write_sysreg(cpacr_el1, c->cpacr);
+	write_sysreg(cntkctl_el1, c->cntkctl);
+	write_sysreg(csselr_el1, c->csselr);
+	write_sysreg(mdscr_el1, c->mdscr);
+	write_sysreg(cntv_cval_el0, c->cntv_cval);
+	write_sysreg(cntv_ctl_el0, c->cntv_ctl);
+	write_sysreg(vmpidr_el2, c->vmpidr);
+}
+
+static void el1_save(struct el1_ctx *c)
+{
+	c->sctlr = read_sysreg(sctlr_el1);
+	c->ttbr0 = read_sysreg(ttbr0_el1);
+	c->ttbr1 = read_sysreg(ttbr1_el1);
+	c->tcr = read_sysreg(tcr_el1);
+	c->mair = read_sysreg(mair_el1);
+	c->amair = read_sysreg(amair_el1);
+	c->vbar = read_sysreg(vbar_el1);
+	c->contextidr = read_sysreg(contextidr_el1);
+	c->tpidr_el0 = read_sysreg(tpidr_el0);
+	c->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	c->tpidr_el1 = read_sysreg(tpidr_el1);
+	c->sp_el0 = read_sysreg(sp_el0);
+	c->sp_el1 = read_sysreg(sp_el1);
+	c->elr_el1 = read_sysreg(elr_el1);
+	c->spsr_el1 = read_sysreg(spsr_el1);
+	c->esr = read_sysreg(esr_el1);
+	c->far = read_sysreg(far_el1);
+	c->afsr0 = read_sysreg(afsr0_el1);
+	c->afsr1 = read_sysreg(afsr1_el1);
+	c->par = read_sysreg(par_el1);
+	c->cpacr = read_sysreg(cpacr_el1);
+	c->cntkctl = read_sysreg(cntkctl_el1);
+	c->csselr = read_sysreg(csselr_el1);
+	c->mdscr = read_sysreg(mdscr_el1);
+	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	c->cntv_cval = read_sysreg(cntv_cval_el0);
+	c->vmpidr = read_sysreg(vmpidr_el2);
+}
+
+/* Make v the vCPU whose state is live in this pCPU's registers. */
+void vcpu_load(struct vcpu *v)
+{
+	el1_restore(&v->el1);
+	vm_arch_load(v->vm);
+	vgic_hw_restore(v);
+	isb();
+	v->needs_load = false;
+}
+
+void vcpu_put(struct vcpu *v)
+{
+	el1_save(&v->el1);
+	vgic_hw_save(v);
+}
+
+u64 vcpu_reg(const struct vcpu *v, u32 idx)
+{
+	return idx < 31 ? v->regs.x[idx] : 0;
+}
+
+void vcpu_set_reg(struct vcpu *v, u32 idx, u64 val)
+{
+	if (idx < 31)
+		v->regs.x[idx] = val;
+}
+
+void vcpu_skip_insn(struct vcpu *v)
+{
+	v->regs.pc += 4;
+}
+
+/* Enter the guest's EL1 synchronous vector with ESR/FAR as given (vCPU loaded). */
+static void inject_sync(struct vcpu *v, u64 esr, u64 far)
+{
+	u64 mode = v->regs.pstate & 0xf;
+	u64 vbar = read_sysreg(vbar_el1);
+	u64 offset = mode == PSR_MODE_EL1H ? 0x200 : mode == 0x4 ? 0x0 : 0x400;
+
+	write_sysreg(elr_el1, v->regs.pc);
+	write_sysreg(spsr_el1, v->regs.pstate);
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, far);
+	v->regs.pstate = PSR_INIT_EL1;
+	v->regs.pc = vbar + offset;
+}
+
+static bool from_el0(const struct vcpu *v)
+{
+	return (v->regs.pstate & 0xf) == 0;
+}
+
+/* Synchronous external abort (FSC 0x10) on the access that just trapped. */
+void vcpu_inject_abort(struct vcpu *v, bool data, u64 far)
+{
+	u64 ec = data ? (from_el0(v) ? 0x24 : 0x25) : (from_el0(v) ? 0x20 : 0x21);
+	u64 iss = 0x10 | (data ? (v->exit_esr & DABT_WNR) : 0);
+
+	inject_sync(v, ec << ESR_EC_SHIFT | ESR_IL | iss, far);
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	inject_sync(v, ESR_IL, 0);
+}

@@ -1,0 +1,345 @@
+/*
+ * vGICv3 core: interrupt state, injection and the list registers.
+ *
+ * The vCPU's ICH_* registers are live while it is loaded on its pCPU; flush
+ * and sync run on that pCPU around every guest entry/exit. A list register
+ * whose state reads back as invalid was completed by the guest (GICv3 spec
+ * 4.9, Arm ARM D1 ICH_LR<n>_EL2). HW-mapped entries carry the physical INTID
+ * so the guest's deactivation deactivates the physical interrupt.
+ */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <gicv3.h>
+#include <lib.h>
+#include <vm.h>
+
+static u32 nr_lrs;
+
+static u64 lr_read(u32 i)
+{
+	switch (i) {
+	case 0: return read_sysreg(ICH_LR0_EL2);
+	case 1: return read_sysreg(ICH_LR1_EL2);
+	case 2: return read_sysreg(ICH_LR2_EL2);
+	case 3: return read_sysreg(ICH_LR3_EL2);
+	case 4: return read_sysreg(ICH_LR4_EL2);
+	case 5: return read_sysreg(ICH_LR5_EL2);
+	case 6: return read_sysreg(ICH_LR6_EL2);
+	case 7: return read_sysreg(ICH_LR7_EL2);
+	case 8: return read_sysreg(ICH_LR8_EL2);
+	case 9: return read_sysreg(ICH_LR9_EL2);
+	case 10: return read_sysreg(ICH_LR10_EL2);
+	case 11: return read_sysreg(ICH_LR11_EL2);
+	case 12: return read_sysreg(ICH_LR12_EL2);
+	case 13: return read_sysreg(ICH_LR13_EL2);
+	case 14: return read_sysreg(ICH_LR14_EL2);
+	default: return read_sysreg(ICH_LR15_EL2);
+	}
+}
+
+static void lr_write(u32 i, u64 v)
+{
+	switch (i) {
+	case 0: write_sysreg(ICH_LR0_EL2, v); break;
+	case 1: write_sysreg(ICH_LR1_EL2, v); break;
+	case 2: write_sysreg(ICH_LR2_EL2, v); break;
+	case 3: write_sysreg(ICH_LR3_EL2, v); break;
+	case 4: write_sysreg(ICH_LR4_EL2, v); break;
+	case 5: write_sysreg(ICH_LR5_EL2, v); break;
+	case 6: write_sysreg(ICH_LR6_EL2, v); break;
+	case 7: write_sysreg(ICH_LR7_EL2, v); break;
+	case 8: write_sysreg(ICH_LR8_EL2, v); break;
+	case 9: write_sysreg(ICH_LR9_EL2, v); break;
+	case 10: write_sysreg(ICH_LR10_EL2, v); break;
+	case 11: write_sysreg(ICH_LR11_EL2, v); break;
+	case 12: write_sysreg(ICH_LR12_EL2, v); break;
+	case 13: write_sysreg(ICH_LR13_EL2, v); break;
+	case 14: write_sysreg(ICH_LR14_EL2, v); break;
+	default: write_sysreg(ICH_LR15_EL2, v); break;
+	}
+}
+
+/* Every pCPU: enable the virtual CPU interface. */
+void vgic_cpu_hw_init(void)
+{
+	nr_lrs = (u32)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+	if (nr_lrs > VGIC_MAX_LRS)
+		nr_lrs = VGIC_MAX_LRS;
+	for (u32 i = 0; i < nr_lrs; i++)
+		lr_write(i, 0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+}
+
+struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu < vm->nr_vcpus ? &vm->vcpus[vcpu].vgic.priv[intid] : NULL;
+	if (intid > VGIC_MAX_INTID || !vm->vgic.spi[intid - 32].owned)
+		return NULL;
+	return &vm->vgic.spi[intid - 32];
+}
+
+static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 priv_vcpu)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return priv_vcpu;
+	return irq->target < vm->nr_vcpus ? irq->target : 0;
+}
+
+static u32 vcpu_of_priv(const struct vm *vm, const struct virq *irq)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		const struct virq *p = vm->vcpus[i].vgic.priv;
+		if (irq >= p && irq < p + VGIC_NR_PRIVATE)
+			return i;
+	}
+	return 0;
+}
+
+/* Caller holds vm->vgic.lock. Keeps the per-vCPU pending count exact. */
+void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
+{
+	u32 t = intid < VGIC_NR_PRIVATE ? vcpu_of_priv(vm, irq) : irq_vcpu(vm, irq, intid, 0);
+
+	if (irq->pending == pending)
+		return;
+	irq->pending = pending;
+	if (pending)
+		vm->vcpus[t].vgic.nr_pending++;
+	else
+		vm->vcpus[t].vgic.nr_pending--;
+}
+
+void vgic_kick(struct vm *vm, u32 vcpu)
+{
+	struct vcpu *v = &vm->vcpus[vcpu];
+
+	if (v->state == VCPU_WFI)
+		v->state = VCPU_RUNNABLE;
+	if (v->pcpu != cpu()->id)
+		cpu_kick(v->pcpu);
+}
+
+void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target)
+{
+	struct virq *irq;
+	u32 dest;
+
+	(void)from;
+	spin_lock(&vm->vgic.lock);
+	irq = vgic_irq(vm, target, intid);
+	if (!irq) {
+		spin_unlock(&vm->vgic.lock);
+		return;
+	}
+	dest = irq_vcpu(vm, irq, intid, target);
+	if (!irq->in_lr || irq->hw || irq->edge)
+		vgic_set_pending(vm, irq, intid, true);
+	spin_unlock(&vm->vgic.lock);
+	vgic_kick(vm, dest);
+}
+
+void vgic_set_level(struct vm *vm, u32 intid, bool level)
+{
+	struct virq *irq;
+	u32 dest = 0;
+	bool kick = false;
+
+	spin_lock(&vm->vgic.lock);
+	irq = vgic_irq(vm, 0, intid);
+	if (irq && irq->level != level) {
+		irq->level = level;
+		if (!irq->in_lr)
+			vgic_set_pending(vm, irq, intid, level);
+		dest = irq_vcpu(vm, irq, intid, 0);
+		kick = level;
+	}
+	spin_unlock(&vm->vgic.lock);
+	if (kick)
+		vgic_kick(vm, dest);
+}
+
+static bool deliverable(const struct vm *vm, const struct virq *irq)
+{
+	u32 grp = irq->group1 ? GICD_CTLR_ENGRP1 << 1 : 1;
+
+	return irq->pending && irq->enabled && !irq->in_lr && (vm->vgic.ctlr & grp);
+}
+
+static bool deliverable_priv(const struct virq *irq)
+{
+	return irq->pending && irq->enabled && !irq->in_lr;
+}
+
+/* Highest-priority deliverable interrupt for v (lowest priority value); 0 if none. */
+static u32 pick(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	u32 best = 0, best_prio = 0x100;
+
+	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {
+		struct virq *q = &v->vgic.priv[i];
+		if (deliverable_priv(q) && q->priority < best_prio) {
+			best = i;
+			best_prio = q->priority;
+		}
+	}
+	for (u32 i = 0; i < VGIC_NR_SPIS; i++) {
+		struct virq *q = &vm->vgic.spi[i];
+		if (q->owned && deliverable(vm, q) && irq_vcpu(vm, q, i + 32, 0) == v->id &&
+		    q->priority < best_prio) {
+			best = i + 32;
+			best_prio = q->priority;
+		}
+	}
+	return best_prio == 0x100 ? VGIC_SPURIOUS : best;
+}
+
+static u64 make_lr(const struct virq *irq, u32 intid)
+{
+	u64 lr = intid | (u64)irq->priority << ICH_LR_PRIO_SHIFT | ICH_LR_PENDING;
+
+	if (irq->group1)
+		lr |= ICH_LR_GROUP1;
+	if (irq->hw)
+		lr |= ICH_LR_HW | (u64)intid << ICH_LR_PINTID_SHIFT;
+	else if (!irq->edge)
+		lr |= ICH_LR_EOI; /* level: resample the line when the guest completes it */
+	return lr;
+}
+
+static int free_lr(const struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_lrs; i++)
+		if (!v->vgic.lr_intid[i])
+			return (int)i;
+	return -1;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	u64 hcr = ICH_HCR_EN;
+	int slot;
+
+	if (!v->vgic.nr_pending)
+		return;
+	spin_lock(&vm->vgic.lock);
+	while (v->vgic.nr_pending && (slot = free_lr(v)) >= 0) {
+		u32 intid = pick(v);
+		struct virq *irq;
+
+		if (intid == VGIC_SPURIOUS)
+			break;
+		irq = vgic_irq(vm, v->id, intid);
+		lr_write((u32)slot, make_lr(irq, intid));
+		v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+		vgic_set_pending(vm, irq, intid, false);
+		irq->in_lr = true;
+	}
+	if (v->vgic.nr_pending && free_lr(v) < 0)
+		hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
+	spin_unlock(&vm->vgic.lock);
+	write_sysreg(ICH_HCR_EL2, hcr);
+	isb();
+}
+
+static void retire(struct vcpu *v, u32 slot)
+{
+	u32 intid = v->vgic.lr_intid[slot] == 0xffff ? 0 : v->vgic.lr_intid[slot];
+	struct virq *irq = vgic_irq(v->vm, v->id, intid);
+
+	lr_write(slot, 0);
+	v->vgic.lr_intid[slot] = 0;
+	if (!irq)
+		return;
+	irq->in_lr = false;
+	if (!irq->hw && !irq->edge && irq->level)
+		vgic_set_pending(v->vm, irq, intid, true);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	bool locked = false;
+
+	for (u32 i = 0; i < nr_lrs; i++) {
+		if (!v->vgic.lr_intid[i] || (lr_read(i) & ICH_LR_STATE_MASK))
+			continue;
+		if (!locked) {
+			spin_lock(&v->vm->vgic.lock);
+			locked = true;
+		}
+		retire(v, i);
+	}
+	if (locked)
+		spin_unlock(&v->vm->vgic.lock);
+}
+
+void vgic_maintenance(struct vcpu *v)
+{
+	vgic_sync(v);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+}
+
+bool vgic_has_pending(struct vcpu *v)
+{
+	bool any = false;
+
+	if (v->vgic.nr_pending) {
+		spin_lock(&v->vm->vgic.lock);
+		any = pick(v) != VGIC_SPURIOUS;
+		spin_unlock(&v->vm->vgic.lock);
+		if (any)
+			return true;
+	}
+	for (u32 i = 0; i < nr_lrs; i++)
+		if (v->vgic.lr_intid[i] && (lr_read(i) & ICH_LR_PENDING))
+			return true;
+	return false;
+}
+
+void vgic_hw_save(struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_lrs; i++)
+		v->gich.lr[i] = lr_read(i);
+	v->gich.vmcr = read_sysreg(ICH_VMCR_EL2);
+	v->gich.ap0r0 = read_sysreg(ICH_AP0R0_EL2);
+	v->gich.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
+}
+
+void vgic_hw_restore(struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_lrs; i++)
+		lr_write(i, v->gich.lr[i]);
+	write_sysreg(ICH_VMCR_EL2, v->gich.vmcr);
+	write_sysreg(ICH_AP0R0_EL2, v->gich.ap0r0);
+	write_sysreg(ICH_AP1R0_EL2, v->gich.ap1r0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+}
+
+/* Caller holds the vgic lock. HW-backed interrupts mirror the enable to the GIC. */
+void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *q, u32 intid, bool on)
+{
+	(void)vm;
+	(void)owner;
+	q->enabled = on;
+	if (q->hw && intid >= 32)
+		gicv3_enable(intid, on);
+}
+
+/* ICC_SGI1R_EL1 write trapped from the guest (HCR_EL2.IMO): IHI 0069 12.2.x. */
+enum trap_status vgic_sgi1r_write(struct vcpu *v, u64 val)
+{
+	u32 intid = (u32)(val >> 24) & 0xf;
+	bool all = (val & BIT(40)) != 0;
+	bool aff_zero = ((val >> 16) & 0xff) == 0 && ((val >> 32) & 0xff) == 0 &&
+			((val >> 48) & 0xff) == 0;
+
+	for (u32 i = 0; i < v->vm->nr_vcpus; i++) {
+		bool hit = all ? i != v->id : aff_zero && (val & (1u << i));
+		if (hit)
+			vgic_inject(v->vm, v, intid, i);
+	}
+	return TRAP_HANDLED;
+}

@@ -1,0 +1,43 @@
+/*
+ * Per-VM EL2 configuration loaded with a vCPU: stage-2 (VTTBR/VTCR), trap
+ * controls (HCR_EL2), the virtual timer offset, and the EL2 timer/counter
+ * access controls. Field meanings: Arm ARM D19.2 (HCR_EL2, VTTBR_EL2, VTCR_EL2,
+ * CNTHCTL_EL2, CNTVOFF_EL2).
+ */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <gicv3.h>
+#include <mm.h>
+#include <vm.h>
+
+extern struct platform_info plat;
+
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
+		   HCR_TWI | HCR_TSC | HCR_RW)
+#define CPTR_EL2_RES1 0x33ffULL
+
+void vm_arch_load(struct vm *vm)
+{
+	write_sysreg(vtcr_el2, mm_vtcr());
+	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->s2.root_pa);
+	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */
+	write_sysreg(cntvoff_el2, 0);                /* the guest's virtual clock is the physical clock */
+	isb();
+	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
+	dsb(nsh);
+	gicv3_set_active(plat.timer_intid_virt, false);
+	gicv3_enable(plat.timer_intid_virt, true);
+}
+
+/* The VM stopped or is resetting: silence this vCPU's hardware state on its pCPU. */
+void vcpu_park(struct vcpu *v)
+{
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
+	gicv3_set_active(plat.timer_intid_virt, false);
+	for (u32 i = 0; i < VGIC_MAX_LRS; i++)
+		v->vgic.lr_intid[i] = 0;
+	v->needs_load = true;
+}

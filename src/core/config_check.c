@@ -1,0 +1,444 @@
+/*
+ * Scenario validation against the machine (rules: docs/config.md).
+ *
+ * VMs are checked in order; each VM's items are checked against everything
+ * checked before them (earlier items of the same VM and all earlier VMs), so
+ * every conflict is reported once, by the later party, naming both.
+ * Ranges are [base, base + size): size != 0 and base + size must not wrap,
+ * which is established before any overlap/containment test runs on them.
+ */
+#include <config.h>
+#include <lib.h>
+
+#define INTID_SPI_MIN 32U
+#define INTID_SPI_MAX 1019U
+#define X(v) ((unsigned long long)(v))
+
+static int cerr(struct cfg_error *e, const char *vm, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "vm '<vm>': <msg>", or "scenario: <msg>" when vm is NULL. */
+static int cerr(struct cfg_error *e, const char *vm, const char *fmt, ...)
+{
+	int n;
+	va_list ap;
+
+	if (vm)
+		n = snprintf(e->msg, CFG_ERR_LEN, "vm '%s': ", vm);
+	else
+		n = snprintf(e->msg, CFG_ERR_LEN, "scenario: ");
+	if (n < 0 || n >= (int)CFG_ERR_LEN)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg + n, CFG_ERR_LEN - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- 64-bit range arithmetic ---- */
+
+static bool range_ok(u64 base, u64 size)
+{
+	return size != 0 && size <= ~(u64)0 - base;
+}
+
+/* Both ranges must satisfy range_ok(). */
+static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
+{
+	return b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+static bool inside(u64 ib, u64 is, u64 ob, u64 os)
+{
+	return ib >= ob && ib - ob <= os && is <= os - (ib - ob);
+}
+
+/* Bounded, terminated name of up to CFG_NAME_LEN - 1 characters. */
+static bool name_terminated(const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < CFG_NAME_LEN; i++)
+		if (n[i] == '\0')
+			return i > 0;
+	return false;
+}
+
+static bool vm_name_ok(const char *n)
+{
+	size_t i;
+
+	if (!name_terminated(n))
+		return false;
+	for (i = 0; n[i]; i++) {
+		char ch = n[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+		      ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int check_limits(const struct cfg_limits *l, struct cfg_error *e)
+{
+	if (l->nr_pcpus == 0)
+		return cerr(e, NULL, "limits: no pCPUs");
+	if (!range_ok(l->ram_base, l->ram_size))
+		return cerr(e, NULL, "limits: invalid RAM range");
+	if (!range_ok(l->hv_base, l->hv_size) || !range_ok(l->uart_base, l->uart_size) ||
+	    !range_ok(l->gic_base, l->gic_size))
+		return cerr(e, NULL, "limits: invalid hypervisor, UART or GIC range");
+	return 0;
+}
+
+/* ---- per-VM basics ---- */
+
+static int check_counts(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	if (vm->nr_vcpus == 0 || vm->nr_vcpus > CFG_MAX_VCPUS)
+		return cerr(e, vm->name, "cpus: expected 1 to %u vCPUs", (unsigned)CFG_MAX_VCPUS);
+	if (vm->nr_mem == 0)
+		return cerr(e, vm->name, "memory: no memory region");
+	if (vm->nr_mem > CFG_MAX_MEM || vm->nr_images > CFG_MAX_IMAGES ||
+	    vm->nr_devs > CFG_MAX_DEVS)
+		return cerr(e, vm->name, "too many memory regions, images or devices");
+	if (vm->fault_policy != FAULT_POLICY_INJECT && vm->fault_policy != FAULT_POLICY_STOP)
+		return cerr(e, vm->name, "fault-policy: invalid value");
+	return 0;
+}
+
+/* ---- pCPUs ---- */
+
+static int check_pcpu_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	u32 p = s->vms[i].vcpu_pcpu[k], j, l;
+
+	for (j = 0; j <= i; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+		u32 n = j == i ? k : o->nr_vcpus;
+
+		for (l = 0; l < n; l++)
+			if (o->vcpu_pcpu[l] == p)
+				return cerr(e, s->vms[i].name,
+					    "cpus[%u]: pCPU %u already assigned to vm '%s' (vCPU %u)",
+					    k, p, o->name, l);
+	}
+	return 0;
+}
+
+static int check_cpus(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		      struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 k;
+
+	for (k = 0; k < vm->nr_vcpus; k++) {
+		if (vm->vcpu_pcpu[k] >= l->nr_pcpus)
+			return cerr(e, vm->name, "cpus[%u]: pCPU %u does not exist (%u pCPUs)", k,
+				    vm->vcpu_pcpu[k], l->nr_pcpus);
+		if (check_pcpu_unique(s, i, k, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- memory ---- */
+
+static int check_mem_shape(const struct cfg_vm *vm, const struct cfg_mem *m,
+			   struct cfg_error *e)
+{
+	if (m->size == 0 || !IS_ALIGNED(m->size, SZ_4K) || !IS_ALIGNED(m->ipa, SZ_4K))
+		return cerr(e, vm->name, "memory@%llx.reg: ipa and size must be non-zero "
+			    "multiples of 4 KiB (size 0x%llx)", X(m->ipa), X(m->size));
+	if (!range_ok(m->ipa, m->size))
+		return cerr(e, vm->name, "memory@%llx.reg: range wraps around (size 0x%llx)",
+			    X(m->ipa), X(m->size));
+	if (m->identity && (!m->has_phys || m->phys != m->ipa))
+		return cerr(e, vm->name, "memory@%llx.identity: phys differs from ipa", X(m->ipa));
+	if (!m->has_phys)
+		return 0;
+	if (!IS_ALIGNED(m->phys, SZ_4K))
+		return cerr(e, vm->name, "memory@%llx.phys: 0x%llx is not 4 KiB aligned",
+			    X(m->ipa), X(m->phys));
+	if (!range_ok(m->phys, m->size))
+		return cerr(e, vm->name, "memory@%llx.phys: range wraps around", X(m->ipa));
+	return 0;
+}
+
+static int check_mem_platform(const struct cfg_vm *vm, const struct cfg_mem *m,
+			      const struct cfg_limits *l, struct cfg_error *e)
+{
+	if (overlaps(m->ipa, m->size, l->gic_base, l->gic_size))
+		return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps the emulated GIC",
+			    X(m->ipa));
+	if (vm->console && overlaps(m->ipa, m->size, l->uart_base, l->uart_size))
+		return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps the console UART",
+			    X(m->ipa));
+	if (!m->has_phys)
+		return 0;
+	if (!inside(m->phys, m->size, l->ram_base, l->ram_size))
+		return cerr(e, vm->name,
+			    "memory@%llx.phys: [0x%llx, 0x%llx) outside RAM [0x%llx, 0x%llx)",
+			    X(m->ipa), X(m->phys), X(m->phys + m->size), X(l->ram_base),
+			    X(l->ram_base + l->ram_size));
+	if (overlaps(m->phys, m->size, l->hv_base, l->hv_size))
+		return cerr(e, vm->name,
+			    "memory@%llx.phys: [0x%llx, 0x%llx) overlaps the hypervisor "
+			    "[0x%llx, 0x%llx)", X(m->ipa), X(m->phys), X(m->phys + m->size),
+			    X(l->hv_base), X(l->hv_base + l->hv_size));
+	return 0;
+}
+
+/* Earlier regions of the same VM (IPA) and earlier fixed regions anywhere (PA). */
+static int check_mem_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	const struct cfg_mem *m = &vm->mem[k];
+	u32 j, n;
+
+	for (n = 0; n < k; n++)
+		if (overlaps(m->ipa, m->size, vm->mem[n].ipa, vm->mem[n].size))
+			return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps memory@%llx",
+				    X(m->ipa), X(vm->mem[n].ipa));
+	for (j = 0; j <= i && m->has_phys; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+
+		for (n = 0; n < (j == i ? k : o->nr_mem); n++)
+			if (o->mem[n].has_phys &&
+			    overlaps(m->phys, m->size, o->mem[n].phys, o->mem[n].size))
+				return cerr(e, vm->name,
+					    "memory@%llx.phys: [0x%llx, 0x%llx) overlaps vm '%s' "
+					    "memory@%llx", X(m->ipa), X(m->phys),
+					    X(m->phys + m->size), o->name, X(o->mem[n].ipa));
+	}
+	return 0;
+}
+
+static int check_memory(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 k;
+
+	for (k = 0; k < vm->nr_mem; k++) {
+		if (check_mem_shape(vm, &vm->mem[k], e) < 0 ||
+		    check_mem_platform(vm, &vm->mem[k], l, e) < 0 ||
+		    check_mem_unique(s, i, k, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Is [base, base+size) inside one of the VM's (already checked) memory regions? */
+static bool in_vm_memory(const struct cfg_vm *vm, u64 base, u64 size)
+{
+	u32 k;
+
+	for (k = 0; k < vm->nr_mem; k++)
+		if (inside(base, size, vm->mem[k].ipa, vm->mem[k].size))
+			return true;
+	return false;
+}
+
+/* ---- images, entry, dtb ---- */
+
+static int check_image(const struct cfg_vm *vm, u32 k, struct cfg_error *e)
+{
+	const struct cfg_image *im = &vm->images[k];
+	u32 n;
+
+	if (!name_terminated(im->name))
+		return cerr(e, vm->name, "image #%u: invalid name", k);
+	if (im->size == 0 || !im->data)
+		return cerr(e, vm->name, "image '%s'.data: empty image", im->name);
+	if (!range_ok(im->load_ipa, im->size) || !in_vm_memory(vm, im->load_ipa, im->size))
+		return cerr(e, vm->name,
+			    "image '%s'.load: [0x%llx, +0x%llx) not inside one memory region",
+			    im->name, X(im->load_ipa), X(im->size));
+	for (n = 0; n < k; n++)
+		if (overlaps(im->load_ipa, im->size, vm->images[n].load_ipa, vm->images[n].size))
+			return cerr(e, vm->name, "image '%s'.load: overlaps image '%s'", im->name,
+				    vm->images[n].name);
+	return 0;
+}
+
+static int check_images_entry(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	u32 k;
+
+	for (k = 0; k < vm->nr_images; k++)
+		if (check_image(vm, k, e) < 0)
+			return -1;
+	if (!IS_ALIGNED(vm->entry, 4) || !in_vm_memory(vm, vm->entry, 4))
+		return cerr(e, vm->name, "entry: 0x%llx not (4-byte aligned) inside a memory region",
+			    X(vm->entry));
+	if (vm->dtb_ipa != 0 && !in_vm_memory(vm, vm->dtb_ipa, 1))
+		return cerr(e, vm->name, "dtb: 0x%llx not inside a memory region", X(vm->dtb_ipa));
+	return 0;
+}
+
+/* ---- devices ---- */
+
+static int check_dev_shape(const struct cfg_vm *vm, const struct cfg_dev *d,
+			   const struct cfg_limits *l, struct cfg_error *e)
+{
+	if (!name_terminated(d->name))
+		return cerr(e, vm->name, "device: invalid name");
+	if (d->size == 0 || !IS_ALIGNED(d->size, SZ_4K) || !IS_ALIGNED(d->base, SZ_4K))
+		return cerr(e, vm->name, "%s.reg: base and size must be non-zero multiples of "
+			    "4 KiB (0x%llx, 0x%llx)", d->name, X(d->base), X(d->size));
+	if (!range_ok(d->base, d->size))
+		return cerr(e, vm->name, "%s.reg: range wraps around", d->name);
+	if (overlaps(d->base, d->size, l->uart_base, l->uart_size))
+		return cerr(e, vm->name, "%s.reg: overlaps the hypervisor UART at 0x%llx",
+			    d->name, X(l->uart_base));
+	if (overlaps(d->base, d->size, l->gic_base, l->gic_size))
+		return cerr(e, vm->name, "%s.reg: overlaps the GIC [0x%llx, 0x%llx)", d->name,
+			    X(l->gic_base), X(l->gic_base + l->gic_size));
+	if (overlaps(d->base, d->size, l->ram_base, l->ram_size) ||
+	    overlaps(d->base, d->size, l->hv_base, l->hv_size))
+		return cerr(e, vm->name, "%s.reg: overlaps RAM or the hypervisor", d->name);
+	if (d->nr_irqs > CFG_MAX_IRQS)
+		return cerr(e, vm->name, "%s.interrupts: too many", d->name);
+	return 0;
+}
+
+static int check_dev_vs_mem(const struct cfg_vm *vm, const struct cfg_dev *d,
+			    struct cfg_error *e)
+{
+	u32 n;
+
+	for (n = 0; n < vm->nr_mem; n++)
+		if (overlaps(d->base, d->size, vm->mem[n].ipa, vm->mem[n].size))
+			return cerr(e, vm->name, "%s.reg: overlaps memory@%llx (IPA)", d->name,
+				    X(vm->mem[n].ipa));
+	return 0;
+}
+
+/* Earlier devices of this VM and of earlier VMs. */
+static int check_dev_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	const struct cfg_dev *d = &s->vms[i].devs[k];
+	u32 j, n;
+
+	for (j = 0; j <= i; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+
+		for (n = 0; n < (j == i ? k : o->nr_devs); n++)
+			if (overlaps(d->base, d->size, o->devs[n].base, o->devs[n].size))
+				return cerr(e, s->vms[i].name,
+					    "%s.reg: [0x%llx, 0x%llx) overlaps vm '%s' %s", d->name,
+					    X(d->base), X(d->base + d->size), o->name,
+					    o->devs[n].name);
+	}
+	return 0;
+}
+
+/* Was INTID irq assigned before position (i, k, q)? Reports the earlier owner. */
+static int check_irq_unique(const struct scenario *s, u32 i, u32 k, u32 q, struct cfg_error *e)
+{
+	u32 irq = s->vms[i].devs[k].irqs[q], j, n, r;
+
+	for (j = 0; j <= i; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+		u32 nd = j == i ? k + 1 : o->nr_devs;
+
+		for (n = 0; n < nd; n++) {
+			const struct cfg_dev *od = &o->devs[n];
+			u32 nq = (j == i && n == k) ? q : od->nr_irqs;
+
+			for (r = 0; r < nq; r++)
+				if (od->irqs[r] == irq)
+					return cerr(e, s->vms[i].name,
+						    "%s.interrupts: INTID %u already assigned "
+						    "to vm '%s' %s", s->vms[i].devs[k].name, irq,
+						    o->name, od->name);
+		}
+	}
+	return 0;
+}
+
+static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		      struct cfg_error *e)
+{
+	const struct cfg_dev *d = &s->vms[i].devs[k];
+	u32 q;
+
+	for (q = 0; q < d->nr_irqs; q++) {
+		u32 irq = d->irqs[q];
+
+		if (irq < INTID_SPI_MIN || irq > INTID_SPI_MAX)
+			return cerr(e, s->vms[i].name,
+				    "%s.interrupts: INTID %u is not an SPI (32..1019)", d->name, irq);
+		if (l->uart_intid != 0 && irq == l->uart_intid)
+			return cerr(e, s->vms[i].name,
+				    "%s.interrupts: INTID %u is the hypervisor UART's", d->name, irq);
+		if (check_irq_unique(s, i, k, q, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_devices(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			 struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 k;
+
+	for (k = 0; k < vm->nr_devs; k++) {
+		if (check_dev_shape(vm, &vm->devs[k], l, e) < 0 ||
+		    check_dev_vs_mem(vm, &vm->devs[k], e) < 0 || check_dev_unique(s, i, k, e) < 0 ||
+		    check_irqs(s, i, k, l, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- VM as a whole ---- */
+
+static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
+{
+	u32 j;
+
+	if (!vm_name_ok(s->vms[i].name))
+		return cerr(e, NULL, "vm #%u: invalid VM name", i);
+	for (j = 0; j < i; j++)
+		if (strcmp(s->vms[j].name, s->vms[i].name) == 0)
+			return cerr(e, s->vms[i].name, "duplicate VM name (VMs #%u and #%u)", j, i);
+	return 0;
+}
+
+static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		    struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+
+	if (check_vm_name(s, i, e) < 0 || check_counts(vm, e) < 0 ||
+	    check_cpus(s, i, l, e) < 0 || check_memory(s, i, l, e) < 0 ||
+	    check_images_entry(vm, e) < 0 || check_devices(s, i, l, e) < 0)
+		return -1;
+	return 0;
+}
+
+int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err)
+{
+	static struct cfg_error dummy; /* used when the caller passes no err */
+	u32 i;
+
+	if (!err)
+		err = &dummy;
+	err->msg[0] = '\0';
+	if (!s || !lim)
+		return cerr(err, NULL, "no scenario or limits");
+	if (check_limits(lim, err) < 0)
+		return -1;
+	if (s->nr_vms == 0)
+		return cerr(err, NULL, "no VMs (add a node under /vms)");
+	if (s->nr_vms > CFG_MAX_VMS)
+		return cerr(err, NULL, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
+	for (i = 0; i < s->nr_vms; i++)
+		if (check_vm(s, i, lim, err) < 0)
+			return -1;
+	return 0;
+}

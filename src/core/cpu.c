@@ -1,0 +1,97 @@
+/*
+ * Physical CPUs: bring-up of secondaries through firmware PSCI, and the
+ * per-CPU loop that runs the bound vCPU, handles its exits and idles when it
+ * has nothing to do. EL2 always runs with interrupts masked: a pending
+ * interrupt wakes WFI and is handled by polling the GIC CPU interface.
+ */
+#include <cpu.h>
+#include <fw_psci.h>
+#include <gicv3.h>
+#include <irq.h>
+#include <mm.h>
+#include <printk.h>
+#include <vm.h>
+
+struct cpu cpus[MAX_CPUS];
+u32 nr_cpus;
+u8 cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
+extern struct platform_info plat;
+extern char secondary_entry[];
+
+void cpu_kick(u32 id)
+{
+	if (id == cpu()->id || id >= nr_cpus || !cpus[id].online)
+		return;
+	gicv3_send_sgi(GIC_SGI_KICK, cpus[id].mpidr);
+}
+
+static void cpu_idle(void)
+{
+	wfi();
+	irq_handle_pending();
+}
+
+static bool vcpu_can_run(const struct vcpu *v)
+{
+	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING;
+}
+
+static void run_once(struct vcpu *v)
+{
+	u64 exit;
+
+	if (v->needs_load)
+		vcpu_load(v);
+	vgic_flush(v);
+	exit = __vcpu_run(&v->regs);
+	vgic_sync(v);
+	vcpu_handle_exit(v, exit);
+}
+
+void cpu_loop(void)
+{
+	struct cpu *c = cpu();
+
+	for (;;) {
+		struct vcpu *v = c->vcpu;
+
+		if (v)
+			vm_service(v->vm, v);
+		if (v && vcpu_can_run(v))
+			run_once(v);
+		else
+			cpu_idle();
+	}
+}
+
+/* Per-CPU EL2 set-up shared by the boot CPU and secondaries. */
+void cpu_init_common(void)
+{
+	mm_cpu_enable();
+	if (gicv3_cpu_init(cpu()->mpidr))
+		printk("rtvisor: cpu%u: no redistributor for mpidr 0x%lx\n", cpu()->id, cpu()->mpidr);
+	vgic_cpu_hw_init();
+	irq_cpu_init();
+	cpu()->online = true;
+}
+
+void cpu_secondary_main(u32 id)
+{
+	(void)id;
+	cpu_init_common();
+	cpu_loop();
+}
+
+int cpu_start_secondaries(void)
+{
+	for (u32 i = 1; i < nr_cpus; i++) {
+		s64 r = fw_psci_cpu_on(plat.psci, cpus[i].mpidr, (u64)(uintptr_t)secondary_entry, i);
+
+		for (u32 t = 0; r == 0 && t < 100000000 && !cpus[i].online; t++)
+			dmb(ish);
+		if (!cpus[i].online)
+			printk("rtvisor: cpu%u (mpidr 0x%lx) did not come up (psci %ld)\n", i,
+			       cpus[i].mpidr, r);
+	}
+	return 0;
+}

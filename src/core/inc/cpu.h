@@ -1,0 +1,43 @@
+/*
+ * Per physical CPU state. TPIDR_EL2 holds a pointer to the running CPU's
+ * struct cpu; cpu() reads it. All per-CPU data lives here (one home).
+ */
+#ifndef RTV_CPU_H
+#define RTV_CPU_H
+
+#include <arch/sysregs.h>
+#include <platform_info.h>
+#include <stats.h>
+#include <types.h>
+
+#define MAX_CPUS PLAT_MAX_CPUS
+#define CPU_STACK_SIZE 0x4000
+
+struct vcpu;
+struct vcpu_regs;
+
+struct cpu {
+	struct vcpu_regs *guest_regs; /* entry.S: where the exit frame goes (offset 0) */
+	u32 id;
+	u64 mpidr;
+	bool online;
+	struct vcpu *vcpu;            /* vCPU bound to this pCPU (static partitioning) */
+	volatile u32 kick_pending;
+	struct cpu_stats stats;
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern u32 nr_cpus;
+
+static inline struct cpu *cpu(void)
+{
+	return (struct cpu *)(uintptr_t)read_sysreg(tpidr_el2);
+}
+
+void cpu_loop(void) __attribute__((noreturn));
+void cpu_secondary_main(u32 id) __attribute__((noreturn));
+void cpu_init_common(void);
+void cpu_kick(u32 id);
+int cpu_start_secondaries(void);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * HVC/SMC calls from guests (SMC Calling Convention, Arm DEN 0028): PSCI
+ * (Arm DEN 0022) and rtvisor's own calls in the vendor-specific hypervisor
+ * service range. The ABI is documented in docs/hypercalls.md.
+ */
+#ifndef RTV_HYPERCALL_H
+#define RTV_HYPERCALL_H
+
+#include <trap.h>
+#include <types.h>
+
+#define SMCCC_VERSION 0x80000000U
+#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_NOT_SUPPORTED ((u64)-1)
+
+#define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_SUSPEND_64 0xc4000001U
+#define PSCI_CPU_OFF 0x84000002U
+#define PSCI_CPU_ON_64 0xc4000003U
+#define PSCI_AFFINITY_INFO_64 0xc4000004U
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
+#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_SYSTEM_RESET 0x84000009U
+#define PSCI_FEATURES 0x8400000aU
+
+#define PSCI_RET_SUCCESS 0
+#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_INVALID_PARAMS (-2)
+#define PSCI_RET_DENIED (-3)
+#define PSCI_RET_ALREADY_ON (-4)
+#define PSCI_RET_ON_PENDING (-5)
+#define PSCI_RET_INTERNAL_FAILURE (-6)
+
+/* rtvisor calls: SMC64 fast calls, owner 6 (vendor-specific hypervisor service). */
+#define RTV_HC_BASE 0xc6000000U
+#define RTV_HC_VERSION (RTV_HC_BASE + 0)   /* -> x0 = version (major << 16 | minor) */
+#define RTV_HC_VM_INFO (RTV_HC_BASE + 1)   /* -> x0 = 0, x1 = VM id, x2 = vCPU id, x3 = nr vCPUs */
+#define RTV_HC_CONSOLE_PUTC (RTV_HC_BASE + 2) /* x1 = byte -> x0 = 0 */
+#define RTV_VERSION_MAJOR 0
+#define RTV_VERSION_MINOR 1
+
+struct vcpu;
+
+enum trap_status hypercall(struct vcpu *v);
+bool psci_call(struct vcpu *v, u32 fn);  /* true if fn is a PSCI function (handled) */
+enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa);
+enum trap_status sysreg_trap(struct vcpu *v, u64 esr);
+
+#endif

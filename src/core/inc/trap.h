@@ -1,0 +1,35 @@
+/*
+ * Trap handlers return a status; the single policy point (fault.c) decides
+ * what an unhandled or forbidden guest action does to the VM.
+ */
+#ifndef RTV_TRAP_H
+#define RTV_TRAP_H
+
+#include <types.h>
+
+enum trap_status {
+	TRAP_HANDLED = 0,  /* emulated; resume the guest */
+	TRAP_UNHANDLED,    /* the hypervisor does not implement it */
+	TRAP_FORBIDDEN,    /* the guest is not allowed to do it */
+};
+
+enum fault_kind {
+	FAULT_READ,
+	FAULT_WRITE,
+	FAULT_EXEC,
+	FAULT_SYSREG,
+	FAULT_INSN,        /* undefined/unsupported instruction or call */
+	FAULT_SERROR,
+};
+
+struct vcpu;
+
+struct fault_info {
+	enum fault_kind kind;
+	u64 addr;          /* IPA for aborts, encoded sysreg otherwise */
+	u64 esr;
+};
+
+void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *fi);
+
+#endif

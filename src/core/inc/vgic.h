@@ -1,0 +1,73 @@
+/*
+ * Virtual GICv3: an emulated distributor and redistributors per VM exposing
+ * only that VM's interrupts; delivery through the list registers. Interrupts
+ * backed by a physical one (the virtual timer, passthrough SPIs) are HW-mapped
+ * so the guest's deactivation reaches the physical GIC (GICv3 spec 4.9 / Arm ARM D1).
+ */
+#ifndef RTV_VGIC_H
+#define RTV_VGIC_H
+
+#include <arch/spinlock.h>
+#include <trap.h>
+#include <types.h>
+
+struct mmio_access;
+
+#define VGIC_NR_PRIVATE 32
+#define VGIC_NR_SPIS 256          /* INTIDs 32..287 visible to a VM */
+#define VGIC_MAX_INTID (32 + VGIC_NR_SPIS - 1)
+#define VGIC_SPURIOUS 1023
+
+struct virq {
+	u8 priority;
+	bool owned;      /* SPI: assigned to this VM (passthrough or emulated) */
+	bool enabled;
+	bool pending;    /* waiting to be put in a list register */
+	bool level;      /* emulated level-triggered line is high */
+	bool in_lr;
+	bool hw;         /* backed by the physical INTID of the same number */
+	bool group1;
+	bool edge;       /* GICD_ICFGR: edge-triggered */
+	u32 target;      /* vCPU index (from GICD_IROUTER Aff0) */
+	u64 irouter;
+};
+
+struct vgic_cpu {
+	struct virq priv[VGIC_NR_PRIVATE];
+	u32 waker;       /* GICR_WAKER.ProcessorSleep */
+	u32 nr_pending;  /* interrupts pending for this vCPU and not yet in a list register */
+	u16 lr_intid[16]; /* INTID held by each list register (0 = free) */
+}; 
+
+struct vgic_dist {
+	spinlock_t lock;
+	u32 ctlr;
+	struct virq spi[VGIC_NR_SPIS];
+};
+
+struct vm;
+struct vcpu;
+
+int vgic_vm_init(struct vm *vm);
+void vgic_vm_reset(struct vm *vm);
+void vgic_vcpu_reset(struct vcpu *v);
+int vgic_assign_spi(struct vm *vm, u32 intid, bool hw);
+/* Make an interrupt pending. For hw, the physical one has been acknowledged and priority-dropped. */
+void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target_vcpu);
+void vgic_set_level(struct vm *vm, u32 intid, bool level);
+void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
+void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
+bool vgic_has_pending(struct vcpu *v);
+enum trap_status vgic_sgi1r_write(struct vcpu *v, u64 val);
+void vgic_maintenance(struct vcpu *v);
+void vgic_cpu_hw_init(void);
+enum trap_status vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *opaque);
+enum trap_status vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *opaque);
+
+/* Internal to the vGIC files. */
+struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid);
+void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending);
+void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid, bool on);
+void vgic_kick(struct vm *vm, u32 vcpu);
+
+#endif

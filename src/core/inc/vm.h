@@ -1,0 +1,52 @@
+/* A virtual machine: its configuration, memory, vCPUs and emulated devices. */
+#ifndef RTV_VM_H
+#define RTV_VM_H
+
+#include <arch/pgtable.h>
+#include <arch/spinlock.h>
+#include <config.h>
+#include <mmio.h>
+#include <types.h>
+#include <vcpu.h>
+#include <vgic.h>
+#include <vuart.h>
+
+enum vm_state {
+	VM_STOPPED,
+	VM_RUNNING,
+	VM_RESETTING,
+};
+
+struct vm_mem {
+	u64 ipa, pa, size;
+};
+
+struct vm {
+	const struct cfg_vm *cfg;
+	u32 id;
+	u32 vmid;
+	volatile enum vm_state state;
+	spinlock_t lock;
+	struct vm_mem mem[CFG_MAX_MEM];
+	struct pgtable s2;
+	struct vcpu vcpus[CFG_MAX_VCPUS];
+	u32 nr_vcpus;
+	struct mmio_table mmio;
+	struct vgic_dist vgic;
+	struct vuart uart;
+	u64 faults;         /* reported guest faults (rate limit) */
+	u32 resets;
+};
+
+extern struct vm vms[CFG_MAX_VMS];
+extern u32 nr_vms;
+
+int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg);
+void vm_start(struct vm *vm);
+void vm_stop(struct vm *vm, const char *why);
+void vm_request_reset(struct vm *vm);
+void vm_service(struct vm *vm, struct vcpu *v);
+struct vm *vm_by_name(const char *name);
+const char *vm_state_name(enum vm_state s);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Physical interrupts. Everything is taken at EL2 (HCR_EL2.IMO). Guest-owned
+ * interrupts (the virtual timer PPI, passthrough SPIs) are priority-dropped
+ * here and injected HW-mapped, so the guest's EOI deactivates the physical
+ * interrupt; the hypervisor's own interrupts are completed here.
+ */
+#include <console.h>
+#include <cpu.h>
+#include <gicv3.h>
+#include <irq.h>
+#include <pl011.h>
+#include <printk.h>
+#include <vm.h>
+
+#define NR_INTIDS 1020
+
+static struct vm *spi_owner[NR_INTIDS];
+extern struct platform_info plat;
+
+void irq_init(void)
+{
+	gicv3_init(plat.gicd_base, plat.gicr_base, plat.gicr_size);
+	gicv3_set_priority(plat.uart_intid, GIC_PRIO_HYP);
+	gicv3_route_spi(plat.uart_intid, cpus[0].mpidr);
+	gicv3_enable(plat.uart_intid, true);
+	pl011_enable_rx_irq();
+}
+
+void irq_cpu_init(void)
+{
+	gicv3_set_priority(GIC_SGI_KICK, GIC_PRIO_HYP);
+	gicv3_enable(GIC_SGI_KICK, true);
+	gicv3_set_priority(plat.gic_maint_intid, GIC_PRIO_HYP);
+	gicv3_enable(plat.gic_maint_intid, true);
+	gicv3_set_priority(plat.timer_intid_virt, GIC_PRIO_GUEST);
+}
+
+int irq_assign(u32 intid, struct vm *vm, u32 pcpu)
+{
+	if (intid < 32 || intid >= NR_INTIDS || spi_owner[intid])
+		return -1;
+	spi_owner[intid] = vm;
+	gicv3_set_priority(intid, GIC_PRIO_GUEST);
+	gicv3_route_spi(intid, cpus[pcpu].mpidr);
+	return 0;
+}
+
+void irq_release_vm(struct vm *vm)
+{
+	for (u32 i = 32; i < NR_INTIDS; i++) {
+		if (spi_owner[i] == vm) {
+			gicv3_enable(i, false);
+			gicv3_set_active(i, false);
+		}
+	}
+}
+
+static void complete(u32 intid)
+{
+	gicv3_eoi(intid);
+	gicv3_deactivate(intid);
+}
+
+static void console_irq(void)
+{
+	int c;
+
+	pl011_ack_irq();
+	while ((c = pl011_getc()) >= 0)
+		console_input((u8)c);
+}
+
+/* The virtual timer fired for the vCPU on this pCPU: deliver it HW-mapped. */
+static void vtimer_irq(u32 intid)
+{
+	struct vcpu *v = cpu()->vcpu;
+
+	gicv3_eoi(intid);
+	if (!v || v->vm->state != VM_RUNNING) {
+		write_sysreg(cntv_ctl_el0, 2); /* IMASK: nobody to deliver to */
+		gicv3_deactivate(intid);
+		return;
+	}
+	cpu()->stats.count[STAT_IRQ_TIMER]++;
+	vgic_inject(v->vm, v, intid, v->id);
+}
+
+static void spi_irq(u32 intid)
+{
+	struct vm *vm = spi_owner[intid];
+
+	gicv3_eoi(intid);
+	if (!vm || vm->state != VM_RUNNING) {
+		gicv3_enable(intid, false);
+		gicv3_deactivate(intid);
+		return;
+	}
+	cpu()->stats.count[STAT_IRQ_DEV]++;
+	vgic_inject(vm, NULL, intid, 0);
+}
+
+static void dispatch(u32 intid)
+{
+	if (intid == plat.timer_intid_virt) {
+		vtimer_irq(intid);
+		return;
+	}
+	if (intid >= 32 && intid != plat.uart_intid) {
+		spi_irq(intid);
+		return;
+	}
+	cpu()->stats.count[STAT_IRQ_HYP]++;
+	if (intid == plat.uart_intid)
+		console_irq();
+	else if (intid == plat.gic_maint_intid && cpu()->vcpu)
+		vgic_maintenance(cpu()->vcpu);
+	complete(intid);
+}
+
+void irq_handle_pending(void)
+{
+	for (;;) {
+		u32 intid = gicv3_ack();
+
+		if (intid >= 1020)
+			return;
+		dispatch(intid);
+	}
+}

@@ -1,0 +1,112 @@
+/*
+ * Boot CPU: discover the platform, turn on the EL2 MMU and the GIC, check the
+ * scenario, create the VMs, bring up the other CPUs and start the VMs.
+ * A refused scenario or a malformed DTB leaves the hypervisor idle with a
+ * message on the console; it never starts a partially valid scenario.
+ */
+#include <config.h>
+#include <console.h>
+#include <cpu.h>
+#include <fdt.h>
+#include <irq.h>
+#include <lib.h>
+#include <mm.h>
+#include <pl011.h>
+#include <printk.h>
+#include <vm.h>
+
+struct platform_info plat;
+static struct scenario scn;
+extern u8 _scenario_start[], _scenario_end[];
+
+void hyp_main(u64 dtb);
+
+static void halt(const char *why) __attribute__((noreturn));
+static void halt(const char *why)
+{
+	printk("rtvisor: %s; no VM started\n", why);
+	for (;;)
+		wfi();
+}
+
+static void discover(u64 dtb)
+{
+	char err[128];
+
+	if (platform_discover((const void *)(uintptr_t)dtb, 1u << 20, &plat, err, sizeof(err))) {
+		printk("rtvisor: firmware devicetree at 0x%lx refused: %s\n", dtb, err);
+		halt("cannot continue without a platform description");
+	}
+	nr_cpus = plat.nr_cpus;
+	for (u32 i = 0; i < nr_cpus; i++) {
+		cpus[i].id = i;
+		cpus[i].mpidr = plat.cpu_mpidr[i];
+	}
+	pl011_init(plat.uart_base);
+	printk("rtvisor: platform: %u CPUs, RAM 0x%lx+0x%lx, GICD 0x%lx GICR 0x%lx, UART 0x%lx\n",
+	       nr_cpus, plat.ram_base, plat.ram_size, plat.gicd_base, plat.gicr_base, plat.uart_base);
+}
+
+static void fill_limits(struct cfg_limits *lim)
+{
+	*lim = (struct cfg_limits){
+		.ram_base = plat.ram_base, .ram_size = plat.ram_size,
+		.hv_base = mm_hv_base(), .hv_size = mm_hv_size(),
+		.nr_pcpus = nr_cpus,
+		.uart_base = plat.uart_base, .uart_size = plat.uart_size ? plat.uart_size : 0x1000,
+		.gic_base = plat.gicd_base,
+		.gic_size = plat.gicr_base + plat.gicr_size - plat.gicd_base,
+	};
+}
+
+static void load_scenario(void)
+{
+	struct cfg_error err = { { 0 } };
+	struct cfg_limits lim;
+	size_t size = (size_t)(_scenario_end - _scenario_start);
+
+	if (config_parse(_scenario_start, size, &scn, &err)) {
+		printk("rtvisor: scenario refused: %s\n", err.msg);
+		halt("invalid scenario");
+	}
+	fill_limits(&lim);
+	if (config_check(&scn, &lim, &err)) {
+		printk("rtvisor: scenario refused: %s\n", err.msg);
+		halt("invalid scenario");
+	}
+	printk("rtvisor: scenario: %u VMs\n", scn.nr_vms);
+}
+
+static void create_vms(void)
+{
+	nr_vms = scn.nr_vms;
+	for (u32 i = 0; i < nr_vms; i++) {
+		if (vm_create(&vms[i], i, &scn.vms[i]))
+			halt("VM creation failed");
+		printk("rtvisor: vm '%s': %u vCPU(s) on pCPU", scn.vms[i].name, scn.vms[i].nr_vcpus);
+		for (u32 k = 0; k < scn.vms[i].nr_vcpus; k++)
+			printk(" %u", scn.vms[i].vcpu_pcpu[k]);
+		printk(", RAM IPA 0x%lx -> PA 0x%lx (0x%lx bytes)\n", vms[i].mem[0].ipa,
+		       vms[i].mem[0].pa, vms[i].mem[0].size);
+	}
+}
+
+void hyp_main(u64 dtb)
+{
+	printk("\nrtvisor %u.%u: EL2 hypervisor starting (dtb 0x%lx)\n", RTV_MAJOR, RTV_MINOR, dtb);
+	discover(dtb);
+	if (mm_init(dtb, fdt_blob_size((const void *)(uintptr_t)dtb)))
+		halt("memory set-up failed");
+	irq_init();
+	cpu_init_common();
+	load_scenario();
+	create_vms();
+	cpu_start_secondaries();
+	console_init();
+	printk("rtvisor: console: Ctrl-T then 1-%u switches input between VMs, Ctrl-T h lists them\n",
+	       nr_vms);
+	for (u32 i = 0; i < nr_vms; i++)
+		if (scn.vms[i].autostart)
+			vm_start(&vms[i]);
+	cpu_loop();
+}

@@ -1,0 +1,179 @@
+/* RAM ownership, EL2 identity map and stage-2 table memory. */
+#include <arch/sysregs.h>
+#include <lib.h>
+#include <mm.h>
+#include <platform_info.h>
+#include <pmem.h>
+#include <printk.h>
+#include <vm.h>
+
+#define PT_POOL_PAGES 1024
+#define EL2_VA_BITS 39
+#define SCTLR_EL2_RES1 0x30c50830ULL
+#define SCTLR_M BIT(0)
+#define SCTLR_C BIT(2)
+#define SCTLR_SA BIT(3)
+#define SCTLR_I BIT(12)
+
+extern u8 _image_start[], _image_end[];
+extern struct platform_info plat;
+
+static u8 pt_pool[PT_POOL_PAGES][4096] __attribute__((aligned(65536)));
+static u32 pt_pool_used;
+static struct pmem ram;
+static struct pgtable hyp_pt;
+static u32 pa_bits;
+static u64 vtcr;
+
+static void *pool_alloc(void *ctx, u32 n)
+{
+	u32 start = ALIGN_UP(pt_pool_used, n);
+
+	(void)ctx;
+	if (start + n > PT_POOL_PAGES)
+		return NULL;
+	pt_pool_used = start + n;
+	memset(pt_pool[start], 0, (size_t)n * 4096);
+	return pt_pool[start];
+}
+
+static u64 ident_phys(void *ctx, void *va)
+{
+	(void)ctx;
+	return (u64)(uintptr_t)va;
+}
+
+static void *ident_virt(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;
+}
+
+static void wbarrier(void *ctx)
+{
+	(void)ctx;
+	dsb(ishst);
+}
+
+static const struct pt_ops pool_ops = {
+	.alloc_tables = pool_alloc,
+	.to_phys = ident_phys,
+	.to_virt = ident_virt,
+	.wbarrier = wbarrier,
+};
+
+u64 mm_hv_base(void)
+{
+	return (u64)(uintptr_t)_image_start;
+}
+
+u64 mm_hv_size(void)
+{
+	return (u64)(uintptr_t)_image_end - (u64)(uintptr_t)_image_start;
+}
+
+static u32 parange_bits(void)
+{
+	static const u32 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+	u64 r = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	return r < ARRAY_SIZE(bits) ? (bits[r] > 48 ? 48 : bits[r]) : 32;
+}
+
+static int build_hyp_map(void)
+{
+	if (pt_init(&hyp_pt, PT_EL2, EL2_VA_BITS, &pool_ops))
+		return -1;
+	/* All RAM (the hypervisor loads guest images through it) and the device window below it. */
+	if (pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W | PT_X))
+		return -1;
+	return pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M), PT_R | PT_W | PT_DEVICE);
+}
+
+int mm_init(u64 dtb, u64 dtb_size)
+{
+	pa_bits = parange_bits();
+	pmem_init(&ram);
+	if (pmem_add(&ram, plat.ram_base, plat.ram_size) ||
+	    pmem_reserve(&ram, mm_hv_base(), mm_hv_size()))
+		return -1;
+	if (dtb >= plat.ram_base && dtb_size)
+		pmem_reserve(&ram, ALIGN_DOWN(dtb, SZ_4K), ALIGN_UP(dtb_size, SZ_4K) + SZ_4K);
+	return build_hyp_map();
+}
+
+void mm_cpu_enable(void)
+{
+	write_sysreg(mair_el2, PT_MAIR_EL2_VALUE);
+	write_sysreg(tcr_el2, pt_tcr_el2(&hyp_pt, pa_bits));
+	write_sysreg(ttbr0_el2, hyp_pt.root_pa);
+	dsb(ish);
+	__asm__ volatile("tlbi alle2" : : : "memory");
+	dsb(ish);
+	isb();
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I);
+	isb();
+}
+
+int mm_reserve(u64 pa, u64 size)
+{
+	return pmem_reserve(&ram, pa, size);
+}
+
+int mm_alloc(u64 size, u64 *pa)
+{
+	return pmem_alloc(&ram, size, size >= SZ_2M ? SZ_2M : SZ_4K, pa);
+}
+
+int mm_s2_init(struct pgtable *pt)
+{
+	int r = pt_init(pt, PT_STAGE2, MM_S2_IPA_BITS, &pool_ops);
+
+	if (!r && !vtcr)
+		vtcr = pt_vtcr_el2(pt, pa_bits);
+	return r;
+}
+
+int mm_s2_map(struct pgtable *pt, u64 ipa, u64 pa, u64 size, bool device)
+{
+	return pt_map(pt, ipa, pa, size, device ? PT_R | PT_W | PT_DEVICE : PT_R | PT_W | PT_X);
+}
+
+u64 mm_vtcr(void)
+{
+	return vtcr;
+}
+
+int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa)
+{
+	for (u32 i = 0; i < vm->cfg->nr_mem; i++) {
+		const struct vm_mem *m = &vm->mem[i];
+
+		if (ipa >= m->ipa && size <= m->size && ipa - m->ipa <= m->size - size) {
+			*pa = m->pa + (ipa - m->ipa);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static u64 dcache_line(void)
+{
+	return 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+}
+
+void mm_clean_dcache(u64 pa, u64 size)
+{
+	u64 line = dcache_line();
+
+	for (u64 a = ALIGN_DOWN(pa, line); a < pa + size; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(ish);
+}
+
+void mm_sync_icache(void)
+{
+	__asm__ volatile("ic iallu" : : : "memory");
+	dsb(ish);
+	isb();
+}

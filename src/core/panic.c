@@ -1,0 +1,25 @@
+/*
+ * A fault inside the hypervisor itself is a bug, never a guest's doing:
+ * report where it happened and stop this CPU (other CPUs keep running).
+ */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <printk.h>
+
+void hyp_panic(u64 kind, u64 *frame) __attribute__((noreturn));
+
+void hyp_panic(u64 kind, u64 *frame)
+{
+	(void)frame;
+	printk("rtvisor: PANIC cpu%u: EL2 exception %lu esr 0x%lx elr 0x%lx far 0x%lx\n",
+	       cpu()->id, kind, read_sysreg(esr_el2), read_sysreg(elr_el2), read_sysreg(far_el2));
+	for (;;)
+		wfi();
+}
+
+void hyp_panic_msg(const char *msg)
+{
+	printk("rtvisor: PANIC cpu%u: %s\n", cpu()->id, msg);
+	for (;;)
+		wfi();
+}

@@ -1,0 +1,244 @@
+/*
+ * Platform discovery from the firmware devicetree (QEMU virt and alike):
+ * RAM, CPUs, GICv3, PL011 console, PSCI conduit and timer interrupts.
+ * Interrupt specifiers are the GIC's 3-cell <type number flags>.
+ */
+#include <fdt.h>
+#include <lib.h>
+#include <platform_info.h>
+
+#define GIC_SPI 0U
+#define GIC_PPI 1U
+#define GIC_MAX_SPI 987U /* INTID 1019 */
+#define GIC_MAX_PPI 15U
+#define TIMER_PPI_HYP 10U /* architected defaults (SBSA), used without a timer node */
+#define TIMER_PPI_VIRT 11U
+#define TIMER_PPI_PHYS 14U
+#define PATH_MAX_LEN 128U
+
+struct plat_ctx {
+	struct fdt f;
+	struct platform_info *pi;
+	char *err;
+	size_t errlen;
+};
+
+static int plat_fail(struct plat_ctx *c, const char *what)
+{
+	if (c->err && c->errlen > 0)
+		snprintf(c->err, c->errlen, "platform: %s", what);
+	return -1;
+}
+
+/* String property (one NUL-terminated string), or NULL. */
+static const char *plat_str(const struct fdt *f, int node, const char *name)
+{
+	int len;
+	const char *p = fdt_prop(f, node, name, &len);
+
+	if (!p || len <= 0 || p[len - 1] != '\0')
+		return NULL;
+	return p;
+}
+
+static bool name_is(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	return name && strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
+}
+
+/* 3-cell GIC interrupt specifier -> INTID. */
+static int plat_intid(const u8 *spec, u32 *intid)
+{
+	u32 type = fdt_be32(spec), num = fdt_be32(spec + 4);
+
+	if (type == GIC_SPI && num <= GIC_MAX_SPI)
+		*intid = 32U + num;
+	else if (type == GIC_PPI && num <= GIC_MAX_PPI)
+		*intid = 16U + num;
+	else
+		return -1;
+	return 0;
+}
+
+/* idx'th entry of a node's "interrupts" as INTID. */
+static int plat_irq(const struct fdt *f, int node, int idx, u32 *intid)
+{
+	int len;
+	const u8 *p = fdt_prop(f, node, "interrupts", &len);
+
+	if (!p || len % 12 != 0 || idx < 0 || idx >= len / 12)
+		return -1;
+	return plat_intid(p + idx * 12, intid);
+}
+
+static int plat_reg(const struct fdt *f, int node, int idx, u64 *base, u64 *size)
+{
+	int parent = fdt_parent(f, node);
+
+	if (parent < 0 || fdt_reg(f, parent, node, idx, base, size) < 0)
+		return -1;
+	return *size != 0 ? 0 : -1;
+}
+
+static int plat_memory(struct plat_ctx *c, int root)
+{
+	int n;
+
+	for (n = fdt_first_child(&c->f, root); n >= 0; n = fdt_next_sibling(&c->f, n)) {
+		const char *dt = plat_str(&c->f, n, "device_type");
+
+		if (!name_is(fdt_name(&c->f, n), "memory") && !(dt && strcmp(dt, "memory") == 0))
+			continue;
+		if (fdt_reg(&c->f, root, n, 0, &c->pi->ram_base, &c->pi->ram_size) < 0 ||
+		    c->pi->ram_size == 0)
+			return plat_fail(c, "memory node has no usable reg");
+		return 0;
+	}
+	return plat_fail(c, "no memory node");
+}
+
+static int plat_cpus(struct plat_ctx *c)
+{
+	int cpus = fdt_path(&c->f, "/cpus");
+	int ac = fdt_address_cells(&c->f, cpus);
+	int n;
+
+	if (cpus < 0)
+		return plat_fail(c, "no /cpus node");
+	if (ac < 1 || ac > 2)
+		return plat_fail(c, "/cpus: unsupported #address-cells");
+	for (n = fdt_first_child(&c->f, cpus); n >= 0; n = fdt_next_sibling(&c->f, n)) {
+		u64 mpidr;
+
+		if (!name_is(fdt_name(&c->f, n), "cpu"))
+			continue;
+		if (fdt_reg(&c->f, cpus, n, 0, &mpidr, NULL) < 0)
+			return plat_fail(c, "cpu node without a valid reg");
+		if (c->pi->nr_cpus < PLAT_MAX_CPUS)
+			c->pi->cpu_mpidr[c->pi->nr_cpus++] = mpidr;
+	}
+	return c->pi->nr_cpus > 0 ? 0 : plat_fail(c, "no cpu@N nodes under /cpus");
+}
+
+static int plat_gic(struct plat_ctx *c)
+{
+	struct platform_info *pi = c->pi;
+	int gic = fdt_find_compatible(&c->f, -1, "arm,gic-v3");
+	int len;
+	const void *ic;
+
+	if (gic < 0)
+		return plat_fail(c, "no GICv3 (no \"arm,gic-v3\" node)");
+	ic = fdt_prop(&c->f, gic, "#interrupt-cells", &len);
+	if (ic && (len != 4 || fdt_be32(ic) != 3))
+		return plat_fail(c, "GICv3: #interrupt-cells must be 3");
+	if (plat_reg(&c->f, gic, 0, &pi->gicd_base, &pi->gicd_size) < 0)
+		return plat_fail(c, "GICv3: bad reg[0] (GICD)");
+	if (plat_reg(&c->f, gic, 1, &pi->gicr_base, &pi->gicr_size) < 0)
+		return plat_fail(c, "GICv3: bad reg[1] (GICR)");
+	if (plat_irq(&c->f, gic, 0, &pi->gic_maint_intid) < 0)
+		return plat_fail(c, "GICv3: no maintenance interrupt (virtualization off?)");
+	return 0;
+}
+
+/* Node named by /chosen stdout-path ("/path[:options]" or an alias), or negative. */
+static int plat_stdout_node(const struct fdt *f)
+{
+	const char *sp = plat_str(f, fdt_path(f, "/chosen"), "stdout-path");
+	char path[PATH_MAX_LEN];
+	size_t n = 0;
+
+	if (!sp)
+		return FDT_ERR_NOTFOUND;
+	while (sp[n] && sp[n] != ':' && n < sizeof(path) - 1) {
+		path[n] = sp[n];
+		n++;
+	}
+	path[n] = '\0';
+	if (path[0] != '/') {
+		const char *alias = plat_str(f, fdt_path(f, "/aliases"), path);
+
+		return alias ? fdt_path(f, alias) : FDT_ERR_NOTFOUND;
+	}
+	return fdt_path(f, path);
+}
+
+static int plat_uart(struct plat_ctx *c)
+{
+	int uart = plat_stdout_node(&c->f);
+
+	if (uart < 0 || !fdt_is_compatible(&c->f, uart, "arm,pl011"))
+		uart = fdt_find_compatible(&c->f, -1, "arm,pl011");
+	if (uart < 0)
+		return plat_fail(c, "no PL011 UART (\"arm,pl011\")");
+	if (plat_reg(&c->f, uart, 0, &c->pi->uart_base, &c->pi->uart_size) < 0)
+		return plat_fail(c, "PL011: bad reg");
+	if (plat_irq(&c->f, uart, 0, &c->pi->uart_intid) < 0)
+		return plat_fail(c, "PL011: bad interrupts");
+	return 0;
+}
+
+static int plat_psci(struct plat_ctx *c)
+{
+	int psci = fdt_path(&c->f, "/psci");
+	const char *m;
+
+	if (psci < 0)
+		psci = fdt_find_compatible(&c->f, -1, "arm,psci-1.0");
+	if (psci < 0)
+		psci = fdt_find_compatible(&c->f, -1, "arm,psci-0.2");
+	c->pi->psci = PSCI_CONDUIT_NONE;
+	if (psci < 0)
+		return 0; /* no PSCI: secondary CPUs cannot be started */
+	m = plat_str(&c->f, psci, "method");
+	if (m && strcmp(m, "smc") == 0)
+		c->pi->psci = PSCI_CONDUIT_SMC;
+	else if (m && strcmp(m, "hvc") == 0)
+		c->pi->psci = PSCI_CONDUIT_HVC;
+	else
+		return plat_fail(c, "psci: method must be \"smc\" or \"hvc\"");
+	return 0;
+}
+
+static int plat_timer(struct plat_ctx *c)
+{
+	struct platform_info *pi = c->pi;
+	int t = fdt_find_compatible(&c->f, -1, "arm,armv8-timer");
+
+	if (t < 0) { /* architected defaults */
+		pi->timer_intid_phys = 16U + TIMER_PPI_PHYS;
+		pi->timer_intid_virt = 16U + TIMER_PPI_VIRT;
+		pi->timer_intid_hyp = 16U + TIMER_PPI_HYP;
+		return 0;
+	}
+	if (plat_irq(&c->f, t, 1, &pi->timer_intid_phys) < 0 ||
+	    plat_irq(&c->f, t, 2, &pi->timer_intid_virt) < 0 ||
+	    plat_irq(&c->f, t, 3, &pi->timer_intid_hyp) < 0)
+		return plat_fail(c, "timer: interrupts must hold 4 PPI entries");
+	return 0;
+}
+
+int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi,
+		      char *err, size_t errlen)
+{
+	struct plat_ctx c;
+	int root;
+
+	c.pi = pi;
+	c.err = err;
+	c.errlen = errlen;
+	if (err && errlen > 0)
+		err[0] = '\0';
+	if (!pi)
+		return -1;
+	memset(pi, 0, sizeof(*pi));
+	if (!fdt || fdt_open(&c.f, fdt, max_size) < 0)
+		return plat_fail(&c, "invalid or truncated devicetree blob");
+	root = fdt_root(&c.f);
+	if (plat_memory(&c, root) < 0 || plat_cpus(&c) < 0 || plat_gic(&c) < 0 ||
+	    plat_uart(&c) < 0 || plat_psci(&c) < 0 || plat_timer(&c) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,203 @@
+/*
+ * VM life cycle: creation from the scenario (memory, stage-2, devices,
+ * interrupts, vCPUs), start, stop and reset. State changes requested from any
+ * pCPU are carried out by the pCPUs owning the VM's vCPUs in vm_service().
+ */
+#include <cpu.h>
+#include <irq.h>
+#include <lib.h>
+#include <mm.h>
+#include <printk.h>
+#include <vm.h>
+
+struct vm vms[CFG_MAX_VMS];
+u32 nr_vms;
+extern struct platform_info plat;
+
+const char *vm_state_name(enum vm_state s)
+{
+	static const char *const names[] = { "stopped", "running", "resetting" };
+
+	return (u32)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+struct vm *vm_by_name(const char *name)
+{
+	for (u32 i = 0; i < nr_vms; i++)
+		if (!strcmp(vms[i].cfg->name, name))
+			return &vms[i];
+	return NULL;
+}
+
+static int vm_setup_memory(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_mem; i++) {
+		const struct cfg_mem *m = &vm->cfg->mem[i];
+		u64 pa = m->phys;
+
+		if (m->has_phys ? mm_reserve(pa, m->size) : mm_alloc(m->size, &pa)) {
+			printk("rtvisor: vm '%s': memory[%u]: cannot get 0x%lx bytes of RAM\n",
+			       vm->cfg->name, i, m->size);
+			return -1;
+		}
+		vm->mem[i] = (struct vm_mem){ m->ipa, pa, m->size };
+		if (mm_s2_map(&vm->s2, m->ipa, pa, m->size, false)) {
+			printk("rtvisor: vm '%s': memory[%u]: stage-2 map failed\n", vm->cfg->name, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int vm_setup_devices(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_devs; i++) {
+		const struct cfg_dev *d = &vm->cfg->devs[i];
+
+		if (mm_s2_map(&vm->s2, d->base, d->base, d->size, true))
+			return -1;
+		for (u32 k = 0; k < d->nr_irqs; k++) {
+			if (vgic_assign_spi(vm, d->irqs[k], true) ||
+			    irq_assign(d->irqs[k], vm, vm->vcpus[0].pcpu)) {
+				printk("rtvisor: vm '%s': device '%s': interrupt %u unavailable\n",
+				       vm->cfg->name, d->name, d->irqs[k]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void vm_setup_vcpus(struct vm *vm)
+{
+	vm->nr_vcpus = vm->cfg->nr_vcpus;
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		v->id = i;
+		v->pcpu = vm->cfg->vcpu_pcpu[i];
+		v->state = VCPU_OFF;
+		v->parked = true;
+		cpus[v->pcpu].vcpu = v;
+	}
+}
+
+int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
+{
+	vm->cfg = cfg;
+	vm->id = id;
+	vm->vmid = id + 1;
+	vm->state = VM_STOPPED;
+	vm_setup_vcpus(vm);
+	if (mm_s2_init(&vm->s2) || vm_setup_memory(vm) || vm_setup_devices(vm))
+		return -1;
+	if (vgic_vm_init(vm))
+		return -1;
+	if (cfg->console)
+		vuart_init(vm, plat.uart_base, plat.uart_intid);
+	return 0;
+}
+
+/* Copy the VM's images into its memory (through the hypervisor's identity map). */
+static int vm_load_images(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_images; i++) {
+		const struct cfg_image *img = &vm->cfg->images[i];
+		u64 pa;
+
+		if (mm_ipa_to_pa(vm, img->load_ipa, img->size, &pa))
+			return -1;
+		memcpy((void *)(uintptr_t)pa, img->data, img->size);
+		mm_clean_dcache(pa, img->size);
+	}
+	mm_sync_icache();
+	return 0;
+}
+
+void vm_start(struct vm *vm)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	if (vm_load_images(vm)) {
+		printk("rtvisor: vm '%s': image outside its memory, not started\n", vm->cfg->name);
+		return;
+	}
+	vgic_vm_reset(vm);
+	if (vm->cfg->console)
+		vuart_reset(&vm->uart);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		vm->vcpus[i].state = VCPU_OFF;
+		vcpu_reset(&vm->vcpus[i], 0, 0);
+		vm->vcpus[i].parked = false;
+	}
+	vcpu_reset(v0, vm->cfg->entry, vm->cfg->dtb_ipa);
+	dmb(ish);
+	vm->state = VM_RUNNING;
+	v0->state = VCPU_RUNNABLE;
+	cpu_kick(v0->pcpu);
+}
+
+static void kick_all(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		cpu_kick(vm->vcpus[i].pcpu);
+}
+
+static bool begin_transition(struct vm *vm, enum vm_state to)
+{
+	bool ok;
+
+	spin_lock(&vm->lock);
+	ok = vm->state == VM_RUNNING;
+	if (ok) {
+		vm->state = to;
+		for (u32 i = 0; i < vm->nr_vcpus; i++)
+			vm->vcpus[i].state = VCPU_OFF;
+	}
+	spin_unlock(&vm->lock);
+	return ok;
+}
+
+void vm_stop(struct vm *vm, const char *why)
+{
+	if (!begin_transition(vm, VM_STOPPED))
+		return;
+	irq_release_vm(vm);
+	printk("rtvisor: vm '%s' stopped: %s\n", vm->cfg->name, why);
+	kick_all(vm);
+}
+
+void vm_request_reset(struct vm *vm)
+{
+	if (!begin_transition(vm, VM_RESETTING))
+		return;
+	printk("rtvisor: vm '%s' resetting\n", vm->cfg->name);
+	kick_all(vm);
+}
+
+static bool all_parked(const struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (!vm->vcpus[i].parked)
+			return false;
+	return true;
+}
+
+/* On the pCPU owning v: park v if its VM left the running state; finish a reset. */
+void vm_service(struct vm *vm, struct vcpu *v)
+{
+	if (vm->state == VM_RUNNING)
+		return;
+	if (!v->parked) {
+		vcpu_park(v);
+		v->parked = true;
+		if (v->id != 0)
+			cpu_kick(vm->vcpus[0].pcpu);
+	}
+	if (vm->state == VM_RESETTING && v->id == 0 && all_parked(vm)) {
+		vm->resets++;
+		printk("rtvisor: vm '%s' restarted (reset %u)\n", vm->cfg->name, vm->resets);
+		vm_start(vm);
+	}
+}

@@ -1,0 +1,178 @@
+/*
+ * Physical GICv3. The hypervisor owns the distributor and all redistributors;
+ * it runs with affinity routing (ARE_NS), all interrupts Group 1 non-secure, and
+ * EOImode = 1 so that priority drop and deactivation are separate: guest-owned
+ * interrupts are priority-dropped at EL2 and deactivated by the guest through a
+ * HW-mapped list register (IHI 0069 4.1.1, 12.2.x ICC_CTLR_EL1.EOImode).
+ */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <gicv3.h>
+
+static volatile u8 *gicd;
+static u64 gicr_base, gicr_span;
+static volatile u8 *gicr_of_cpu[MAX_CPUS];
+
+static inline u32 gicd_rd(u32 off)
+{
+	return *(volatile u32 *)(gicd + off);
+}
+
+static inline void gicd_wr(u32 off, u32 v)
+{
+	*(volatile u32 *)(gicd + off) = v;
+}
+
+static volatile u8 *my_sgi_frame(void)
+{
+	return gicr_of_cpu[cpu()->id] + GICR_SGI_OFFSET;
+}
+
+static void gicd_wait_rwp(void)
+{
+	for (u32 i = 0; i < 1000000 && (gicd_rd(GICD_CTLR) & GICD_CTLR_RWP); i++)
+		;
+}
+
+u32 gicv3_nr_spis(void)
+{
+	u32 lines = ((gicd_rd(GICD_TYPER) & 0x1f) + 1) * 32;
+
+	return (lines > 1020 ? 1020 : lines) - 32;
+}
+
+void gicv3_init(u64 d, u64 r, u64 rsize)
+{
+	u32 nr;
+
+	gicd = (volatile u8 *)(uintptr_t)d;
+	gicr_base = r;
+	gicr_span = rsize;
+	gicd_wr(GICD_CTLR, 0);
+	gicd_wait_rwp();
+	nr = gicv3_nr_spis();
+	for (u32 i = 32; i < nr + 32; i += 32) {
+		gicd_wr(GICD_ICENABLER + i / 8, 0xffffffff);
+		gicd_wr(GICD_ICPENDR + i / 8, 0xffffffff);
+		gicd_wr(GICD_ICACTIVER + i / 8, 0xffffffff);
+		gicd_wr(GICD_IGROUPR + i / 8, 0xffffffff);
+	}
+	for (u32 i = 32; i < nr + 32; i += 4)
+		gicd_wr(GICD_IPRIORITYR + i, 0xa0a0a0a0);
+	gicd_wr(GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENGRP1A);
+	gicd_wait_rwp();
+}
+
+static volatile u8 *find_redist(u64 mpidr)
+{
+	u64 aff = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+
+	for (u64 off = 0; off + GICR_FRAME_SIZE <= gicr_span; off += GICR_FRAME_SIZE) {
+		volatile u8 *f = (volatile u8 *)(uintptr_t)(gicr_base + off);
+		u64 typer = *(volatile u64 *)(f + GICR_TYPER);
+
+		if ((typer >> 32) == aff)
+			return f;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return NULL;
+}
+
+static void cpu_interface_init(void)
+{
+	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | 0xf); /* SRE, DFB, DIB, Enable */
+	isb();
+	write_sysreg(ICC_PMR_EL1, 0xff);
+	write_sysreg(ICC_BPR1_EL1, 0);
+	write_sysreg(ICC_CTLR_EL1, BIT(1)); /* EOImode: drop and deactivate separately */
+	write_sysreg(ICC_IGRPEN1_EL1, 1);
+	isb();
+}
+
+int gicv3_cpu_init(u64 mpidr)
+{
+	volatile u8 *rd = find_redist(mpidr), *sgi;
+
+	if (!rd)
+		return -1;
+	gicr_of_cpu[cpu()->id] = rd;
+	*(volatile u32 *)(rd + GICR_WAKER) &= ~GICR_WAKER_PS;
+	for (u32 i = 0; i < 1000000 && (*(volatile u32 *)(rd + GICR_WAKER) & GICR_WAKER_CA); i++)
+		;
+	sgi = rd + GICR_SGI_OFFSET;
+	*(volatile u32 *)(sgi + GICR_ICENABLER0) = 0xffffffff;
+	*(volatile u32 *)(sgi + GICR_ICPENDR0) = 0xffffffff;
+	*(volatile u32 *)(sgi + GICR_ICACTIVER0) = 0xffffffff;
+	*(volatile u32 *)(sgi + GICR_IGROUPR0) = 0xffffffff;
+	for (u32 i = 0; i < 32; i += 4)
+		*(volatile u32 *)(sgi + GICR_IPRIORITYR0 + i) = 0xa0a0a0a0;
+	cpu_interface_init();
+	return 0;
+}
+
+void gicv3_enable(u32 intid, bool on)
+{
+	u32 bit = 1u << (intid % 32);
+
+	if (intid < 32) {
+		volatile u8 *sgi = my_sgi_frame();
+		*(volatile u32 *)(sgi + (on ? GICR_ISENABLER0 : GICR_ICENABLER0)) = bit;
+	} else {
+		gicd_wr((on ? GICD_ISENABLER : GICD_ICENABLER) + (intid / 32) * 4, bit);
+	}
+}
+
+void gicv3_set_active(u32 intid, bool active)
+{
+	u32 bit = 1u << (intid % 32);
+
+	if (intid < 32) {
+		volatile u8 *sgi = my_sgi_frame();
+		*(volatile u32 *)(sgi + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0)) = bit;
+	} else {
+		gicd_wr((active ? GICD_ISACTIVER : GICD_ICACTIVER) + (intid / 32) * 4, bit);
+	}
+}
+
+void gicv3_set_priority(u32 intid, u8 prio)
+{
+	volatile u8 *p = intid < 32 ? my_sgi_frame() + GICR_IPRIORITYR0 + intid
+				    : gicd + GICD_IPRIORITYR + intid;
+	*p = prio;
+}
+
+void gicv3_route_spi(u32 intid, u64 mpidr)
+{
+	*(volatile u64 *)(gicd + GICD_IROUTER + intid * 8) = mpidr & 0xff00ffffffULL;
+}
+
+void gicv3_send_sgi(u32 sgi, u64 mpidr)
+{
+	u64 v = ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
+		((mpidr >> 32) & 0xff) << 48 | (u64)(sgi & 0xf) << 24 | (1ULL << (mpidr & 0xf));
+
+	dsb(ishst);
+	write_sysreg(ICC_SGI1R_EL1, v);
+	isb();
+}
+
+u32 gicv3_ack(void)
+{
+	u32 id = (u32)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+
+	dsb(sy);
+	return id;
+}
+
+void gicv3_eoi(u32 intid)
+{
+	write_sysreg(ICC_EOIR1_EL1, intid);
+	isb();
+}
+
+void gicv3_deactivate(u32 intid)
+{
+	write_sysreg(ICC_DIR_EL1, intid);
+	isb();
+}

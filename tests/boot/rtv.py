@@ -1,0 +1,97 @@
+"""Helpers for QEMU boot tests: build a scenario image, boot it, read the console."""
+import os
+import re
+import subprocess
+
+import pexpect
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "build")
+PLATFORM = "qemu-virt"
+LOG_DIR = os.path.join(BUILD, "test-logs")
+ESCAPE = "\x14"  # Ctrl-T: console focus escape
+
+QEMU_BASE = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
+             "-cpu", "cortex-a72", "-nographic", "-no-reboot"]
+
+
+def make(*targets, env=None):
+    """Run make in the repository; raise with its output on failure."""
+    e = dict(os.environ)
+    e.update(env or {})
+    r = subprocess.run(["make", "-s", *targets], cwd=ROOT, env=e,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("make %s failed:\n%s" % (" ".join(targets), r.stdout))
+    return r.stdout
+
+
+def scenario_image(name, skip_check=False):
+    """Build configs/<name>.dts into a hypervisor image and return its path."""
+    env = {"SKIP_CHECK": "1"} if skip_check else {}
+    make("scenario-%s" % name, env=env)
+    return os.path.join(BUILD, PLATFORM, "scenarios", name, "rtvisor.bin")
+
+
+class Machine:
+    """One QEMU run with its console behind pexpect."""
+
+    def __init__(self, kernel, name, smp=4, mem="2G", extra=(), icount=False):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        args = QEMU_BASE + ["-smp", str(smp), "-m", mem, "-kernel", kernel, *extra]
+        if icount:
+            args += ["-icount", "shift=0,sleep=off"]
+        self.log = open(os.path.join(LOG_DIR, name.replace("/", "_") + ".log"), "w")
+        self.p = pexpect.spawn(args[0], args[1:], encoding="utf-8", codec_errors="replace",
+                               timeout=60, logfile=self.log)
+
+    def expect(self, pattern, timeout=60):
+        """Wait for a regex; return its match object."""
+        self.p.expect(pattern, timeout=timeout)
+        return self.p.match
+
+    def expect_all(self, patterns, timeout=60):
+        """Wait until every regex in patterns has appeared (any order)."""
+        todo = list(patterns)
+        while todo:
+            i = self.p.expect(todo, timeout=timeout)
+            todo.pop(i)
+
+    def read_for(self, seconds):
+        """Everything printed during the next `seconds` of wall time."""
+        try:
+            self.p.expect(pexpect.TIMEOUT, timeout=seconds)
+        except pexpect.EOF:
+            pass
+        return self.p.before
+
+    def send(self, s):
+        self.p.send(s)
+
+    def focus(self, vm_index):
+        """Switch console input to VM number vm_index (1-based)."""
+        self.p.send(ESCAPE + str(vm_index))
+
+    def alive(self):
+        return self.p.isalive()
+
+    def close(self):
+        if self.p.isalive():
+            self.p.terminate(force=True)
+        self.log.close()
+
+
+def lines_of(text, vm):
+    """Console lines tagged by VM `vm`, without the tag."""
+    tag = "[%s] " % vm
+    return [l.split(tag, 1)[1].strip() for l in text.splitlines() if tag in l]
+
+
+def ticks_reports(text, vm):
+    """(ticks, min, avg, max, jitter) tuples from hello's timer reports of one VM."""
+    out = []
+    for l in lines_of(text, vm):
+        m = re.search(r"ticks=(\d+) period_ns min=(\d+) avg=(\d+) max=(\d+) jitter_ns=(\d+)", l)
+        if m:
+            out.append(tuple(int(x) for x in m.groups()))
+    return out

@@ -1,0 +1,54 @@
+# Host tools (included from the top Makefile).
+#
+#   make tools          build/tools/rtvisor-check
+#   make check-configs  compile every configs/*.dts and check it (must pass), and
+#                       every configs/invalid/*.dts (must fail with the message
+#                       substring given by its "// expect: ..." first line)
+#
+# Scenario sources are compiled with $(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR):
+# /incbin/("hello.bin") finds the guest images there (they must be built first).
+
+TOOLS_BUILD := $(or $(BUILD),build)/tools
+CONFIGS_BUILD := $(or $(BUILD),build)/configs
+HOSTCC ?= cc
+DTC ?= dtc
+TOOLS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wvla -Wmissing-prototypes -Wstrict-prototypes -Wconversion -Isrc/core/inc
+
+# dtc checks that do not fit the scenario format: image@N has no reg, "phys" is
+# not the PHY phandle binding, passthrough "interrupts" are plain INTIDs.
+SCENARIO_DTC_FLAGS := -I dts -O dtb -W no-unit_address_vs_reg -W no-phys_property \
+	-W no-interrupts_property -W no-avoid_unnecessary_addr_size
+SCENARIO_IMG_DIR ?= $(or $(BUILD),build)/guests
+
+RTV_CHECK := $(TOOLS_BUILD)/rtvisor-check
+RTV_CHECK_SRCS := tools/rtvisor-check.c src/core/fdt.c src/core/config_parse.c \
+	src/core/config_check.c src/core/platform_dt.c src/core/lib/strlcpy.c
+
+$(RTV_CHECK): $(RTV_CHECK_SRCS) $(wildcard src/core/inc/*.h) | $(TOOLS_BUILD)
+	$(HOSTCC) $(TOOLS_CFLAGS) -o $@ $(RTV_CHECK_SRCS)
+
+$(TOOLS_BUILD) $(CONFIGS_BUILD) $(CONFIGS_BUILD)/invalid:
+	mkdir -p $@
+
+.PHONY: tools check-configs
+tools: $(RTV_CHECK)
+
+check-configs: $(RTV_CHECK) | $(CONFIGS_BUILD)/invalid
+	@rc=0; \
+	for f in $(wildcard configs/*.dts); do \
+		b=$(CONFIGS_BUILD)/$$(basename $$f .dts).dtb; \
+		$(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -o $$b $$f || { rc=1; continue; }; \
+		$(RTV_CHECK) $$b || rc=1; \
+	done; \
+	for f in $(wildcard configs/invalid/*.dts); do \
+		b=$(CONFIGS_BUILD)/invalid/$$(basename $$f .dts).dtb; \
+		exp=$$(sed -n '1s|^// expect: ||p' $$f); \
+		[ -n "$$exp" ] || { echo "$$f: no '// expect:' first line"; rc=1; continue; }; \
+		$(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -o $$b $$f || { rc=1; continue; }; \
+		out=$$($(RTV_CHECK) $$b); \
+		case "$$out" in \
+		*"error: "*"$$exp"*) echo "$$f: refused as expected";; \
+		*) echo "$$f: expected error containing '$$exp', got: $$out"; rc=1;; \
+		esac; \
+	done; exit $$rc
