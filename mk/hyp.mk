@@ -54,9 +54,11 @@ $(HV_BUILD)/scenarios/%/rtvisor.elf: $(HV_OBJS) $(HV_BUILD)/scenarios/%/scenario
 $(HV_BUILD)/scenarios/%/rtvisor.bin: $(HV_BUILD)/scenarios/%/rtvisor.elf
 	$(OBJCOPY) -O binary $< $@
 
-.PRECIOUS: $(HV_BUILD)/scenarios/%/scenario.dtb $(HV_BUILD)/scenarios/%/scenario.o $(HV_BUILD)/scenarios/%/rtvisor.elf
+.SECONDARY:
 
-scenario-%: $(HV_BUILD)/scenarios/%/rtvisor.bin
+# make scenario SCN=<name>: configs/<name>.dts (may be in a subfolder, e.g. invalid/no-vms)
+.PHONY: scenario
+scenario: $(HV_BUILD)/scenarios/$(SCN)/rtvisor.bin
 	@echo "built $<"
 
 $(HV_BUILD)/rtvisor.bin: $(HV_BUILD)/scenarios/$(SCENARIO)/rtvisor.bin

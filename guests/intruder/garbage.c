@@ -37,7 +37,7 @@ void garbage_gic(void)
 {
 	unsigned writes = 0, faults;
 
-	printf("intruder: probe gic-garbage write 0x%lx\n", GICD_BASE);
+	printf("intruder: probe gic-garbage write 0x%08lx\n", GICD_BASE);
 	faults = garbage_range(GICD_BASE, GICD_BASE + GICD_GARBAGE_SIZE - 4, &writes);
 	printf("intruder: gic-garbage writes=%u faults=%u\n", writes, faults);
 	printf("intruder: gic-garbage done\n");
@@ -47,7 +47,7 @@ void garbage_uart(void)
 {
 	unsigned writes = 0, faults;
 
-	printf("intruder: probe uart-garbage write 0x%lx\n", PL011_BASE + UART_GARBAGE_FIRST);
+	printf("intruder: probe uart-garbage write 0x%08lx\n", PL011_BASE + UART_GARBAGE_FIRST);
 	faults = garbage_range(PL011_BASE + UART_GARBAGE_FIRST, PL011_BASE + UART_GARBAGE_LAST,
 			       &writes);
 	pl011_init();

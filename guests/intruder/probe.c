@@ -30,7 +30,7 @@ void probe_read(const char *name, uintptr_t addr)
 	struct fault_info f;
 	uint32_t v;
 
-	printf("intruder: probe %s read 0x%lx\n", name, addr);
+	printf("intruder: probe %s read 0x%08lx\n", name, addr);
 	fault_expect_begin(FAULT_RESUME_NEXT);
 	v = mmio_read32(addr);
 	probe_verdict(name, &f, fault_expect_end(&f), v);
@@ -42,7 +42,7 @@ void probe_write(const char *name, uintptr_t addr, uint32_t value)
 	unsigned faults;
 	uint32_t back = 0;
 
-	printf("intruder: probe %s write 0x%lx\n", name, addr);
+	printf("intruder: probe %s write 0x%08lx\n", name, addr);
 	fault_expect_begin(FAULT_RESUME_NEXT);
 	mmio_write32(addr, value);
 	faults = fault_expect_end(&f);
@@ -62,7 +62,7 @@ void probe_exec(const char *name, uintptr_t addr)
 	struct fault_info f;
 	uint64_t ret;
 
-	printf("intruder: probe %s exec 0x%lx\n", name, addr);
+	printf("intruder: probe %s exec 0x%08lx\n", name, addr);
 	fault_expect_begin(FAULT_RESUME_LR);
 	ret = fn();
 	probe_verdict(name, &f, fault_expect_end(&f), ret);

@@ -128,7 +128,7 @@ static int want_two(struct pctx *c, const char *field, const u8 *p, int len)
 
 static bool is_cells_prop(const char *name)
 {
-	return strcmp(name, "#address-cells") == 0 || strcmp(name, "#size-cells") == 0;
+	return name && (strcmp(name, "#address-cells") == 0 || strcmp(name, "#size-cells") == 0);
 }
 
 /* ---- property dispatch ---- */
@@ -498,9 +498,12 @@ static int parse_vms(struct pctx *c, int vms)
 	int i, count = fdt_prop_count(&c->f, vms);
 	int node;
 
-	for (i = 0; i < count; i++)
-		if (!is_cells_prop(fdt_prop_name_at(&c->f, vms, i)))
-			return perr(c, "/vms: unknown property '%s'", fdt_prop_name_at(&c->f, vms, i));
+	for (i = 0; i < count; i++) {
+		const char *n = fdt_prop_name_at(&c->f, vms, i);
+
+		if (!is_cells_prop(n))
+			return perr(c, "/vms: unknown property '%s'", n ? n : "?");
+	}
 	for (node = fdt_first_child(&c->f, vms); node >= 0; node = fdt_next_sibling(&c->f, node)) {
 		if (c->s->nr_vms >= CFG_MAX_VMS) {
 			c->vm[0] = '\0';
@@ -523,6 +526,8 @@ static int parse_root(struct pctx *c, int root)
 	for (i = 0; i < count; i++) {
 		const char *n = fdt_prop_name_at(&c->f, root, i);
 
+		if (!n)
+			return perr(c, "unreadable root property");
 		if (!is_cells_prop(n) && strcmp(n, "compatible") != 0 && strcmp(n, "model") != 0)
 			return perr(c, "unknown root property '%s'", n);
 	}

@@ -16,6 +16,8 @@
 #include <vm.h>
 
 struct platform_info plat;
+#define FW_DTB_MAX (4u << 20) /* largest firmware DTB accepted */
+
 static struct scenario scn;
 extern u8 _scenario_start[], _scenario_end[];
 
@@ -33,7 +35,7 @@ static void discover(u64 dtb)
 {
 	char err[128];
 
-	if (platform_discover((const void *)(uintptr_t)dtb, 1u << 20, &plat, err, sizeof(err))) {
+	if (platform_discover((const void *)(uintptr_t)dtb, FW_DTB_MAX, &plat, err, sizeof(err))) {
 		printk("rtvisor: firmware devicetree at 0x%lx refused: %s\n", dtb, err);
 		halt("cannot continue without a platform description");
 	}
@@ -54,6 +56,7 @@ static void fill_limits(struct cfg_limits *lim)
 		.hv_base = mm_hv_base(), .hv_size = mm_hv_size(),
 		.nr_pcpus = nr_cpus,
 		.uart_base = plat.uart_base, .uart_size = plat.uart_size ? plat.uart_size : 0x1000,
+		.uart_intid = plat.uart_intid,
 		.gic_base = plat.gicd_base,
 		.gic_size = plat.gicr_base + plat.gicr_size - plat.gicd_base,
 	};

@@ -29,7 +29,7 @@ def make(*targets, env=None):
 def scenario_image(name, skip_check=False):
     """Build configs/<name>.dts into a hypervisor image and return its path."""
     env = {"SKIP_CHECK": "1"} if skip_check else {}
-    make("scenario-%s" % name, env=env)
+    make("scenario", "SCN=%s" % name, env=env)
     return os.path.join(BUILD, PLATFORM, "scenarios", name, "rtvisor.bin")
 
 

@@ -1,0 +1,121 @@
+"""QEMU boot tests for the foundation: partitioned bare-metal VMs, isolation, PSCI, console."""
+import re
+
+import pytest
+
+import rtv
+
+
+@pytest.fixture(scope="module")
+def demo_image():
+    return rtv.scenario_image("demo")
+
+
+def test_two_vms_tagged_with_timer_ticks(machine, demo_image):
+    m = machine(demo_image, "demo-two-vms")
+    m.expect(r"vm 'alpha': 2 vCPU\(s\) on pCPU 0 1")
+    m.expect(r"vm 'beta': 1 vCPU\(s\) on pCPU 2")
+    m.expect_all([r"\[alpha\] hello: boot cpu0 el1 psci 1\.0",
+                  r"\[beta\] hello: boot cpu0 el1 psci 1\.0"])
+    # Two ticks reports from each VM: both VMs take 1 kHz timer interrupts.
+    m.expect_all([r"\[alpha\] hello: ticks=1000 ", r"\[beta\] hello: ticks=1000 ",
+                  r"\[alpha\] hello: ticks=2000 ", r"\[beta\] hello: ticks=2000 "], timeout=90)
+    text = m.read_for(1)
+    for line in text.splitlines():
+        line = line.strip()
+        if "hello:" in line:
+            assert re.match(r"^\[(alpha|beta)\] hello: ", line), "untagged guest line: %r" % line
+
+
+def test_smp_guest_cpu_on_sgi_cpu_off(machine, demo_image):
+    m = machine(demo_image, "demo-smp")
+    m.expect_all([r"\[alpha\] hello: cpu1 up", r"\[alpha\] hello: cpu1 sgi 1",
+                  r"\[alpha\] hello: cpu1 off", r"\[beta\] hello: single cpu \(cpu_on=-2\)"])
+
+
+def test_console_focus_and_input(machine, demo_image):
+    m = machine(demo_image, "demo-console")
+    m.expect(r"\[beta\] hello: boot")
+    m.expect(r"\[alpha\] hello: ticks=1000", timeout=90)
+    m.focus(2)
+    m.expect(r"console focus -> beta")
+    m.send("p")
+    m.expect(r"\[beta\] hello: pong")
+    m.focus(1)
+    m.expect(r"console focus -> alpha")
+    m.send("p")
+    m.expect(r"\[alpha\] hello: pong")
+    m.send(rtv.ESCAPE + "h")
+    m.expect(r"1 alpha running \(focus\)")
+
+
+def test_system_reset_restarts_only_that_vm(machine, demo_image):
+    m = machine(demo_image, "demo-reset")
+    m.expect(r"\[alpha\] hello: ticks=1000", timeout=90)
+    m.focus(2)
+    m.expect(r"console focus -> beta")
+    m.send("r")
+    m.expect(r"\[beta\] hello: reset")
+    m.expect(r"vm 'beta' restarted \(reset 1\)")
+    m.expect(r"\[beta\] hello: boot cpu0 el1 psci 1\.0")
+    # alpha was never reset and keeps counting past where it was
+    text = m.read_for(4)
+    assert "vm 'alpha' restarted" not in text
+    assert rtv.ticks_reports(text, "alpha"), "alpha stopped reporting after beta's reset"
+    assert rtv.ticks_reports(text, "beta"), "beta did not resume its timer after reset"
+
+
+def test_reset_of_smp_vm(machine, demo_image):
+    m = machine(demo_image, "demo-reset-smp")
+    m.expect(r"\[alpha\] hello: cpu1 off")
+    m.send("r")  # alpha has the focus at boot
+    m.expect(r"vm 'alpha' restarted \(reset 1\)")
+    m.expect_all([r"\[alpha\] hello: boot cpu0", r"\[alpha\] hello: cpu1 up",
+                  r"\[alpha\] hello: cpu1 off"])
+
+
+def test_system_off_stops_only_that_vm(machine, demo_image):
+    m = machine(demo_image, "demo-off")
+    m.expect(r"\[beta\] hello: ticks=1000", timeout=90)
+    m.focus(2)
+    m.expect(r"console focus -> beta")
+    m.send("o")
+    m.expect(r"\[beta\] hello: off")
+    m.expect(r"vm 'beta' stopped: powered off \(PSCI SYSTEM_OFF\)")
+    text = m.read_for(4)
+    assert not rtv.ticks_reports(text, "beta"), "beta still running after SYSTEM_OFF"
+    assert rtv.ticks_reports(text, "alpha"), "alpha stopped when beta powered off"
+    m.send(rtv.ESCAPE + "h")
+    m.expect(r"2 beta stopped")
+
+
+PROBES = [("other-vm", "read", "0x50000000"), ("hypervisor", "read", "0x40200000"),
+          ("hypervisor-write", "write", "0x40200000"), ("device", "read", "0x9030000")]
+
+
+def test_intruder_refused_abort_injected_other_vm_runs(machine):
+    m = machine(rtv.scenario_image("isolation"), "isolation-inject")
+    for name, kind, addr in PROBES:
+        m.expect(r"\[intruder\] intruder: probe %s " % re.escape(name))
+        m.expect(r"vm 'intruder' vcpu 0: forbidden %s at IPA %s \(pc 0x[0-9a-f]+, esr 0x[0-9a-f]+\): "
+                 r"abort injected" % (kind, addr))
+        m.expect(r"\[intruder\] intruder: %s refused esr=0x" % re.escape(name))
+    m.expect(r"\[intruder\] intruder: gic-garbage done")
+    m.expect(r"\[intruder\] intruder: uart-garbage done")
+    m.expect(r"forbidden exec at IPA 0x50000000 .*abort injected")
+    m.expect(r"\[intruder\] intruder: exec refused")
+    m.expect(r"\[intruder\] intruder: done")
+    text = m.read_for(4)
+    assert "LEAK" not in text
+    assert rtv.ticks_reports(text, "rt"), "rt VM stopped while the intruder misbehaved"
+    assert "intruder: alive" in text
+    assert "PANIC" not in text
+
+
+def test_intruder_stopped_other_vm_runs(machine):
+    m = machine(rtv.scenario_image("isolation-stop"), "isolation-stop")
+    m.expect(r"vm 'intruder' vcpu 0: forbidden read at IPA 0x50000000 .*: VM stopped")
+    m.expect(r"vm 'intruder' stopped: guest fault")
+    text = m.read_for(4)
+    assert "intruder: other-vm LEAK" not in text and "intruder: alive" not in text
+    assert len(rtv.ticks_reports(text, "rt")) >= 1

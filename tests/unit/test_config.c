@@ -1,0 +1,516 @@
+/*
+ * Scenario parse + check. Sources are compiled with dtc at run time:
+ *  - configs/isolation.dts and tests/unit/data/scenario-full.dts must pass;
+ *  - every configs/invalid/<name>.dts must be refused with the message substring of
+ *    its "// expect: ..." first line (the boot test reuses the same files);
+ *  - C-level cases for what dtc cannot express (duplicate names, bad structs)
+ *    and for the 64-bit range arithmetic edges.
+ * Guest images are stand-ins written to build/unit/img (hello.bin, intruder.bin).
+ */
+#include <dirent.h>
+
+#include <config.h>
+#include <fdt.h>
+#include <lib.h>
+
+#include "dt_helpers.h"
+#include "harness.h"
+
+#define HELLO_SIZE 100
+#define INTRUDER_SIZE 200
+
+static struct scenario sc;
+static struct cfg_error cerr;
+
+static const struct cfg_limits QEMU_LIMITS = {
+	.ram_base = 0x40000000, .ram_size = 0x80000000,
+	.hv_base = 0x40000000, .hv_size = 0x04000000,
+	.nr_pcpus = 4,
+	.uart_base = 0x09000000, .uart_size = 0x1000, .uart_intid = 33,
+	.gic_base = 0x08000000, .gic_size = 0x01000000,
+};
+
+static void write_images(void)
+{
+	unsigned char buf[INTRUDER_SIZE];
+	FILE *fp;
+	int i;
+
+	dt_mkdirs();
+	for (i = 0; i < INTRUDER_SIZE; i++)
+		buf[i] = (unsigned char)i;
+	fp = fopen(DT_IMG_DIR "/hello.bin", "wb");
+	fwrite(buf, 1, HELLO_SIZE, fp);
+	fclose(fp);
+	fp = fopen(DT_IMG_DIR "/intruder.bin", "wb");
+	fwrite(buf, 1, INTRUDER_SIZE, fp);
+	fclose(fp);
+}
+
+/* Parse then (if parsed) check; the blob is kept alive because images point into it. */
+static void *blob_keep;
+
+static int parse_and_check(void *blob, size_t len, const struct cfg_limits *lim)
+{
+	int r;
+
+	free(blob_keep);
+	blob_keep = blob;
+	if (!blob)
+		return -100;
+	r = config_parse(blob, len, &sc, &cerr);
+	if (r == 0)
+		r = config_check(&sc, lim, &cerr);
+	return r;
+}
+
+static int run_file(const char *path)
+{
+	size_t len = 0;
+	void *blob = dt_compile_file(path, DT_IMG_DIR, &len);
+
+	CHECK(blob != NULL);
+	return parse_and_check(blob, len, &QEMU_LIMITS);
+}
+
+/* Wrap VM nodes into a scenario and run it. */
+static int run_vms(const char *vms)
+{
+	static char src[16384];
+	size_t len = 0;
+	void *blob;
+
+	snprintf(src, sizeof(src),
+		 "/dts-v1/;\n/ {\ncompatible = \"rtvisor,scenario-v1\";\n#address-cells = <2>;\n"
+		 "#size-cells = <2>;\nvms {\n%s};\n};\n", vms);
+	blob = dt_compile_string(src, DT_IMG_DIR, &len);
+	CHECK(blob != NULL);
+	return parse_and_check(blob, len, &QEMU_LIMITS);
+}
+
+#define VM_OPEN(name) name " {\n#address-cells = <2>;\n#size-cells = <2>;\n"
+#define RT_PROPS "cpus = <2>;\nentry = <0x0 0x40080000>;\n"
+#define RT_NODES                                                                       \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x1000000>; phys = <0x0 0x50000000>; };\n" \
+	"image@0 { load = <0x0 0x40080000>; data = /incbin/(\"hello.bin\"); };\n"
+#define RT_BODY RT_PROPS RT_NODES
+
+/* ---- valid scenarios ---- */
+
+TEST(valid_isolation)
+{
+	const struct cfg_vm *rt = &sc.vms[0], *in = &sc.vms[1];
+
+	CHECK_EQ(run_file("configs/isolation.dts"), 0);
+	CHECK_EQ(cerr.msg[0], 0);
+	CHECK_EQ(sc.nr_vms, 2);
+	CHECK(strcmp(rt->name, "rt") == 0);
+	CHECK_EQ(rt->nr_vcpus, 1);
+	CHECK_EQ(rt->vcpu_pcpu[0], 2);
+	CHECK_EQ(rt->entry, 0x40080000);
+	CHECK_EQ(rt->dtb_ipa, 0);
+	CHECK(rt->console);
+	CHECK(rt->autostart);
+	CHECK_EQ(rt->fault_policy, FAULT_POLICY_STOP);
+	CHECK_EQ(rt->nr_mem, 1);
+	CHECK_EQ(rt->mem[0].ipa, 0x40000000);
+	CHECK_EQ(rt->mem[0].size, 0x01000000);
+	CHECK_EQ(rt->mem[0].phys, 0x50000000);
+	CHECK(rt->mem[0].has_phys && !rt->mem[0].identity);
+	CHECK_EQ(rt->nr_images, 1);
+	CHECK(strcmp(rt->images[0].name, "hello") == 0);
+	CHECK_EQ(rt->images[0].size, HELLO_SIZE);
+	CHECK_EQ(rt->images[0].load_ipa, 0x40080000);
+	CHECK(rt->images[0].data && ((const unsigned char *)rt->images[0].data)[99] == 99);
+	CHECK_EQ(rt->nr_devs, 0);
+	CHECK(strcmp(in->name, "intruder") == 0);
+	CHECK_EQ(in->vcpu_pcpu[0], 3);
+	CHECK_EQ(in->fault_policy, FAULT_POLICY_INJECT);
+	CHECK(in->mem[0].identity && in->mem[0].has_phys);
+	CHECK_EQ(in->mem[0].phys, 0x60000000);
+	CHECK_EQ(in->images[0].size, INTRUDER_SIZE);
+	CHECK_EQ(in->entry, 0x60080000);
+}
+
+TEST(valid_full)
+{
+	const struct cfg_vm *l = &sc.vms[0], *r = &sc.vms[1];
+
+	CHECK_EQ(run_file("tests/unit/data/scenario-full.dts"), 0);
+	CHECK_EQ(cerr.msg[0], 0);
+	CHECK_EQ(sc.nr_vms, 2);
+	CHECK_EQ(l->nr_vcpus, 2);
+	CHECK_EQ(l->vcpu_pcpu[0], 1);
+	CHECK_EQ(l->vcpu_pcpu[1], 0);
+	CHECK_EQ(l->dtb_ipa, 0x88000000);
+	CHECK_EQ(l->nr_mem, 2);
+	CHECK(!l->mem[0].has_phys);
+	CHECK_EQ(l->mem[1].ipa, 0x100000000ULL);
+	CHECK_EQ(l->mem[1].phys, 0x7f000000);
+	CHECK_EQ(l->nr_images, 2);
+	CHECK(strcmp(l->images[0].name, "kernel") == 0);
+	CHECK(strcmp(l->images[1].name, "image@1") == 0); /* default: node name */
+	CHECK_EQ(l->nr_devs, 2);
+	CHECK(strcmp(l->devs[0].name, "rtc") == 0);
+	CHECK_EQ(l->devs[0].base, 0x09010000);
+	CHECK_EQ(l->devs[0].nr_irqs, 1);
+	CHECK_EQ(l->devs[0].irqs[0], 34);
+	CHECK(strcmp(l->devs[1].name, "device@a000000") == 0);
+	CHECK_EQ(l->devs[1].size, 0x4000);
+	CHECK_EQ(l->devs[1].nr_irqs, 4);
+	CHECK_EQ(l->devs[1].irqs[3], 51);
+	CHECK(strcmp(r->name, "rt_1") == 0);
+	CHECK(!r->autostart);
+	CHECK_EQ(r->fault_policy, FAULT_POLICY_INJECT);
+}
+
+/* ---- every configs/invalid/<name>.dts ---- */
+
+static const char *const required_invalid[] = {
+	"no-vms", "unknown-property", "mem-reg-cells", "pcpu-out-of-range", "pcpu-shared",
+	"pcpu-twice", "mem-ipa-overlap", "mem-phys-overlap", "mem-outside-ram", "mem-overlaps-hv",
+	"image-outside", "entry-outside", "dev-shared", "irq-shared", "irq-twice", "dev-hv-uart",
+	"dev-gic", "dev-mem-ipa", "mem-size-unaligned", "mem-size-zero", "mem-ipa-unaligned",
+	"mem-phys-unaligned", "dev-size-unaligned", "dev-size-zero", "irq-ppi", "irq-too-big",
+	"mem-wraps", "mem-phys-wraps", "dev-wraps",
+};
+
+static int expect_of(const char *path, char *out, size_t n)
+{
+	char line[256];
+	FILE *fp = fopen(path, "r");
+	int ok = 0;
+
+	if (!fp)
+		return 0;
+	if (fgets(line, sizeof(line), fp) && strncmp(line, "// expect: ", 11) == 0) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, n, "%s", line + 11);
+		ok = out[0] != '\0';
+	}
+	fclose(fp);
+	return ok;
+}
+
+static void check_invalid_file(const char *path)
+{
+	char want[256];
+	int r;
+
+	CHECK(expect_of(path, want, sizeof(want)));
+	r = run_file(path);
+	if (r == 0 || !strstr(cerr.msg, want))
+		printf("  %s: got \"%s\"\n", path, r == 0 ? "(accepted)" : cerr.msg);
+	CHECK(r < 0);
+	CHECK_STR_CONTAINS(cerr.msg, want);
+	/* every refusal names the VM (or says it is about the whole scenario) */
+	CHECK(strncmp(cerr.msg, "vm '", 4) == 0 || strncmp(cerr.msg, "scenario: ", 10) == 0);
+	CHECK(strncmp(want, "vm '", 4) == 0 || strstr(path, "no-vms") ||
+	      strstr(path, "bad-compatible"));
+}
+
+TEST(invalid_configs)
+{
+	DIR *d = opendir("configs/invalid");
+	struct dirent *de;
+	char seen[64][64];
+	int n = 0, i, j;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		char path[512];
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".dts") != 0)
+			continue;
+		snprintf(path, sizeof(path), "configs/invalid/%s", de->d_name);
+		check_invalid_file(path);
+		if (n < 64)
+			snprintf(seen[n++], sizeof(seen[0]), "%.*s", (int)(l - 4), de->d_name);
+	}
+	closedir(d);
+	for (i = 0; i < (int)ARRAY_SIZE(required_invalid); i++) {
+		for (j = 0; j < n && strcmp(seen[j], required_invalid[i]) != 0; j++)
+			;
+		if (j == n)
+			printf("  missing configs/invalid/%s.dts\n", required_invalid[i]);
+		CHECK(j < n);
+	}
+	CHECK(n >= 45);
+}
+
+/* ---- what dtc cannot express: C-level structs ---- */
+
+static int load_isolation(void)
+{
+	return run_file("configs/isolation.dts");
+}
+
+TEST(duplicate_vm_name)
+{
+	CHECK_EQ(load_isolation(), 0);
+	rtv_strlcpy(sc.vms[1].name, "rt", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': duplicate VM name");
+}
+
+TEST(struct_level_errors)
+{
+	struct cfg_limits lim = QEMU_LIMITS;
+
+	CHECK_EQ(load_isolation(), 0);
+	sc.nr_vms = 0;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: no VMs");
+	sc.nr_vms = CFG_MAX_VMS + 1;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "too many VMs");
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[0].nr_vcpus = 0;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': cpus:");
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[1].nr_mem = 0;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'intruder': memory: no memory region");
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[0].fault_policy = (enum fault_policy)7;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': fault-policy");
+	CHECK_EQ(load_isolation(), 0);
+	memset(sc.vms[0].name, 'a', CFG_NAME_LEN); /* unterminated */
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm #0: invalid VM name");
+	CHECK_EQ(load_isolation(), 0);
+	lim.ram_size = 0;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "limits");
+	CHECK(config_check(NULL, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &QEMU_LIMITS, NULL) == 0);
+}
+
+/* Range edges: adjacency is fine, one page over is not, wrap is refused. */
+TEST(range_edges)
+{
+	struct cfg_mem *m = &sc.vms[0].mem[0];
+
+	CHECK_EQ(load_isolation(), 0);
+	m->phys = 0xc0000000 - m->size; /* last 16 MiB of RAM */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	m->phys += SZ_4K;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@40000000.phys: [0xbf001000, 0xc0001000) outside RAM");
+	m->phys = 0x44000000; /* right after the hypervisor */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	m->phys = 0x44000000 - SZ_4K;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "overlaps the hypervisor");
+	m->phys = 0xffffffffff000000ULL; /* end would be exactly 2^64 */
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@40000000.phys: range wraps");
+	m->phys = 0xfffffffffffff000ULL;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "range wraps");
+	m->phys = 0x50000000;
+	sc.vms[0].entry = 0x40000000 + m->size - 4; /* last instruction slot */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	sc.vms[0].entry = 0x40000000 + m->size;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': entry:");
+	sc.vms[0].entry = 0x40080002;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': entry:");
+	sc.vms[0].entry = 0x40080000;
+	sc.vms[0].images[0].load_ipa = 0x40000000 + m->size - HELLO_SIZE; /* flush with the end */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	sc.vms[0].images[0].load_ipa = 0xffffffffffffffc0ULL;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image 'hello'.load");
+	sc.vms[0].images[0].load_ipa = 0x40080000;
+	sc.vms[0].images[0].size = m->size + 1; /* larger than its region */
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image 'hello'.load");
+}
+
+TEST(device_edges)
+{
+	struct cfg_dev *d = &sc.vms[0].devs[0];
+
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[0].nr_devs = 1;
+	rtv_strlcpy(d->name, "dev", CFG_NAME_LEN);
+	d->base = 0x09001000; /* right after the UART */
+	d->size = 0x1000;
+	d->nr_irqs = 1;
+	d->irqs[0] = 1019;
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	d->irqs[0] = 32;
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	d->irqs[0] = 31;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.interrupts: INTID 31");
+	d->irqs[0] = 40;
+	d->base = 0x07fff000; /* right before the GIC */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	d->size = 0x2000;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.reg: overlaps the GIC");
+	d->base = 0x3ffff000; /* into RAM */
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "overlaps RAM");
+	d->base = 0x10000000;
+	d->nr_irqs = CFG_MAX_IRQS + 1;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.interrupts: too many");
+}
+
+/* ---- parse details ---- */
+
+TEST(parse_limits)
+{
+	char vms[8192];
+	int i, n = 0;
+
+	for (i = 0; i < CFG_MAX_VMS + 1; i++)
+		n += snprintf(vms + n, sizeof(vms) - (size_t)n, VM_OPEN("vm%d") RT_BODY "};\n", i);
+	CHECK(run_vms(vms) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: too many VMs (max 8)");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY
+		      "memory@1000000 { reg = <0 0x1000000 0 0x1000>; };\n"
+		      "memory@2000000 { reg = <0 0x2000000 0 0x1000>; };\n"
+		      "memory@3000000 { reg = <0 0x3000000 0 0x1000>; };\n"
+		      "memory@4000000 { reg = <0 0x4000000 0 0x1000>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@4000000: too many memory regions (max 4)");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " interrupts = <32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000.interrupts: expected at most 16 cells");
+}
+
+TEST(parse_types)
+{
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "no-autostart = \"yes\";\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': no-autostart: expected a boolean");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "fault-policy = \"inject\", \"stop\";\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': fault-policy: expected");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "dtb = <0x40000000>;\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dtb: expected 2 cells");
+	CHECK(run_vms("rt {\n#address-cells = <1>;\n" RT_BODY "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': #address-cells: expected <2>");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "image@1 { load = <0 0x40100000>; data = [];"
+		      " };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.data: empty image");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " irq = <40>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000: unknown property 'irq'");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " sub { }; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000: unexpected sub-node");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "memory@41000000 { phys = <0 0x60000000>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@41000000.reg: missing (required)");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "image@1 { data = [00]; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.load: missing (required)");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "image@1 { load = <0 0x40100000>; data = [00];"
+		      " label = <1>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.label: expected a string");
+}
+
+TEST(parse_root_and_vms)
+{
+	size_t len = 0;
+	void *blob;
+
+	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\"; };\n", NULL,
+				 &len);
+	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: no /vms node");
+	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
+				 " vms { }; chosen { }; };\n", NULL, &len);
+	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: unknown node '/chosen'");
+	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
+				 " vmz = <1>; vms { }; };\n", NULL, &len);
+	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: unknown root property 'vmz'");
+	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
+				 " vms { count = <1>; }; };\n", NULL, &len);
+	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: /vms: unknown property 'count'");
+	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"x\", \"rtvisor,scenario-v1\";"
+				 " vms { rt { #address-cells = <2>; #size-cells = <2>; " RT_BODY
+				 " }; }; };\n", DT_IMG_DIR, &len);
+	CHECK_EQ(parse_and_check(blob, len, &QEMU_LIMITS), 0); /* compatible list */
+	CHECK(config_parse(NULL, 0, &sc, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "not a valid devicetree blob");
+	CHECK(config_parse(blob_keep, 100, &sc, NULL) < 0);
+	CHECK_EQ(sc.nr_vms, 0);
+}
+
+TEST(dynamic_memory_anywhere)
+{
+	/* without phys, only the IPA rules apply (the hypervisor picks RAM at boot) */
+	CHECK_EQ(run_vms(VM_OPEN("big") "cpus = <0 1>;\nentry = <0x0 0x80000>;\n"
+			 "memory@0 { reg = <0x0 0x0 0x0 0x8000000>; };\n"
+			 "memory@1000000000 { reg = <0x10 0x0 0x1 0x0>; };\n"
+			 "image@0 { load = <0x0 0x80000>; data = /incbin/(\"hello.bin\"); };\n};\n"),
+		 0);
+	CHECK_EQ(sc.vms[0].mem[1].size, 0x100000000ULL);
+	CHECK(!sc.vms[0].mem[1].has_phys);
+}
+
+/* ---- robustness: truncated and corrupted scenario blobs ---- */
+
+TEST(scenario_blob_corruption)
+{
+	size_t len = 0, cut;
+	unsigned char *blob = dt_compile_file("configs/isolation.dts", DT_IMG_DIR, &len);
+	unsigned char *m;
+	int it, parsed = 0;
+
+	CHECK(blob != NULL);
+	if (!blob)
+		return;
+	for (cut = 0; cut < len; cut++) {
+		m = malloc(cut ? cut : 1);
+		memcpy(m, blob, cut);
+		CHECK(config_parse(m, cut, &sc, &cerr) < 0);
+		free(m);
+	}
+	dt_rng_state = 0x0123456789abcdefULL;
+	m = malloc(len);
+	for (it = 0; it < 20000; it++) {
+		int k;
+
+		memcpy(m, blob, len);
+		for (k = 0; k < 1 + (int)(dt_rand() % 3); k++)
+			m[dt_rand() % len] ^= (unsigned char)(1U << (dt_rand() % 8));
+		if (config_parse(m, len, &sc, &cerr) == 0) {
+			parsed++;
+			config_check(&sc, &QEMU_LIMITS, &cerr);
+		}
+		CHECK(strlen(cerr.msg) < CFG_ERR_LEN);
+	}
+	CHECK(parsed > 0);
+	free(m);
+	free(blob);
+}
+
+int main(void)
+{
+	write_images();
+	RUN(valid_isolation);
+	RUN(valid_full);
+	RUN(invalid_configs);
+	RUN(duplicate_vm_name);
+	RUN(struct_level_errors);
+	RUN(range_edges);
+	RUN(device_edges);
+	RUN(parse_limits);
+	RUN(parse_types);
+	RUN(parse_root_and_vms);
+	RUN(dynamic_memory_anywhere);
+	RUN(scenario_blob_corruption);
+	free(blob_keep);
+	HARNESS_END("test_config");
+}
