@@ -36,6 +36,8 @@
 #define RTV_HC_VERSION (RTV_HC_BASE + 0)   /* -> x0 = version (major << 16 | minor) */
 #define RTV_HC_VM_INFO (RTV_HC_BASE + 1)   /* -> x0 = 0, x1 = VM id, x2 = vCPU id, x3 = nr vCPUs */
 #define RTV_HC_CONSOLE_PUTC (RTV_HC_BASE + 2) /* x1 = byte -> x0 = 0 */
+#define RTV_HC_EXIT_COUNT (RTV_HC_BASE + 3)   /* x1 = cause (stats.h order) or ~0 for all -> x0 */
+#define RTV_HC_EXIT_ALL 0xffffffffU
 #define RTV_VERSION_MAJOR 0
 #define RTV_VERSION_MINOR 1
 
