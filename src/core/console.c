@@ -2,6 +2,7 @@
 #include <console.h>
 #include <lib.h>
 #include <printk.h>
+#include <shell.h>
 #include <vm.h>
 
 struct vm_console {
@@ -13,6 +14,8 @@ struct vm_console {
 };
 
 static struct vm_console vcons[CFG_MAX_VMS];
+#define FOCUS_SHELL 0xffffffffu
+
 static u32 focus;
 static bool escape_seen;
 
@@ -82,7 +85,7 @@ void console_set_focus(u32 id)
 
 static void console_status(void)
 {
-	printk("rtvisor: console escape Ctrl-T: 1-%u focus VM, h help\n", nr_vms);
+	printk("rtvisor: console escape Ctrl-T: 1-%u focus VM, s shell, h help\n", nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)
 		printk("rtvisor:   %u %s %s%s\n", i + 1, vms[i].cfg->name,
 		       vm_state_name(vms[i].state), i == focus ? " (focus)" : "");
@@ -95,6 +98,10 @@ static void handle_escape(u8 c)
 		console_set_focus((u32)(c - '1'));
 	else if (c == 'h' || c == '?')
 		console_status();
+	else if (c == 's' || c == '0') {
+		focus = FOCUS_SHELL;
+		shell_enter();
+	}
 	else if (c == CONSOLE_ESCAPE)
 		vuart_receive(&vms[focus], c);
 }
@@ -109,6 +116,8 @@ void console_input(u8 c)
 		escape_seen = true;
 		return;
 	}
-	if (focus < nr_vms && vms[focus].cfg->console)
+	if (focus == FOCUS_SHELL)
+		shell_input(c);
+	else if (focus < nr_vms && vms[focus].cfg->console)
 		vuart_receive(&vms[focus], c);
 }

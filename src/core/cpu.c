@@ -25,18 +25,21 @@ void cpu_kick(u32 id)
 	gicv3_send_sgi(GIC_SGI_KICK, cpus[id].mpidr);
 }
 
-static void cpu_idle(void)
+/* The idle vCPU: wait for an interrupt at EL2, accounting the time for load. */
+static void cpu_idle(struct cpu *c)
 {
+	load_idle_enter(c);
 	wfi();
+	load_idle_exit(c);
 	irq_handle_pending();
 }
 
 static bool vcpu_can_run(const struct vcpu *v)
 {
-	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING;
+	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING && v->sched.migrate_to < 0;
 }
 
-static void run_once(struct vcpu *v)
+static void run_once(struct cpu *c, struct vcpu *v)
 {
 	u64 exit;
 
@@ -46,6 +49,8 @@ static void run_once(struct vcpu *v)
 	exit = __vcpu_run(&v->regs);
 	vgic_sync(v);
 	vcpu_handle_exit(v, exit);
+	if (v->state != VCPU_RUNNABLE)
+		c->sched.need_resched = true; /* it waits or went off: maybe someone else can run */
 }
 
 void cpu_loop(void)
@@ -53,14 +58,17 @@ void cpu_loop(void)
 	struct cpu *c = cpu();
 
 	for (;;) {
-		struct vcpu *v = c->vcpu;
+		struct vcpu *v;
 
-		if (v)
-			vm_service(v->vm, v);
+		if (c->sched.need_resched) {
+			vm_service(c);
+			sched_schedule(c);
+		}
+		v = c->sched.current;
 		if (v && vcpu_can_run(v))
-			run_once(v);
+			run_once(c, v);
 		else
-			cpu_idle();
+			cpu_idle(c);
 	}
 }
 
@@ -72,6 +80,7 @@ void cpu_init_common(void)
 		printk("rtvisor: cpu%u: no redistributor for mpidr 0x%lx\n", cpu()->id, cpu()->mpidr);
 	vgic_cpu_hw_init();
 	irq_cpu_init();
+	cpu()->sched.load_win_start = sched_now();
 	cpu()->online = true;
 }
 

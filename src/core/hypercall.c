@@ -1,6 +1,8 @@
 /* HVC/SMC dispatch: SMCCC discovery, PSCI, and rtvisor's own calls. */
 #include <console.h>
 #include <cpu.h>
+#include <printk.h>
+#include <sched.h>
 #include <hypercall.h>
 #include <vm.h>
 
@@ -32,11 +34,77 @@ static u64 exit_count(u64 cause)
 	return sum;
 }
 
+static u64 hc_result(int r, const char *msg, const struct vcpu *v)
+{
+	if (r)
+		printk("rtvisor: vm '%s': management call refused: %s\n", v->vm->cfg->name, msg);
+	return r ? RTV_HC_INVALID : 0;
+}
+
+static u64 hc_vm_weight(const struct vcpu *v, u64 vm_id, u64 weight, u64 prio)
+{
+	char msg[128] = "no such VM";
+	struct vm *vm = vm_id < nr_vms ? &vms[vm_id] : NULL;
+	int r = vm ? 0 : -1;
+
+	for (u32 i = 0; vm && !r && i < vm->nr_vcpus; i++)
+		r = sched_set_weight(&vm->vcpus[i], (u32)weight, (u32)prio, msg, sizeof(msg));
+	return hc_result(r, msg, v);
+}
+
+static u64 hc_vcpu_pin(const struct vcpu *v, u64 vm_id, u64 id, u64 pcpu)
+{
+	char msg[128] = "no such VM or vCPU";
+	int r = -1;
+
+	if (vm_id < nr_vms && id < vms[vm_id].nr_vcpus)
+		r = sched_pin(&vms[vm_id].vcpus[id], (s32)pcpu, msg, sizeof(msg));
+	return hc_result(r, msg, v);
+}
+
+static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
+{
+	char msg[160] = "no such pool";
+	int r = -1;
+
+	if (pool < nr_pools)
+		r = sched_pool_move((u32)pcpu, &pools[pool], msg, sizeof(msg));
+	return hc_result(r, msg, v);
+}
+
+static u64 hc_load(u64 pcpu)
+{
+	u32 l = pcpu < nr_cpus ? load_permille((u32)pcpu) : ~0u;
+
+	return l == ~0u ? RTV_HC_INVALID : l;
+}
+
+/* Management calls: check the caller, then dispatch. Returns false if fn is not one. */
+static bool management_call(struct vcpu *v, u32 fn)
+{
+	u64 a1 = vcpu_reg(v, 1), a2 = vcpu_reg(v, 2), a3 = vcpu_reg(v, 3), r;
+
+	if (fn < RTV_HC_LOAD || fn > RTV_HC_VCPU_PIN)
+		return false;
+	if (!v->vm->cfg->privileged)
+		r = RTV_HC_DENIED;
+	else if (fn == RTV_HC_LOAD)
+		r = hc_load(a1);
+	else if (fn == RTV_HC_POOL_MOVE)
+		r = hc_pool_move(v, a1, a2);
+	else if (fn == RTV_HC_VM_WEIGHT)
+		r = hc_vm_weight(v, a1, a2, a3);
+	else
+		r = hc_vcpu_pin(v, a1, a2, a3);
+	ret(v, r);
+	return true;
+}
+
 enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
 
-	if (psci_call(v, fn))
+	if (psci_call(v, fn) || management_call(v, fn))
 		return TRAP_HANDLED;
 	switch (fn) {
 	case SMCCC_VERSION:

@@ -33,6 +33,8 @@ void irq_cpu_init(void)
 	gicv3_set_priority(plat.gic_maint_intid, GIC_PRIO_HYP);
 	gicv3_enable(plat.gic_maint_intid, true);
 	gicv3_set_priority(plat.timer_intid_virt, GIC_PRIO_GUEST);
+	gicv3_set_priority(plat.timer_intid_hyp, GIC_PRIO_HYP);
+	gicv3_enable(plat.timer_intid_hyp, true);
 }
 
 int irq_assign(u32 intid, struct vm *vm, u32 pcpu)
@@ -73,10 +75,10 @@ static void console_irq(void)
 /* The virtual timer fired for the vCPU on this pCPU: deliver it HW-mapped. */
 static void vtimer_irq(u32 intid)
 {
-	struct vcpu *v = cpu()->vcpu;
+	struct vcpu *v = cpu()->sched.current;
 
 	gicv3_eoi(intid);
-	if (!v || v->vm->state != VM_RUNNING) {
+	if (!v || v->needs_load || v->vm->state == VM_STOPPED || v->vm->state == VM_RESETTING) {
 		write_sysreg(cntv_ctl_el0, 2); /* IMASK: nobody to deliver to */
 		gicv3_deactivate(intid);
 		return;
@@ -90,7 +92,7 @@ static void spi_irq(u32 intid)
 	struct vm *vm = spi_owner[intid];
 
 	gicv3_eoi(intid);
-	if (!vm || vm->state != VM_RUNNING) {
+	if (!vm || vm->state == VM_STOPPED || vm->state == VM_RESETTING) {
 		gicv3_enable(intid, false);
 		gicv3_deactivate(intid);
 		return;
@@ -112,8 +114,10 @@ static void dispatch(u32 intid)
 	cpu()->stats.count[STAT_IRQ_HYP]++;
 	if (intid == plat.uart_intid)
 		console_irq();
-	else if (intid == plat.gic_maint_intid && cpu()->vcpu)
-		vgic_maintenance(cpu()->vcpu);
+	else if (intid == plat.gic_maint_intid && cpu()->sched.current)
+		vgic_maintenance(cpu()->sched.current);
+	else if (intid == plat.timer_intid_hyp)
+		sched_tick();
 	complete(intid);
 }
 

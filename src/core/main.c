@@ -13,6 +13,7 @@
 #include <mm.h>
 #include <pl011.h>
 #include <printk.h>
+#include <sched.h>
 #include <vm.h>
 
 struct platform_info plat;
@@ -80,6 +81,22 @@ static void load_scenario(void)
 	printk("rtvisor: scenario: %u VMs\n", scn.nr_vms);
 }
 
+static void create_pools(void)
+{
+	u64 all = nr_cpus >= 64 ? ~0ULL : BIT(nr_cpus) - 1;
+
+	if (!scn.nr_pools) {
+		sched_add_pool("rt", POOL_BIND, all, 0);
+		return;
+	}
+	for (u32 i = 0; i < scn.nr_pools; i++) {
+		const struct cfg_pool *p = &scn.pools[i];
+
+		sched_add_pool(p->name, p->dynamic ? POOL_DYNAMIC : POOL_BIND, p->cpus & all,
+			       p->slice_us);
+	}
+}
+
 static void create_vms(void)
 {
 	nr_vms = scn.nr_vms;
@@ -103,6 +120,7 @@ void hyp_main(u64 dtb)
 	irq_init();
 	cpu_init_common();
 	load_scenario();
+	create_pools();
 	create_vms();
 	cpu_start_secondaries();
 	console_init();

@@ -8,6 +8,7 @@
 #include <lib.h>
 #include <mm.h>
 #include <printk.h>
+#include <sched.h>
 #include <vm.h>
 
 struct vm vms[CFG_MAX_VMS];
@@ -16,7 +17,7 @@ extern struct platform_info plat;
 
 const char *vm_state_name(enum vm_state s)
 {
-	static const char *const names[] = { "stopped", "running", "resetting" };
+	static const char *const names[] = { "stopped", "running", "resetting", "paused" };
 
 	return (u32)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
@@ -79,8 +80,20 @@ static void vm_setup_vcpus(struct vm *vm)
 		v->pcpu = vm->cfg->vcpu_pcpu[i];
 		v->state = VCPU_OFF;
 		v->parked = true;
-		cpus[v->pcpu].vcpu = v;
 	}
+}
+
+static int vm_setup_sched(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		if (sched_add_vcpu(&vm->vcpus[i], vm->cfg->vcpu_pcpu[i], vm->cfg->weight,
+				   vm->cfg->priority)) {
+			printk("rtvisor: vm '%s': vCPU %u cannot be placed on pCPU %u\n",
+			       vm->cfg->name, i, vm->cfg->vcpu_pcpu[i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
@@ -90,7 +103,7 @@ int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
 	vm->vmid = id + 1;
 	vm->state = VM_STOPPED;
 	vm_setup_vcpus(vm);
-	if (mm_s2_init(&vm->s2) || vm_setup_memory(vm) || vm_setup_devices(vm))
+	if (vm_setup_sched(vm) || mm_s2_init(&vm->s2) || vm_setup_memory(vm) || vm_setup_devices(vm))
 		return -1;
 	if (vgic_vm_init(vm))
 		return -1;
@@ -135,13 +148,13 @@ void vm_start(struct vm *vm)
 	dmb(ish);
 	vm->state = VM_RUNNING;
 	v0->state = VCPU_RUNNABLE;
-	cpu_kick(v0->pcpu);
+	sched_set_need_resched(v0->pcpu);
 }
 
 static void kick_all(struct vm *vm)
 {
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		cpu_kick(vm->vcpus[i].pcpu);
+		sched_set_need_resched(vm->vcpus[i].pcpu);
 }
 
 static bool begin_transition(struct vm *vm, enum vm_state to)
@@ -149,7 +162,7 @@ static bool begin_transition(struct vm *vm, enum vm_state to)
 	bool ok;
 
 	spin_lock(&vm->lock);
-	ok = vm->state == VM_RUNNING;
+	ok = vm->state == VM_RUNNING || vm->state == VM_PAUSED;
 	if (ok) {
 		vm->state = to;
 		for (u32 i = 0; i < vm->nr_vcpus; i++)
@@ -176,28 +189,80 @@ void vm_request_reset(struct vm *vm)
 	kick_all(vm);
 }
 
+/* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
+int vm_pause(struct vm *vm)
+{
+	int r = -1;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_PAUSED;
+		r = 0;
+	}
+	spin_unlock(&vm->lock);
+	if (!r)
+		kick_all(vm);
+	return r;
+}
+
+int vm_resume(struct vm *vm)
+{
+	int r = -1;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_PAUSED) {
+		vm->state = VM_RUNNING;
+		r = 0;
+	}
+	spin_unlock(&vm->lock);
+	if (!r)
+		kick_all(vm);
+	return r;
+}
+
+const char *vm_pool_name(const struct vm *vm)
+{
+	const struct pool *p = cpus[vm->vcpus[0].pcpu].sched.pool;
+
+	return p ? p->name : "-";
+}
+
+/* Every vCPU of vm is either not loaded on any pCPU or parked by its pCPU. */
 static bool all_parked(const struct vm *vm)
 {
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (!vm->vcpus[i].parked)
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (sched_vcpu_loaded(v) && !v->parked)
 			return false;
+	}
 	return true;
 }
 
-/* On the pCPU owning v: park v if its VM left the running state; finish a reset. */
-void vm_service(struct vm *vm, struct vcpu *v)
+static void finish_reset(struct vm *vm)
 {
-	if (vm->state == VM_RUNNING)
-		return;
-	if (!v->parked) {
+	vm->resets++;
+	printk("rtvisor: vm '%s' restarted (reset %u)\n", vm->cfg->name, vm->resets);
+	vm_start(vm);
+}
+
+/*
+ * On pCPU c: park the loaded vCPU if its VM left the running state, and
+ * complete the reset of a VM whose vCPU 0 is homed here once all are parked.
+ */
+void vm_service(struct cpu *c)
+{
+	struct vcpu *v = c->sched.current;
+
+	if (v && v->vm->state != VM_RUNNING && v->vm->state != VM_PAUSED && !v->parked) {
 		vcpu_park(v);
 		v->parked = true;
-		if (v->id != 0)
-			cpu_kick(vm->vcpus[0].pcpu);
+		sched_set_need_resched(v->vm->vcpus[0].pcpu);
 	}
-	if (vm->state == VM_RESETTING && v->id == 0 && all_parked(vm)) {
-		vm->resets++;
-		printk("rtvisor: vm '%s' restarted (reset %u)\n", vm->cfg->name, vm->resets);
-		vm_start(vm);
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		struct vcpu *u = c->sched.rq[i];
+
+		if (u->id == 0 && u->vm->state == VM_RESETTING && all_parked(u->vm))
+			finish_reset(u->vm);
 	}
 }

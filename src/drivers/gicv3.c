@@ -135,6 +135,15 @@ void gicv3_set_active(u32 intid, bool active)
 	}
 }
 
+bool gicv3_is_active(u32 intid)
+{
+	u32 bit = 1u << (intid % 32);
+
+	if (intid < 32)
+		return (*(volatile u32 *)(my_sgi_frame() + GICR_ISACTIVER0) & bit) != 0;
+	return (gicd_rd(GICD_ISACTIVER + (intid / 32) * 4) & bit) != 0;
+}
+
 void gicv3_set_priority(u32 intid, u8 prio)
 {
 	volatile u8 *p = intid < 32 ? my_sgi_frame() + GICR_IPRIORITYR0 + intid

@@ -21,3 +21,4 @@ void asm_offsets(void)
 STATIC_ASSERT(offsetof(struct vcpu_regs, pc) == 248, "entry.S stores x30/pc as a pair at 240");
 STATIC_ASSERT(offsetof(struct vcpu_regs, pstate) == 256, "entry.S stores pstate at 256");
 STATIC_ASSERT(offsetof(struct vcpu, regs) == 0, "regs first in struct vcpu");
+STATIC_ASSERT(offsetof(struct fpsimd_ctx, fpsr) == 512, "fpsimd.S stores fpsr/fpcr at 512");

@@ -90,16 +90,33 @@ static void el1_save(struct el1_ctx *c)
 void vcpu_load(struct vcpu *v)
 {
 	el1_restore(&v->el1);
+	fpsimd_restore(&v->fp);
 	vm_arch_load(v->vm);
+	timer_hw_restore(v->timer_hw_active);
 	vgic_hw_restore(v);
 	isb();
+	v->sched.timer_deadline = 0;
 	v->needs_load = false;
 }
 
+/* Virtual-timer expiry to wake v while it is not loaded (CNTVOFF_EL2 = 0: virtual == physical). */
+static u64 timer_deadline(const struct el1_ctx *c)
+{
+	return (c->cntv_ctl & 3) == 1 ? c->cntv_cval : 0; /* ENABLE set, IMASK clear */
+}
+
+/* Take v's state out of this pCPU's registers. A struct reset elsewhere (needs_load) wins. */
 void vcpu_put(struct vcpu *v)
 {
-	el1_save(&v->el1);
-	vgic_hw_save(v);
+	if (!v->needs_load) {
+		el1_save(&v->el1);
+		fpsimd_save(&v->fp);
+		vgic_hw_save(v);
+		v->sched.timer_deadline = timer_deadline(&v->el1);
+	}
+	v->timer_hw_active = timer_hw_save();
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
 }
 
 u64 vcpu_reg(const struct vcpu *v, u32 idx)

@@ -113,12 +113,7 @@ void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 
 void vgic_kick(struct vm *vm, u32 vcpu)
 {
-	struct vcpu *v = &vm->vcpus[vcpu];
-
-	if (v->state == VCPU_WFI)
-		v->state = VCPU_RUNNABLE;
-	if (v->pcpu != cpu()->id)
-		cpu_kick(v->pcpu);
+	sched_wake(&vm->vcpus[vcpu]);
 }
 
 void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target)

@@ -25,10 +25,26 @@ void vm_arch_load(struct vm *vm)
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */
 	write_sysreg(cntvoff_el2, 0);                /* the guest's virtual clock is the physical clock */
 	isb();
-	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
-	dsb(nsh);
-	gicv3_set_active(plat.timer_intid_virt, false);
 	gicv3_enable(plat.timer_intid_virt, true);
+}
+
+/*
+ * The HW-mapped virtual timer interrupt may be active (the guest has not yet
+ * deactivated it) when its vCPU is switched out: keep that state with the vCPU,
+ * so the next vCPU's timer can fire on this pCPU, and restore it on reload.
+ */
+bool timer_hw_save(void)
+{
+	bool active = gicv3_is_active(plat.timer_intid_virt);
+
+	if (active)
+		gicv3_set_active(plat.timer_intid_virt, false);
+	return active;
+}
+
+void timer_hw_restore(bool active)
+{
+	gicv3_set_active(plat.timer_intid_virt, active);
 }
 
 /* The VM stopped or is resetting: silence this vCPU's hardware state on its pCPU. */

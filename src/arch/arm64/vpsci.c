@@ -32,7 +32,7 @@ static s64 cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 ctx)
 	}
 	spin_unlock(&vm->lock);
 	if (r == PSCI_RET_SUCCESS)
-		cpu_kick(t->pcpu);
+		sched_set_need_resched(t->pcpu);
 	return r;
 }
 

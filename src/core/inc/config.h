@@ -20,6 +20,10 @@
 #define CFG_MAX_IMAGES 4
 #define CFG_NAME_LEN 16
 #define CFG_ERR_LEN 160
+#define CFG_BOOTARGS_MAX 255      /* characters of "bootargs" */
+#define CFG_COMPAT_MAX 128        /* bytes of a device's "compatible" list, NULs included */
+#define CFG_GUEST_DT_MAX 0x10000  /* bytes reserved at "dtb" for the generated guest DTB */
+#define CFG_INITRD_LABEL "initrd" /* image label that makes an image the initrd */
 
 enum fault_policy {
 	FAULT_POLICY_INJECT = 0, /* inject a synchronous external abort into the guest */
@@ -40,6 +44,11 @@ struct cfg_dev {        /* passthrough MMIO region, mapped IPA == PA */
 	u64 size;
 	u32 nr_irqs;
 	u32 irqs[CFG_MAX_IRQS]; /* physical INTIDs (SPIs), injected with the same vINTID */
+	/* "compatible" as in the scenario: NUL-terminated strings back to back, the last
+	 * NUL included (points into the blob). NULL: the device is not described in the
+	 * guest DTB (it is still mapped). */
+	const char *compatible;
+	u32 compatible_len;
 };
 
 struct cfg_image {
@@ -47,6 +56,15 @@ struct cfg_image {
 	const void *data;  /* points into the scenario blob */
 	u64 size;
 	u64 load_ipa;      /* where it is copied, inside one of the VM's memory regions */
+};
+
+/* A CPU pool (`pools` node). Without one, every pCPU is in one bind pool "rt". */
+#define CFG_MAX_POOLS 4
+struct cfg_pool {
+	char name[CFG_NAME_LEN];
+	bool dynamic;      /* policy "dynamic" (else "bind") */
+	u64 cpus;          /* bitmask of member pCPUs */
+	u32 slice_us;      /* dynamic: time slice (default 1000) */
 };
 
 struct cfg_vm {
@@ -58,15 +76,24 @@ struct cfg_vm {
 	u32 nr_images;
 	struct cfg_image images[CFG_MAX_IMAGES];
 	u64 entry;         /* vCPU 0 entry IPA */
+	bool has_dtb;      /* "dtb" given: a guest DTB is generated at dtb_ipa at every start */
 	u64 dtb_ipa;       /* value of x0 at entry (0 if none) */
+	const char *bootargs; /* /chosen/bootargs (points into the blob), NULL if none */
+	int initrd_image;  /* index of the image labelled "initrd", -1 if none */
 	u32 nr_devs;
 	struct cfg_dev devs[CFG_MAX_DEVS];
 	bool console;      /* emulated PL011 at the platform UART address */
 	enum fault_policy fault_policy;
 	bool autostart;    /* start at boot (default true) */
+	char pool[CFG_NAME_LEN]; /* pool name; empty = the default pool */
+	u32 weight;        /* dynamic pools: share (default 1) */
+	u32 priority;      /* dynamic pools: higher runs first (default 0) */
+	bool privileged;   /* may call the management hypercalls */
 };
 
 struct scenario {
+	u32 nr_pools;
+	struct cfg_pool pools[CFG_MAX_POOLS];
 	u32 nr_vms;
 	struct cfg_vm vms[CFG_MAX_VMS];
 };

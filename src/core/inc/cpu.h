@@ -7,6 +7,7 @@
 
 #include <arch/sysregs.h>
 #include <platform_info.h>
+#include <sched.h>
 #include <stats.h>
 #include <types.h>
 
@@ -21,7 +22,8 @@ struct cpu {
 	u32 id;
 	u64 mpidr;
 	bool online;
-	struct vcpu *vcpu;            /* vCPU bound to this pCPU (static partitioning) */
+	struct cpu_sched sched;
+	volatile u64 idle_since;      /* in the idle vCPU since (counter), 0 if not idle */
 	volatile u32 kick_pending;
 	struct cpu_stats stats;
 };

@@ -15,6 +15,8 @@ enum stat_cause {
 	STAT_SMC,
 	STAT_WFX,
 	STAT_OTHER,
+	STAT_TICK,        /* hypervisor timer (scheduler tick) */
+	STAT_SCHED,       /* scheduler switched the loaded vCPU */
 	STAT_NR
 };
 

@@ -3,6 +3,7 @@
 #define RTV_VCPU_H
 
 #include <arch/vcpu_arch.h>
+#include <sched.h>
 #include <types.h>
 #include <vgic.h>
 
@@ -18,6 +19,9 @@ struct vcpu {
 	struct vcpu_regs regs; /* first: entry.S stores the exit frame here */
 	struct el1_ctx el1;
 	struct vgic_hw_ctx gich;
+	struct fpsimd_ctx fp;
+	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
+	struct vcpu_sched sched;
 	struct vgic_cpu vgic;
 	struct vm *vm;
 	u32 id;               /* index inside the VM; virtual MPIDR Aff0 */
@@ -41,6 +45,8 @@ void vcpu_park(struct vcpu *v);
 
 /* arch hooks */
 void vm_arch_load(struct vm *vm);
+bool timer_hw_save(void);            /* returns and clears the physical vtimer active state */
+void timer_hw_restore(bool active);
 void vgic_hw_save(struct vcpu *v);
 void vgic_hw_restore(struct vcpu *v);
 

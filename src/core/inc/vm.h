@@ -15,6 +15,7 @@ enum vm_state {
 	VM_STOPPED,
 	VM_RUNNING,
 	VM_RESETTING,
+	VM_PAUSED,
 };
 
 struct vm_mem {
@@ -45,7 +46,11 @@ int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, const char *why);
 void vm_request_reset(struct vm *vm);
-void vm_service(struct vm *vm, struct vcpu *v);
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+const char *vm_pool_name(const struct vm *vm);
+struct cpu;
+void vm_service(struct cpu *c);
 struct vm *vm_by_name(const char *name);
 const char *vm_state_name(enum vm_state s);
 

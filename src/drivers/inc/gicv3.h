@@ -68,6 +68,7 @@ u32 gicv3_ack(void);
 void gicv3_eoi(u32 intid);        /* priority drop (EOImode = 1) */
 void gicv3_deactivate(u32 intid);
 void gicv3_set_active(u32 intid, bool active);
+bool gicv3_is_active(u32 intid);
 u32 gicv3_nr_spis(void);
 
 #endif

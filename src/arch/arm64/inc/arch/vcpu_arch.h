@@ -20,6 +20,15 @@ struct el1_ctx {
 	u64 vmpidr;
 };
 
+/* FP/SIMD registers (V0-V31, FPSR, FPCR); layout used by fpsimd.S. */
+struct fpsimd_ctx {
+	u64 v[64];
+	u64 fpsr, fpcr;
+} __attribute__((aligned(16)));
+
+void fpsimd_save(struct fpsimd_ctx *c);
+void fpsimd_restore(const struct fpsimd_ctx *c);
+
 /* GIC virtual CPU interface state of a vCPU (ICH_* registers). */
 #define VGIC_MAX_LRS 16
 struct vgic_hw_ctx {

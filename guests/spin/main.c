@@ -1,0 +1,86 @@
+/*
+ * spin: a CPU-bound guest for scheduler tests. It counts as fast as it can
+ * (or idles in WFI) and once a second of counter time reports its progress:
+ *   spin: t=<seconds> count=<loops so far> mode=<spin|idle>
+ * Console commands (UART RX interrupt): i = idle in WFI, s = spin,
+ * l = ask the hypervisor for every pCPU's load (privileged VMs only),
+ * r = PSCI SYSTEM_RESET.
+ */
+#include "guest/console.h"
+#include "guest/cpu.h"
+#include "guest/gic.h"
+#include "guest/irq.h"
+#include "guest/pl011.h"
+#include "guest/psci.h"
+#include "guest/timer.h"
+
+#define RTV_HC_LOAD 0xc6000004U
+#define NR_PCPUS 4
+
+static volatile int idle_mode;
+static volatile uint64_t count;
+static uint64_t next_report, seconds;
+
+static void report(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	seconds++;
+	printf("spin: t=%llu count=%llu mode=%s\n", (unsigned long long)seconds,
+	       (unsigned long long)count, idle_mode ? "idle" : "spin");
+	next_report += timer_freq();
+	timer_set_cval(next_report);
+}
+
+static void query_load(void)
+{
+	for (uint32_t c = 0; c < NR_PCPUS; c++) {
+		int64_t r = (int64_t)psci_call(RTV_HC_LOAD, c, 0, 0);
+
+		printf("spin: load cpu%u=%lld\n", c, (long long)r);
+	}
+}
+
+static void command(uint8_t c)
+{
+	switch (c) {
+	case 'i': idle_mode = 1; printf("spin: mode idle\n"); break;
+	case 's': idle_mode = 0; printf("spin: mode spin\n"); break;
+	case 'l': query_load(); break;
+	case 'r': psci_system_reset(); break;
+	default: printf("spin: key %02x\n", c); break;
+	}
+}
+
+static void uart_irq(uint32_t intid, void *arg)
+{
+	int c;
+
+	(void)intid;
+	(void)arg;
+	pl011_rx_irq_ack();
+	while ((c = pl011_getc()) >= 0)
+		command((uint8_t)c);
+}
+
+int main(void)
+{
+	printf("spin: boot\n");
+	gic_dist_init();
+	gic_cpu_init();
+	irq_register(PL011_INTID, uart_irq, 0);
+	pl011_rx_irq_enable();
+	gic_irq_enable(PL011_INTID, GIC_PRIO_DEFAULT);
+	irq_register(TIMER_VIRT_INTID, report, 0);
+	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
+	next_report = timer_now() + timer_freq();
+	timer_set_cval(next_report);
+	timer_enable();
+	irq_unmask();
+	for (;;) {
+		if (idle_mode)
+			cpu_wfi();
+		else
+			count++;
+	}
+}

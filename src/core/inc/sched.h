@@ -1,0 +1,104 @@
+/*
+ * CPU pools and vCPU scheduling. Every pCPU belongs to exactly one pool and
+ * every VM to one pool. A pool's policy is an ops table:
+ *  - bind (sched_bind.c): one vCPU per pCPU, no hypervisor tick, the guest's
+ *    timer interrupt delivered HW-mapped; the pCPU idles only while its vCPU waits.
+ *  - dynamic (sched_dyn.c): vCPUs of several VMs share the pool's pCPUs with
+ *    overcommit; priority first, then weighted fair share (virtual runtime),
+ *    preemption at the end of a time slice by the EL2 physical timer.
+ * When nothing can run, the pCPU runs its idle vCPU (the EL2 WFI loop), whose
+ * run time is what load accounting (load.c) measures.
+ */
+#ifndef RTV_SCHED_H
+#define RTV_SCHED_H
+
+#include <types.h>
+
+#define SCHED_MAX_POOLS 4
+#define SCHED_RQ_MAX 16
+#define SCHED_NAME_LEN 16
+
+struct cpu;
+struct vcpu;
+struct pool;
+
+struct sched_ops {
+	const char *name;
+	/* Next vCPU to run on c among its runqueue, or NULL to idle. Called with the sched lock. */
+	struct vcpu *(*pick)(struct cpu *c);
+	/* Counter ticks until c must re-pick while v runs; 0 = no tick at all. */
+	u64 (*slice)(struct cpu *c, struct vcpu *v);
+	/* v ran for `ticks` counter ticks. */
+	void (*charge)(struct vcpu *v, u64 ticks);
+	/* v joins a runqueue of this pool (initial placement, wake-up after sleep). */
+	void (*enqueue)(struct cpu *c, struct vcpu *v);
+	/* Which vCPUs a pCPU of this pool may hold (bind: exactly one). */
+	u32 max_per_cpu;
+};
+
+enum pool_policy { POOL_BIND, POOL_DYNAMIC };
+
+struct pool {
+	char name[SCHED_NAME_LEN];
+	enum pool_policy policy;
+	const struct sched_ops *ops;
+	u64 cpus;        /* bitmask of member pCPUs */
+	u64 slice_ticks; /* dynamic: time slice in counter ticks */
+};
+
+/* Per-vCPU scheduling state (embedded in struct vcpu). */
+struct vcpu_sched {
+	u32 weight;      /* share within the pool (dynamic) */
+	u32 prio;        /* higher runs first (dynamic) */
+	u64 vruntime;    /* weighted run time (dynamic) */
+	u64 affinity;    /* pCPUs this vCPU may run on (pinned = one bit) */
+	u64 run_ticks;   /* total time on a pCPU */
+	u64 timer_deadline; /* virtual-timer expiry while not loaded (0 = none) */
+	s32 migrate_to;  /* pending move to this pCPU, or -1 */
+};
+
+/* Per-pCPU scheduling state (embedded in struct cpu). */
+struct cpu_sched {
+	struct pool *pool;
+	struct vcpu *rq[SCHED_RQ_MAX]; /* vCPUs homed on this pCPU */
+	u32 nr_rq;
+	struct vcpu *current;           /* loaded vCPU (its state is in the registers), or NULL */
+	volatile bool need_resched;
+	u64 run_start;                  /* when current last started running */
+	u64 slice_end;                  /* hyp timer deadline for preemption, 0 = none */
+	u64 idle_ticks;                 /* total time in the idle vCPU */
+	u64 load_win_start, load_win_idle; /* load window start: time and idle total then */
+	u32 load_permille;              /* last completed window */
+	bool load_valid;
+};
+
+extern const struct sched_ops sched_bind_ops;
+extern const struct sched_ops sched_dyn_ops;
+extern struct pool pools[SCHED_MAX_POOLS];
+extern u32 nr_pools;
+
+struct pool *pool_by_name(const char *name);
+int sched_add_pool(const char *name, enum pool_policy policy, u64 cpus, u64 slice_us);
+int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio);
+void sched_set_need_resched(u32 pcpu);
+void sched_wake(struct vcpu *v);             /* v became runnable (any pCPU) */
+void sched_schedule(struct cpu *c);          /* on c: pick and switch if needed */
+void sched_tick(void);                       /* EL2 timer interrupt on this pCPU */
+bool sched_vcpu_loaded(const struct vcpu *v);
+void sched_move_unloaded(struct vcpu *v, u32 to);
+u64 sched_now(void);
+u64 sched_us_to_ticks(u64 us);
+
+/* Runtime changes: each checks everything first and changes nothing on error (msg set). */
+int sched_pin(struct vcpu *v, s32 pcpu, char *msg, size_t len);     /* pcpu < 0: unpin */
+int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len);
+int sched_set_weight(struct vcpu *v, u32 weight, u32 prio, char *msg, size_t len);
+
+/* Load accounting (load.c) */
+void load_idle_enter(struct cpu *c);
+void load_idle_exit(struct cpu *c);
+u32 load_permille(u32 pcpu);                 /* last completed window, ~0u if none yet */
+void load_set_period_ms(u32 ms);
+u32 load_period_ms(void);
+
+#endif

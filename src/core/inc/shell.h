@@ -1,0 +1,33 @@
+/*
+ * Management shell on the hypervisor console (Ctrl-T s to enter, Ctrl-T 1..8
+ * to leave to a VM). Commands are listed by `help` and in docs/shell.md.
+ */
+#ifndef RTV_SHELL_H
+#define RTV_SHELL_H
+
+#include <types.h>
+
+#define SHELL_MAX_ARGS 6
+
+void shell_enter(void);
+void shell_input(u8 c);
+/* Run one command line (also used by tests through the console). */
+void shell_exec(char *line);
+
+struct shell_cmd {
+	const char *name;   /* "vm", "pool", "load", ... */
+	const char *sub;    /* second word or NULL */
+	u32 min_args, max_args; /* arguments after name (and sub) */
+	const char *usage;
+	void (*fn)(int argc, char **argv);
+};
+
+extern const struct shell_cmd shell_cmds[];
+extern const u32 shell_nr_cmds;
+
+/* Helpers for commands: parse or print a one-line error. */
+struct vm *shell_vm_arg(const char *s);
+bool shell_u32_arg(const char *s, u32 *out);
+void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

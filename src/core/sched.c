@@ -1,0 +1,213 @@
+/*
+ * Scheduling framework: pools, per-pCPU runqueues, switching the loaded vCPU,
+ * wake-ups, and the EL2 timer that preempts dynamic-pool vCPUs. Policies are
+ * ops tables (sched_bind.c, sched_dyn.c). One lock protects all runqueues;
+ * only the owning pCPU touches its loaded vCPU's registers.
+ */
+#include <arch/timer.h>
+#include <cpu.h>
+#include <lib.h>
+#include <sched.h>
+#include <vm.h>
+
+struct pool pools[SCHED_MAX_POOLS];
+u32 nr_pools;
+spinlock_t sched_lock = SPINLOCK_INIT;
+
+u64 sched_now(void)
+{
+	return arch_counter();
+}
+
+u64 sched_us_to_ticks(u64 us)
+{
+	return us * arch_counter_freq() / 1000000;
+}
+
+struct pool *pool_by_name(const char *name)
+{
+	for (u32 i = 0; i < nr_pools; i++)
+		if (!strcmp(pools[i].name, name))
+			return &pools[i];
+	return NULL;
+}
+
+int sched_add_pool(const char *name, enum pool_policy policy, u64 cpumask, u64 slice_us)
+{
+	struct pool *p;
+
+	if (nr_pools == SCHED_MAX_POOLS || pool_by_name(name))
+		return -1;
+	p = &pools[nr_pools++];
+	rtv_strlcpy(p->name, name, sizeof(p->name));
+	p->policy = policy;
+	p->ops = policy == POOL_BIND ? &sched_bind_ops : &sched_dyn_ops;
+	p->cpus = cpumask;
+	p->slice_ticks = sched_us_to_ticks(slice_us ? slice_us : 1000);
+	for (u32 i = 0; i < MAX_CPUS; i++)
+		if (cpumask & BIT(i))
+			cpus[i].sched.pool = p;
+	return 0;
+}
+
+static void rq_add(struct cpu *c, struct vcpu *v)
+{
+	c->sched.rq[c->sched.nr_rq++] = v;
+	v->pcpu = c->id;
+}
+
+static void rq_remove(struct cpu *c, struct vcpu *v)
+{
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		if (c->sched.rq[i] == v) {
+			c->sched.rq[i] = c->sched.rq[--c->sched.nr_rq];
+			return;
+		}
+	}
+}
+
+int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio)
+{
+	struct cpu *c = &cpus[pcpu];
+
+	if (!c->sched.pool || c->sched.nr_rq >= c->sched.pool->ops->max_per_cpu)
+		return -1;
+	v->sched.weight = weight ? weight : 1;
+	v->sched.prio = prio;
+	v->sched.affinity = c->sched.pool->cpus;
+	v->sched.migrate_to = -1;
+	spin_lock(&sched_lock);
+	rq_add(c, v);
+	c->sched.pool->ops->enqueue(c, v);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
+void sched_set_need_resched(u32 pcpu)
+{
+	cpus[pcpu].sched.need_resched = true;
+	cpu_kick(pcpu);
+}
+
+void sched_wake(struct vcpu *v)
+{
+	if (v->state == VCPU_WFI)
+		v->state = VCPU_RUNNABLE;
+	sched_set_need_resched(v->pcpu);
+}
+
+bool sched_vcpu_loaded(const struct vcpu *v)
+{
+	return cpus[v->pcpu].sched.current == v;
+}
+
+/* Hand a vCPU that is not loaded anywhere to another pCPU's runqueue (sched lock held). */
+void sched_move_unloaded(struct vcpu *v, u32 to)
+{
+	rq_remove(&cpus[v->pcpu], v);
+	rq_add(&cpus[to], v);
+	v->sched.migrate_to = -1;
+	cpus[to].sched.pool->ops->enqueue(&cpus[to], v);
+	sched_set_need_resched(to);
+}
+
+static void switch_to(struct cpu *c, struct vcpu *next)
+{
+	struct vcpu *prev = c->sched.current;
+
+	if (prev == next)
+		return;
+	if (prev)
+		vcpu_put(prev);
+	c->sched.current = next;
+	if (next)
+		vcpu_load(next);
+	c->stats.count[STAT_SCHED]++;
+}
+
+static void do_migration(struct cpu *c)
+{
+	struct vcpu *v = c->sched.current;
+
+	if (!v || v->sched.migrate_to < 0)
+		return;
+	switch_to(c, NULL);
+	sched_move_unloaded(v, (u32)v->sched.migrate_to);
+}
+
+static void charge_current(struct cpu *c, u64 now)
+{
+	struct vcpu *v = c->sched.current;
+
+	if (v && c->sched.run_start) {
+		v->sched.run_ticks += now - c->sched.run_start;
+		c->sched.pool->ops->charge(v, now - c->sched.run_start);
+	}
+	c->sched.run_start = 0;
+}
+
+/* Earliest virtual-timer deadline among vCPUs waiting here but not loaded. */
+static u64 next_deadline(const struct cpu *c)
+{
+	u64 best = 0;
+
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		const struct vcpu *v = c->sched.rq[i];
+		u64 d = v->sched.timer_deadline;
+
+		if (v != c->sched.current && v->state == VCPU_WFI && d && (!best || d < best))
+			best = d;
+	}
+	return best;
+}
+
+static void program_timer(struct cpu *c)
+{
+	u64 d = next_deadline(c), s = c->sched.slice_end;
+	u64 t = !s ? d : !d ? s : (s < d ? s : d);
+
+	if (t)
+		hyp_timer_arm(t);
+	else
+		hyp_timer_disarm();
+}
+
+void sched_schedule(struct cpu *c)
+{
+	struct vcpu *next;
+	u64 now = sched_now(), slice;
+
+	spin_lock(&sched_lock);
+	c->sched.need_resched = false;
+	do_migration(c);
+	charge_current(c, now);
+	next = c->sched.pool ? c->sched.pool->ops->pick(c) : NULL;
+	if (next)
+		switch_to(c, next);
+	slice = next ? c->sched.pool->ops->slice(c, next) : 0;
+	c->sched.slice_end = slice ? now + slice : 0;
+	c->sched.run_start = next ? now : 0;
+	program_timer(c);
+	spin_unlock(&sched_lock);
+}
+
+/* EL2 physical timer interrupt: a slice ended or a sleeping vCPU's timer is due. */
+void sched_tick(void)
+{
+	struct cpu *c = cpu();
+	u64 now = sched_now();
+
+	c->stats.count[STAT_TICK]++;
+	hyp_timer_disarm();
+	spin_lock(&sched_lock);
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		struct vcpu *v = c->sched.rq[i];
+
+		if (v->state == VCPU_WFI && v->sched.timer_deadline && v->sched.timer_deadline <= now) {
+			v->sched.timer_deadline = 0;
+			v->state = VCPU_RUNNABLE;
+		}
+	}
+	spin_unlock(&sched_lock);
+	c->sched.need_resched = true;
+}

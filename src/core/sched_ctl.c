@@ -1,0 +1,143 @@
+/*
+ * Runtime scheduling changes (shell and privileged hypercalls). Each function
+ * checks everything first and changes nothing when it refuses, explaining why
+ * in msg.
+ */
+#include <cpu.h>
+#include <lib.h>
+#include <sched.h>
+#include <vm.h>
+
+extern spinlock_t sched_lock;
+
+#define REFUSE(...)                             \
+	do {                                    \
+		snprintf(msg, len, __VA_ARGS__);    \
+		return -1;                      \
+	} while (0)
+
+/* A pCPU of pool p other than `not` that can take v (affinity, capacity), or -1. */
+static s32 rehome_target(const struct vcpu *v, const struct pool *p, u32 not, u32 extra[MAX_CPUS])
+{
+	s32 best = -1;
+
+	for (u32 i = 0; i < nr_cpus; i++) {
+		const struct cpu *c = &cpus[i];
+		u32 n = c->sched.nr_rq + extra[i];
+
+		if (i == not || !(p->cpus & BIT(i)) || !(v->sched.affinity & BIT(i)) || !c->online)
+			continue;
+		if (n < p->ops->max_per_cpu && (best < 0 || n < cpus[best].sched.nr_rq + extra[best]))
+			best = (s32)i;
+	}
+	return best;
+}
+
+static void relocate(struct vcpu *v, u32 to)
+{
+	if (sched_vcpu_loaded(v)) {
+		v->sched.migrate_to = (s32)to;
+		sched_set_need_resched(v->pcpu);
+		return;
+	}
+	sched_move_unloaded(v, to);
+}
+
+int sched_pin(struct vcpu *v, s32 pcpu, char *msg, size_t len)
+{
+	struct pool *p = cpus[v->pcpu].sched.pool;
+	int r = 0;
+
+	if (pcpu < 0) {
+		v->sched.affinity = p->cpus;
+		return 0;
+	}
+	if ((u32)pcpu >= nr_cpus || !cpus[pcpu].online)
+		REFUSE("pCPU %d does not exist", pcpu);
+	if (cpus[pcpu].sched.pool != p)
+		REFUSE("pCPU %d is in pool '%s', vm '%s' is in pool '%s'", pcpu,
+		       cpus[pcpu].sched.pool->name, v->vm->cfg->name, p->name);
+	spin_lock(&sched_lock);
+	if ((u32)pcpu != v->pcpu && cpus[pcpu].sched.nr_rq >= p->ops->max_per_cpu) {
+		snprintf(msg, len, "pCPU %d already runs a vCPU (bind pool '%s')", pcpu, p->name);
+		r = -1;
+	} else {
+		v->sched.affinity = BIT(pcpu);
+		if ((u32)pcpu != v->pcpu)
+			relocate(v, (u32)pcpu);
+	}
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+static int check_pool_move(u32 pcpu, const struct pool *to, s32 dest[SCHED_RQ_MAX], char *msg,
+			   size_t len)
+{
+	const struct cpu *c = &cpus[pcpu];
+	const struct pool *from = c->sched.pool;
+	u32 extra[MAX_CPUS] = { 0 };
+
+	if (from == to)
+		REFUSE("pCPU %u is already in pool '%s'", pcpu, to->name);
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		const struct vcpu *v = c->sched.rq[i];
+
+		if (from->policy == POOL_BIND && v->vm->state == VM_RUNNING)
+			REFUSE("pCPU %u runs vm '%s' vCPU %u in bind pool '%s': stop the VM or move the "
+			       "vCPU first", pcpu, v->vm->cfg->name, v->id, from->name);
+		dest[i] = rehome_target(v, from, pcpu, extra);
+		if (dest[i] < 0)
+			REFUSE("vm '%s' vCPU %u has no other pCPU in pool '%s' to go to",
+			       v->vm->cfg->name, v->id, from->name);
+		extra[dest[i]]++;
+	}
+	return 0;
+}
+
+int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len)
+{
+	s32 dest[SCHED_RQ_MAX];
+	struct cpu *c;
+	struct vcpu *movers[SCHED_RQ_MAX];
+	u32 n;
+
+	if (pcpu >= nr_cpus || !cpus[pcpu].online)
+		REFUSE("pCPU %u does not exist", pcpu);
+	c = &cpus[pcpu];
+	spin_lock(&sched_lock);
+	if (check_pool_move(pcpu, to, dest, msg, len)) {
+		spin_unlock(&sched_lock);
+		return -1;
+	}
+	n = c->sched.nr_rq;
+	memcpy(movers, c->sched.rq, n * sizeof(movers[0]));
+	c->sched.pool->cpus &= ~BIT(pcpu);
+	for (u32 i = 0; i < n; i++) {
+		movers[i]->sched.affinity &= ~BIT(pcpu);
+		relocate(movers[i], (u32)dest[i]);
+	}
+	to->cpus |= BIT(pcpu);
+	c->sched.pool = to;
+	spin_unlock(&sched_lock);
+	sched_set_need_resched(pcpu);
+	return 0;
+}
+
+int sched_set_weight(struct vcpu *v, u32 weight, u32 prio, char *msg, size_t len)
+{
+	const struct pool *p = cpus[v->pcpu].sched.pool;
+
+	if (p->policy != POOL_DYNAMIC)
+		REFUSE("vm '%s' is in bind pool '%s': weight and priority apply to dynamic pools",
+		       v->vm->cfg->name, p->name);
+	if (weight < 1 || weight > 1000)
+		REFUSE("weight %u out of range 1..1000", weight);
+	if (prio > 15)
+		REFUSE("priority %u out of range 0..15", prio);
+	spin_lock(&sched_lock);
+	v->sched.weight = weight;
+	v->sched.prio = prio;
+	spin_unlock(&sched_lock);
+	sched_set_need_resched(v->pcpu);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* Shell line editing, word splitting and command dispatch. */
+#include <lib.h>
+#include <printk.h>
+#include <shell.h>
+#include <vm.h>
+
+#define LINE_MAX 96
+
+static char line[LINE_MAX];
+static u32 len;
+
+static void prompt(void)
+{
+	printk("rtvisor> ");
+}
+
+void shell_enter(void)
+{
+	printk("rtvisor: shell (type 'help'; Ctrl-T 1-8 returns to a VM)\n");
+	len = 0;
+	prompt();
+}
+
+void shell_error(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk("error: %s\n", buf);
+}
+
+bool shell_u32_arg(const char *s, u32 *out)
+{
+	u64 v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0xffffffffULL / 10)
+			return false;
+		v = v * 10 + (u64)(*s - '0');
+	}
+	if (v > 0xffffffffULL)
+		return false;
+	*out = (u32)v;
+	return true;
+}
+
+struct vm *shell_vm_arg(const char *s)
+{
+	struct vm *vm = vm_by_name(s);
+	u32 idx;
+
+	if (!vm && shell_u32_arg(s, &idx) && idx >= 1 && idx <= nr_vms)
+		vm = &vms[idx - 1];
+	if (!vm)
+		shell_error("no VM '%s' (see 'vm list')", s);
+	return vm;
+}
+
+static int split(char *s, char **argv)
+{
+	int n = 0;
+
+	while (*s) {
+		while (*s == ' ')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		if (n == SHELL_MAX_ARGS)
+			return -1;
+		argv[n++] = s;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return n;
+}
+
+static const struct shell_cmd *find(int argc, char **argv, bool *name_known)
+{
+	*name_known = false;
+	for (u32 i = 0; i < shell_nr_cmds; i++) {
+		const struct shell_cmd *c = &shell_cmds[i];
+
+		if (strcmp(c->name, argv[0]))
+			continue;
+		*name_known = true;
+		if (!c->sub || (argc > 1 && !strcmp(c->sub, argv[1])))
+			return c;
+	}
+	return NULL;
+}
+
+void shell_exec(char *l)
+{
+	char *argv[SHELL_MAX_ARGS];
+	int argc = split(l, argv), skip;
+	const struct shell_cmd *c;
+	bool known;
+
+	if (argc < 0) {
+		shell_error("too many words");
+		return;
+	}
+	if (argc == 0)
+		return;
+	c = find(argc, argv, &known);
+	if (!c) {
+		shell_error(known ? "'%s' needs a subcommand (see 'help')" : "unknown command '%s' "
+			    "(see 'help')", argv[0]);
+		return;
+	}
+	skip = c->sub ? 2 : 1;
+	if ((u32)(argc - skip) < c->min_args || (u32)(argc - skip) > c->max_args) {
+		shell_error("usage: %s", c->usage);
+		return;
+	}
+	c->fn(argc - skip, argv + skip);
+}
+
+void shell_input(u8 ch)
+{
+	if (ch == '\r' || ch == '\n') {
+		printk("\n");
+		line[len] = '\0';
+		shell_exec(line);
+		len = 0;
+		prompt();
+	} else if ((ch == 0x7f || ch == 0x08) && len) {
+		len--;
+		printk("\b \b");
+	} else if (ch >= 0x20 && ch < 0x7f && len + 1 < LINE_MAX) {
+		line[len++] = (char)ch;
+		printk("%c", ch);
+	}
+}
