@@ -108,11 +108,109 @@ static int check_counts(const struct cfg_vm *vm, struct cfg_error *e)
 	return 0;
 }
 
+/* ---- pools ---- */
+
+static const struct cfg_pool *pool_of_cpu(const struct scenario *s, u32 cpu)
+{
+	for (u32 i = 0; i < s->nr_pools; i++)
+		if (cpu < CFG_MAX_PCPUS && (s->pools[i].cpus & (1ULL << cpu)))
+			return &s->pools[i];
+	return NULL;
+}
+
+static const struct cfg_pool *pool_named(const struct scenario *s, const char *name)
+{
+	for (u32 i = 0; i < s->nr_pools; i++)
+		if (strcmp(s->pools[i].name, name) == 0)
+			return &s->pools[i];
+	return NULL;
+}
+
+static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		      struct cfg_error *e)
+{
+	const struct cfg_pool *p = &s->pools[i];
+
+	if (!vm_name_ok(p->name))
+		return cerr(e, NULL, "pool #%u: invalid pool name", i);
+	for (u32 j = 0; j < i; j++) {
+		if (strcmp(s->pools[j].name, p->name) == 0)
+			return cerr(e, NULL, "pool '%s': duplicate pool name", p->name);
+		if (s->pools[j].cpus & p->cpus)
+			return cerr(e, NULL, "pool '%s': cpus: pCPU %u already in pool '%s'", p->name,
+				    (u32)__builtin_ctzll(s->pools[j].cpus & p->cpus), s->pools[j].name);
+	}
+	if (!p->cpus)
+		return cerr(e, NULL, "pool '%s': cpus: empty", p->name);
+	if (l->nr_pcpus < CFG_MAX_PCPUS && (p->cpus >> l->nr_pcpus))
+		return cerr(e, NULL, "pool '%s': cpus: pCPU %u does not exist (%u pCPUs)", p->name,
+			    (u32)(63 - __builtin_clzll(p->cpus)), l->nr_pcpus);
+	return 0;
+}
+
+/* Every pCPU in exactly one pool (when there is a /pools node). */
+static int check_pools(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e)
+{
+	for (u32 i = 0; i < s->nr_pools; i++)
+		if (check_pool(s, i, l, e) < 0)
+			return -1;
+	for (u32 c = 0; s->nr_pools && c < l->nr_pcpus && c < CFG_MAX_PCPUS; c++)
+		if (!pool_of_cpu(s, c))
+			return cerr(e, NULL, "pools: pCPU %u is in no pool", c);
+	return 0;
+}
+
+static bool vm_in_dynamic_pool(const struct scenario *s, const struct cfg_vm *vm)
+{
+	const struct cfg_pool *p = s->nr_pools ? pool_named(s, vm->pool) : NULL;
+
+	return p && p->dynamic;
+}
+
+static int check_vm_pool(const struct scenario *s, const struct cfg_vm *vm, struct cfg_error *e)
+{
+	const struct cfg_pool *p;
+
+	if (!s->nr_pools && vm->pool[0])
+		return cerr(e, vm->name, "pool: no pool '%s' (the scenario has no /pools)", vm->pool);
+	if (s->nr_pools && !vm->pool[0])
+		return cerr(e, vm->name, "pool: missing (required when /pools exists)");
+	p = s->nr_pools ? pool_named(s, vm->pool) : NULL;
+	if (s->nr_pools && !p)
+		return cerr(e, vm->name, "pool: no pool '%s'", vm->pool);
+	if (!vm_in_dynamic_pool(s, vm) && (vm->weight || vm->has_priority))
+		return cerr(e, vm->name, "%s: only for VMs in a dynamic pool",
+			    vm->weight ? "weight" : "priority");
+	for (u32 k = 0; p && k < vm->nr_vcpus; k++)
+		if (pool_of_cpu(s, vm->vcpu_pcpu[k]) != p)
+			return cerr(e, vm->name, "cpus[%u]: pCPU %u is not in pool '%s'", k,
+				    vm->vcpu_pcpu[k], p->name);
+	return 0;
+}
+
 /* ---- pCPUs ---- */
+
+/* vCPUs homed on pCPU p by VMs 0..i (vCPUs 0..k-1 of VM i). */
+static u32 vcpus_on(const struct scenario *s, u32 i, u32 k, u32 p)
+{
+	u32 n = 0;
+
+	for (u32 j = 0; j <= i; j++)
+		for (u32 l = 0; l < (j == i ? k : s->vms[j].nr_vcpus); l++)
+			n += s->vms[j].vcpu_pcpu[l] == p;
+	return n;
+}
 
 static int check_pcpu_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
 {
 	u32 p = s->vms[i].vcpu_pcpu[k], j, l;
+
+	if (vm_in_dynamic_pool(s, &s->vms[i])) { /* shared by design, up to the runqueue size */
+		if (vcpus_on(s, i, k, p) >= CFG_MAX_VCPUS_PER_PCPU)
+			return cerr(e, s->vms[i].name, "cpus[%u]: more than %u vCPUs on pCPU %u", k,
+				    (unsigned)CFG_MAX_VCPUS_PER_PCPU, p);
+		return 0;
+	}
 
 	for (j = 0; j <= i; j++) {
 		const struct cfg_vm *o = &s->vms[j];
@@ -273,9 +371,61 @@ static int check_images_entry(const struct cfg_vm *vm, struct cfg_error *e)
 	if (!IS_ALIGNED(vm->entry, 4) || !in_vm_memory(vm, vm->entry, 4))
 		return cerr(e, vm->name, "entry: 0x%llx not (4-byte aligned) inside a memory region",
 			    X(vm->entry));
-	if (vm->dtb_ipa != 0 && !in_vm_memory(vm, vm->dtb_ipa, 1))
-		return cerr(e, vm->name, "dtb: 0x%llx not inside a memory region", X(vm->dtb_ipa));
 	return 0;
+}
+
+/* The generated DTB takes [dtb, dtb + CFG_GUEST_DT_MAX): in one region, clear of images. */
+static int check_dtb_area(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	u64 base = vm->dtb_ipa;
+	u32 n;
+
+	if (!IS_ALIGNED(base, 8))
+		return cerr(e, vm->name, "dtb: 0x%llx is not 8-byte aligned", X(base));
+	if (!range_ok(base, CFG_GUEST_DT_MAX) || !in_vm_memory(vm, base, CFG_GUEST_DT_MAX))
+		return cerr(e, vm->name, "dtb: 0x%llx not inside a memory region (the generated "
+			    "DTB takes 0x%llx bytes)", X(base), X(CFG_GUEST_DT_MAX));
+	for (n = 0; n < vm->nr_images; n++)
+		if (overlaps(base, CFG_GUEST_DT_MAX, vm->images[n].load_ipa, vm->images[n].size))
+			return cerr(e, vm->name, "dtb: [0x%llx, 0x%llx) overlaps image '%s'",
+				    X(base), X(base + CFG_GUEST_DT_MAX), vm->images[n].name);
+	return 0;
+}
+
+/* The image labelled "initrd", if any, is the one initrd_image names. */
+static int check_initrd(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	u32 n;
+
+	if (vm->initrd_image < -1 || vm->initrd_image >= (int)vm->nr_images)
+		return cerr(e, vm->name, "initrd: invalid image index %d", vm->initrd_image);
+	for (n = 0; n < vm->nr_images; n++)
+		if (strcmp(vm->images[n].name, CFG_INITRD_LABEL) == 0 &&
+		    (int)n != vm->initrd_image)
+			return cerr(e, vm->name, "image #%u: a VM has at most one \"%s\" image", n,
+				    CFG_INITRD_LABEL);
+	if (vm->initrd_image >= 0 &&
+	    strcmp(vm->images[vm->initrd_image].name, CFG_INITRD_LABEL) != 0)
+		return cerr(e, vm->name, "initrd: image #%d is not labelled \"%s\"",
+			    vm->initrd_image, CFG_INITRD_LABEL);
+	if (vm->initrd_image >= 0 && !vm->has_dtb)
+		return cerr(e, vm->name, "image '%s': an initrd needs dtb (the generated DTB "
+			    "tells the kernel where it is)", CFG_INITRD_LABEL);
+	return 0;
+}
+
+/* What only the generated guest DTB uses: dtb area, bootargs, initrd. */
+static int check_guest_dt(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	if (vm->has_dtb && check_dtb_area(vm, e) < 0)
+		return -1;
+	if (vm->bootargs && strnlen(vm->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
+		return cerr(e, vm->name, "bootargs: longer than %u characters",
+			    (unsigned)CFG_BOOTARGS_MAX);
+	if (vm->bootargs && !vm->has_dtb)
+		return cerr(e, vm->name, "bootargs: needs dtb (they are passed in the generated "
+			    "DTB)");
+	return check_initrd(vm, e);
 }
 
 /* ---- devices ---- */
@@ -301,6 +451,9 @@ static int check_dev_shape(const struct cfg_vm *vm, const struct cfg_dev *d,
 		return cerr(e, vm->name, "%s.reg: overlaps RAM or the hypervisor", d->name);
 	if (d->nr_irqs > CFG_MAX_IRQS)
 		return cerr(e, vm->name, "%s.interrupts: too many", d->name);
+	if (d->compatible && (d->compatible_len < 2 || d->compatible_len > CFG_COMPAT_MAX ||
+			      d->compatible[d->compatible_len - 1] != '\0'))
+		return cerr(e, vm->name, "%s.compatible: invalid string list", d->name);
 	return 0;
 }
 
@@ -415,8 +568,9 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	const struct cfg_vm *vm = &s->vms[i];
 
 	if (check_vm_name(s, i, e) < 0 || check_counts(vm, e) < 0 ||
-	    check_cpus(s, i, l, e) < 0 || check_memory(s, i, l, e) < 0 ||
-	    check_images_entry(vm, e) < 0 || check_devices(s, i, l, e) < 0)
+	    check_cpus(s, i, l, e) < 0 || check_vm_pool(s, vm, e) < 0 || check_memory(s, i, l, e) < 0 ||
+	    check_images_entry(vm, e) < 0 || check_guest_dt(vm, e) < 0 ||
+	    check_devices(s, i, l, e) < 0)
 		return -1;
 	return 0;
 }
@@ -437,6 +591,8 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
 		return cerr(err, NULL, "no VMs (add a node under /vms)");
 	if (s->nr_vms > CFG_MAX_VMS)
 		return cerr(err, NULL, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
+	if (s->nr_pools > CFG_MAX_POOLS || check_pools(s, lim, err) < 0)
+		return s->nr_pools > CFG_MAX_POOLS ? cerr(err, NULL, "too many pools") : -1;
 	for (i = 0; i < s->nr_vms; i++)
 		if (check_vm(s, i, lim, err) < 0)
 			return -1;

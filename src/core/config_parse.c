@@ -208,6 +208,19 @@ static int vm_dtb(struct pctx *c, void *obj, const u8 *p, int len)
 	if (want_cells(c, "dtb", len, 2) < 0)
 		return -1;
 	vm->dtb_ipa = fdt_be64(p);
+	vm->has_dtb = true;
+	return 0;
+}
+
+static int vm_bootargs(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_vm *vm = obj;
+	const char *str = prop_string(p, len); /* "" is fine */
+
+	if (!str || len > (int)CFG_BOOTARGS_MAX + 1)
+		return perr(c, "bootargs: expected a string of at most %u characters",
+			    (unsigned)CFG_BOOTARGS_MAX);
+	vm->bootargs = str;
 	return 0;
 }
 
@@ -259,16 +272,60 @@ static int vm_size_cells(struct pctx *c, void *obj, const u8 *p, int len)
 	return want_two(c, "#size-cells", p, len);
 }
 
+static int vm_pool(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	return want_label(c, p, len, ((struct cfg_vm *)obj)->pool) < 0
+		       ? perr(c, "pool: expected a pool name") : 0;
+}
+
+static int vm_u32(struct pctx *c, const char *field, const u8 *p, int len, u32 lo, u32 hi,
+		  u32 *out)
+{
+	if (want_cells(c, field, len, 1) < 0)
+		return -1;
+	*out = fdt_be32(p);
+	if (*out < lo || *out > hi)
+		return perr(c, "%s: %u out of range %u..%u", field, *out, lo, hi);
+	return 0;
+}
+
+static int vm_weight(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	return vm_u32(c, "weight", p, len, 1, CFG_WEIGHT_MAX, &((struct cfg_vm *)obj)->weight);
+}
+
+static int vm_priority(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_vm *vm = obj;
+
+	vm->has_priority = true;
+	return vm_u32(c, "priority", p, len, 0, CFG_PRIO_MAX, &vm->priority);
+}
+
+static int vm_privileged(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	(void)p;
+	if (want_bool(c, "privileged", len) < 0)
+		return -1;
+	((struct cfg_vm *)obj)->privileged = true;
+	return 0;
+}
+
 enum { VMP_CPUS, VMP_ENTRY };
 static const struct prop_handler vm_props[] = {
 	{ "cpus", vm_cpus },
 	{ "entry", vm_entry },
 	{ "dtb", vm_dtb },
+	{ "bootargs", vm_bootargs },
 	{ "console", vm_console },
 	{ "no-autostart", vm_no_autostart },
 	{ "fault-policy", vm_fault_policy },
 	{ "#address-cells", vm_addr_cells },
 	{ "#size-cells", vm_size_cells },
+	{ "pool", vm_pool },
+	{ "weight", vm_weight },
+	{ "priority", vm_priority },
+	{ "privileged", vm_privileged },
 };
 
 /* ---- memory@ ---- */
@@ -385,6 +442,11 @@ static int parse_image(struct pctx *c, struct cfg_vm *vm, int node)
 	if (dispatch_props(c, node, img_props, ARRAY_SIZE(img_props), im, &seen) < 0 ||
 	    require(c, seen, IMGP_LOAD, "load") < 0 || require(c, seen, IMGP_DATA, "data") < 0)
 		return -1;
+	if (strcmp(im->name, CFG_INITRD_LABEL) == 0) {
+		if (vm->initrd_image >= 0)
+			return perr(c, ".label: a VM has at most one \"" CFG_INITRD_LABEL "\" image");
+		vm->initrd_image = (int)vm->nr_images;
+	}
 	vm->nr_images++;
 	return 0;
 }
@@ -415,6 +477,32 @@ static int dev_irqs(struct pctx *c, void *obj, const u8 *p, int len)
 	return 0;
 }
 
+/* Non-empty strings of printable characters without spaces, each NUL-terminated. */
+static bool valid_stringlist(const u8 *p, int len)
+{
+	int i;
+
+	if (len < 2 || p[0] == '\0' || p[len - 1] != '\0')
+		return false;
+	for (i = 0; i < len - 1; i++) {
+		if (p[i] == '\0' ? p[i + 1] == '\0' : (p[i] <= ' ' || p[i] > '~'))
+			return false;
+	}
+	return true;
+}
+
+static int dev_compatible(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_dev *d = obj;
+
+	if (len > (int)CFG_COMPAT_MAX || !valid_stringlist(p, len))
+		return perr(c, ".compatible: expected non-empty strings without spaces, "
+			    "at most %u bytes in all", (unsigned)CFG_COMPAT_MAX);
+	d->compatible = (const char *)p;
+	d->compatible_len = (u32)len;
+	return 0;
+}
+
 static int dev_label(struct pctx *c, void *obj, const u8 *p, int len)
 {
 	struct cfg_dev *d = obj;
@@ -427,6 +515,7 @@ static const struct prop_handler dev_props[] = {
 	{ "reg", dev_reg },
 	{ "interrupts", dev_irqs },
 	{ "label", dev_label },
+	{ "compatible", dev_compatible },
 };
 
 static int parse_device(struct pctx *c, struct cfg_vm *vm, int node)
@@ -483,6 +572,7 @@ static int parse_vm(struct pctx *c, struct cfg_vm *vm, int node)
 	rtv_strlcpy(vm->name, name, CFG_NAME_LEN);
 	vm->fault_policy = FAULT_POLICY_STOP;
 	vm->autostart = true;
+	vm->initrd_image = -1;
 	if (dispatch_props(c, node, vm_props, ARRAY_SIZE(vm_props), vm, &seen) < 0 ||
 	    require(c, seen, VMP_CPUS, "cpus") < 0 || require(c, seen, VMP_ENTRY, "entry") < 0)
 		return -1;
@@ -533,8 +623,95 @@ static int parse_root(struct pctx *c, int root)
 	}
 	for (child = fdt_first_child(&c->f, root); child >= 0;
 	     child = fdt_next_sibling(&c->f, child))
-		if (strcmp(fdt_name(&c->f, child), "vms") != 0)
-			return perr(c, "unknown node '/%s' (expected /vms)", fdt_name(&c->f, child));
+		if (strcmp(fdt_name(&c->f, child), "vms") != 0 &&
+		    strcmp(fdt_name(&c->f, child), "pools") != 0)
+			return perr(c, "unknown node '/%s' (expected /vms or /pools)",
+				    fdt_name(&c->f, child));
+	return 0;
+}
+
+/* ---- /pools ---- */
+
+static int pool_policy(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_pool *pl = obj;
+	const char *str = prop_string(p, len);
+
+	if (str && strcmp(str, "bind") == 0)
+		pl->dynamic = false;
+	else if (str && strcmp(str, "dynamic") == 0)
+		pl->dynamic = true;
+	else
+		return perr(c, "pool '%s': policy: expected \"bind\" or \"dynamic\"", pl->name);
+	return 0;
+}
+
+static int pool_cpus(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_pool *pl = obj;
+
+	if (len <= 0 || len % 4 != 0 || len > CELLS((int)CFG_MAX_PCPUS))
+		return perr(c, "pool '%s': cpus: expected 1 to %u cells", pl->name,
+			    (unsigned)CFG_MAX_PCPUS);
+	for (int i = 0; i < len / 4; i++) {
+		u32 cpu = fdt_be32(p + i * 4);
+
+		if (cpu >= CFG_MAX_PCPUS || (pl->cpus & (1ULL << cpu)))
+			return perr(c, "pool '%s': cpus[%d]: pCPU %u invalid or listed twice", pl->name,
+				    i, cpu);
+		pl->cpus |= 1ULL << cpu;
+	}
+	return 0;
+}
+
+static int pool_slice(struct pctx *c, void *obj, const u8 *p, int len)
+{
+	struct cfg_pool *pl = obj;
+
+	if (len != 4)
+		return perr(c, "pool '%s': slice-us: expected 1 cell", pl->name);
+	pl->slice_us = fdt_be32(p);
+	if (pl->slice_us < 100 || pl->slice_us > 1000000)
+		return perr(c, "pool '%s': slice-us: %u out of range 100..1000000", pl->name,
+			    pl->slice_us);
+	return 0;
+}
+
+enum { PLP_POLICY, PLP_CPUS, PLP_SLICE };
+static const struct prop_handler pool_props[] = {
+	{ "policy", pool_policy },
+	{ "cpus", pool_cpus },
+	{ "slice-us", pool_slice },
+};
+
+static int parse_pool(struct pctx *c, struct cfg_pool *pl, int node)
+{
+	const char *name = fdt_name(&c->f, node);
+	u32 seen;
+
+	if (!valid_vm_name(name))
+		return perr(c, "pool '%s': invalid pool name", name);
+	rtv_strlcpy(pl->name, name, sizeof(pl->name));
+	if (dispatch_props(c, node, pool_props, ARRAY_SIZE(pool_props), pl, &seen) < 0)
+		return -1;
+	if (!(seen & (1U << PLP_POLICY)) || !(seen & (1U << PLP_CPUS)))
+		return perr(c, "pool '%s': %s: missing (required)", name,
+			    (seen & (1U << PLP_POLICY)) ? "cpus" : "policy");
+	if (!pl->dynamic && (seen & (1U << PLP_SLICE)))
+		return perr(c, "pool '%s': slice-us: only for dynamic pools", name);
+	return 0;
+}
+
+static int parse_pools(struct pctx *c, int pools)
+{
+	for (int node = fdt_first_child(&c->f, pools); node >= 0;
+	     node = fdt_next_sibling(&c->f, node)) {
+		if (c->s->nr_pools >= CFG_MAX_POOLS)
+			return perr(c, "too many pools (max %u)", (unsigned)CFG_MAX_POOLS);
+		if (parse_pool(c, &c->s->pools[c->s->nr_pools], node) < 0)
+			return -1;
+		c->s->nr_pools++;
+	}
 	return 0;
 }
 
@@ -556,6 +733,10 @@ int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cf
 	r = parse_root(&c, fdt_root(&c.f));
 	if (r < 0)
 		return r;
+	if (fdt_path(&c.f, "/pools") >= 0 && parse_pools(&c, fdt_path(&c.f, "/pools")) < 0) {
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
 	vms = fdt_path(&c.f, "/vms");
 	if (vms < 0)
 		return perr(&c, "no /vms node");

@@ -31,7 +31,7 @@ static void cpu_idle(struct cpu *c)
 	load_idle_enter(c);
 	wfi();
 	load_idle_exit(c);
-	irq_handle_pending();
+	irq_handle_pending(false);
 }
 
 static bool vcpu_can_run(const struct vcpu *v)

@@ -57,6 +57,17 @@ void irq_release_vm(struct vm *vm)
 	}
 }
 
+/*
+ * Statistics: a guest's own interrupt deliveries always count (also the ones that
+ * wake its vCPU from WFI); the hypervisor's own interrupts count only when they
+ * interrupted a guest, not the work an idle pCPU does for others.
+ */
+static void count(enum stat_cause c)
+{
+	if (c != STAT_IRQ_HYP || cpu()->irq_from_guest)
+		cpu()->stats.count[c]++;
+}
+
 static void complete(u32 intid)
 {
 	gicv3_eoi(intid);
@@ -83,7 +94,7 @@ static void vtimer_irq(u32 intid)
 		gicv3_deactivate(intid);
 		return;
 	}
-	cpu()->stats.count[STAT_IRQ_TIMER]++;
+	count(STAT_IRQ_TIMER);
 	vgic_inject(v->vm, v, intid, v->id);
 }
 
@@ -97,7 +108,7 @@ static void spi_irq(u32 intid)
 		gicv3_deactivate(intid);
 		return;
 	}
-	cpu()->stats.count[STAT_IRQ_DEV]++;
+	count(STAT_IRQ_DEV);
 	vgic_inject(vm, NULL, intid, 0);
 }
 
@@ -111,7 +122,8 @@ static void dispatch(u32 intid)
 		spi_irq(intid);
 		return;
 	}
-	cpu()->stats.count[STAT_IRQ_HYP]++;
+	if (intid != plat.timer_intid_hyp)
+		count(STAT_IRQ_HYP);
 	if (intid == plat.uart_intid)
 		console_irq();
 	else if (intid == plat.gic_maint_intid && cpu()->sched.current)
@@ -121,8 +133,9 @@ static void dispatch(u32 intid)
 	complete(intid);
 }
 
-void irq_handle_pending(void)
+void irq_handle_pending(bool guest_exit)
 {
+	cpu()->irq_from_guest = guest_exit;
 	for (;;) {
 		u32 intid = gicv3_ack();
 

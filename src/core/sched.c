@@ -122,7 +122,8 @@ static void switch_to(struct cpu *c, struct vcpu *next)
 	c->sched.current = next;
 	if (next)
 		vcpu_load(next);
-	c->stats.count[STAT_SCHED]++;
+	if (prev && next)
+		c->stats.count[STAT_SCHED]++; /* a real switch, not a first load or an unload */
 }
 
 static void do_migration(struct cpu *c)
@@ -197,7 +198,7 @@ void sched_tick(void)
 	struct cpu *c = cpu();
 	u64 now = sched_now();
 
-	c->stats.count[STAT_TICK]++;
+	c->stats.count[STAT_TICK]++; /* counted idle or not: a bind pCPU must never see one */
 	hyp_timer_disarm();
 	spin_lock(&sched_lock);
 	for (u32 i = 0; i < c->sched.nr_rq; i++) {

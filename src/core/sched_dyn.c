@@ -3,8 +3,8 @@
  * runnable vCPUs runs first; within a priority, the one with the smallest
  * virtual runtime (run time scaled by 1/weight), so CPU-bound vCPUs receive
  * time in proportion to their weights. Preemption happens when the pool's
- * slice ends (EL2 timer). A vCPU waking from a long sleep does not get to
- * monopolise the pCPU: its virtual runtime is raised to the runqueue minimum.
+ * slice ends (EL2 timer). A vCPU that moves to another pCPU starts at that
+ * runqueue's minimum virtual runtime.
  */
 #include <cpu.h>
 #include <sched.h>
@@ -45,6 +45,11 @@ static void dyn_charge(struct vcpu *v, u64 ticks)
 	v->sched.vruntime += ticks * WEIGHT_SCALE / v->sched.weight;
 }
 
+/*
+ * v joins c's runqueue (placement or migration): its virtual runtime is re-based
+ * to the runqueue's minimum, so time it ran elsewhere neither starves it nor lets
+ * it monopolise this pCPU.
+ */
 static void dyn_enqueue(struct cpu *c, struct vcpu *v)
 {
 	u64 min = ~0ULL;
@@ -52,8 +57,7 @@ static void dyn_enqueue(struct cpu *c, struct vcpu *v)
 	for (u32 i = 0; i < c->sched.nr_rq; i++)
 		if (c->sched.rq[i] != v && c->sched.rq[i]->sched.vruntime < min)
 			min = c->sched.rq[i]->sched.vruntime;
-	if (min != ~0ULL && v->sched.vruntime < min)
-		v->sched.vruntime = min;
+	v->sched.vruntime = min == ~0ULL ? 0 : min;
 }
 
 const struct sched_ops sched_dyn_ops = {

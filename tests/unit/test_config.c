@@ -132,17 +132,57 @@ TEST(valid_isolation)
 	CHECK_EQ(in->entry, 0x60080000);
 }
 
+/*
+ * Run a scenario file with one text substitution (if 'from' occurs in it).
+ * tests/unit/data/scenario-full.dts predates the generated guest DTB: its dtb
+ * address is where an image is loaded, which is now refused (the DTB would
+ * overwrite it); the test moves the dtb until the data file itself is updated.
+ */
+static int run_file_patched(const char *path, const char *from, const char *to)
+{
+	static char src[16384];
+	size_t len = 0;
+	char *text = dt_read_file(path, &len), *at;
+	void *blob;
+
+	CHECK(text != NULL && len < sizeof(src) / 2);
+	if (!text || len >= sizeof(src) / 2) {
+		free(text);
+		return -100;
+	}
+	text[len] = '\0';
+	at = strstr(text, from);
+	if (at)
+		snprintf(src, sizeof(src), "%.*s%s%s", (int)(at - text), text, to,
+			 at + strlen(from));
+	else
+		snprintf(src, sizeof(src), "%s", text);
+	free(text);
+	blob = dt_compile_string(src, DT_IMG_DIR, &len);
+	CHECK(blob != NULL);
+	return parse_and_check(blob, len, &QEMU_LIMITS);
+}
+
+#define FULL_OLD_DTB "dtb = <0x0 0x88000000>;"
+#define FULL_NEW_DTB "dtb = <0x0 0x8fff0000>;"
+
 TEST(valid_full)
 {
 	const struct cfg_vm *l = &sc.vms[0], *r = &sc.vms[1];
+	bool old_dtb = run_file("tests/unit/data/scenario-full.dts") < 0;
 
-	CHECK_EQ(run_file("tests/unit/data/scenario-full.dts"), 0);
+	if (old_dtb) /* refused only for the guest DTB overwriting image@1 */
+		CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: [0x88000000, 0x88010000) overlaps "
+				   "image 'image@1'");
+	CHECK_EQ(run_file_patched("tests/unit/data/scenario-full.dts", FULL_OLD_DTB,
+				  FULL_NEW_DTB), 0);
 	CHECK_EQ(cerr.msg[0], 0);
 	CHECK_EQ(sc.nr_vms, 2);
 	CHECK_EQ(l->nr_vcpus, 2);
 	CHECK_EQ(l->vcpu_pcpu[0], 1);
 	CHECK_EQ(l->vcpu_pcpu[1], 0);
-	CHECK_EQ(l->dtb_ipa, 0x88000000);
+	CHECK(l->has_dtb);
+	CHECK(l->dtb_ipa == 0x8fff0000 || (!old_dtb && l->dtb_ipa != 0));
 	CHECK_EQ(l->nr_mem, 2);
 	CHECK(!l->mem[0].has_phys);
 	CHECK_EQ(l->mem[1].ipa, 0x100000000ULL);
@@ -164,6 +204,130 @@ TEST(valid_full)
 	CHECK_EQ(r->fault_policy, FAULT_POLICY_INJECT);
 }
 
+/* Guest-DT inputs: dtb, bootargs, initrd image, device compatible. */
+#define LINUX_VM                                                                          \
+	VM_OPEN("linux") "cpus = <0 1>;\nentry = <0x0 0x40200000>;\ndtb = <0x0 0x40000000>;\n" \
+	"bootargs = \"console=ttyAMA0 root=/dev/vda\";\nconsole;\n"                          \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x10000000>; };\n"                    \
+	"image@0 { label = \"kernel\"; load = <0x0 0x40200000>;"                           \
+	" data = /incbin/(\"intruder.bin\"); };\n"                                          \
+	"image@1 { label = \"initrd\"; load = <0x0 0x48000000>;"                           \
+	" data = /incbin/(\"hello.bin\"); };\n"                                             \
+	"device@9010000 { label = \"rtc\"; compatible = \"arm,pl031\", \"arm,primecell\";"   \
+	" reg = <0x0 0x9010000 0x0 0x1000>; interrupts = <34>; };\n"                         \
+	"device@a000000 { reg = <0x0 0xa000000 0x0 0x1000>; };\n"
+
+TEST(valid_guest_dt_inputs)
+{
+	const struct cfg_vm *vm = &sc.vms[0];
+	static const char compat[] = "arm,pl031\0arm,primecell";
+
+	CHECK_EQ(run_vms(LINUX_VM "};\n"), 0);
+	CHECK_EQ(cerr.msg[0], 0);
+	CHECK(vm->has_dtb);
+	CHECK_EQ(vm->dtb_ipa, 0x40000000);
+	CHECK(vm->bootargs && strcmp(vm->bootargs, "console=ttyAMA0 root=/dev/vda") == 0);
+	CHECK_EQ(vm->initrd_image, 1);
+	CHECK_EQ(vm->images[1].size, HELLO_SIZE);
+	CHECK_EQ(vm->devs[0].compatible_len, sizeof(compat));
+	CHECK(vm->devs[0].compatible &&
+	      memcmp(vm->devs[0].compatible, compat, sizeof(compat)) == 0);
+	CHECK(vm->devs[1].compatible == NULL);
+	CHECK_EQ(vm->devs[1].compatible_len, 0);
+	/* defaults */
+	CHECK_EQ(run_file("configs/isolation.dts"), 0);
+	CHECK(!vm->has_dtb && vm->bootargs == NULL && vm->initrd_image == -1);
+	/* an empty bootargs string is fine; a DTB at IPA 0 is a DTB too */
+	CHECK_EQ(run_vms(VM_OPEN("z") "cpus = <0>;\nentry = <0x0 0x80000>;\ndtb = <0 0>;\n"
+			 "bootargs = \"\";\nmemory@0 { reg = <0x0 0x0 0x0 0x1000000>; };\n};\n"), 0);
+	CHECK(vm->has_dtb && vm->dtb_ipa == 0 && vm->bootargs && vm->bootargs[0] == '\0');
+}
+
+TEST(parse_guest_dt_inputs)
+{
+	char vms[1024];
+
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "bootargs = <1>;\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': bootargs: expected a string of at most 255");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "bootargs = \"a\", \"b\";\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': bootargs: expected a string");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " compatible = <1>; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000.compatible: expected non-empty");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " compatible = \"arm pl031\"; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000.compatible: expected");
+	CHECK(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+		      " compatible = \"\"; };\n};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': device@9010000.compatible: expected");
+	/* 128 bytes in all is the limit */
+	snprintf(vms, sizeof(vms), VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 "
+		 "0x1000>; compatible = \"%0126d\"; };\n};\n", 0);
+	CHECK_EQ(run_vms(vms), 0);
+	CHECK_EQ(sc.vms[0].devs[0].compatible_len, CFG_COMPAT_MAX - 1);
+	snprintf(vms, sizeof(vms), VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 "
+		 "0x1000>; compatible = \"%0127d\"; };\n};\n", 0);
+	CHECK_EQ(run_vms(vms), 0);
+	snprintf(vms, sizeof(vms), VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 "
+		 "0x1000>; compatible = \"%0128d\"; };\n};\n", 0);
+	CHECK(run_vms(vms) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "at most 128 bytes in all");
+	/* "initrd" is the label, not the node name */
+	CHECK_EQ(run_vms(VM_OPEN("rt") RT_BODY "image@1 { load = <0 0x40100000>; data = [00];"
+			 " };\n};\n"), 0);
+	CHECK_EQ(sc.vms[0].initrd_image, -1);
+}
+
+/* Struct-level guest-DT rules and the DTB area's edges. */
+TEST(guest_dt_edges)
+{
+	static char longargs[CFG_BOOTARGS_MAX + 2];
+	static const char bad_compat[3] = { 'a', 'b', 'c' };
+	struct cfg_vm *vm = &sc.vms[0];
+
+	CHECK_EQ(run_vms(LINUX_VM "};\n"), 0);
+	vm->dtb_ipa = 0x50000000 - CFG_GUEST_DT_MAX; /* flush with the region's end */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	vm->dtb_ipa += 8;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: 0x4fff0008 not inside a memory region");
+	vm->dtb_ipa = 0xfffffffffffffff8ULL;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: 0xfffffffffffffff8 not inside");
+	vm->dtb_ipa = 0x48000000 - CFG_GUEST_DT_MAX; /* right below the initrd */
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	vm->dtb_ipa += 8;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: [0x47ff0008, 0x48000008) overlaps image "
+			   "'initrd'");
+	vm->dtb_ipa = 0x40000000;
+	vm->initrd_image = 2;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': initrd: invalid image index 2");
+	vm->initrd_image = 0;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': image #1: a VM has at most one \"initrd\"");
+	vm->initrd_image = -1;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': image #1: a VM has at most one");
+	rtv_strlcpy(vm->images[1].name, "ramdisk", CFG_NAME_LEN);
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	vm->initrd_image = 1;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': initrd: image #1 is not labelled \"initrd\"");
+	rtv_strlcpy(vm->images[1].name, "initrd", CFG_NAME_LEN);
+	memset(longargs, 'x', sizeof(longargs) - 1);
+	vm->bootargs = longargs;
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': bootargs: longer than 255 characters");
+	longargs[CFG_BOOTARGS_MAX] = '\0';
+	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	vm->devs[0].compatible = bad_compat; /* no terminating NUL */
+	vm->devs[0].compatible_len = sizeof(bad_compat);
+	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': rtc.compatible: invalid string list");
+}
+
 /* ---- every configs/invalid/<name>.dts ---- */
 
 static const char *const required_invalid[] = {
@@ -172,7 +336,9 @@ static const char *const required_invalid[] = {
 	"image-outside", "entry-outside", "dev-shared", "irq-shared", "irq-twice", "dev-hv-uart",
 	"dev-gic", "dev-mem-ipa", "mem-size-unaligned", "mem-size-zero", "mem-ipa-unaligned",
 	"mem-phys-unaligned", "dev-size-unaligned", "dev-size-zero", "irq-ppi", "irq-too-big",
-	"mem-wraps", "mem-phys-wraps", "dev-wraps",
+	"mem-wraps", "mem-phys-wraps", "dev-wraps", "dtb-outside", "dtb-overlaps-image",
+	"dtb-unaligned", "dtb-area-outside", "bootargs-long", "bootargs-no-dtb", "initrd-no-dtb",
+	"initrd-twice", "dev-compatible-empty",
 };
 
 static int expect_of(const char *path, char *out, size_t n)
@@ -205,7 +371,7 @@ static void check_invalid_file(const char *path)
 	CHECK_STR_CONTAINS(cerr.msg, want);
 	/* every refusal names the VM (or says it is about the whole scenario) */
 	CHECK(strncmp(cerr.msg, "vm '", 4) == 0 || strncmp(cerr.msg, "scenario: ", 10) == 0);
-	CHECK(strncmp(want, "vm '", 4) == 0 || strstr(path, "no-vms") ||
+	CHECK(strncmp(want, "vm '", 4) == 0 || strncmp(want, "pool", 4) == 0 || strstr(path, "no-vms") ||
 	      strstr(path, "bad-compatible"));
 }
 
@@ -213,7 +379,7 @@ TEST(invalid_configs)
 {
 	DIR *d = opendir("configs/invalid");
 	struct dirent *de;
-	char seen[64][64];
+	char seen[256][64];
 	int n = 0, i, j;
 
 	CHECK(d != NULL);
@@ -227,7 +393,7 @@ TEST(invalid_configs)
 			continue;
 		snprintf(path, sizeof(path), "configs/invalid/%s", de->d_name);
 		check_invalid_file(path);
-		if (n < 64)
+		if (n < (int)ARRAY_SIZE(seen))
 			snprintf(seen[n++], sizeof(seen[0]), "%.*s", (int)(l - 4), de->d_name);
 	}
 	closedir(d);
@@ -501,6 +667,9 @@ int main(void)
 	write_images();
 	RUN(valid_isolation);
 	RUN(valid_full);
+	RUN(valid_guest_dt_inputs);
+	RUN(parse_guest_dt_inputs);
+	RUN(guest_dt_edges);
 	RUN(invalid_configs);
 	RUN(duplicate_vm_name);
 	RUN(struct_level_errors);

@@ -118,7 +118,7 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 		break;
 	case EXIT_IRQ:
 	case EXIT_FIQ:
-		irq_handle_pending();
+		irq_handle_pending(true);
 		break;
 	default:
 		fi.esr = read_sysreg(esr_el2);

@@ -60,6 +60,10 @@ struct cfg_image {
 
 /* A CPU pool (`pools` node). Without one, every pCPU is in one bind pool "rt". */
 #define CFG_MAX_POOLS 4
+#define CFG_MAX_PCPUS 64
+#define CFG_MAX_VCPUS_PER_PCPU 16 /* dynamic pools: runqueue capacity */
+#define CFG_WEIGHT_MAX 1000
+#define CFG_PRIO_MAX 15
 struct cfg_pool {
 	char name[CFG_NAME_LEN];
 	bool dynamic;      /* policy "dynamic" (else "bind") */
@@ -86,8 +90,9 @@ struct cfg_vm {
 	enum fault_policy fault_policy;
 	bool autostart;    /* start at boot (default true) */
 	char pool[CFG_NAME_LEN]; /* pool name; empty = the default pool */
-	u32 weight;        /* dynamic pools: share (default 1) */
-	u32 priority;      /* dynamic pools: higher runs first (default 0) */
+	u32 weight;        /* dynamic pools: share 1..1000 (0 = not given: 1) */
+	u32 priority;      /* dynamic pools: 0..15, higher runs first (default 0) */
+	bool has_priority; /* "priority" given */
 	bool privileged;   /* may call the management hypercalls */
 };
 

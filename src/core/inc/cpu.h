@@ -26,6 +26,7 @@ struct cpu {
 	volatile u64 idle_since;      /* in the idle vCPU since (counter), 0 if not idle */
 	volatile u32 kick_pending;
 	struct cpu_stats stats;
+	bool irq_from_guest;          /* the interrupts being handled interrupted a guest */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -1,0 +1,23 @@
+# Linux guest images from Debian bookworm's arm64 packages (scripts/linux-images.sh).
+#   make linux-images      build/linux/{cloud,rt}/{Image,initramfs.cpio.gz}; .debs cached in
+#                          build/download/. Root or sudo needed once (dpkg --add-architecture
+#                          arm64, apt-get update); later runs download nothing.
+#   make linux-run-bare    boot one on plain QEMU, no hypervisor (LINUX_FLAVOR=cloud|rt;
+#                          `poweroff` in the guest, or Ctrl-A x, ends QEMU).
+#   make linux-clean       remove build/linux (keeps the downloaded .debs).
+
+LINUX_OUT := $(BUILD)/linux
+LINUX_FLAVOR ?= cloud
+
+.PHONY: linux-images linux-run-bare linux-clean
+linux-images:
+	@RTV_BUILD="$(abspath $(BUILD))" scripts/linux-images.sh
+
+linux-run-bare: linux-images
+	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot \
+		-kernel $(LINUX_OUT)/$(LINUX_FLAVOR)/Image \
+		-initrd $(LINUX_OUT)/$(LINUX_FLAVOR)/initramfs.cpio.gz \
+		-append "console=ttyAMA0 panic=-1"
+
+linux-clean:
+	rm -rf $(LINUX_OUT)

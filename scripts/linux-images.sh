@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# Build the Linux guest images from Debian bookworm's arm64 packages:
+#   build/linux/<flavor>/Image               the kernel (Debian's vmlinuz: a plain arm64 Image)
+#   build/linux/<flavor>/initramfs.cpio.gz   busybox + guests/linux/{init,rootfs} + modules
+#   build/linux/<flavor>/kernel-release      `uname -r` of that kernel
+#   build/linux/<flavor>/packages            the .deb files it was made from
+# for flavor cloud (linux-image-cloud-arm64) and rt (linux-image-rt-arm64, PREEMPT_RT).
+#
+# Idempotent: .debs are cached in build/download/ and never fetched twice; a flavor
+# is rebuilt only when its packages, guests/linux/ or this script change.
+# Needs root or sudo only the first time: dpkg --add-architecture arm64, apt-get update.
+# Called by `make linux-images` (mk/linux.mk).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${RTV_BUILD:-$ROOT/build}
+DOWNLOAD=$BUILD/download
+OUT=$BUILD/linux
+GUEST_SRC=$ROOT/guests/linux
+
+# flavor -> meta package that depends on the versioned kernel package
+declare -A KERNEL_META=([cloud]=linux-image-cloud-arm64:arm64 [rt]=linux-image-rt-arm64:arm64)
+FLAVORS=(cloud rt)
+BUSYBOX_PKG=busybox-static:arm64
+# Loaded by /init in dependency order; one missing from a kernel is only a warning.
+MODULES=(virtio_mmio virtio_console virtio_blk virtio_net uio uio_pdrv_genirq)
+MIN_INITRAMFS_BYTES=$((512 * 1024))   # busybox alone compresses to ~1 MiB
+
+APT_OPTS=(-q -o DPkg::Lock::Timeout=300)
+LISTS_UPDATED=0
+
+msg() { echo "linux-images: $*"; }
+warn() { echo "linux-images: warning: $*" >&2; }
+die() { echo "linux-images: error: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- host checks
+
+need_tool() { # command debian-package
+	command -v "$1" >/dev/null 2>&1 || die "'$1' not found: install it with: apt-get install $2"
+}
+
+check_host_tools() {
+	need_tool cpio cpio   # without it the initramfs pipeline silently yields an empty archive
+	need_tool xz xz-utils
+	need_tool gzip gzip
+	need_tool dpkg-deb dpkg
+	need_tool apt-get apt
+	need_tool flock util-linux
+}
+
+SUDO=
+need_root() { # why
+	[[ $(id -u) -eq 0 ]] && return
+	if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+		SUDO=sudo
+		return
+	fi
+	die "$1 needs root; run once: sudo dpkg --add-architecture arm64 && sudo apt-get update"
+}
+
+# ------------------------------------------------------------- apt: arm64 lists
+
+arm64_lists_present() {
+	local lists
+	eval "$(apt-config shell lists Dir::State::lists/d)"
+	compgen -G "${lists}*_binary-arm64_Packages*" >/dev/null
+}
+
+# Run an apt command quietly; on failure show its errors and die naming it.
+apt_run() { # what-failed command...
+	local what=$1 log
+	shift
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		grep -E '^(E|Err|W):' "$log" >&2 || tail -n 5 "$log" >&2
+		rm -f "$log"
+		die "$what: '$*' failed (no network, or no Debian mirror?)"
+	fi
+	rm -f "$log"
+}
+
+update_lists() {
+	need_root "apt-get update"
+	msg "apt-get update (arm64 package lists)"
+	# Some unrelated source may fail; only the arm64 lists matter here.
+	$SUDO apt-get "${APT_OPTS[@]}" update >/dev/null 2>&1 || true
+	arm64_lists_present || apt_run "arm64 package lists" $SUDO apt-get "${APT_OPTS[@]}" update
+	LISTS_UPDATED=1
+}
+
+ensure_arm64() {
+	local archs
+	archs=" $(dpkg --print-architecture) $(dpkg --print-foreign-architectures | xargs) "
+	if [[ $archs != *" arm64 "* ]]; then
+		need_root "dpkg --add-architecture arm64"
+		msg "dpkg --add-architecture arm64"
+		$SUDO dpkg --add-architecture arm64
+		update_lists
+	elif ! arm64_lists_present; then
+		update_lists
+	fi
+}
+
+# ------------------------------------------------------- package resolution
+
+# Section of `apt-cache depends|policy` output about one package: the lines after
+# its unindented header line, up to the next one. (On an arm64 host the header has
+# no ":arm64".)
+section() { # header text
+	awk -v h="$1" 'BEGIN { h2 = h; sub(/:arm64/, "", h2) }
+		$0 == h || $0 == h2 { on = 1; next }
+		/^[^ ]/ { on = 0 }
+		on' <<<"$2"
+}
+
+# PKG[key], VER[key] for key in FLAVORS and busybox: the versioned kernel package each
+# meta package depends on now (linux-image-6.1.0-NN-cloud-arm64:arm64) and the
+# candidate versions. apt-cache takes a second or two a run here, so this runs it
+# twice in all and keeps the answer in build/linux/.resolved while the lists stay.
+declare -A PKG VER
+resolve_packages() {
+	local f key metas=() out dep
+	for f in "${FLAVORS[@]}"; do metas+=("${KERNEL_META[$f]}"); done
+	out=$(apt-cache depends "${metas[@]}" 2>&1) || true
+	for f in "${FLAVORS[@]}"; do
+		dep=$(section "${KERNEL_META[$f]}" "$out" |
+			awk '$1 == "Depends:" && $2 ~ /^<?linux-image-[0-9]/ { gsub(/[<>]/, "", $2); print $2; exit }')
+		[[ -n $dep ]] || die "package ${KERNEL_META[$f]} not found: 'apt-cache depends ${KERNEL_META[$f]}' names no linux-image-<version>"
+		[[ $dep == *:* ]] || dep=$dep:arm64
+		PKG[$f]=$dep
+	done
+	PKG[busybox]=$BUSYBOX_PKG
+	out=$(apt-cache policy "${PKG[@]}" 2>&1) || true
+	for key in "${!PKG[@]}"; do
+		VER[$key]=$(section "${PKG[$key]}:" "$out" | awk '$1 == "Candidate:" { print $2; exit }')
+		[[ -n ${VER[$key]} && ${VER[$key]} != "(none)" ]] ||
+			die "package ${PKG[$key]} not found: 'apt-cache policy ${PKG[$key]}' has no candidate"
+	done
+}
+
+lists_state() {
+	local lists
+	eval "$(apt-config shell lists Dir::State::lists/d)"
+	{
+		echo "${KERNEL_META[*]} $BUSYBOX_PKG"
+		stat -c '%n %s %Y' "$lists"*_binary-arm64_Packages*
+	} | sha256sum | cut -d' ' -f1
+}
+
+resolve_packages_cached() {
+	local cache=$OUT/.resolved state key pkg ver
+	state=$(lists_state)
+	if [[ -f $cache && $(head -n1 "$cache") == "$state" ]]; then
+		while read -r key pkg ver; do
+			PKG[$key]=$pkg VER[$key]=$ver
+		done < <(tail -n +2 "$cache")
+		return
+	fi
+	resolve_packages
+	{
+		echo "$state"
+		for key in "${!PKG[@]}"; do echo "$key ${PKG[$key]} ${VER[$key]}"; done
+	} >"$cache"
+}
+
+deb_file() { # pkg:arch version  ->  the name apt-get download gives it
+	local name=${1%%:*} arch=${1##*:}
+	echo "$DOWNLOAD/${name}_${2//:/%3a}_${arch}.deb"
+}
+
+# DEBS[key]: the .deb of PKG[key]=VER[key] in build/download, downloaded unless it
+# is there already. A failed download sets FETCH_ERROR to the failed command, and
+# FETCH_STALE if the mirror no longer has that version (404: lists out of date).
+declare -A DEBS
+FETCH_ERROR=
+FETCH_STALE=0
+fetch() { # key
+	local pkg=${PKG[$1]} ver=${VER[$1]} deb tmp cmd
+	deb=$(deb_file "$pkg" "$ver")
+	DEBS[$1]=$deb
+	[[ ! -s $deb ]] || return 0
+	mkdir -p "$DOWNLOAD"
+	tmp=$(mktemp -d "$DOWNLOAD/.tmp.XXXXXX")
+	cmd="apt-get download $pkg=$ver"
+	msg "$cmd"
+	if (cd "$tmp" && apt-get "${APT_OPTS[@]}" download "$pkg=$ver") >"$tmp/log" 2>&1 &&
+		[[ -s $tmp/${deb##*/} ]]; then
+		mv "$tmp/${deb##*/}" "$deb"
+	else
+		grep -E '^(E|Err):' "$tmp/log" >&2 || tail -n 3 "$tmp/log" >&2
+		FETCH_ERROR=$cmd
+		! grep -q ' 404 ' "$tmp/log" || FETCH_STALE=1
+	fi
+	rm -rf "$tmp"
+}
+
+fetch_all() {
+	local key
+	FETCH_ERROR='' FETCH_STALE=0
+	resolve_packages_cached
+	for key in "${FLAVORS[@]}" busybox; do
+		fetch "$key"
+		[[ -z $FETCH_ERROR ]] || return 0
+	done
+}
+
+# ------------------------------------------------------------------ modules
+
+# Module name -> path relative to /lib/modules/<release>, for one unpacked kernel.
+declare -A MODPATH
+index_modules() { # moddir
+	local rel name
+	MODPATH=()
+	while IFS= read -r rel; do
+		name=${rel##*/}
+		name=${name%.xz}
+		name=${name%.ko}
+		MODPATH[${name//-/_}]=$rel
+	done < <(cd "$1" && find kernel -name '*.ko' -o -name '*.ko.xz')
+}
+
+is_builtin() { # moddir name
+	[[ -f $1/modules.builtin ]] && grep -q "/${2//_/[-_]}\.ko$" "$1/modules.builtin"
+}
+
+# Direct dependencies of a module, as paths. Debian's packages ship no modules.dep
+# (depmod runs at install time), so read the "depends=" of the module's .modinfo
+# (the list modpost wrote at build time) when there is none.
+deps_of() { # moddir rel
+	local moddir=$1 rel=$2 line names name
+	if [[ -f $moddir/modules.dep ]]; then
+		line=$(grep -m1 "^$rel:" "$moddir/modules.dep" || true)
+		echo "${line#*:}"
+		return
+	fi
+	case $rel in
+	*.xz) names=$(xz -dc "$moddir/$rel" | tr '\0' '\n' | sed -n 's/^depends=//p') ;;
+	*) names=$(tr '\0' '\n' <"$moddir/$rel" | sed -n 's/^depends=//p') ;;
+	esac
+	for name in ${names//,/ }; do
+		[[ -n ${MODPATH[${name//-/_}]:-} ]] || die "$rel depends on $name, which is not in the package"
+		echo "${MODPATH[${name//-/_}]}"
+	done
+}
+
+# Depth-first, so LOAD_ORDER has every module after its dependencies;
+# CLOSURE[rel] is all that the module needs, directly or not.
+declare -A SEEN CLOSURE
+LOAD_ORDER=()
+resolve_module() { # moddir rel
+	local moddir=$1 rel=$2 direct d
+	[[ -z ${SEEN[$rel]:-} ]] || return 0
+	SEEN[$rel]=1
+	direct=$(deps_of "$moddir" "$rel")
+	CLOSURE[$rel]=
+	for d in $direct; do
+		resolve_module "$moddir" "$d"
+		CLOSURE[$rel]+=" $d ${CLOSURE[$d]}"
+	done
+	LOAD_ORDER+=("$rel")
+}
+
+# A modules.dep line: the closure in reverse load order (as depmod writes it).
+dep_line() { # rel
+	local rel=$1 i d line=${1%.xz}:
+	for ((i = ${#LOAD_ORDER[@]} - 1; i >= 0; i--)); do
+		d=${LOAD_ORDER[i]}
+		[[ " ${CLOSURE[$rel]} " == *" $d "* ]] && line+=" ${d%.xz}"
+	done
+	echo "$line"
+}
+
+# Copy MODULES and their dependencies into the staging tree, decompressed; write
+# rtvisor.load (load order, read by /init) and a modules.dep for busybox modprobe.
+install_modules() { # moddir stagedir release
+	local moddir=$1 dst=$2/lib/modules/$3 m rel out
+	SEEN=() CLOSURE=() LOAD_ORDER=()
+	index_modules "$moddir"
+	for m in "${MODULES[@]}"; do
+		if [[ -n ${MODPATH[$m]:-} ]]; then
+			resolve_module "$moddir" "${MODPATH[$m]}"
+		elif is_builtin "$moddir" "$m"; then
+			msg "$3: $m is built into the kernel"
+		else
+			warn "$3: module $m not in this kernel, skipped"
+		fi
+	done
+	mkdir -p "$dst"
+	: >"$dst/rtvisor.load"
+	: >"$dst/modules.dep"
+	for rel in "${LOAD_ORDER[@]}"; do
+		out=${rel%.xz}
+		mkdir -p "$dst/${out%/*}"
+		case $rel in
+		*.xz) xz -dc "$moddir/$rel" >"$dst/$out" ;;
+		*) cp "$moddir/$rel" "$dst/$out" ;;
+		esac
+		echo "$out" >>"$dst/rtvisor.load"
+		dep_line "$rel" >>"$dst/modules.dep"
+	done
+	msg "$3: modules: $(sed 's#.*/##; s/\.ko$//' "$dst/rtvisor.load" | xargs)"
+}
+
+# ------------------------------------------------------------------ busybox
+
+# Applet names, read from the binary's applet table ("[", "[[", "acpid", ... "zcat",
+# then an empty string): it is an arm64 binary, so it cannot be run here.
+busybox_applets() { # busybox-binary
+	tr '\0' '\n' <"$1" | awk '
+		!done && prev == "[" && $0 == "[[" { on = 1; print "["; print; next }
+		on && $0 == "" { on = 0; done = 1 }
+		on { print }
+		{ prev = $0 }'
+}
+
+install_busybox() { # busybox-binary stagedir
+	local bb=$1 dst=$2 applets a
+	install -D -m 0755 "$bb" "$dst/bin/busybox"
+	applets=$(busybox_applets "$bb")
+	if ! grep -qx sh <<<"$applets" || ! grep -qx init <<<"$applets" ||
+		grep -qvE '^[][a-z0-9_.-]+$' <<<"$applets"; then
+		warn "cannot read busybox's applet list; linking a core set (/init adds the rest)"
+		applets=$(printf '%s\n' sh mount mkdir insmod uname hostname init cttyhack poweroff reboot)
+	fi
+	for a in $applets; do
+		[[ $a == busybox ]] || ln -sf busybox "$dst/bin/$a"
+	done
+}
+
+# ------------------------------------------------------------------- images
+
+# Stamp of everything a flavor's outputs are made from.
+stamp_of() { # flavor
+	{
+		echo "${DEBS[$1]##*/} ${DEBS[busybox]##*/} ${MODULES[*]}"
+		(cd "$ROOT" && find guests/linux -type f | sort | xargs sha256sum)
+		sha256sum <"${BASH_SOURCE[0]}"
+	} | sha256sum | cut -d' ' -f1
+}
+
+check_image() { # Image
+	[[ $(dd if="$1" bs=1 skip=56 count=4 2>/dev/null) == $'ARM\x64' ]] ||
+		die "$1 is not an arm64 Image (no ARM\\x64 magic at 0x38)"
+}
+
+make_cpio() { # stagedir output
+	local size
+	find "$1" -exec touch -h -d @0 {} +   # same inputs, same archive
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9 -n >"$2.tmp"
+	size=$(stat -c %s "$2.tmp")
+	((size >= MIN_INITRAMFS_BYTES)) ||
+		die "$2: only $size bytes (expected >= $MIN_INITRAMFS_BYTES): cpio/gzip pipeline broken?"
+	mv "$2.tmp" "$2"
+}
+
+build_flavor() { # flavor
+	local f=$1 dir=$OUT/$1 stamp work kroot release stage
+	stamp=$(stamp_of "$f")
+	if [[ -s $dir/Image && -s $dir/initramfs.cpio.gz && $(cat "$dir/.stamp" 2>/dev/null) == "$stamp" ]]; then
+		msg "$f: up to date ($(cat "$dir/kernel-release"))"
+		return
+	fi
+	mkdir -p "$dir"
+	rm -f "$dir/.stamp"
+	WORK=$(mktemp -d "$OUT/.work.XXXXXX")
+	work=$WORK
+
+	kroot=$work/kernel
+	dpkg -x "${DEBS[$f]}" "$kroot"
+	dpkg -x "${DEBS[busybox]}" "$work/busybox"
+	release=$(ls "$kroot/lib/modules")
+	[[ $release != *$'\n'* && -f $kroot/boot/vmlinuz-$release ]] ||
+		die "${DEBS[$f]##*/}: expected one kernel in /lib/modules, found: $release"
+	msg "$f: kernel $release"
+
+	stage=$work/rootfs
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,root,mnt,usr,lib/modules}
+	ln -s bin "$stage/sbin"
+	ln -s ../bin "$stage/usr/bin"
+	ln -s ../bin "$stage/usr/sbin"
+	cp -a "$GUEST_SRC/rootfs/." "$stage/"
+	install -m 0755 "$GUEST_SRC/init" "$stage/init"
+	install_busybox "$work/busybox/bin/busybox" "$stage"
+	install_modules "$kroot/lib/modules/$release" "$stage" "$release"
+
+	cp "$kroot/boot/vmlinuz-$release" "$dir/Image.tmp"
+	check_image "$dir/Image.tmp"
+	mv "$dir/Image.tmp" "$dir/Image"
+	make_cpio "$stage" "$dir/initramfs.cpio.gz"
+	echo "$release" >"$dir/kernel-release"
+	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[busybox]##*/}" >"$dir/packages"
+	echo "$stamp" >"$dir/.stamp"
+	rm -rf "$WORK"
+	msg "$f: $dir/Image ($(stat -c %s "$dir/Image") bytes)," \
+		"$dir/initramfs.cpio.gz ($(stat -c %s "$dir/initramfs.cpio.gz") bytes)"
+}
+
+main() {
+	local f
+	check_host_tools
+	mkdir -p "$OUT"
+	exec 9>"$OUT/.lock"
+	flock 9   # one build at a time
+
+	trap 'rm -rf "${WORK:-}"' EXIT
+
+	ensure_arm64
+	fetch_all
+	if [[ -n $FETCH_ERROR ]] && ((FETCH_STALE && !LISTS_UPDATED)); then
+		msg "the mirror has newer packages than the local lists: refreshing them"
+		update_lists
+		fetch_all
+	fi
+	[[ -z $FETCH_ERROR ]] || die "'$FETCH_ERROR' failed (no network, or no Debian mirror?)"
+	for f in "${FLAVORS[@]}"; do
+		build_flavor "$f"
+	done
+}
+
+main "$@"

@@ -1,0 +1,363 @@
+/*
+ * Guest devicetree generator (see guest_dt.h; node list in docs/config.md).
+ *
+ * The input is checked first (guest_dt_check), then the tree is written in
+ * one pass with the FDT writer. Writer errors are sticky, so the node
+ * functions do not test every call: fdtw_finish() reports the first failure.
+ * Interrupt specifiers use the GICv3 binding: <type number flags>, type 0 =
+ * SPI (number = INTID - 32), 1 = PPI (number = INTID - 16), flags 4 = level
+ * high.
+ */
+#include <fdt_write.h>
+#include <guest_dt.h>
+#include <lib.h>
+
+#define PH_GIC 1U /* phandles */
+#define PH_CLK 2U
+
+#define IRQ_SPI 0U
+#define IRQ_PPI 1U
+#define IRQ_LEVEL_HIGH 4U
+#define INTID_PPI_MIN 16U
+#define INTID_SPI_MIN 32U
+#define INTID_SPI_MAX 1019U
+#define APB_PCLK_HZ 24000000U
+#define NAME_LEN 48U
+
+/* ---- input checks: everything the tree encodes must be expressible ---- */
+
+static bool is_ppi(u32 intid)
+{
+	return intid >= INTID_PPI_MIN && intid < INTID_SPI_MIN;
+}
+
+static bool is_spi(u32 intid)
+{
+	return intid >= INTID_SPI_MIN && intid <= INTID_SPI_MAX;
+}
+
+static bool platform_ok(const struct cfg_vm *cfg, const struct guest_dt_platform *p)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(p->timer_intids); i++)
+		if (!is_ppi(p->timer_intids[i]))
+			return false;
+	if (!is_ppi(p->maint_intid))
+		return false;
+	return !cfg->console || is_spi(p->uart_intid);
+}
+
+static bool dev_ok(const struct cfg_dev *d)
+{
+	u32 i;
+
+	if (d->nr_irqs > CFG_MAX_IRQS)
+		return false;
+	for (i = 0; i < d->nr_irqs; i++)
+		if (!is_spi(d->irqs[i]))
+			return false;
+	return !d->compatible ||
+	       (d->compatible_len > 0 && d->compatible[d->compatible_len - 1] == '\0');
+}
+
+static bool cfg_ok(const struct cfg_vm *cfg)
+{
+	u32 i;
+
+	if (cfg->nr_vcpus == 0 || cfg->nr_vcpus > CFG_MAX_VCPUS || cfg->nr_mem > CFG_MAX_MEM ||
+	    cfg->nr_images > CFG_MAX_IMAGES || cfg->nr_devs > CFG_MAX_DEVS)
+		return false;
+	if (cfg->initrd_image < -1 || cfg->initrd_image >= (int)cfg->nr_images)
+		return false;
+	if (cfg->bootargs && strnlen(cfg->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
+		return false;
+	for (i = 0; i < cfg->nr_devs; i++)
+		if (!dev_ok(&cfg->devs[i]))
+			return false;
+	return true;
+}
+
+/* ---- helpers ---- */
+
+static void node_at(struct fdt_writer *w, const char *base, u64 unit)
+{
+	char name[NAME_LEN];
+
+	snprintf(name, sizeof(name), "%s@%llx", base, (unsigned long long)unit);
+	fdtw_begin_node(w, name);
+}
+
+static void prop_reg(struct fdt_writer *w, u64 base, u64 size)
+{
+	const u32 reg[4] = { (u32)(base >> 32), (u32)base, (u32)(size >> 32), (u32)size };
+
+	fdtw_prop_cells(w, "reg", reg, 4);
+}
+
+/* interrupts = <0 (intid - 32) 4> for each SPI. */
+static void prop_spis(struct fdt_writer *w, const u32 *intids, u32 n)
+{
+	u32 cells[CFG_MAX_IRQS * 3];
+	u32 i;
+
+	for (i = 0; i < n && i < CFG_MAX_IRQS; i++) {
+		cells[i * 3] = IRQ_SPI;
+		cells[i * 3 + 1] = intids[i] - INTID_SPI_MIN;
+		cells[i * 3 + 2] = IRQ_LEVEL_HIGH;
+	}
+	fdtw_prop_cells(w, "interrupts", cells, i * 3);
+}
+
+/* "/pl011@<base>": the emulated console's path, for stdout-path and the alias. */
+static void uart_path(const struct guest_dt_platform *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "/pl011@%llx", (unsigned long long)p->uart_base);
+}
+
+/* ---- nodes ---- */
+
+static void root_props(struct fdt_writer *w)
+{
+	fdtw_prop_u32(w, "#address-cells", 2);
+	fdtw_prop_u32(w, "#size-cells", 2);
+	fdtw_prop_string(w, "compatible", "linux,dummy-virt");
+	fdtw_prop_string(w, "model", "rtvisor,vm");
+	fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
+}
+
+static void chosen_node(struct fdt_writer *w, const struct cfg_vm *cfg,
+			const struct guest_dt_platform *p)
+{
+	char path[NAME_LEN];
+
+	fdtw_begin_node(w, "chosen");
+	if (cfg->bootargs)
+		fdtw_prop_string(w, "bootargs", cfg->bootargs);
+	if (cfg->console) {
+		uart_path(p, path, sizeof(path));
+		fdtw_prop_string(w, "stdout-path", path);
+	}
+	if (cfg->initrd_image >= 0) {
+		const struct cfg_image *im = &cfg->images[cfg->initrd_image];
+
+		fdtw_prop_u64(w, "linux,initrd-start", im->load_ipa);
+		fdtw_prop_u64(w, "linux,initrd-end", im->load_ipa + im->size);
+	}
+	fdtw_end_node(w);
+}
+
+static void aliases_node(struct fdt_writer *w, const struct cfg_vm *cfg,
+			 const struct guest_dt_platform *p)
+{
+	char path[NAME_LEN];
+
+	if (!cfg->console)
+		return;
+	uart_path(p, path, sizeof(path));
+	fdtw_begin_node(w, "aliases");
+	fdtw_prop_string(w, "serial0", path);
+	fdtw_end_node(w);
+}
+
+/* cpu@N, reg = N: the virtual MPIDR's Aff0 is the vCPU index. */
+static void cpus_node(struct fdt_writer *w, const struct cfg_vm *cfg)
+{
+	u32 i;
+
+	fdtw_begin_node(w, "cpus");
+	fdtw_prop_u32(w, "#address-cells", 1);
+	fdtw_prop_u32(w, "#size-cells", 0);
+	for (i = 0; i < cfg->nr_vcpus; i++) {
+		node_at(w, "cpu", i);
+		fdtw_prop_string(w, "device_type", "cpu");
+		fdtw_prop_string(w, "compatible", "arm,armv8");
+		fdtw_prop_u32(w, "reg", i);
+		fdtw_prop_string(w, "enable-method", "psci");
+		fdtw_end_node(w);
+	}
+	fdtw_end_node(w);
+}
+
+static void psci_node(struct fdt_writer *w)
+{
+	static const char *const compat[] = { "arm,psci-1.0", "arm,psci-0.2" };
+
+	fdtw_begin_node(w, "psci");
+	fdtw_prop_stringlist(w, "compatible", compat, ARRAY_SIZE(compat));
+	fdtw_prop_string(w, "method", "hvc");
+	fdtw_end_node(w);
+}
+
+static void memory_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->nr_mem; i++) {
+		node_at(w, "memory", cfg->mem[i].ipa);
+		fdtw_prop_string(w, "device_type", "memory");
+		prop_reg(w, cfg->mem[i].ipa, cfg->mem[i].size);
+		fdtw_end_node(w);
+	}
+}
+
+static void gic_node(struct fdt_writer *w, const struct cfg_vm *cfg,
+		     const struct guest_dt_platform *p)
+{
+	u64 rd_size = GUEST_DT_GICR_STRIDE * cfg->nr_vcpus;
+	const u32 reg[8] = {
+		(u32)(p->gicd_base >> 32), (u32)p->gicd_base,
+		(u32)(GUEST_DT_GICD_SIZE >> 32), (u32)GUEST_DT_GICD_SIZE,
+		(u32)(p->gicr_base >> 32), (u32)p->gicr_base, (u32)(rd_size >> 32), (u32)rd_size,
+	};
+	const u32 irq[3] = { IRQ_PPI, p->maint_intid - INTID_PPI_MIN, IRQ_LEVEL_HIGH };
+
+	node_at(w, "intc", p->gicd_base);
+	fdtw_prop_string(w, "compatible", "arm,gic-v3");
+	fdtw_prop_u32(w, "#interrupt-cells", 3);
+	fdtw_prop_u32(w, "#address-cells", 0); /* for interrupt-map parsers; no children */
+	fdtw_prop_empty(w, "interrupt-controller");
+	fdtw_prop_u32(w, "#redistributor-regions", 1);
+	fdtw_prop_cells(w, "reg", reg, ARRAY_SIZE(reg));
+	fdtw_prop_cells(w, "interrupts", irq, ARRAY_SIZE(irq));
+	fdtw_prop_u32(w, "phandle", PH_GIC);
+	fdtw_end_node(w);
+}
+
+/* Secure phys, non-secure phys, virtual, hypervisor phys timer PPIs. */
+static void timer_node(struct fdt_writer *w, const struct guest_dt_platform *p)
+{
+	u32 cells[3 * ARRAY_SIZE(p->timer_intids)];
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(p->timer_intids); i++) {
+		cells[i * 3] = IRQ_PPI;
+		cells[i * 3 + 1] = p->timer_intids[i] - INTID_PPI_MIN;
+		cells[i * 3 + 2] = IRQ_LEVEL_HIGH;
+	}
+	fdtw_begin_node(w, "timer");
+	fdtw_prop_string(w, "compatible", "arm,armv8-timer");
+	fdtw_prop_cells(w, "interrupts", cells, ARRAY_SIZE(cells));
+	fdtw_prop_empty(w, "always-on");
+	if (p->cntfrq)
+		fdtw_prop_u32(w, "clock-frequency", p->cntfrq);
+	fdtw_end_node(w);
+}
+
+/* The APB clock AMBA (primecell) devices' drivers ask for. */
+static void clock_node(struct fdt_writer *w)
+{
+	fdtw_begin_node(w, "apb-pclk");
+	fdtw_prop_string(w, "compatible", "fixed-clock");
+	fdtw_prop_u32(w, "#clock-cells", 0);
+	fdtw_prop_u32(w, "clock-frequency", APB_PCLK_HZ);
+	fdtw_prop_string(w, "clock-output-names", "clk24mhz");
+	fdtw_prop_u32(w, "phandle", PH_CLK);
+	fdtw_end_node(w);
+}
+
+static void uart_node(struct fdt_writer *w, const struct cfg_vm *cfg,
+		      const struct guest_dt_platform *p)
+{
+	static const char *const compat[] = { "arm,pl011", "arm,primecell" };
+	static const char *const clk_names[] = { "uartclk", "apb_pclk" };
+	const u32 clocks[2] = { PH_CLK, PH_CLK };
+
+	if (!cfg->console)
+		return;
+	node_at(w, "pl011", p->uart_base);
+	fdtw_prop_stringlist(w, "compatible", compat, ARRAY_SIZE(compat));
+	prop_reg(w, p->uart_base, GUEST_DT_UART_SIZE);
+	prop_spis(w, &p->uart_intid, 1);
+	fdtw_prop_cells(w, "clocks", clocks, ARRAY_SIZE(clocks));
+	fdtw_prop_stringlist(w, "clock-names", clk_names, ARRAY_SIZE(clk_names));
+	fdtw_end_node(w);
+}
+
+/* Does the NUL-separated list (len bytes, last one NUL) contain str? */
+static bool list_has(const char *list, u32 len, const char *str)
+{
+	u32 pos = 0;
+
+	while (pos < len) {
+		if (strcmp(list + pos, str) == 0)
+			return true;
+		pos += (u32)strnlen(list + pos, len - pos) + 1U;
+	}
+	return false;
+}
+
+/* Node base name from the device's name: the part before '@', in DT node-name characters. */
+static void dev_base_name(const struct cfg_dev *d, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && i < CFG_NAME_LEN && d->name[i] && d->name[i] != '@'; i++) {
+		char ch = d->name[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == ',' || ch == '.' || ch == '_' ||
+			  ch == '+' || ch == '-';
+
+		out[i] = ok ? ch : '-';
+	}
+	out[i] = '\0';
+	if (i == 0)
+		rtv_strlcpy(out, "device", len);
+}
+
+static void device_node(struct fdt_writer *w, const struct cfg_dev *d)
+{
+	char base[CFG_NAME_LEN + 1];
+
+	dev_base_name(d, base, sizeof(base));
+	node_at(w, base, d->base);
+	fdtw_prop(w, "compatible", d->compatible, d->compatible_len);
+	prop_reg(w, d->base, d->size);
+	if (d->nr_irqs) {
+		fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
+		prop_spis(w, d->irqs, d->nr_irqs);
+	}
+	if (list_has(d->compatible, d->compatible_len, "arm,primecell")) {
+		fdtw_prop_u32(w, "clocks", PH_CLK);
+		fdtw_prop_string(w, "clock-names", "apb_pclk");
+	}
+	fdtw_end_node(w);
+}
+
+static void device_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->nr_devs; i++)
+		if (cfg->devs[i].compatible) /* no compatible: mapped, not described */
+			device_node(w, &cfg->devs[i]);
+}
+
+int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, void *buf,
+		   size_t size)
+{
+	struct fdt_writer w;
+	int r;
+
+	if (!cfg || !p || !buf || !cfg_ok(cfg) || !platform_ok(cfg, p))
+		return GUEST_DT_ERR_INVAL;
+	if (fdtw_init(&w, buf, size) < 0)
+		return GUEST_DT_ERR_NOSPACE;
+	fdtw_begin_node(&w, "");
+	root_props(&w);
+	chosen_node(&w, cfg, p);
+	aliases_node(&w, cfg, p);
+	cpus_node(&w, cfg);
+	psci_node(&w);
+	memory_nodes(&w, cfg);
+	gic_node(&w, cfg, p);
+	timer_node(&w, p);
+	clock_node(&w);
+	uart_node(&w, cfg, p);
+	device_nodes(&w, cfg);
+	fdtw_end_node(&w);
+	r = fdtw_finish(&w);
+	if (r == FDTW_ERR_NOSPACE)
+		return GUEST_DT_ERR_NOSPACE;
+	return r < 0 ? GUEST_DT_ERR_INVAL : 0;
+}

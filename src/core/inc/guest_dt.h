@@ -1,0 +1,39 @@
+/*
+ * Per-VM guest devicetree, generated from the scenario (struct cfg_vm) at
+ * every VM start, so that the guest's view and the configuration cannot
+ * drift apart. The tree follows the Linux arm64 bindings: CPUs (PSCI via
+ * hvc), memory, GICv3, architected timer, the emulated PL011 (if the VM has
+ * the console), passthrough devices that have a "compatible", and /chosen
+ * (bootargs, initrd, stdout-path). Content: docs/config.md ("Guest DTB").
+ */
+#ifndef RTV_GUEST_DT_H
+#define RTV_GUEST_DT_H
+
+#include <config.h>
+#include <types.h>
+
+#define GUEST_DT_ERR_NOSPACE (-1) /* buf is too small */
+#define GUEST_DT_ERR_INVAL (-2)   /* NULL argument, or cfg/platform values the DT cannot express */
+
+#define GUEST_DT_GICD_SIZE 0x10000ULL
+#define GUEST_DT_GICR_STRIDE 0x20000ULL /* one RD_base + SGI_base frame pair per vCPU */
+#define GUEST_DT_UART_SIZE 0x1000ULL
+
+struct guest_dt_platform {      /* what the VM sees, independent of the host's DTB */
+	u64 gicd_base, gicr_base;    /* vGIC: GICR frames are 0x20000 per vCPU */
+	u64 uart_base; u32 uart_intid; /* emulated PL011 if cfg->console (INTID: an SPI) */
+	u32 timer_intids[4];         /* secure phys, nonsecure phys, virt, hyp phys: PPI INTIDs */
+	u32 maint_intid;             /* vGIC maintenance interrupt: a PPI INTID */
+	u32 cntfrq;                  /* optional clock-frequency; 0 = omit */
+};
+
+/*
+ * Build the VM's DTB into buf (size bytes; CFG_GUEST_DT_MAX is always enough
+ * for a VM config_check() accepts). Images' load addresses and sizes come
+ * from cfg. 0 on success (the DTB's size is its header's totalsize) or
+ * GUEST_DT_ERR_*. Never writes outside [buf, buf + size).
+ */
+int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, void *buf,
+		   size_t size);
+
+#endif

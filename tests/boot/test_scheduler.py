@@ -1,0 +1,113 @@
+"""QEMU boot tests for the hybrid scheduler (configs/sched.dts): weighted shares in a dynamic
+pool, a tickless bind pCPU, idle-vCPU load accounting, and runtime pool/weight/pin changes."""
+import re
+
+import pytest
+
+import rtv
+
+SPIN = re.compile(r"\[(\w+)\] spin: t=(\d+) count=(\d+) mode=(\w+)")
+
+
+def rates(text, names):
+    """Loops per second of each spin VM over the reports in text (first to last)."""
+    seen = {n: [] for n in names}
+    for vm, t, count, _ in SPIN.findall(text):
+        if vm in seen:
+            seen[vm].append((int(t), int(count)))
+    out = {}
+    for n, pts in seen.items():
+        assert len(pts) >= 3, "too few progress reports from %s: %r" % (n, pts)
+        (t0, c0), (t1, c1) = pts[0], pts[-1]
+        out[n] = (c1 - c0) / (t1 - t0)
+    return out
+
+
+def shares(m, names, seconds=6):
+    r = rates(m.read_for(seconds), names)
+    total = sum(r.values())
+    return {n: 100.0 * v / total for n, v in r.items()}, r
+
+
+def shell(m, cmd):
+    """Run one shell command; return its output."""
+    m.send(cmd + "\r")
+    m.expect(r"rtvisor> ")
+    return m.p.before
+
+
+@pytest.fixture
+def sched(machine):
+    m = machine(rtv.scenario_image("sched"), "sched")
+    m.expect_all([r"\[s1\] spin: t=2 ", r"\[s2\] spin: t=2 ", r"\[s3\] spin: t=2 "], timeout=90)
+    m.send(rtv.ESCAPE + "s")
+    m.expect(r"rtvisor> ")
+    return m
+
+
+def assert_near(got, want, tol=5.0):
+    for n, w in want.items():
+        assert abs(got[n] - w) <= tol, "share of %s is %.1f%%, want %.0f%% +-%.0f: %r" % (
+            n, got[n], w, tol, got)
+
+
+def test_weighted_shares_in_dynamic_pool(sched):
+    got, _ = shares(sched, ["s1", "s2", "s3"])
+    assert_near(got, {"s1": 25, "s2": 25, "s3": 50})
+
+
+def test_bind_pcpu_is_tickless(sched):
+    sched.expect(r"\[rt\] hello: ticks=5000 ", timeout=120)  # >= 5 s of guest time
+    out = shell(sched, "stats")
+    head = next(l for l in out.splitlines() if "irq-timer" in l).split()
+    row = dict(zip(head, [int(x) for x in re.search(r"cpu2((?:\s+\d+)+)", out).group(1).split()]))
+    assert row["tick"] == 0 and row["sched"] == 0, row
+    assert row["irq-hyp"] == 0 and row["irq-dev"] == 0, row   # nothing but its own work
+    assert row["irq-timer"] >= 5000, row
+
+
+def test_load_idle_and_spinning(sched):
+    sched.focus(1)              # monitor: switch it to WFI idling
+    sched.send("i")
+    sched.expect(r"\[monitor\] spin: mode idle")
+    sched.read_for(3)
+    sched.send(rtv.ESCAPE + "s")
+    sched.expect(r"rtvisor> ")
+    shell(sched, "load 1000")
+    sched.read_for(2.5)
+    out = shell(sched, "load")
+    load = {int(c): float(v) for c, v in re.findall(r"cpu(\d): ([\d.]+)%", out)}
+    assert load[0] <= 5.0, load      # idle VM
+    assert load[1] >= 95.0, load     # three spinning VMs
+    sched.focus(1)                   # the same figures through the hypercall
+    sched.send("l")
+    sched.expect(r"\[monitor\] spin: load cpu3=-?\d+")
+    got = dict(re.findall(r"\[monitor\] spin: load cpu(\d)=(-?\d+)", sched.p.before + sched.p.after))
+    assert int(got["0"]) <= 50 and int(got["1"]) >= 950, got
+    sched.focus(3)                   # s1 is not privileged: refused
+    sched.send("l")
+    sched.expect(r"\[s1\] spin: load cpu0=-3")
+
+
+def test_runtime_changes_take_effect_and_bad_ones_are_refused(sched):
+    assert "weight 1 priority 0" in shell(sched, "vm weight s3 1")
+    got, _ = shares(sched, ["s1", "s2", "s3"])
+    assert_near(got, {"s1": 33.3, "s2": 33.3, "s3": 33.3})
+
+    assert "pinned to pCPU 3" in shell(sched, "vcpu pin s1 0 3")
+    _, r = shares(sched, ["s1", "s2", "s3"])
+    assert r["s1"] > 1.6 * r["s2"], r      # alone on pCPU 3 vs half of pCPU 1
+
+    assert "has no other pCPU in pool 'dyn'" in shell(sched, "pool move 3 rt")
+    shell(sched, "vcpu unpin s1 0")
+    assert "cpu3 moved to pool 'rt'" in shell(sched, "pool move 3 rt")
+    assert "pool 'rt' bind cpus 0xd" in shell(sched, "pool list")
+    got, _ = shares(sched, ["s1", "s2", "s3"])
+    assert_near(got, {"s1": 33.3, "s2": 33.3, "s3": 33.3})
+
+    assert "runs vm 'rt' vCPU 0 in bind pool 'rt'" in shell(sched, "pool move 2 dyn")
+    assert "apply to dynamic pools" in shell(sched, "vm weight rt 2")
+    assert "is in pool 'rt'" in shell(sched, "vcpu pin s1 0 2")
+    assert "out of range" in shell(sched, "vm weight s1 0")
+    assert "no pool 'nope'" in shell(sched, "pool move 1 nope")
+    assert "usage: vcpu pin" in shell(sched, "vcpu pin s1")
