@@ -2,7 +2,7 @@
 # default SCENARIO; `make run` boots the demo under QEMU; `make test` runs every test.
 
 PLATFORM ?= qemu-virt
-SCENARIO ?= demo
+SCENARIO ?= linux
 CROSS_COMPILE ?= aarch64-linux-gnu-
 # CC=clang builds the hypervisor and guests with clang (--target=aarch64-linux-gnu).
 CC := $(if $(filter clang,$(CC)),clang,$(CROSS_COMPILE)gcc)

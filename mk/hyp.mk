@@ -41,7 +41,7 @@ SCN_DIR = $(HV_BUILD)/scenarios/$(1)
 
 $(HV_BUILD)/scenarios/%/scenario.dtb: configs/%.dts guests $(RTV_CHECK)
 	@mkdir -p $(dir $@)
-	$(DTC) -q $(SCENARIO_DTC_FLAGS) -i build/guests -i configs -o $@ $<
+	$(DTC) -q $(SCENARIO_DTC_FLAGS) -i build/guests -i build -i configs -o $@ $<
 	$(if $(SKIP_CHECK),@echo "host check skipped for $*",$(RTV_CHECK) $@)
 
 $(HV_BUILD)/scenarios/%/scenario.o: $(HV_BUILD)/scenarios/%/scenario.dtb

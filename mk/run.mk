@@ -1,4 +1,4 @@
-# `make run`: boot the demo scenario under QEMU (exit QEMU with Ctrl-A x).
+# `make run`: boot the demo scenario (configs/$(SCENARIO).dts) under QEMU (exit QEMU with Ctrl-A x).
 # `make test`: host unit tests, scenario checks, then QEMU boot tests.
 
 QEMU_FLAGS = -M $(PLATFORM_QEMU_MACHINE) -cpu $(PLATFORM_QEMU_CPU) -smp $(PLATFORM_QEMU_SMP) \
@@ -6,7 +6,9 @@ QEMU_FLAGS = -M $(PLATFORM_QEMU_MACHINE) -cpu $(PLATFORM_QEMU_CPU) -smp $(PLATFO
 
 .PHONY: run run-only test boot-tests
 run: deps
+	$(MAKE) linux-images
 	$(MAKE) hypervisor
+	@echo "rtvisor demo: Linux on pCPUs 0-1, RT VM on pCPU 2. Ctrl-T 1/2 focus a VM, Ctrl-T s shell, Ctrl-A x quits."
 	$(MAKE) run-only
 
 run-only:
@@ -18,6 +20,7 @@ boot-tests:
 
 test: deps
 	$(MAKE) unit
+	$(MAKE) linux-images
 	$(MAKE) check-configs
 	$(MAKE) hypervisor
 	$(MAKE) boot-tests

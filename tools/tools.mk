@@ -39,7 +39,7 @@ check-configs: $(RTV_CHECK) $(if $(GUEST_IMAGES),guests) | $(CONFIGS_BUILD)/inva
 	@rc=0; \
 	for f in $(wildcard configs/*.dts); do \
 		b=$(CONFIGS_BUILD)/$$(basename $$f .dts).dtb; \
-		$(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -o $$b $$f || { rc=1; continue; }; \
+		$(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -i $(or $(BUILD),build) -o $$b $$f || { rc=1; continue; }; \
 		$(RTV_CHECK) $$b || rc=1; \
 	done; \
 	for f in $(wildcard configs/invalid/*.dts); do \

@@ -7,8 +7,6 @@
 
 struct vm_console {
 	spinlock_t lock;
-	char line[CONSOLE_LINE_MAX];
-	u32 len;
 	char ring[CONSOLE_RING_SIZE];
 	u64 ring_total;
 };
@@ -29,31 +27,14 @@ void console_init(void)
 	}
 }
 
-static void flush_line(u32 id, struct vm_console *c)
-{
-	char out[CONSOLE_LINE_MAX + CFG_NAME_LEN + 8];
-	u32 n = (u32)snprintf(out, sizeof(out), "[%s] ", vms[id].cfg->name);
-
-	memcpy(out + n, c->line, c->len);
-	out[n + c->len] = '\n';
-	console_raw_write(out, n + c->len + 1);
-	c->len = 0;
-}
-
 void console_vm_putc(u32 id, char c)
 {
 	struct vm_console *vc = &vcons[id];
 
 	spin_lock(&vc->lock);
 	vc->ring[vc->ring_total++ % CONSOLE_RING_SIZE] = c;
-	if (c == '\n') {
-		flush_line(id, vc);
-	} else if (c != '\r') {
-		vc->line[vc->len++] = c;
-		if (vc->len == CONSOLE_LINE_MAX)
-			flush_line(id, vc);
-	}
 	spin_unlock(&vc->lock);
+	console_vm_emit((int)id, vms[id].cfg->name, c);
 }
 
 size_t console_ring_read(u32 id, char *buf, size_t len)

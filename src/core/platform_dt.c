@@ -208,12 +208,14 @@ static int plat_timer(struct plat_ctx *c)
 	int t = fdt_find_compatible(&c->f, -1, "arm,armv8-timer");
 
 	if (t < 0) { /* architected defaults */
+		pi->timer_intid_sec = 16U + 13U;
 		pi->timer_intid_phys = 16U + TIMER_PPI_PHYS;
 		pi->timer_intid_virt = 16U + TIMER_PPI_VIRT;
 		pi->timer_intid_hyp = 16U + TIMER_PPI_HYP;
 		return 0;
 	}
-	if (plat_irq(&c->f, t, 1, &pi->timer_intid_phys) < 0 ||
+	if (plat_irq(&c->f, t, 0, &pi->timer_intid_sec) < 0 ||
+	    plat_irq(&c->f, t, 1, &pi->timer_intid_phys) < 0 ||
 	    plat_irq(&c->f, t, 2, &pi->timer_intid_virt) < 0 ||
 	    plat_irq(&c->f, t, 3, &pi->timer_intid_hyp) < 0)
 		return plat_fail(c, "timer: interrupts must hold 4 PPI entries");

@@ -4,6 +4,7 @@
  * pCPU are carried out by the pCPUs owning the VM's vCPUs in vm_service().
  */
 #include <cpu.h>
+#include <guest_dt.h>
 #include <irq.h>
 #include <lib.h>
 #include <mm.h>
@@ -128,12 +129,38 @@ static int vm_load_images(struct vm *vm)
 	return 0;
 }
 
+/* Describe the VM to its guest: a DTB built from the scenario at every start. */
+static int vm_load_dtb(struct vm *vm)
+{
+	const struct guest_dt_platform p = {
+		.gicd_base = plat.gicd_base, .gicr_base = plat.gicr_base,
+		.uart_base = plat.uart_base, .uart_intid = plat.uart_intid,
+		.timer_intids = { plat.timer_intid_sec, plat.timer_intid_phys, plat.timer_intid_virt,
+				  plat.timer_intid_hyp },
+		.maint_intid = plat.gic_maint_intid,
+	};
+	u64 pa;
+	int r;
+
+	if (!vm->cfg->has_dtb)
+		return 0;
+	if (mm_ipa_to_pa(vm, vm->cfg->dtb_ipa, CFG_GUEST_DT_MAX, &pa))
+		return -1;
+	r = guest_dt_build(vm->cfg, &p, (void *)(uintptr_t)pa, CFG_GUEST_DT_MAX);
+	mm_clean_dcache(pa, CFG_GUEST_DT_MAX);
+	return r;
+}
+
 void vm_start(struct vm *vm)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
 
 	if (vm_load_images(vm)) {
 		printk("rtvisor: vm '%s': image outside its memory, not started\n", vm->cfg->name);
+		return;
+	}
+	if (vm_load_dtb(vm)) {
+		printk("rtvisor: vm '%s': guest devicetree does not fit, not started\n", vm->cfg->name);
 		return;
 	}
 	vgic_vm_reset(vm);

@@ -63,7 +63,11 @@ class Machine:
             self.p.expect(pexpect.TIMEOUT, timeout=seconds)
         except pexpect.EOF:
             pass
-        return self.p.before
+        text = self.p.before
+        # a timeout consumes nothing: drop what was read so the next read starts after it
+        self.p.buffer = ""
+        self.p._before = self.p.buffer_type()
+        return text
 
     def send(self, s):
         self.p.send(s)

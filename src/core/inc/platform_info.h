@@ -21,6 +21,7 @@ struct platform_info {
 	u64 uart_base, uart_size;     /* stdout-path node if it is a pl011, else first "arm,pl011" */
 	u32 uart_intid;               /* GIC INTID (SPI n -> 32 + n) */
 	enum psci_conduit psci;       /* /psci "method" */
+	u32 timer_intid_sec;          /* 1st entry (secure phys) */
 	u32 timer_intid_hyp;          /* "arm,armv8-timer" 4th entry (EL2 phys), as INTID (PPI n -> 16+n) */
 	u32 timer_intid_virt;         /* 3rd entry (EL1 virt) */
 	u32 timer_intid_phys;         /* 2nd entry (EL1 non-secure phys) */

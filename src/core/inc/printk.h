@@ -10,6 +10,7 @@
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_raw_write(const char *s, size_t n); /* caller holds no lock */
+void console_vm_emit(int id, const char *name, char c);
 void hyp_panic_msg(const char *msg) __attribute__((noreturn));
 
 #endif

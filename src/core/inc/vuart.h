@@ -5,7 +5,7 @@
 #include <arch/spinlock.h>
 #include <types.h>
 
-#define VUART_RX_FIFO 32
+#define VUART_RX_FIFO 1024 /* deeper than a PL011: host input arrives unpaced */
 
 struct vuart {
 	spinlock_t lock;
