@@ -15,6 +15,9 @@ void probe_exec(const char *name, uintptr_t addr);
 void garbage_gic(void);
 void garbage_uart(void);
 
+/* ID registers as the VM sees them, and a PMU access. */
+void probe_sysregs(void);
+
 /* Print "intruder: alive <n>" once per second from the virtual timer. */
 void alive_start(void);
 

@@ -22,6 +22,7 @@ int main(void)
 	garbage_gic();
 	garbage_uart();
 	probe_exec("exec", OTHER_VM_RAM);
+	probe_sysregs();
 	/* Reset whatever the garbage left in the GIC, then run normally. */
 	gic_dist_init();
 	gic_cpu_init();

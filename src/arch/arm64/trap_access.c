@@ -66,7 +66,7 @@ enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 	bool read = iss & 1;
 
 	if (read)
-		return TRAP_UNHANDLED;
+		return sysreg_emulate(v, esr);
 	switch (key) {
 	case KEY_ICC_SGI1R:
 	case KEY_ICC_ASGI1R:
@@ -76,6 +76,6 @@ enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 		vcpu_skip_insn(v); /* Group 0 SGIs are not offered to guests: ignored */
 		return TRAP_HANDLED;
 	default:
-		return TRAP_UNHANDLED;
+		return sysreg_emulate(v, esr);
 	}
 }

@@ -13,7 +13,14 @@
 extern struct platform_info plat;
 
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
-		   HCR_TWI | HCR_TSC | HCR_RW)
+		   HCR_TWI | HCR_TSC | HCR_RW | HCR_TID3 | HCR_TSW | HCR_TACR | HCR_TIDCP)
+/* MDCR_EL2 (D19.2.83): trap debug (TDRA, TDOSA, TDA) and PMU (TPM, TPMCR) accesses. */
+#define MDCR_TPMCR BIT(5)
+#define MDCR_TPM BIT(6)
+#define MDCR_TDA BIT(9)
+#define MDCR_TDOSA BIT(10)
+#define MDCR_TDRA BIT(11)
+#define MDCR_GUEST (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
 #define CPTR_EL2_RES1 0x33ffULL
 
 void vm_arch_load(struct vm *vm)
@@ -22,6 +29,7 @@ void vm_arch_load(struct vm *vm)
 	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->s2.root_pa);
 	write_sysreg(hcr_el2, HCR_GUEST);
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(mdcr_el2, MDCR_GUEST | ((read_sysreg(pmcr_el0) >> 11) & 0x1f)); /* HPMN = N */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */
 	write_sysreg(cntvoff_el2, 0);                /* the guest's virtual clock is the physical clock */
 	isb();

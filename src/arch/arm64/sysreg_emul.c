@@ -1,0 +1,172 @@
+/*
+ * Emulation of the system registers a guest may not see or touch directly.
+ *
+ * - ID registers (HCR_EL2.TID3, op0=3 op1=0 CRn=0 CRm=1..7): the hardware value,
+ *   sanitised to what a VM really has (Arm ARM D19.2 ID_AA64*_EL1): no EL2, no
+ *   PMU, SPE, trace, AMU, SVE, RAS or MPAM, and a PA range no larger than the
+ *   stage-2 IPA size. Reserved encodings read as zero.
+ * - Set/way cache maintenance (HCR_EL2.TSW): completed as a no-op. VM memory is
+ *   only ever used by the VM's own pCPUs, images are cleaned to PoC when loaded,
+ *   and a set/way operation is not broadcast, so it could not mean anything for
+ *   the VM's other pCPUs anyway.
+ * - Debug registers (MDCR_EL2.TDA/TDOSA/TDRA): read as zero, writes ignored; the
+ *   OS lock status reads as implemented and unlocked. MDSCR_EL1 is kept per vCPU.
+ * - PMU registers (MDCR_EL2.TPM/TPMCR) and IMPLEMENTATION DEFINED registers
+ *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
+ *   registers say there is no PMU).
+ * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
+ */
+#include <arch/sysregs.h>
+#include <hypercall.h>
+#include <mm.h>
+#include <vm.h>
+
+#define FIELD(shift) (0xfULL << (shift))
+
+static u64 id_raw(u32 crm, u32 op2)
+{
+	switch (crm * 8 + op2) {
+	case 8: return read_sysreg(s3_0_c0_c1_0);
+	case 9: return read_sysreg(s3_0_c0_c1_1);
+	case 10: return read_sysreg(s3_0_c0_c1_2);
+	case 11: return read_sysreg(s3_0_c0_c1_3);
+	case 12: return read_sysreg(s3_0_c0_c1_4);
+	case 13: return read_sysreg(s3_0_c0_c1_5);
+	case 14: return read_sysreg(s3_0_c0_c1_6);
+	case 15: return read_sysreg(s3_0_c0_c1_7);
+	case 16: return read_sysreg(s3_0_c0_c2_0);
+	case 17: return read_sysreg(s3_0_c0_c2_1);
+	case 18: return read_sysreg(s3_0_c0_c2_2);
+	case 19: return read_sysreg(s3_0_c0_c2_3);
+	case 20: return read_sysreg(s3_0_c0_c2_4);
+	case 21: return read_sysreg(s3_0_c0_c2_5);
+	case 22: return read_sysreg(s3_0_c0_c2_6);
+	case 23: return read_sysreg(s3_0_c0_c2_7);
+	case 24: return read_sysreg(s3_0_c0_c3_0);
+	case 25: return read_sysreg(s3_0_c0_c3_1);
+	case 26: return read_sysreg(s3_0_c0_c3_2);
+	case 32: return read_sysreg(s3_0_c0_c4_0);
+	case 33: return read_sysreg(s3_0_c0_c4_1);
+	case 40: return read_sysreg(s3_0_c0_c5_0);
+	case 41: return read_sysreg(s3_0_c0_c5_1);
+	case 44: return read_sysreg(s3_0_c0_c5_4);
+	case 45: return read_sysreg(s3_0_c0_c5_5);
+	case 48: return read_sysreg(s3_0_c0_c6_0);
+	case 49: return read_sysreg(s3_0_c0_c6_1);
+	case 56: return read_sysreg(s3_0_c0_c7_0);
+	case 57: return read_sysreg(s3_0_c0_c7_1);
+	case 58: return read_sysreg(s3_0_c0_c7_2);
+	default: return 0; /* reserved or not known to exist: RAZ */
+	}
+}
+
+/* PARange encoding for an IPA size (Arm ARM D19.2.64 ID_AA64MMFR0_EL1.PARange). */
+static u64 parange_of(u32 bits)
+{
+	static const u32 sizes[] = { 32, 36, 40, 42, 44, 48 };
+	u64 enc = 0;
+
+	for (u64 i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (sizes[i] <= bits)
+			enc = i;
+	return enc;
+}
+
+static u64 id_sanitise(u32 crm, u32 op2, u64 v)
+{
+	switch (crm * 8 + op2) {
+	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44] */
+		return v & ~(FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44));
+	case 33: /* ID_AA64PFR1: keep BT/SSBS, drop MTE [11:8], SME [27:24], RAS_frac */
+		return v & (FIELD(0) | FIELD(4));
+	case 40: /* ID_AA64DFR0: drop TraceVer [7:4], PMUVer [11:8], PMSVer [35:32] */
+		return v & ~(FIELD(4) | FIELD(8) | FIELD(32));
+	case 10: /* ID_DFR0 (AArch32 view): drop PerfMon [27:24] and trace */
+		return v & ~(FIELD(24) | FIELD(12) | FIELD(16) | FIELD(20));
+	case 56: { /* ID_AA64MMFR0: PARange [3:0] at most the stage-2 IPA size */
+		u64 pa = v & 0xf, cap = parange_of(MM_S2_IPA_BITS);
+		return (v & ~0xfULL) | (pa < cap ? pa : cap);
+	}
+	case 57: /* ID_AA64MMFR1: no VHE [11:8] */
+		return v & ~FIELD(8);
+	default:
+		return v;
+	}
+}
+
+/* ISS for EC 0x18: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Dir[0] */
+struct sysreg_op {
+	u32 op0, op1, crn, crm, op2, rt;
+	bool read;
+};
+
+static struct sysreg_op decode(u64 esr)
+{
+	u32 iss = (u32)ESR_ISS(esr);
+
+	return (struct sysreg_op){ (iss >> 20) & 3, (iss >> 14) & 7, (iss >> 10) & 0xf,
+				   (iss >> 1) & 0xf, (iss >> 17) & 7, (iss >> 5) & 0x1f, iss & 1 };
+}
+
+static enum trap_status done(struct vcpu *v, const struct sysreg_op *o, u64 read_val)
+{
+	if (o->read)
+		vcpu_set_reg(v, o->rt, read_val);
+	vcpu_skip_insn(v);
+	return TRAP_HANDLED;
+}
+
+static bool is_id_reg(const struct sysreg_op *o)
+{
+	return o->op0 == 3 && o->op1 == 0 && o->crn == 0 && o->crm >= 1;
+}
+
+static bool is_set_way(const struct sysreg_op *o)
+{
+	/* DC ISW (CRm 6), DC CSW (CRm 10), DC CISW (CRm 14): op0=1 op1=0 CRn=7 op2=2 */
+	return o->op0 == 1 && o->op1 == 0 && o->crn == 7 && o->op2 == 2 &&
+	       (o->crm == 6 || o->crm == 10 || o->crm == 14);
+}
+
+static bool is_pmu(const struct sysreg_op *o)
+{
+	return o->op0 == 3 && ((o->crn == 9 && o->crm >= 12) || (o->op1 == 3 && o->crn == 14 &&
+							       o->crm >= 8));
+}
+
+static bool is_impdef(const struct sysreg_op *o)
+{
+	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
+}
+
+/* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
+static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
+{
+	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
+		if (!o->read)
+			v->el1.mdscr = vcpu_reg(v, o->rt);
+		return done(v, o, v->el1.mdscr);
+	}
+	if (o->op1 == 0 && o->crn == 1 && o->crm == 1 && o->op2 == 4) /* OSLSR_EL1 */
+		return done(v, o, 0x8); /* OSLM = 0b10: OS lock implemented, unlocked */
+	return done(v, o, 0);
+}
+
+enum trap_status sysreg_emulate(struct vcpu *v, u64 esr)
+{
+	struct sysreg_op o = decode(esr);
+
+	if (is_id_reg(&o) && o.read)
+		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
+	if (is_set_way(&o))
+		return done(v, &o, 0);
+	if (o.op0 == 2)
+		return debug_reg(v, &o);
+	if (o.op0 == 3 && o.op1 == 0 && o.crn == 1 && o.crm == 0 && o.op2 == 1) /* ACTLR_EL1 */
+		return done(v, &o, 0);
+	if (is_pmu(&o) || is_impdef(&o)) {
+		vcpu_inject_undef(v); /* what hardware without the register does */
+		return TRAP_HANDLED;
+	}
+	return TRAP_UNHANDLED;
+}
