@@ -7,6 +7,8 @@
 
 struct vm_console {
 	spinlock_t lock;
+	char line[CONSOLE_LINE_MAX]; /* unfinished line while the VM has no focus */
+	u32 len;
 	char ring[CONSOLE_RING_SIZE];
 	u64 ring_total;
 };
@@ -27,14 +29,34 @@ void console_init(void)
 	}
 }
 
+static void flush_line(u32 id, struct vm_console *vc)
+{
+	console_vm_line(vms[id].cfg->name, vc->line, vc->len);
+	vc->len = 0;
+}
+
+/*
+ * A VM's output byte: kept in its ring; shown at once if the VM has the input
+ * focus (so prompts and echo appear), else a whole line at a time.
+ */
 void console_vm_putc(u32 id, char c)
 {
 	struct vm_console *vc = &vcons[id];
 
 	spin_lock(&vc->lock);
 	vc->ring[vc->ring_total++ % CONSOLE_RING_SIZE] = c;
+	if (id == focus && !vc->len) {
+		spin_unlock(&vc->lock);
+		console_vm_emit((int)id, vms[id].cfg->name, c);
+		return;
+	}
+	if (c == '\n')
+		flush_line(id, vc);
+	else if (c != '\r')
+		vc->line[vc->len++] = c;
+	if (vc->len == CONSOLE_LINE_MAX)
+		flush_line(id, vc);
 	spin_unlock(&vc->lock);
-	console_vm_emit((int)id, vms[id].cfg->name, c);
 }
 
 size_t console_ring_read(u32 id, char *buf, size_t len)
@@ -60,6 +82,7 @@ void console_set_focus(u32 id)
 		printk("rtvisor: console: no VM %u with a console\n", id + 1);
 		return;
 	}
+	console_end_partial();
 	focus = id;
 	printk("rtvisor: console focus -> %s\n", vms[id].cfg->name);
 }
@@ -80,6 +103,7 @@ static void handle_escape(u8 c)
 	else if (c == 'h' || c == '?')
 		console_status();
 	else if (c == 's' || c == '0') {
+		console_end_partial();
 		focus = FOCUS_SHELL;
 		shell_enter();
 	}

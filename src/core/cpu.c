@@ -53,6 +53,18 @@ static void run_once(struct cpu *c, struct vcpu *v)
 		c->sched.need_resched = true; /* it waits or went off: maybe someone else can run */
 }
 
+/*
+ * A bind pCPU whose one vCPU is loaded has nothing to decide: the vCPU either
+ * runs or waits, so the scheduler (and its lock) stay off the interrupt path.
+ */
+static bool bind_settled(const struct cpu *c)
+{
+	const struct vcpu *v = c->sched.current;
+
+	return c->sched.pool && c->sched.pool->policy == POOL_BIND && v && c->sched.nr_rq == 1 &&
+	       c->sched.rq[0] == v && v->sched.migrate_to < 0;
+}
+
 void cpu_loop(void)
 {
 	struct cpu *c = cpu();
@@ -61,8 +73,11 @@ void cpu_loop(void)
 		struct vcpu *v;
 
 		if (c->sched.need_resched) {
+			c->sched.need_resched = false; /* before acting: a new request is never lost */
+			dmb(ish);
 			vm_service(c);
-			sched_schedule(c);
+			if (!bind_settled(c))
+				sched_schedule(c);
 		}
 		v = c->sched.current;
 		if (v && vcpu_can_run(v))

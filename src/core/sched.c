@@ -179,7 +179,6 @@ void sched_schedule(struct cpu *c)
 	u64 now = sched_now(), slice;
 
 	spin_lock(&sched_lock);
-	c->sched.need_resched = false;
 	do_migration(c);
 	charge_current(c, now);
 	next = c->sched.pool ? c->sched.pool->ops->pick(c) : NULL;

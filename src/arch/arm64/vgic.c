@@ -109,6 +109,12 @@ void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 		vm->vcpus[t].vgic.nr_pending++;
 	else
 		vm->vcpus[t].vgic.nr_pending--;
+	if (intid < VGIC_NR_PRIVATE) {
+		u32 bit = 1u << intid;
+		struct vgic_cpu *vc = &vm->vcpus[t].vgic;
+
+		vc->pend_priv = pending ? vc->pend_priv | bit : vc->pend_priv & ~bit;
+	}
 }
 
 void vgic_kick(struct vm *vm, u32 vcpu)
@@ -167,28 +173,36 @@ static bool deliverable_priv(const struct virq *irq)
 	return irq->pending && irq->enabled && !irq->in_lr;
 }
 
-/* Highest-priority deliverable interrupt for v (lowest priority value); 0 if none. */
+/*
+ * Highest-priority deliverable interrupt for v (lowest priority value), or
+ * VGIC_SPURIOUS. Visits only pending private interrupts (bitmap) and the VM's
+ * few owned SPIs, so the cost does not grow with the size of the INTID space.
+ */
 static u32 pick(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	u32 best = 0, best_prio = 0x100;
+	u32 best = VGIC_SPURIOUS, best_prio = 0x100;
 
-	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {
+	for (u32 m = v->vgic.pend_priv; m; m &= m - 1) {
+		u32 i = (u32)__builtin_ctz(m);
 		struct virq *q = &v->vgic.priv[i];
+
 		if (deliverable_priv(q) && q->priority < best_prio) {
 			best = i;
 			best_prio = q->priority;
 		}
 	}
-	for (u32 i = 0; i < VGIC_NR_SPIS; i++) {
-		struct virq *q = &vm->vgic.spi[i];
-		if (q->owned && deliverable(vm, q) && irq_vcpu(vm, q, i + 32, 0) == v->id &&
+	for (u32 k = 0; k < vm->vgic.nr_owned; k++) {
+		u32 intid = vm->vgic.owned[k];
+		struct virq *q = &vm->vgic.spi[intid - 32];
+
+		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
 		    q->priority < best_prio) {
-			best = i + 32;
+			best = intid;
 			best_prio = q->priority;
 		}
 	}
-	return best_prio == 0x100 ? VGIC_SPURIOUS : best;
+	return best;
 }
 
 static u64 make_lr(const struct virq *irq, u32 intid)

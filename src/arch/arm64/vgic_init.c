@@ -47,6 +47,11 @@ int vgic_assign_spi(struct vm *vm, u32 intid, bool hw)
 	if (intid < 32 || intid > VGIC_MAX_INTID)
 		return -1;
 	q = &vm->vgic.spi[intid - 32];
+	if (!q->owned) {
+		if (vm->vgic.nr_owned == VGIC_MAX_OWNED)
+			return -1;
+		vm->vgic.owned[vm->vgic.nr_owned++] = (u16)intid;
+	}
 	q->owned = true;
 	q->hw = hw;
 	return 0;

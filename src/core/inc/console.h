@@ -1,6 +1,7 @@
 /*
  * The hypervisor console multiplexes the VMs' emulated UARTs onto the one
- * physical UART: output appears at once, every line tagged "[vm] "; each VM keeps a ring of
+ * physical UART: every line is tagged "[vm] "; the VM with the input focus is
+ * shown as it writes, the others a whole line at a time. Each VM keeps a ring of
  * its recent output, and input goes to the VM that has the focus.
  * Escape: Ctrl-T (0x14) then a digit 1-8 focuses that VM, 'h' shows the console
  * help/status, Ctrl-T again sends a literal Ctrl-T.
@@ -12,6 +13,7 @@
 
 #define CONSOLE_ESCAPE 0x14
 #define CONSOLE_RING_SIZE 16384
+#define CONSOLE_LINE_MAX 240
 
 void console_init(void);
 void console_vm_putc(u32 vm_id, char c);

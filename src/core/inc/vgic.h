@@ -17,6 +17,7 @@ struct mmio_access;
 #define VGIC_NR_SPIS 256          /* INTIDs 32..287 visible to a VM */
 #define VGIC_MAX_INTID (32 + VGIC_NR_SPIS - 1)
 #define VGIC_SPURIOUS 1023
+#define VGIC_MAX_OWNED 32
 
 struct virq {
 	u8 priority;
@@ -36,6 +37,7 @@ struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE];
 	u32 waker;       /* GICR_WAKER.ProcessorSleep */
 	u32 nr_pending;  /* interrupts pending for this vCPU and not yet in a list register */
+	u32 pend_priv;   /* bitmap of the pending ones among SGIs/PPIs */
 	u16 lr_intid[16]; /* INTID held by each list register (0 = free) */
 }; 
 
@@ -43,6 +45,8 @@ struct vgic_dist {
 	spinlock_t lock;
 	u32 ctlr;
 	struct virq spi[VGIC_NR_SPIS];
+	u16 owned[VGIC_MAX_OWNED]; /* INTIDs of the SPIs this VM owns */
+	u32 nr_owned;
 };
 
 struct vm;
