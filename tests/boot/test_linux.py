@@ -81,3 +81,15 @@ def test_preempt_rt_kernel_boots(machine, images):
     m = boot(machine, images["rt"], "linux-rt")
     assert "PREEMPT_RT" in run(m, "uname -v")
     assert run(m, "grep -c ^processor /proc/cpuinfo").splitlines()[-1].strip() == "2"
+
+
+def test_two_linux_vms(machine, images):
+    m = machine(rtv.scenario_image("linux2"), "linux-two")
+    m.expect_all([r"\[linux-a\] rtvisor-linux: init done", r"\[linux-b\] rtvisor-linux: init done"],
+                 timeout=300)
+    for idx, vm in ((1, "linux-a"), (2, "linux-b")):
+        m.focus(idx)
+        m.expect(r"console focus -> %s" % vm)
+        m.send("\recho I am $((40+%d))\r" % idx)
+        m.expect(r"\[%s\] I am %d" % (vm, 40 + idx), timeout=60)
+    assert "unhandled" not in open(m.log.name).read()

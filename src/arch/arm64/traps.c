@@ -24,7 +24,9 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
 	(void)fi;
 	count(STAT_WFX);
 	vcpu_skip_insn(v);
-	if (!(esr & 1) && !vgic_has_pending(v)) /* WFI (TI == 0): block until an interrupt */
+	if (esr & 1)                            /* WFE (TI == 1): let others run first */
+		cpu()->sched.need_resched = true;
+	else if (!vgic_has_pending(v))          /* WFI: block until an interrupt is pending */
 		v->state = VCPU_WFI;
 	return TRAP_HANDLED;
 }

@@ -99,10 +99,12 @@ void vcpu_load(struct vcpu *v)
 	v->needs_load = false;
 }
 
-/* Virtual-timer expiry to wake v while it is not loaded (CNTVOFF_EL2 = 0: virtual == physical). */
-static u64 timer_deadline(const struct el1_ctx *c)
+/* Physical counter value at which v's virtual timer fires, to wake it while not loaded. */
+static u64 timer_deadline(const struct vcpu *v)
 {
-	return (c->cntv_ctl & 3) == 1 ? c->cntv_cval : 0; /* ENABLE set, IMASK clear */
+	const struct el1_ctx *c = &v->el1;
+
+	return (c->cntv_ctl & 3) == 1 ? c->cntv_cval + v->vm->cntvoff : 0; /* ENABLE, !IMASK */
 }
 
 /* Take v's state out of this pCPU's registers. A struct reset elsewhere (needs_load) wins. */
@@ -112,7 +114,7 @@ void vcpu_put(struct vcpu *v)
 		el1_save(&v->el1);
 		fpsimd_save(&v->fp);
 		vgic_hw_save(v);
-		v->sched.timer_deadline = timer_deadline(&v->el1);
+		v->sched.timer_deadline = timer_deadline(v);
 	}
 	v->timer_hw_active = timer_hw_save();
 	write_sysreg(cntv_ctl_el0, 0);

@@ -23,15 +23,26 @@ extern struct platform_info plat;
 #define MDCR_GUEST (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
 #define CPTR_EL2_RES1 0x33ffULL
 
+/*
+ * In a dynamic pool a vCPU spinning in WFE (a contended lock) gives the pCPU to
+ * others; on a bind pCPU there is nobody to give it to, so WFE runs natively.
+ */
+static bool wfe_traps(void)
+{
+	const struct pool *p = cpu()->sched.pool;
+
+	return p && p->policy == POOL_DYNAMIC;
+}
+
 void vm_arch_load(struct vm *vm)
 {
 	write_sysreg(vtcr_el2, mm_vtcr());
 	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->s2.root_pa);
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, HCR_GUEST | (wfe_traps() ? HCR_TWE : 0));
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
 	write_sysreg(mdcr_el2, MDCR_GUEST | ((read_sysreg(pmcr_el0) >> 11) & 0x1f)); /* HPMN = N */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */
-	write_sysreg(cntvoff_el2, 0);                /* the guest's virtual clock is the physical clock */
+	write_sysreg(cntvoff_el2, vm->cntvoff);
 	isb();
 	gicv3_enable(plat.timer_intid_virt, true);
 }

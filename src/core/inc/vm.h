@@ -35,6 +35,7 @@ struct vm {
 	struct mmio_table mmio;
 	struct vgic_dist vgic;
 	struct vuart uart;
+	u64 cntvoff;         /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
 	u64 faults;         /* reported guest faults (rate limit) */
 	u32 resets;
 };
