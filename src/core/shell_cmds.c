@@ -102,26 +102,29 @@ static void cmd_vm_stop(int argc, char **argv)
 		vm_stop(vm, "stopped from the shell");
 }
 
-static void cmd_vm_pause(int argc, char **argv)
+/* pause/resume: fn changes the state or refuses; `want` is the state it needs. */
+static void pause_resume(char **argv, int (*fn)(struct vm *), const char *want, const char *done)
 {
 	struct vm *vm = shell_vm_arg(argv[0]);
 
+	if (!vm)
+		return;
+	if (fn(vm))
+		shell_error("vm '%s' is %s, not %s", vm->cfg->name, vm_state_name(vm->state), want);
+	else
+		printk("vm '%s' %s\n", vm->cfg->name, done);
+}
+
+static void cmd_vm_pause(int argc, char **argv)
+{
 	(void)argc;
-	if (vm && vm_pause(vm))
-		shell_error("vm '%s' is %s, not running", vm->cfg->name, vm_state_name(vm->state));
-	else if (vm)
-		printk("vm '%s' paused\n", vm->cfg->name);
+	pause_resume(argv, vm_pause, "running", "paused");
 }
 
 static void cmd_vm_resume(int argc, char **argv)
 {
-	struct vm *vm = shell_vm_arg(argv[0]);
-
 	(void)argc;
-	if (vm && vm_resume(vm))
-		shell_error("vm '%s' is %s, not paused", vm->cfg->name, vm_state_name(vm->state));
-	else if (vm)
-		printk("vm '%s' resumed\n", vm->cfg->name);
+	pause_resume(argv, vm_resume, "paused", "resumed");
 }
 
 static void cmd_vm_reset(int argc, char **argv)
