@@ -24,6 +24,7 @@ include tools/tools.mk
 include mk/hyp.mk
 include tests/unit/unit.mk
 include mk/run.mk
+include mk/bench.mk
 include mk/linux.mk
 
 .PHONY: deps

@@ -35,6 +35,9 @@ $(HV_OBJ)/%.o: %.S $(ASM_OFFSETS)
 
 -include $(HV_OBJS:.o=.d)
 
+# Flags live in these files: a change there rebuilds everything.
+$(HV_OBJS) $(ASM_OFFSETS): mk/toolchain.mk mk/hyp.mk
+
 # A scenario: configs/<name>.dts -> .dtb (guest images resolved by dtc -i build/guests),
 # checked by the host tool, wrapped into an object, linked with the core.
 SCN_DIR = $(HV_BUILD)/scenarios/$(1)

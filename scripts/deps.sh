@@ -13,6 +13,7 @@ NEEDS=(
 	"dtc:device-tree-compiler"
 	"cpio:cpio"
 	"xz:xz-utils"
+	"gnuplot:gnuplot-nox"
 	"/usr/bin/python3:python3"
 	"/usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest"
 	"/usr/lib/python3/dist-packages/pexpect/__init__.py:python3-pexpect"

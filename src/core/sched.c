@@ -89,10 +89,17 @@ void sched_set_need_resched(u32 pcpu)
 	cpu_kick(pcpu);
 }
 
+/*
+ * v has something new to handle. If it is the vCPU loaded on this very pCPU,
+ * the run loop refills its list registers before re-entering it anyway: nothing
+ * to decide, which keeps the scheduler off the direct interrupt path.
+ */
 void sched_wake(struct vcpu *v)
 {
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
+	if (v->pcpu == cpu()->id && cpu()->sched.current == v)
+		return;
 	sched_set_need_resched(v->pcpu);
 }
 

@@ -87,20 +87,10 @@ static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 
 	return irq->target < vm->nr_vcpus ? irq->target : 0;
 }
 
-static u32 vcpu_of_priv(const struct vm *vm, const struct virq *irq)
-{
-	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		const struct virq *p = vm->vcpus[i].vgic.priv;
-		if (irq >= p && irq < p + VGIC_NR_PRIVATE)
-			return i;
-	}
-	return 0;
-}
-
 /* Caller holds vm->vgic.lock. Keeps the per-vCPU pending count exact. */
 void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 {
-	u32 t = intid < VGIC_NR_PRIVATE ? vcpu_of_priv(vm, irq) : irq_vcpu(vm, irq, intid, 0);
+	u32 t = intid < VGIC_NR_PRIVATE ? irq->owner : irq_vcpu(vm, irq, intid, 0);
 
 	if (irq->pending == pending)
 		return;
@@ -122,6 +112,32 @@ void vgic_kick(struct vm *vm, u32 vcpu)
 	sched_wake(&vm->vcpus[vcpu]);
 }
 
+static int free_lr(const struct vcpu *v);
+static u64 make_lr(const struct virq *irq, u32 intid);
+static bool deliverable(const struct vm *vm, const struct virq *irq);
+
+/*
+ * Direct delivery: a HW-backed interrupt for the vCPU loaded on this pCPU,
+ * with nothing else waiting for it, goes straight into a free list register
+ * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
+ */
+static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
+{
+	int slot;
+
+	if (!irq->hw || irq->in_lr || v->vgic.nr_pending || cpu()->sched.current != v ||
+	    v->needs_load || !irq->enabled || (intid >= 32 && !deliverable(v->vm, irq)))
+		return false;
+	slot = free_lr(v);
+	if (slot < 0)
+		return false;
+	lr_write((u32)slot, make_lr(irq, intid));
+	v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->vgic.lrs_used |= 1u << slot;
+	irq->in_lr = true;
+	return true;
+}
+
 void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target)
 {
 	struct virq *irq;
@@ -135,10 +151,10 @@ void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target)
 		return;
 	}
 	dest = irq_vcpu(vm, irq, intid, target);
-	if (!irq->in_lr || irq->hw || irq->edge)
+	if (!inject_direct(&vm->vcpus[dest], irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
 		vgic_set_pending(vm, irq, intid, true);
 	spin_unlock(&vm->vgic.lock);
-	vgic_kick(vm, dest);
+	vgic_kick(vm, dest); /* loaded here: only wakes it from WFI; elsewhere: kicks its pCPU */
 }
 
 void vgic_set_level(struct vm *vm, u32 intid, bool level)
@@ -220,10 +236,9 @@ static u64 make_lr(const struct virq *irq, u32 intid)
 
 static int free_lr(const struct vcpu *v)
 {
-	for (u32 i = 0; i < nr_lrs; i++)
-		if (!v->vgic.lr_intid[i])
-			return (int)i;
-	return -1;
+	u32 free = ~v->vgic.lrs_used & ((1u << nr_lrs) - 1);
+
+	return free ? __builtin_ctz(free) : -1;
 }
 
 void vgic_flush(struct vcpu *v)
@@ -244,6 +259,7 @@ void vgic_flush(struct vcpu *v)
 		irq = vgic_irq(vm, v->id, intid);
 		lr_write((u32)slot, make_lr(irq, intid));
 		v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+		v->vgic.lrs_used |= 1u << slot;
 		vgic_set_pending(vm, irq, intid, false);
 		irq->in_lr = true;
 	}
@@ -261,6 +277,7 @@ static void retire(struct vcpu *v, u32 slot)
 
 	lr_write(slot, 0);
 	v->vgic.lr_intid[slot] = 0;
+	v->vgic.lrs_used &= ~(1u << slot);
 	if (!irq)
 		return;
 	irq->in_lr = false;
@@ -268,18 +285,25 @@ static void retire(struct vcpu *v, u32 slot)
 		vgic_set_pending(v->vm, irq, intid, true);
 }
 
+/*
+ * After an exit: retire the list registers the guest completed. ICH_ELRSR_EL2
+ * shows empty ones; an entry that asked for an EOI maintenance interrupt shows
+ * in ICH_EISR_EL2 instead (GICv3 spec, ICH_ELRSR_EL2 / ICH_EISR_EL2).
+ */
 void vgic_sync(struct vcpu *v)
 {
+	u64 empty;
 	bool locked = false;
 
-	for (u32 i = 0; i < nr_lrs; i++) {
-		if (!v->vgic.lr_intid[i] || (lr_read(i) & ICH_LR_STATE_MASK))
-			continue;
+	if (!v->vgic.lrs_used)
+		return;
+	empty = (read_sysreg(ICH_ELRSR_EL2) | read_sysreg(ICH_EISR_EL2)) & v->vgic.lrs_used;
+	for (; empty; empty &= empty - 1) {
 		if (!locked) {
 			spin_lock(&v->vm->vgic.lock);
 			locked = true;
 		}
-		retire(v, i);
+		retire(v, (u32)__builtin_ctzll(empty));
 	}
 	if (locked)
 		spin_unlock(&v->vm->vgic.lock);

@@ -35,6 +35,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 	memset(&v->vgic, 0, sizeof(v->vgic));
 	memset(&v->gich, 0, sizeof(v->gich));
 	v->vgic.waker = GICR_WAKER_PS;
+	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++)
+		v->vgic.priv[i].owner = v->id;
 	for (u32 i = 0; i < 16; i++)
 		v->vgic.priv[i].edge = true;
 	v->vgic.priv[plat.timer_intid_virt].hw = true;

@@ -74,5 +74,6 @@ void vcpu_park(struct vcpu *v)
 	gicv3_set_active(plat.timer_intid_virt, false);
 	for (u32 i = 0; i < VGIC_MAX_LRS; i++)
 		v->vgic.lr_intid[i] = 0;
+	v->vgic.lrs_used = 0;
 	v->needs_load = true;
 }

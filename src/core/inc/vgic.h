@@ -30,6 +30,7 @@ struct virq {
 	bool group1;
 	bool edge;       /* GICD_ICFGR: edge-triggered */
 	u32 target;      /* vCPU index (from GICD_IROUTER Aff0) */
+	u32 owner;       /* SGI/PPI: the vCPU whose interrupt this is */
 	u64 irouter;
 };
 
@@ -39,6 +40,7 @@ struct vgic_cpu {
 	u32 nr_pending;  /* interrupts pending for this vCPU and not yet in a list register */
 	u32 pend_priv;   /* bitmap of the pending ones among SGIs/PPIs */
 	u16 lr_intid[16]; /* INTID held by each list register (0 = free) */
+	u32 lrs_used;    /* bitmap of list registers holding an interrupt */
 }; 
 
 struct vgic_dist {

@@ -1,4 +1,9 @@
-/* Ticket-free test-and-set spinlock on load/store-exclusive (Arm ARM B2.9). */
+/*
+ * Test-and-set spinlock on load-acquire/store-exclusive (Arm ARM B2.9). The lock
+ * is tried first; only while it is held does the CPU wait in WFE, woken by the
+ * event the unlocking store sends to the exclusive monitor. (QEMU turns every
+ * WFE into a yield, so an unconditional WFE would also distort -icount timing.)
+ */
 #ifndef RTV_ARCH_SPINLOCK_H
 #define RTV_ARCH_SPINLOCK_H
 
@@ -14,12 +19,12 @@ static inline void spin_lock(spinlock_t *l)
 {
 	u32 tmp, one = 1;
 
-	__asm__ volatile("sevl\n"
-			 "1: wfe\n"
-			 "2: ldaxr %w0, [%1]\n"
+	__asm__ volatile("1: ldaxr %w0, [%1]\n"
+			 "cbz %w0, 2f\n"
+			 "wfe\n"
+			 "b 1b\n"
+			 "2: stxr %w0, %w2, [%1]\n"
 			 "cbnz %w0, 1b\n"
-			 "stxr %w0, %w2, [%1]\n"
-			 "cbnz %w0, 2b\n"
 			 : "=&r"(tmp)
 			 : "r"(&l->v), "r"(one)
 			 : "memory");

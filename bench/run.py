@@ -1,0 +1,503 @@
+#!/usr/bin/python3
+"""rtvisor benchmark harness (`make bench`): the bench guest natively and under rtvisor.
+
+Builds the guests and the bench scenarios, runs the bench guest (guests/bench)
+under QEMU with -icount shift=0,sleep=off (one instruction = one virtual ns,
+so every number is exact and repeats):
+
+  native        bench.bin on bare QEMU, EL1, -smp 1   (UP_ITEMS)
+  native-smp    bench.bin on bare QEMU, EL1, -smp 2   (SMP_ITEMS: WFI items, sgi_ipi)
+  rtvisor       configs/bench.dts: 1 vCPU on pCPU 2    (UP_ITEMS)
+  rtvisor-smp   configs/bench-smp.dts: 2 vCPUs         (SMP_ITEMS)
+  interference  configs/bench-interference.dts: bench + hammer VM on pCPU 3
+                (INTERFERENCE_ITEMS: all but sgi_ipi)
+
+prints the tables, writes <out>/<YYYY-MM-DD>.md, .json and .png (gnuplot).
+Python standard library only. Documentation: docs/benchmarks.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BUILD = os.path.join(ROOT, "build")
+PLATFORM = "qemu-virt"
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+RUN_TIMEOUT = 300  # seconds of wall time for one QEMU run
+
+# Same order as items[] in guests/bench/main.c: bit i of the item mask = ITEMS[i].
+ITEMS = [
+    "timer_lat_busy", "timer_lat_wfi", "timer_period_1k", "timer_period_10k",
+    "isr_return", "isr_switch", "ctx_preempt", "ctx_coop",
+    "sem_give_noswitch", "sem_take_noswitch", "sem_give_switch", "sem_take_switch",
+    "heap_alloc", "heap_free", "hvc_rtv", "hvc_psci", "sysreg_sgi1r",
+    "mmio_emul_read", "mmio_emul_write", "mmio_pt_read", "mmio_pt_write",
+    "page_first_touch", "sgi_ipi",
+]
+# Run on a 2-CPU machine / 2-vCPU VM: the SGI item, and the items that wait in WFI for
+# a timer (CPU 1 spins meanwhile so that QEMU's clock stays exact: guests/bench/items_smp.c).
+WFI_ITEMS = ["timer_lat_wfi", "timer_period_1k", "timer_period_10k"]
+SMP_ITEMS = WFI_ITEMS + ["sgi_ipi"]
+UP_ITEMS = [i for i in ITEMS if i not in SMP_ITEMS]
+# With the hammer VM (always busy, so WFI items need no helper there).
+INTERFERENCE_ITEMS = [i for i in ITEMS if i != "sgi_ipi"]
+
+DEFAULT_N = 10000
+DEFAULT_PERIODS = 1000
+QUICK_N = 20
+QUICK_PERIODS = 20
+
+PARAMS_MAGIC = b"RTV-BENCH-PARAMS"
+PARAMS_FMT = "<IIII"  # n, n_periods, items mask, reserved (struct bench_params)
+
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+QEMU_COMMON = ["-cpu", "cortex-a72", "-display", "none", "-monitor", "none",
+               "-serial", "stdio", "-no-reboot"] + ICOUNT
+NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"]
+HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"]
+
+ITEM_RE = re.compile(r"bench: item=(\S+) n=(\d+) min=(\d+) avg=(\d+) max=(\d+) el2=(\S+)")
+SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")
+START_RE = re.compile(r"bench: start .*")
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --- building -------------------------------------------------------------------------
+
+def make(*args):
+    r = subprocess.run(["make", "-s", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise BenchError("make %s failed:\n%s" % (" ".join(args), r.stdout[-6000:]))
+
+
+def scenario_bin(name):
+    return os.path.join(BUILD, PLATFORM, "scenarios", name, "rtvisor.bin")
+
+
+def build():
+    for scn in ("bench", "bench-smp", "bench-interference"):
+        log("bench: building scenario %s" % scn)
+        make("scenario", "SCN=%s" % scn)
+
+
+# --- images with patched parameters ----------------------------------------------------
+
+def mask_of(items):
+    m = 0
+    for i in items:
+        m |= 1 << ITEMS.index(i)
+    return m
+
+
+def read_params(path):
+    data = open(path, "rb").read()
+    off = data.find(PARAMS_MAGIC)
+    if off < 0:
+        raise BenchError("%s: no bench parameter block (magic %r)" % (path, PARAMS_MAGIC))
+    return struct.unpack_from(PARAMS_FMT, data, off + len(PARAMS_MAGIC))
+
+
+def patched(src, dst, n, periods, items):
+    """Copy src to dst with every bench parameter block set to (n, periods, mask)."""
+    data = bytearray(open(src, "rb").read())
+    count, off = 0, data.find(PARAMS_MAGIC)
+    while off >= 0:
+        struct.pack_into(PARAMS_FMT, data, off + len(PARAMS_MAGIC), n, periods,
+                         mask_of(items), 0)
+        count += 1
+        off = data.find(PARAMS_MAGIC, off + 1)
+    if count == 0:
+        raise BenchError("%s: no bench parameter block (magic %r)" % (src, PARAMS_MAGIC))
+    with open(dst, "wb") as f:
+        f.write(data)
+    return dst
+
+
+# --- running --------------------------------------------------------------------------
+
+def vm_lines(text, vm):
+    """Lines of VM `vm` from rtvisor's console, fragments re-joined.
+
+    The console tags each line "[vm] "; when two VMs print at the same time a
+    line may be cut into tagged fragments, or shown cut and then again whole.
+    A bench line always starts with "bench: ", so a fragment that does not
+    continues the VM's previous one; for a repeated line the last copy wins.
+    """
+    tag = "[%s] " % vm
+    out, cur = [], None
+    for raw in text.splitlines():
+        if not raw.startswith(tag):
+            continue
+        frag = raw[len(tag):].rstrip("\r")
+        if cur is None or frag.startswith("bench: "):
+            if cur is not None:
+                out.append(cur)
+            cur = frag
+        else:
+            cur += frag
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def parse(lines):
+    start, items, skipped, done = None, {}, {}, False
+    for line in lines:
+        line = line.strip()
+        m = ITEM_RE.search(line)
+        if m:
+            el2 = m.group(6)
+            items[m.group(1)] = {
+                "n": int(m.group(2)), "min": int(m.group(3)), "avg": int(m.group(4)),
+                "max": int(m.group(5)), "el2": None if el2 == "-" else float(el2)}
+            continue
+        m = SKIP_RE.search(line)
+        if m:
+            skipped[m.group(1)] = m.group(2)
+            continue
+        if START_RE.search(line):  # the last one: a cut line may be printed again whole
+            start = line[line.index("bench: start"):]
+        if "bench: done" in line:
+            done = True
+    return start, items, skipped, done
+
+
+def run_qemu(name, args, vm, logdir):
+    """Boot one QEMU; return its console text once the bench guest says done."""
+    cmd = [QEMU] + args
+    logpath = os.path.join(logdir, name + ".log")
+    t0 = time.monotonic()
+    done_re = re.compile(r"bench: done")
+    text = ""
+    with open(logpath, "w") as logf:
+        p = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        try:
+            buf = b""
+            os.set_blocking(p.stdout.fileno(), False)
+            while True:
+                if time.monotonic() - t0 > RUN_TIMEOUT:
+                    raise BenchError("%s: no 'bench: done' after %d s (log: %s)"
+                                     % (name, RUN_TIMEOUT, logpath))
+                chunk = p.stdout.read()
+                if chunk:
+                    buf += chunk
+                    logf.write(chunk.decode("utf-8", "replace"))
+                    text = buf.decode("utf-8", "replace")
+                    joined = vm_lines(text, vm) if vm else text.splitlines()
+                    if any(done_re.search(l) for l in joined):
+                        break
+                elif p.poll() is not None:
+                    break
+                else:
+                    time.sleep(0.05)
+        finally:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    lines = vm_lines(text, vm) if vm else text.splitlines()
+    start, items, skipped, done = parse(lines)
+    if not done:
+        raise BenchError("%s: QEMU ended before 'bench: done' (log: %s)" % (name, logpath))
+    log("bench: %-13s %5.1f s wall" % (name, time.monotonic() - t0))
+    return {"cmd": cmd, "start": start, "items": items, "skipped": skipped}
+
+
+def run_all(n, periods, workdir):
+    guest = os.path.join(BUILD, "guests", "bench.bin")
+    img = lambda name: os.path.join(workdir, name)  # noqa: E731
+    runs = {}
+    plan = [
+        ("native", patched(guest, img("native.bin"), n, periods, UP_ITEMS),
+         NATIVE_MACHINE + ["-smp", "1"], None),
+        ("native-smp", patched(guest, img("native-smp.bin"), n, periods, SMP_ITEMS),
+         NATIVE_MACHINE + ["-smp", "2"], None),
+        ("rtvisor", patched(scenario_bin("bench"), img("rtvisor.bin"), n, periods, UP_ITEMS),
+         HYP_MACHINE, "bench"),
+        ("rtvisor-smp", patched(scenario_bin("bench-smp"), img("rtvisor-smp.bin"), n, periods,
+                                SMP_ITEMS), HYP_MACHINE, "bench"),
+        ("interference", patched(scenario_bin("bench-interference"), img("interference.bin"),
+                                 n, periods, INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
+    ]
+    for name, kernel, machine, vm in plan:
+        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir)
+    return runs
+
+
+# --- results --------------------------------------------------------------------------
+
+def pick(runs, item, col):
+    """Result of `item` for column native / rtvisor / interference."""
+    smp = item in SMP_ITEMS
+    name = {"native": "native-smp" if smp else "native",
+            "rtvisor": "rtvisor-smp" if smp else "rtvisor",
+            "interference": "interference" if item in INTERFERENCE_ITEMS else None}[col]
+    if name is None:
+        return None
+    return runs[name]["items"].get(item)
+
+
+def fmt_el2(v):
+    return "-" if v is None else "%.2f" % v
+
+
+def rows(runs):
+    out = []
+    for item in ITEMS:
+        nat, hyp, itf = (pick(runs, item, c) for c in ("native", "rtvisor", "interference"))
+        row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf}
+        if nat and hyp:
+            row["added"] = hyp["avg"] - nat["avg"]
+            row["loss_pct"] = (round(100.0 * row["added"] / nat["avg"], 1)
+                               if nat["avg"] else None)
+        out.append(row)
+    return out
+
+
+def cell(r, key="avg"):
+    return str(r[key]) if r else "?"
+
+
+def tables(table):
+    t = []
+    t.append("Mean per iteration, ns (one instruction = 1 ns under -icount shift=0):")
+    t.append("")
+    t.append("| item | native | rtvisor | added | loss % |")
+    t.append("| --- | ---: | ---: | ---: | ---: |")
+    for r in table:
+        loss = "n/a" if r.get("loss_pct") is None else "%.1f" % r["loss_pct"]
+        added = str(r["added"]) if "added" in r else "?"
+        t.append("| %s | %s | %s | %s | %s |" % (r["item"], cell(r["native"]),
+                                                  cell(r["rtvisor"]), added, loss))
+    t.append("")
+    t.append("Min / max per iteration, ns; jitter = max - min; EL2 entries per iteration:")
+    t.append("")
+    t.append("| item | native min | native max | rtvisor min | rtvisor max | rtvisor jitter "
+             "| EL2 entries |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        h = r["rtvisor"]
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(r["native"], "min"), cell(r["native"], "max"), cell(h, "min"),
+            cell(h, "max"), str(h["max"] - h["min"]) if h else "?",
+            fmt_el2(h["el2"]) if h else "?"))
+    t.append("")
+    t.append("Interference: bench VM alone vs with the hammer VM on pCPU 3, ns:")
+    t.append("")
+    t.append("| item | alone avg | hammer avg | alone max | hammer max | EL2 entries (hammer) |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in INTERFERENCE_ITEMS:
+            continue
+        a, b = r["rtvisor"], r["interference"]
+        t.append("| %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(a), cell(b), cell(a, "max"), cell(b, "max"),
+            fmt_el2(b["el2"]) if b else "?"))
+    return "\n".join(t)
+
+
+def check_complete(runs, table):
+    missing = []
+    for r in table:
+        for col in ("native", "rtvisor", "interference"):
+            if col == "interference" and r["item"] not in INTERFERENCE_ITEMS:
+                continue
+            if not r[col]:
+                missing.append("%s/%s" % (r["item"], col))
+    skipped = {name: run["skipped"] for name, run in runs.items() if run["skipped"]}
+    return missing, skipped
+
+
+def git_describe():
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                             capture_output=True).stdout.strip()
+        if not rev:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, text=True, capture_output=True).stdout.strip()
+        return rev + ("-dirty" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def qemu_version():
+    try:
+        out = subprocess.run([QEMU, "--version"], text=True, capture_output=True).stdout
+        return out.splitlines()[0].strip()
+    except (OSError, IndexError):
+        return "unknown"
+
+
+# --- chart ----------------------------------------------------------------------------
+
+def have_gnuplot(install):
+    if shutil.which("gnuplot"):
+        return True
+    if not install:
+        return False
+    if os.geteuid() != 0:
+        log("bench: gnuplot missing (apt-get install gnuplot-nox); no chart")
+        return False
+    log("bench: installing gnuplot-nox for the chart")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"],
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "gnuplot-nox"]):
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            log("bench: could not install gnuplot-nox; no chart")
+            return False
+    return shutil.which("gnuplot") is not None
+
+
+def chart(table, png, title):
+    """Clustered bars of the mean per item (the period items, ~1e5..1e6 ns, are left out)."""
+    with tempfile.TemporaryDirectory() as d:
+        dat = os.path.join(d, "bench.dat")
+        with open(dat, "w") as f:
+            for r in table:
+                if r["item"].startswith("timer_period"):
+                    continue
+                vals = [r[c]["avg"] if r[c] else None
+                        for c in ("native", "rtvisor", "interference")]
+                f.write("%s %s\n" % (r["item"], " ".join(
+                    "?" if v is None else str(max(v, 1)) for v in vals)))
+        script = """
+set terminal pngcairo size 1500,700 noenhanced font "DejaVu Sans,10"
+set output '%s'
+set title '%s'
+set datafile missing '?'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set logscale y
+set yrange [1:*]
+set ylabel 'mean ns per iteration (log scale; 0 and 1 at the axis)'
+set xtics rotate by -40 scale 0
+set grid ytics
+set key outside top center horizontal
+set bmargin 9
+plot '%s' using 2:xtic(1) title 'native', '' using 3 title 'rtvisor', \
+     '' using 4 title 'rtvisor + hammer VM'
+""" % (png, title, dat)
+        r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+        if r.returncode != 0:
+            log("bench: gnuplot failed: %s" % r.stderr.strip())
+            return False
+    return True
+
+
+# --- main -----------------------------------------------------------------------------
+
+def measure(args, workdir):
+    if not args.no_build:
+        build()
+    defaults = read_params(os.path.join(BUILD, "guests", "bench.bin"))
+    n = args.n or (QUICK_N if args.quick else DEFAULT_N)
+    periods = args.periods or (QUICK_PERIODS if args.quick else DEFAULT_PERIODS)
+    log("bench: n=%d periods=%d (image defaults n=%d periods=%d)"
+        % (n, periods, defaults[0], defaults[1]))
+    return n, periods, run_all(n, periods, workdir)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true",
+                    help="tiny N (%d iterations, %d periods): checks the plumbing, not numbers"
+                    % (QUICK_N, QUICK_PERIODS))
+    ap.add_argument("--n", type=int, help="iterations per item (default %d)" % DEFAULT_N)
+    ap.add_argument("--periods", type=int,
+                    help="timer periods per jitter item (default %d)" % DEFAULT_PERIODS)
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"),
+                    help="directory for <date>.md/.json/.png (default bench/results)")
+    ap.add_argument("--no-build", action="store_true", help="use the images already built")
+    ap.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
+    ap.add_argument("--no-install", action="store_true",
+                    help="do not apt-get install gnuplot-nox when it is missing")
+    ap.add_argument("--repeat", action="store_true",
+                    help="measure twice and fail unless both runs give identical numbers")
+    args = ap.parse_args()
+
+    t_start = time.monotonic()
+    os.makedirs(args.out, exist_ok=True)
+    logdir = os.path.join(BUILD, "bench")
+    os.makedirs(logdir, exist_ok=True)
+    try:
+        n, periods, runs = measure(args, logdir)
+        if args.repeat:
+            args.no_build = True
+            log("bench: second run for the repeatability check")
+            _, _, runs2 = measure(args, logdir)
+            a = {k: v["items"] for k, v in runs.items()}
+            b = {k: v["items"] for k, v in runs2.items()}
+            if a != b:
+                diffs = ["%s/%s: %s vs %s" % (r, i, a[r].get(i), b[r].get(i))
+                         for r in a for i in sorted(set(a[r]) | set(b.get(r, {})))
+                         if a[r].get(i) != b.get(r, {}).get(i)]
+                raise BenchError("runs differ:\n  " + "\n  ".join(diffs[:40]))
+    except BenchError as e:
+        log("bench: error: %s" % e)
+        return 1
+
+    table = rows(runs)
+    text = tables(table)
+    print(text)
+    if args.repeat:
+        print("\nrepeat: both runs gave identical numbers")
+    missing, skipped = check_complete(runs, table)
+
+    date = datetime.date.today().isoformat()
+    meta = {"date": date, "git": git_describe(), "qemu": qemu_version(), "n": n,
+            "periods": periods, "icount": ICOUNT[1],
+            "guest": {name: run["start"] for name, run in runs.items()}}
+    base = os.path.join(args.out, date)
+    with open(base + ".json", "w") as f:
+        json.dump({"meta": meta, "items": ITEMS, "runs": runs, "table": table}, f, indent=1,
+                  sort_keys=True)
+        f.write("\n")
+    png_ok = False
+    if not args.no_chart and have_gnuplot(not args.no_install):
+        png_ok = chart(table, base + ".png", "rtvisor benchmark %s (%s, QEMU -icount shift=0)"
+                       % (date, meta["git"]))
+    with open(base + ".md", "w") as f:
+        f.write("# rtvisor benchmark, %s\n\n" % date)
+        f.write("rtvisor %s, %s, `-icount %s`, N = %d iterations per item, %d timer periods "
+                "per jitter item. Produced by `make bench` (bench/run.py); see "
+                "docs/benchmarks.md.\n\n" % (meta["git"], meta["qemu"], ICOUNT[1], n, periods))
+        for name, run in runs.items():
+            f.write("- %s: `%s`\n" % (name, run["start"]))
+        f.write("\n" + text + "\n")
+        if png_ok:
+            f.write("\n![chart](%s.png)\n" % date)
+    log("bench: wrote %s.md, .json%s" % (base, ", .png" if png_ok else ""))
+    log("bench: total %.1f s wall" % (time.monotonic() - t_start))
+    if missing or skipped:
+        log("bench: incomplete: missing %s skipped %s" % (missing, skipped))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+/*
+ * Items that exercise the hypervisor's trap paths (or its absence):
+ * hypercalls, a trapped system register, emulated and passthrough MMIO, and
+ * the first touch of pages the guest has never used.
+ */
+#include "guest/mmio.h"
+#include "guest/psci.h"
+#include "guest/sysreg.h"
+#include "bench.h"
+
+#define RTV_HC_VERSION 0xc6000000U
+#define UART_BASE 0x09000000UL
+#define UART_FR 0x18U
+#define UART_IMSC 0x38U
+#define RTC_BASE 0x09010000UL	/* PL031: passthrough in the bench scenarios */
+#define RTC_DR 0x00U
+#define RTC_IMSC 0x10U
+#define PAGE 4096UL
+
+/*
+ * hvc_rtv: HVC RTV_HC_VERSION. Natively there is no EL2: QEMU's built-in PSCI
+ * firmware answers it (NOT_SUPPORTED) without running guest-visible code, so
+ * the native figure is the bare HVC instruction (see bench_sync_hook in main.c
+ * for machines where it is UNDEFINED instead).
+ */
+void item_hvc_rtv(struct item_ctx *c)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t t0 = ts();
+
+		bench_hvc(RTV_HC_VERSION, 0);
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+}
+
+/* hvc_psci: HVC PSCI_VERSION. Natively QEMU's built-in PSCI answers it (no guest-visible code). */
+void item_hvc_psci(struct item_ctx *c)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t t0 = ts();
+
+		bench_hvc(PSCI_VERSION, 0);
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+}
+
+/* sysreg_sgi1r: ICC_SGI1R_EL1 write with an empty target list (no SGI sent). */
+void item_sysreg_sgi1r(struct item_ctx *c)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t t0 = ts();
+
+		sysreg_write(ICC_SGI1R_EL1, 0);
+		isb();
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+}
+
+static void mmio_item(struct item_ctx *c, uintptr_t addr, bool write)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t t0 = ts();
+
+		if (write)
+			mmio_write32(addr, 0);
+		else
+			(void)mmio_read32(addr);
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+}
+
+/* PL011 UARTFR read / UARTIMSC write (0: RX interrupts stay off). */
+void item_mmio_emul_read(struct item_ctx *c)
+{
+	mmio_item(c, UART_BASE + UART_FR, false);
+}
+
+void item_mmio_emul_write(struct item_ctx *c)
+{
+	mmio_item(c, UART_BASE + UART_IMSC, true);
+}
+
+/* PL031 RTCDR read / RTCIMSC write (0: match interrupt stays off). */
+void item_mmio_pt_read(struct item_ctx *c)
+{
+	mmio_item(c, RTC_BASE + RTC_DR, false);
+}
+
+void item_mmio_pt_write(struct item_ctx *c)
+{
+	mmio_item(c, RTC_BASE + RTC_IMSC, true);
+}
+
+/* page_first_touch: one 32-bit store to each of n pages the guest never used before. */
+void item_page_first_touch(struct item_ctx *c)
+{
+	uint32_t n = c->n < BENCH_PAGE_MAX ? c->n : BENCH_PAGE_MAX;
+	static uint32_t next_page;
+
+	for (uint32_t i = 0; i < n && next_page < BENCH_PAGE_MAX; i++, next_page++) {
+		uintptr_t addr = BENCH_PAGE_BASE + next_page * PAGE;
+		uint64_t t0 = ts();
+
+		mmio_write32(addr, i);
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+	c->el2_iters = c->st.n ? c->st.n : 1;
+}

@@ -1,0 +1,217 @@
+/*
+ * Items driven by the EL1 virtual timer (PPI 27): interrupt latency from the
+ * deadline, periodic jitter, ISR exit to the interrupted thread, ISR exit to
+ * another thread, and full preemption (deadline -> higher-priority thread).
+ *
+ * A deadline is an absolute CVAL; the timer fires when the counter reaches
+ * it, so "deadline" below is CVAL converted to the common ns timeline
+ * (clk_ticks_ns), on the same timeline as the handler timestamps (ts()).
+ */
+#include "guest/cpu.h"
+#include "guest/gic.h"
+#include "guest/timer.h"
+#include "bench.h"
+
+#define PRIO_TIMER 0x80
+#define LAT_DELAY_TICKS 64U	/* busy items: deadline ~1 us ahead */
+#define WFI_DELAY_TICKS 1024U	/* WFI item: ~16 us ahead, the CPU is asleep by then */
+#define THREAD_PRIO_HIGH 5
+
+static struct item_ctx *tc;	/* item being run */
+
+void bench_timer_init(void)
+{
+	timer_disable();
+	gic_irq_enable(TIMER_VIRT_INTID, PRIO_TIMER);
+}
+
+static uint64_t arm_timer(uint64_t delay_ticks)
+{
+	uint64_t cval = timer_now() + delay_ticks;
+
+	timer_set_cval(cval);
+	timer_enable();
+	return cval;
+}
+
+/* --- timer_lat_busy / timer_lat_wfi: deadline -> first instruction of the ISR */
+
+static volatile uint64_t lat_ts;
+static volatile uint32_t lat_count;
+
+static void lat_handler(uint32_t intid)
+{
+	uint64_t t = ts();
+
+	(void)intid;
+	timer_disable();
+	lat_ts = t;
+	lat_count++;
+}
+
+static void timer_lat(struct item_ctx *c, bool wfi)
+{
+	if (wfi)
+		helper_spin_begin();
+	bench_irq_register(TIMER_VIRT_INTID, lat_handler);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint32_t seen = lat_count;
+		uint64_t cval = arm_timer(wfi ? WFI_DELAY_TICKS : LAT_DELAY_TICKS);
+
+		if (wfi)
+			wait_change_wfi(&lat_count, seen);
+		else
+			while (lat_count == seen)
+				;
+		stat_add(&c->st, lat_ts - clk_ticks_ns(cval));
+	}
+	if (wfi)
+		helper_spin_end();
+}
+
+void item_timer_lat_busy(struct item_ctx *c)
+{
+	timer_lat(c, false);
+}
+
+void item_timer_lat_wfi(struct item_ctx *c)
+{
+	timer_lat(c, true);
+}
+
+/* --- timer_period_1k / _10k: period between ISR entries, absolute deadlines */
+
+static uint64_t per_cval, per_period, per_last;
+static volatile uint32_t per_ticks;
+static uint32_t per_target;
+
+static void period_handler(uint32_t intid)
+{
+	uint64_t t = ts();
+
+	(void)intid;
+	per_cval += per_period;
+	timer_set_cval(per_cval);
+	if (per_ticks)
+		stat_add(&tc->st, t - per_last);
+	per_last = t;
+	if (++per_ticks > per_target)
+		timer_disable();
+}
+
+static void timer_period(struct item_ctx *c, uint32_t hz)
+{
+	tc = c;
+	helper_spin_begin();
+	per_ticks = 0;
+	per_target = c->n_periods;
+	per_period = timer_freq() / hz;
+	bench_irq_register(TIMER_VIRT_INTID, period_handler);
+	per_cval = arm_timer(per_period);
+	while (per_ticks <= per_target)
+		wait_change_wfi(&per_ticks, per_ticks);
+	helper_spin_end();
+	c->el2_iters = c->n_periods;
+}
+
+void item_timer_period_1k(struct item_ctx *c)
+{
+	timer_period(c, 1000U);
+}
+
+void item_timer_period_10k(struct item_ctx *c)
+{
+	timer_period(c, 10000U);
+}
+
+/* --- isr_return: last instruction of the ISR -> interrupted thread resumes */
+
+static volatile uint64_t isr_end;
+static volatile uint32_t isr_count;
+
+static void ret_handler(uint32_t intid)
+{
+	(void)intid;
+	timer_disable();
+	isr_count++;
+	isr_end = ts();
+}
+
+void item_isr_return(struct item_ctx *c)
+{
+	bench_irq_register(TIMER_VIRT_INTID, ret_handler);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint32_t seen = isr_count;
+		uint64_t t;
+
+		arm_timer(LAT_DELAY_TICKS);
+		while (isr_count == seen)
+			;
+		t = ts();
+		stat_add(&c->st, dur_ns(isr_end, t));
+	}
+}
+
+/*
+ * isr_switch: last instruction of the ISR (it gives a semaphore) -> the
+ * higher-priority thread waiting on it runs; ctx_preempt: deadline -> that
+ * thread runs. Main spins at low priority meanwhile.
+ */
+
+static struct sem pre_sem;
+static volatile uint64_t pre_cval;
+static volatile uint32_t pre_done;
+static bool pre_from_deadline;
+
+static void pre_handler(uint32_t intid)
+{
+	(void)intid;
+	timer_disable();
+	sem_give_isr(&pre_sem);
+	isr_end = ts();
+}
+
+static void pre_thread(void *arg)
+{
+	(void)arg;
+	for (uint32_t i = 0; i < tc->n; i++) {
+		uint64_t t;
+
+		sem_take(&pre_sem);
+		t = ts();
+		if (pre_from_deadline)
+			stat_add(&tc->st, t - clk_ticks_ns(pre_cval));
+		else
+			stat_add(&tc->st, dur_ns(isr_end, t));
+		pre_done++;
+	}
+}
+
+static void preempt(struct item_ctx *c, bool from_deadline)
+{
+	tc = c;
+	pre_from_deadline = from_deadline;
+	pre_done = 0;
+	sem_init(&pre_sem, 0);
+	bench_irq_register(TIMER_VIRT_INTID, pre_handler);
+	thread_create(pre_thread, 0, THREAD_PRIO_HIGH);
+	sched_yield();	/* the thread runs and blocks on the semaphore */
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint32_t seen = pre_done;
+
+		pre_cval = arm_timer(LAT_DELAY_TICKS);
+		while (pre_done == seen)
+			;
+	}
+	sched_run_all();
+}
+
+void item_isr_switch(struct item_ctx *c)
+{
+	preempt(c, false);
+}
+
+void item_ctx_preempt(struct item_ctx *c)
+{
+	preempt(c, true);
+}

@@ -1,0 +1,65 @@
+/*
+ * hammer: interference guest for the bench-interference scenario. Streams
+ * 64-bit stores over HAMMER_SIZE bytes of its RAM, forever, while a periodic
+ * EL1 virtual timer interrupts it at HAMMER_TICK_HZ.
+ *
+ *   hammer: start size=<bytes> tick_hz=<n>
+ *   hammer: passes=<n> ticks=<n>          every HAMMER_REPORT_PASSES passes
+ */
+#include "guest/boot.h"
+#include "guest/console.h"
+#include "guest/cpu.h"
+#include "guest/gic.h"
+#include "guest/irq.h"
+#include "guest/timer.h"
+
+#define HAMMER_BASE 0x40400000UL	/* above the image; the VM has 16 MiB from 0x40000000 */
+#define HAMMER_SIZE (4UL << 20)
+#define HAMMER_TICK_HZ 20000U
+#define HAMMER_REPORT_PASSES 64U
+
+static uint64_t period, cval;
+static volatile uint64_t ticks;
+
+static void tick(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	cval += period;
+	timer_set_cval(cval);
+	ticks++;
+}
+
+static void pass(uint64_t seed)
+{
+	volatile uint64_t *p = (volatile uint64_t *)HAMMER_BASE;
+
+	for (uint64_t i = 0; i < HAMMER_SIZE / 8U; i += 4) {
+		p[i] = seed + i;
+		p[i + 1] = seed;
+		p[i + 2] = i;
+		p[i + 3] = ~seed;
+	}
+}
+
+int main(void)
+{
+	uint64_t passes = 0;
+
+	gic_dist_init();
+	gic_cpu_init();
+	printf("hammer: start size=%lu tick_hz=%u\n", (unsigned long)HAMMER_SIZE, HAMMER_TICK_HZ);
+	period = timer_freq() / HAMMER_TICK_HZ;
+	irq_register(TIMER_VIRT_INTID, tick, 0);
+	cval = timer_now() + period;
+	timer_set_cval(cval);
+	timer_enable();
+	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
+	irq_unmask();
+	for (;;) {
+		pass(passes);
+		if (++passes % HAMMER_REPORT_PASSES == 0)
+			printf("hammer: passes=%lu ticks=%lu\n", (unsigned long)passes,
+			       (unsigned long)ticks);
+	}
+}

@@ -1,0 +1,104 @@
+"""The benchmark harness (bench/run.py, `make bench`) in quick mode.
+
+Runs every benchmark configuration (native, native -smp 2, rtvisor, rtvisor
+with two vCPUs, rtvisor with the hammer VM) with a tiny N and checks that the
+output is well-formed: every item present for native and hypervisor, every
+number parses. It does not judge the numbers (docs/benchmarks.md does).
+
+Run: /usr/bin/python3 -m pytest tests/boot/test_bench_harness.py -v
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import run as bench  # noqa: E402
+
+ROW = re.compile(r"^\| (\S+) \| (.*) \|$")
+
+
+def table_rows(text, header):
+    """Rows {item: [cells]} of the markdown table whose header line is `header`."""
+    lines = text.splitlines()
+    start = lines.index(header)
+    assert re.match(r"^\| ---( \| -+:)+ \|$", lines[start + 1]), lines[start + 1]
+    rows = {}
+    for line in lines[start + 2:]:
+        m = ROW.match(line)
+        if not m:
+            break
+        rows[m.group(1)] = [c.strip() for c in m.group(2).split("|")]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "run.py"), "--quick",
+                        "--out", str(out), "--no-chart"],
+                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=1200)
+    assert r.returncode == 0, "bench/run.py --quick failed:\n%s\n%s" % (r.stdout[-4000:],
+                                                                        r.stderr[-4000:])
+    return r.stdout, out
+
+
+def test_main_table_has_every_item(quick):
+    stdout, _ = quick
+    rows = table_rows(stdout, "| item | native | rtvisor | added | loss % |")
+    assert list(rows) == bench.ITEMS
+    for item, (native, hyp, added, loss) in rows.items():
+        assert int(native) >= 0, item
+        assert int(hyp) >= 0, item
+        assert int(added) == int(hyp) - int(native), item
+        if loss != "n/a":
+            float(loss)
+
+
+def test_minmax_table(quick):
+    stdout, _ = quick
+    rows = table_rows(stdout, "| item | native min | native max | rtvisor min | rtvisor max "
+                              "| rtvisor jitter | EL2 entries |")
+    assert list(rows) == bench.ITEMS
+    for item, cells in rows.items():
+        nmin, nmax, hmin, hmax, jitter = (int(c) for c in cells[:5])
+        assert nmin <= nmax and hmin <= hmax, item
+        assert jitter == hmax - hmin, item
+        assert float(cells[5]) >= 0, item  # rtvisor reports EL2 entry counts
+
+
+def test_interference_table(quick):
+    stdout, _ = quick
+    rows = table_rows(stdout, "| item | alone avg | hammer avg | alone max | hammer max "
+                              "| EL2 entries (hammer) |")
+    assert list(rows) == bench.INTERFERENCE_ITEMS
+    for item, cells in rows.items():
+        for c in cells[:4]:
+            assert int(c) >= 0, item
+        float(cells[4])
+
+
+def test_json_and_markdown_written(quick):
+    _, out = quick
+    files = sorted(os.listdir(out))
+    md = [f for f in files if f.endswith(".md")]
+    js = [f for f in files if f.endswith(".json")]
+    assert len(md) == 1 and len(js) == 1, files
+    data = json.load(open(os.path.join(out, js[0])))
+    assert data["meta"]["n"] == bench.QUICK_N
+    for item in bench.ITEMS:
+        smp = "-smp" if item in bench.SMP_ITEMS else ""
+        native = data["runs"]["native" + smp]["items"]
+        hyp = data["runs"]["rtvisor" + smp]["items"]
+        assert native[item]["el2"] is None, item      # natively: "-"
+        assert hyp[item]["el2"] is not None, item     # under rtvisor: a count
+        assert native[item]["n"] > 0 and hyp[item]["n"] > 0, item
+    assert "hyp=none" in data["runs"]["native"]["start"]
+    assert "hyp=rtvisor" in data["runs"]["rtvisor"]["start"]
+    assert "| item | native | rtvisor | added | loss % |" in open(os.path.join(out, md[0])).read()
