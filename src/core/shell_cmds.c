@@ -89,16 +89,24 @@ static void cmd_vm_start(int argc, char **argv)
 	printk("vm '%s' started\n", vm->cfg->name);
 }
 
-static void cmd_vm_stop(int argc, char **argv)
+/* The VM named by argv[0] if it is running or paused (stop and reset need one). */
+static struct vm *live_vm_arg(char **argv)
 {
 	struct vm *vm = shell_vm_arg(argv[0]);
 
-	(void)argc;
-	if (!vm)
-		return;
-	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+	if (vm && vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
 		shell_error("vm '%s' is %s", vm->cfg->name, vm_state_name(vm->state));
-	else
+		return NULL;
+	}
+	return vm;
+}
+
+static void cmd_vm_stop(int argc, char **argv)
+{
+	struct vm *vm = live_vm_arg(argv);
+
+	(void)argc;
+	if (vm)
 		vm_stop(vm, "stopped from the shell");
 }
 
@@ -129,14 +137,10 @@ static void cmd_vm_resume(int argc, char **argv)
 
 static void cmd_vm_reset(int argc, char **argv)
 {
-	struct vm *vm = shell_vm_arg(argv[0]);
+	struct vm *vm = live_vm_arg(argv);
 
 	(void)argc;
-	if (!vm)
-		return;
-	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
-		shell_error("vm '%s' is %s", vm->cfg->name, vm_state_name(vm->state));
-	else
+	if (vm)
 		vm_request_reset(vm);
 }
 

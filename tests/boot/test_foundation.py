@@ -125,3 +125,32 @@ def test_intruder_stopped_other_vm_runs(machine):
     text = m.read_for(4)
     assert "intruder: other-vm LEAK" not in text and "intruder: alive" not in text
     assert len(rtv.ticks_reports(text, "rt")) >= 1
+
+
+def test_shell_vm_life_cycle(machine, demo_image):
+    m = machine(demo_image, "demo-shell")
+    m.expect(r"\[beta\] hello: ticks=1000", timeout=90)
+    m.send(rtv.ESCAPE + "s")
+    m.expect(r"rtvisor> ")
+
+    def sh(cmd, want):
+        m.send(cmd + "\r")
+        m.expect(want)
+        m.expect(r"rtvisor> ")
+
+    sh("vm stop beta", r"vm 'beta' stopped: stopped from the shell")
+    sh("vm list", r"2\s+beta\s+stopped")
+    sh("vm stop beta", r"error: vm 'beta' is stopped")
+    sh("vm start alpha", r"error: vm 'alpha' is running, not stopped")
+    sh("vm start beta", r"vm 'beta' started")   # its boot line may come before or after this
+    m.expect(r"\[beta\] hello: ticks=1000 ", timeout=60)
+    sh("vm pause beta", r"vm 'beta' paused")
+    assert not rtv.ticks_reports(m.read_for(2.5), "beta"), "a paused VM kept running"
+    sh("vm resume beta", r"vm 'beta' resumed")
+    m.expect(r"\[beta\] hello: ticks=", timeout=30)
+    sh("vm reset 1", r"vm 'alpha' resetting")
+    m.expect(r"vm 'alpha' restarted \(reset 1\)")
+    m.expect(r"\[alpha\] hello: cpu1 off")
+    sh("vm info beta", r"vcpu 0: pcpu 2 ")
+    sh("log beta", r"--- console log of vm 'beta'")
+    sh("vm frobnicate beta", r"error: 'vm' needs a subcommand")
