@@ -94,6 +94,9 @@ def test_runtime_changes_take_effect_and_bad_ones_are_refused(sched):
     got, _ = shares(sched, ["s1", "s2", "s3"])
     assert_near(got, {"s1": 33.3, "s2": 33.3, "s3": 33.3})
 
+    assert "is in pool 'rt'" in shell(sched, "vcpu pin s1 0 3")   # not in s1's pool yet
+    assert "cpu3 moved to pool 'dyn'" in shell(sched, "pool move 3 dyn")
+    assert "pool 'dyn' dynamic cpus 0xa" in shell(sched, "pool list")
     assert "pinned to pCPU 3" in shell(sched, "vcpu pin s1 0 3")
     _, r = shares(sched, ["s1", "s2", "s3"])
     assert r["s1"] > 1.6 * r["s2"], r      # alone on pCPU 3 vs half of pCPU 1
