@@ -4,6 +4,9 @@
  *   spin: t=<seconds> count=<loops so far> mode=<spin|idle>
  * Console commands (UART RX interrupt): i = idle in WFI, s = spin,
  * l = ask the hypervisor for every pCPU's load (privileged VMs only),
+ * m = management calls as in configs/sched.dts (privileged VMs only): move pCPU 3
+ *     to pool 1, pin VM 2 vCPU 0 to pCPU 3, set VM 4's weight to 1, then one
+ *     invalid call (weight 0); each prints "spin: hc <name>=<result>",
  * r = PSCI SYSTEM_RESET.
  */
 #include "guest/console.h"
@@ -15,6 +18,9 @@
 #include "guest/timer.h"
 
 #define RTV_HC_LOAD 0xc6000004U
+#define RTV_HC_POOL_MOVE 0xc6000005U
+#define RTV_HC_VM_WEIGHT 0xc6000006U
+#define RTV_HC_VCPU_PIN 0xc6000007U
 #define NR_PCPUS 4
 
 static volatile int idle_mode;
@@ -41,12 +47,26 @@ static void query_load(void)
 	}
 }
 
+static void hc(const char *name, uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	printf("spin: hc %s=%lld\n", name, (long long)(int64_t)psci_call(fn, a1, a2, a3));
+}
+
+static void management_calls(void)
+{
+	hc("pool_move", RTV_HC_POOL_MOVE, 3, 1, 0);
+	hc("pin", RTV_HC_VCPU_PIN, 2, 0, 3);
+	hc("weight", RTV_HC_VM_WEIGHT, 4, 1, 0);
+	hc("bad_weight", RTV_HC_VM_WEIGHT, 4, 0, 0);
+}
+
 static void command(uint8_t c)
 {
 	switch (c) {
 	case 'i': idle_mode = 1; printf("spin: mode idle\n"); break;
 	case 's': idle_mode = 0; printf("spin: mode spin\n"); break;
 	case 'l': query_load(); break;
+	case 'm': management_calls(); break;
 	case 'r': psci_system_reset(); break;
 	default: printf("spin: key %02x\n", c); break;
 	}

@@ -114,3 +114,22 @@ def test_runtime_changes_take_effect_and_bad_ones_are_refused(sched):
     assert "out of range" in shell(sched, "vm weight s1 0")
     assert "no pool 'nope'" in shell(sched, "pool move 1 nope")
     assert "usage: vcpu pin" in shell(sched, "vcpu pin s1")
+
+
+def test_management_hypercalls_from_privileged_vm(sched):
+    sched.focus(1)                   # monitor is privileged
+    sched.send("m")
+    sched.expect(r"\[monitor\] spin: hc bad_weight=(-?\d+)")
+    text = sched.p.before + sched.p.after
+    got = dict(re.findall(r"\[monitor\] spin: hc (\w+)=(-?\d+)", text))
+    assert got == {"pool_move": "0", "pin": "0", "weight": "0", "bad_weight": "-2"}, got
+    assert "management call refused: weight 0 out of range" in text
+    sched.send(rtv.ESCAPE + "s")
+    sched.expect(r"rtvisor> ")
+    out = shell(sched, "vm info s1")
+    assert "pcpu 3" in out and "affinity 0x8" in out, out
+    assert "weight 1 prio 0" in shell(sched, "vm info s3")
+    assert "pool 'dyn' dynamic cpus 0xa" in shell(sched, "pool list")
+    sched.focus(3)                   # s1 is not privileged
+    sched.send("m")
+    sched.expect(r"\[s1\] spin: hc bad_weight=-3")
