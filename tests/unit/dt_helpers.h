@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <config.h>
+
 #define DT_TMP_DIR "build/unit/tmp"
 #define DT_IMG_DIR "build/unit/img"
 /* dtc checks that do not apply to scenario sources (same list as tools/tools.mk). */
@@ -85,6 +87,48 @@ static void *dt_compile_string(const char *src, const char *incdir, size_t *len)
 }
 
 /* Deterministic xorshift PRNG (fixed seeds keep failures reproducible). */
+/*
+ * Run "dtc -I dtb <args> <blob file>" on blob; return dtc's exit status (0: it
+ * accepted the blob). Its stdout+stderr go to out (NUL-terminated) if out is not NULL.
+ */
+static int dt_run_dtc(const void *blob, size_t len, const char *args, char *out, size_t outlen)
+{
+	char path[256], cmd[600], sink[256];
+	FILE *fp;
+	size_t n;
+	int rc;
+
+	dt_mkdirs();
+	snprintf(path, sizeof(path), DT_TMP_DIR "/run-%d.dtb", (int)getpid());
+	fp = fopen(path, "wb");
+	if (!fp)
+		return -1;
+	fwrite(blob, 1, len, fp);
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "dtc -I dtb %s %s 2>&1", args, path);
+	fp = popen(cmd, "r");
+	if (!fp)
+		return -1;
+	if (out) {
+		n = fread(out, 1, outlen - 1, fp);
+		out[n] = '\0';
+	}
+	while (fread(sink, 1, sizeof(sink), fp) > 0)
+		;
+	rc = pclose(fp);
+	remove(path);
+	return rc;
+}
+
+/* The limits rtvisor-check assumes for QEMU virt (docs/config.md). */
+static const struct cfg_limits DT_QEMU_LIMITS = {
+	.ram_base = 0x40000000, .ram_size = 0x80000000,
+	.hv_base = 0x40000000, .hv_size = 0x04000000,
+	.nr_pcpus = 4,
+	.uart_base = 0x09000000, .uart_size = 0x1000, .uart_intid = 33,
+	.gic_base = 0x08000000, .gic_size = 0x01000000,
+};
+
 static unsigned long long dt_rng_state = 0x9e3779b97f4a7c15ULL;
 
 static unsigned dt_rand(void)

@@ -22,14 +22,6 @@
 static struct scenario sc;
 static struct cfg_error cerr;
 
-static const struct cfg_limits QEMU_LIMITS = {
-	.ram_base = 0x40000000, .ram_size = 0x80000000,
-	.hv_base = 0x40000000, .hv_size = 0x04000000,
-	.nr_pcpus = 4,
-	.uart_base = 0x09000000, .uart_size = 0x1000, .uart_intid = 33,
-	.gic_base = 0x08000000, .gic_size = 0x01000000,
-};
-
 static void write_images(void)
 {
 	unsigned char buf[INTRUDER_SIZE];
@@ -70,7 +62,7 @@ static int run_file(const char *path)
 	void *blob = dt_compile_file(path, DT_IMG_DIR, &len);
 
 	CHECK(blob != NULL);
-	return parse_and_check(blob, len, &QEMU_LIMITS);
+	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
 }
 
 /* Wrap VM nodes into a scenario and run it. */
@@ -85,7 +77,7 @@ static int run_vms(const char *vms)
 		 "#size-cells = <2>;\nvms {\n%s};\n};\n", vms);
 	blob = dt_compile_string(src, DT_IMG_DIR, &len);
 	CHECK(blob != NULL);
-	return parse_and_check(blob, len, &QEMU_LIMITS);
+	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
 }
 
 #define VM_OPEN(name) name " {\n#address-cells = <2>;\n#size-cells = <2>;\n"
@@ -160,7 +152,7 @@ static int run_file_patched(const char *path, const char *from, const char *to)
 	free(text);
 	blob = dt_compile_string(src, DT_IMG_DIR, &len);
 	CHECK(blob != NULL);
-	return parse_and_check(blob, len, &QEMU_LIMITS);
+	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
 }
 
 #define FULL_OLD_DTB "dtb = <0x0 0x88000000>;"
@@ -287,44 +279,44 @@ TEST(guest_dt_edges)
 
 	CHECK_EQ(run_vms(LINUX_VM "};\n"), 0);
 	vm->dtb_ipa = 0x50000000 - CFG_GUEST_DT_MAX; /* flush with the region's end */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	vm->dtb_ipa += 8;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: 0x4fff0008 not inside a memory region");
 	vm->dtb_ipa = 0xfffffffffffffff8ULL;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: 0xfffffffffffffff8 not inside");
 	vm->dtb_ipa = 0x48000000 - CFG_GUEST_DT_MAX; /* right below the initrd */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	vm->dtb_ipa += 8;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': dtb: [0x47ff0008, 0x48000008) overlaps image "
 			   "'initrd'");
 	vm->dtb_ipa = 0x40000000;
 	vm->initrd_image = 2;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': initrd: invalid image index 2");
 	vm->initrd_image = 0;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': image #1: a VM has at most one \"initrd\"");
 	vm->initrd_image = -1;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': image #1: a VM has at most one");
 	rtv_strlcpy(vm->images[1].name, "ramdisk", CFG_NAME_LEN);
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	vm->initrd_image = 1;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': initrd: image #1 is not labelled \"initrd\"");
 	rtv_strlcpy(vm->images[1].name, "initrd", CFG_NAME_LEN);
 	memset(longargs, 'x', sizeof(longargs) - 1);
 	vm->bootargs = longargs;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': bootargs: longer than 255 characters");
 	longargs[CFG_BOOTARGS_MAX] = '\0';
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	vm->devs[0].compatible = bad_compat; /* no terminating NUL */
 	vm->devs[0].compatible_len = sizeof(bad_compat);
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': rtc.compatible: invalid string list");
 }
 
@@ -418,13 +410,13 @@ TEST(duplicate_vm_name)
 {
 	CHECK_EQ(load_isolation(), 0);
 	rtv_strlcpy(sc.vms[1].name, "rt", CFG_NAME_LEN);
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': duplicate VM name");
 }
 
 TEST(struct_level_errors)
 {
-	struct cfg_limits lim = QEMU_LIMITS;
+	struct cfg_limits lim = DT_QEMU_LIMITS;
 
 	CHECK_EQ(load_isolation(), 0);
 	sc.nr_vms = 0;
@@ -453,8 +445,8 @@ TEST(struct_level_errors)
 	lim.ram_size = 0;
 	CHECK(config_check(&sc, &lim, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "limits");
-	CHECK(config_check(NULL, &QEMU_LIMITS, &cerr) < 0);
-	CHECK(config_check(&sc, &QEMU_LIMITS, NULL) == 0);
+	CHECK(config_check(NULL, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, NULL) == 0);
 }
 
 /* Range edges: adjacency is fine, one page over is not, wrap is refused. */
@@ -464,39 +456,39 @@ TEST(range_edges)
 
 	CHECK_EQ(load_isolation(), 0);
 	m->phys = 0xc0000000 - m->size; /* last 16 MiB of RAM */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	m->phys += SZ_4K;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@40000000.phys: [0xbf001000, 0xc0001000) outside RAM");
 	m->phys = 0x44000000; /* right after the hypervisor */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	m->phys = 0x44000000 - SZ_4K;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "overlaps the hypervisor");
 	m->phys = 0xffffffffff000000ULL; /* end would be exactly 2^64 */
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': memory@40000000.phys: range wraps");
 	m->phys = 0xfffffffffffff000ULL;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "range wraps");
 	m->phys = 0x50000000;
 	sc.vms[0].entry = 0x40000000 + m->size - 4; /* last instruction slot */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	sc.vms[0].entry = 0x40000000 + m->size;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': entry:");
 	sc.vms[0].entry = 0x40080002;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': entry:");
 	sc.vms[0].entry = 0x40080000;
 	sc.vms[0].images[0].load_ipa = 0x40000000 + m->size - HELLO_SIZE; /* flush with the end */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	sc.vms[0].images[0].load_ipa = 0xffffffffffffffc0ULL;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image 'hello'.load");
 	sc.vms[0].images[0].load_ipa = 0x40080000;
 	sc.vms[0].images[0].size = m->size + 1; /* larger than its region */
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image 'hello'.load");
 }
 
@@ -511,24 +503,24 @@ TEST(device_edges)
 	d->size = 0x1000;
 	d->nr_irqs = 1;
 	d->irqs[0] = 1019;
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	d->irqs[0] = 32;
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	d->irqs[0] = 31;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.interrupts: INTID 31");
 	d->irqs[0] = 40;
 	d->base = 0x07fff000; /* right before the GIC */
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	d->size = 0x2000;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.reg: overlaps the GIC");
 	d->base = 0x3ffff000; /* into RAM */
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "overlaps RAM");
 	d->base = 0x10000000;
 	d->nr_irqs = CFG_MAX_IRQS + 1;
-	CHECK(config_check(&sc, &QEMU_LIMITS, &cerr) < 0);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': dev.interrupts: too many");
 }
 
@@ -589,24 +581,24 @@ TEST(parse_root_and_vms)
 
 	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\"; };\n", NULL,
 				 &len);
-	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK(parse_and_check(blob, len, &DT_QEMU_LIMITS) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "scenario: no /vms node");
 	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
 				 " vms { }; chosen { }; };\n", NULL, &len);
-	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK(parse_and_check(blob, len, &DT_QEMU_LIMITS) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "scenario: unknown node '/chosen'");
 	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
 				 " vmz = <1>; vms { }; };\n", NULL, &len);
-	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK(parse_and_check(blob, len, &DT_QEMU_LIMITS) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "scenario: unknown root property 'vmz'");
 	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"rtvisor,scenario-v1\";"
 				 " vms { count = <1>; }; };\n", NULL, &len);
-	CHECK(parse_and_check(blob, len, &QEMU_LIMITS) < 0);
+	CHECK(parse_and_check(blob, len, &DT_QEMU_LIMITS) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "scenario: /vms: unknown property 'count'");
 	blob = dt_compile_string("/dts-v1/;\n/ { compatible = \"x\", \"rtvisor,scenario-v1\";"
 				 " vms { rt { #address-cells = <2>; #size-cells = <2>; " RT_BODY
 				 " }; }; };\n", DT_IMG_DIR, &len);
-	CHECK_EQ(parse_and_check(blob, len, &QEMU_LIMITS), 0); /* compatible list */
+	CHECK_EQ(parse_and_check(blob, len, &DT_QEMU_LIMITS), 0); /* compatible list */
 	CHECK(config_parse(NULL, 0, &sc, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "not a valid devicetree blob");
 	CHECK(config_parse(blob_keep, 100, &sc, NULL) < 0);
@@ -653,7 +645,7 @@ TEST(scenario_blob_corruption)
 			m[dt_rand() % len] ^= (unsigned char)(1U << (dt_rand() % 8));
 		if (config_parse(m, len, &sc, &cerr) == 0) {
 			parsed++;
-			config_check(&sc, &QEMU_LIMITS, &cerr);
+			config_check(&sc, &DT_QEMU_LIMITS, &cerr);
 		}
 		CHECK(strlen(cerr.msg) < CFG_ERR_LEN);
 	}

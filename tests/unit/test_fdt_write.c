@@ -249,38 +249,6 @@ TEST(minimal_tree)
 	CHECK(guards_intact(72));
 }
 
-/* Run dtc on blob; 0 if it decompiles it. The dts text goes to out (may be NULL). */
-static int dtc_decompile(const void *blob, size_t len, char *out, size_t outlen)
-{
-	char path[256], cmd[600];
-	FILE *fp;
-	size_t n = 0;
-	int rc;
-
-	dt_mkdirs();
-	snprintf(path, sizeof(path), DT_TMP_DIR "/fdtw-%d.dtb", (int)getpid());
-	fp = fopen(path, "wb");
-	if (!fp)
-		return -1;
-	fwrite(blob, 1, len, fp);
-	fclose(fp);
-	snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts %s 2>&1", path);
-	fp = popen(cmd, "r");
-	if (!fp)
-		return -1;
-	if (out) {
-		n = fread(out, 1, outlen - 1, fp);
-		out[n] = '\0';
-	} else {
-		char sink[256];
-
-		while (fread(sink, 1, sizeof(sink), fp) > 0)
-			;
-	}
-	rc = pclose(fp);
-	remove(path);
-	return rc;
-}
 
 TEST(dtc_accepts)
 {
@@ -289,7 +257,7 @@ TEST(dtc_accepts)
 	int total = build_sample(b, BUF_MAX);
 
 	CHECK(total > 0);
-	CHECK_EQ(dtc_decompile(b, (size_t)total, dts, sizeof(dts)), 0);
+	CHECK_EQ(dt_run_dtc(b, (size_t)total, "-q -O dts", dts, sizeof(dts)), 0);
 	/* dtc 1.6 prints string lists as "a\0b", newer ones as "a", "b" */
 	CHECK(strstr(dts, "compatible = \"vendor,board\", \"simple-bus\";") ||
 	      strstr(dts, "compatible = \"vendor,board\\0simple-bus\";"));

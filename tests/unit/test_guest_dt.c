@@ -25,14 +25,6 @@ static unsigned char area[GUARD + CFG_GUEST_DT_MAX + GUARD];
 static unsigned char *const dtb = area + GUARD;
 static struct fdt f;
 
-static const struct cfg_limits QEMU_LIMITS = {
-	.ram_base = 0x40000000, .ram_size = 0x80000000,
-	.hv_base = 0x40000000, .hv_size = 0x04000000,
-	.nr_pcpus = 4,
-	.uart_base = 0x09000000, .uart_size = 0x1000, .uart_intid = 33,
-	.gic_base = 0x08000000, .gic_size = 0x01000000,
-};
-
 static const struct guest_dt_platform QEMU_VIRT = {
 	.gicd_base = 0x08000000, .gicr_base = 0x080a0000,
 	.uart_base = 0x09000000, .uart_intid = 33,
@@ -80,7 +72,7 @@ static const struct cfg_vm *load_vm(void)
 	if (!scenario_blob)
 		return NULL;
 	CHECK_EQ(config_parse(scenario_blob, len, &sc, &cerr), 0);
-	CHECK_EQ(config_check(&sc, &QEMU_LIMITS, &cerr), 0);
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 	if (cerr.msg[0])
 		printf("  scenario: %s\n", cerr.msg);
 	return &sc.vms[0];
@@ -456,31 +448,6 @@ TEST(worst_case_fits)
 	CHECK(fdt_blob_size(dtb) < CFG_GUEST_DT_MAX / 4);
 }
 
-/* Run dtc on the DTB; 0 if it decompiles it. Its stderr (warnings) goes to out. */
-static int dtc_check(const void *blob, size_t len, char *out, size_t outlen)
-{
-	char path[256], cmd[600];
-	FILE *fp;
-	size_t n;
-	int rc;
-
-	dt_mkdirs();
-	snprintf(path, sizeof(path), DT_TMP_DIR "/gdt-%d.dtb", (int)getpid());
-	fp = fopen(path, "wb");
-	if (!fp)
-		return -1;
-	fwrite(blob, 1, len, fp);
-	fclose(fp);
-	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o /dev/null %s 2>&1", path);
-	fp = popen(cmd, "r");
-	if (!fp)
-		return -1;
-	n = fread(out, 1, outlen - 1, fp);
-	out[n] = '\0';
-	rc = pclose(fp);
-	remove(path);
-	return rc;
-}
 
 TEST(dtc_accepts)
 {
@@ -488,7 +455,7 @@ TEST(dtc_accepts)
 	const struct cfg_vm *vm = load_vm();
 
 	CHECK(vm && build(vm, &QEMU_VIRT, CFG_GUEST_DT_MAX) == 0);
-	CHECK_EQ(dtc_check(dtb, fdt_blob_size(dtb), msgs, sizeof(msgs)), 0);
+	CHECK_EQ(dt_run_dtc(dtb, fdt_blob_size(dtb), "-O dts -o /dev/null", msgs, sizeof(msgs)), 0);
 	if (msgs[0])
 		printf("  dtc said:\n%s", msgs);
 	CHECK_EQ(msgs[0], 0); /* not even a warning */
