@@ -18,7 +18,13 @@ PYTEST_ARGS ?=
 boot-tests:
 	$(PYTHON) -m pytest -v -p no:cacheprovider tests/boot $(PYTEST_ARGS)
 
+# The hypervisor objects and the guests must also build with clang (strict flags, -Werror).
+.PHONY: clang-build
+clang-build:
+	$(MAKE) -s CC=clang BUILD=$(BUILD)/clang hv-objs guests
+
 test: deps
+	$(MAKE) clang-build
 	$(MAKE) unit
 	$(MAKE) linux-images
 	$(MAKE) check-configs
