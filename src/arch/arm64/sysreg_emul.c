@@ -15,6 +15,8 @@
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
  * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
+ * - ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 writes (trapped with HCR_EL2.IMO): SGIs to the
+ *   VM's own vCPUs; ICC_SGI0R_EL1 (Group 0) is not offered to guests and ignored.
  */
 #include <arch/sysregs.h>
 #include <hypercall.h>
@@ -139,6 +141,21 @@ static bool is_impdef(const struct sysreg_op *o)
 	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
 }
 
+/* ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): op0=3 op1=0 CRn=12 CRm=11 */
+static bool is_sgi_gen(const struct sysreg_op *o)
+{
+	return o->op0 == 3 && o->op1 == 0 && o->crn == 12 && o->crm == 11 && o->op2 >= 5 &&
+	       !o->read;
+}
+
+static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o)
+{
+	vcpu_skip_insn(v);
+	if (o->op2 == 7)
+		return TRAP_HANDLED; /* Group 0 SGIs: ignored */
+	return vgic_sgi1r_write(v, vcpu_reg(v, o->rt));
+}
+
 /* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
 static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 {
@@ -152,10 +169,12 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 	return done(v, o, 0);
 }
 
-enum trap_status sysreg_emulate(struct vcpu *v, u64 esr)
+enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	struct sysreg_op o = decode(esr);
 
+	if (is_sgi_gen(&o))
+		return sgi_gen(v, &o);
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o))

@@ -1,7 +1,7 @@
 /*
- * Decoding trapped guest accesses: stage-2 data aborts on emulated MMIO
+ * Decoding trapped guest data accesses: stage-2 data aborts on emulated MMIO
  * (ESR_EL2 ISS with ISV = 1 gives size, register, direction and sign
- * extension: Arm ARM D19.2.37) and trapped system-register accesses (EC 0x18).
+ * extension: Arm ARM D19.2.37). System registers: sysreg_emul.c.
  */
 #include <arch/sysregs.h>
 #include <hypercall.h>
@@ -48,34 +48,4 @@ enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa)
 		vcpu_set_reg(v, reg, extend_read(a.val, a.size, iss));
 	vcpu_skip_insn(v);
 	return TRAP_HANDLED;
-}
-
-/* ISS for EC 0x18: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Dir[0] */
-#define SYSREG_KEY(op0, op1, crn, crm, op2) \
-	((u32)(op0) << 20 | (u32)(op2) << 17 | (u32)(op1) << 14 | (u32)(crn) << 10 | (u32)(crm) << 1)
-#define SYSREG_KEY_MASK 0x3ffc1e
-#define KEY_ICC_SGI1R SYSREG_KEY(3, 0, 12, 11, 5)
-#define KEY_ICC_ASGI1R SYSREG_KEY(3, 0, 12, 11, 6)
-#define KEY_ICC_SGI0R SYSREG_KEY(3, 0, 12, 11, 7)
-
-enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
-{
-	u32 iss = (u32)ESR_ISS(esr);
-	u32 key = iss & SYSREG_KEY_MASK;
-	u32 rt = (iss >> 5) & 0x1f;
-	bool read = iss & 1;
-
-	if (read)
-		return sysreg_emulate(v, esr);
-	switch (key) {
-	case KEY_ICC_SGI1R:
-	case KEY_ICC_ASGI1R:
-		vcpu_skip_insn(v);
-		return vgic_sgi1r_write(v, vcpu_reg(v, rt));
-	case KEY_ICC_SGI0R:
-		vcpu_skip_insn(v); /* Group 0 SGIs are not offered to guests: ignored */
-		return TRAP_HANDLED;
-	default:
-		return sysreg_emulate(v, esr);
-	}
 }
