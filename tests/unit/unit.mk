@@ -6,7 +6,7 @@ UNIT_DIR := build/unit
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_SRCS))
 HOSTCC ?= cc
-UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -Wall -Wextra -Werror -Wshadow \
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -pthread -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-function -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Isrc/core/inc -Isrc/arch/arm64/inc -Isrc/drivers/inc -Isrc/platform/qemu-virt -Itests/unit
 

@@ -1,0 +1,40 @@
+/*
+ * A lock-free multi-producer, single-consumer queue of short records (console
+ * output). Producers reserve space with one compare-and-swap on `head`, copy
+ * their bytes and publish the record by writing its 8-byte header last
+ * (store-release); they never wait for the consumer: when the queue is full the
+ * record is dropped and counted in `lost`. The one consumer reads records in
+ * reservation order, so the order of the console is the order of the writes.
+ * A header carries a tag derived from its position: a slot whose header does
+ * not carry the expected tag has not been published yet.
+ */
+#ifndef RTV_MSGQ_H
+#define RTV_MSGQ_H
+
+#include <types.h>
+
+#define MSGQ_SIZE 32768u          /* bytes; a power of two */
+#define MSGQ_PAYLOAD_MAX 512u     /* bytes of one record */
+
+struct msgq {
+	u8 buf[MSGQ_SIZE] __attribute__((aligned(8)));
+	u64 head;  /* next byte to reserve (producers) */
+	u64 tail;  /* next byte to read (consumer) */
+	u64 lost;  /* records dropped because the queue was full */
+};
+
+struct msgq_msg {
+	u8 src, kind;
+	u16 len;
+	char data[MSGQ_PAYLOAD_MAX];
+};
+
+/* Queue one record (at most MSGQ_PAYLOAD_MAX bytes of it); -1 if it does not fit now. */
+int msgq_put(struct msgq *q, u8 src, u8 kind, const void *data, u32 len);
+void msgq_count_lost(struct msgq *q); /* a producer gave a record up */
+/* Consumer: take the oldest published record; false if there is none. */
+bool msgq_get(struct msgq *q, struct msgq_msg *m);
+bool msgq_empty(struct msgq *q);
+u64 msgq_lost(struct msgq *q);
+
+#endif
