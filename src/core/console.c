@@ -1,22 +1,41 @@
-/* VM console multiplexing: tagged output lines, per-VM rings, input focus. */
+/*
+ * The console: every VM's emulated UART output and every hypervisor message
+ * become records in one lock-free queue (msgq.h), in the order they were
+ * written. Only the housekeeping pCPU (housekeep.c) takes them out and drives
+ * the physical UART, so a vCPU that prints never waits for the UART or for a
+ * lock another pCPU may hold for long: a VM's writer holds only its own VM's
+ * lock, for one byte. Each VM also keeps a ring of its recent output (`log`).
+ * Input from the UART goes to the VM that has the focus, or to the shell.
+ */
+#include <arch/spinlock.h>
 #include <console.h>
+#include <console_out.h>
+#include <housekeep.h>
 #include <lib.h>
+#include <msgq.h>
 #include <printk.h>
 #include <shell.h>
 #include <vm.h>
 
+enum cons_kind { CONS_TEXT, CONS_VM_LINE, CONS_VM_BYTES, CONS_END_PARTIAL };
+#define CONS_SRC_HYP 0xff
+
 struct vm_console {
-	spinlock_t lock;
+	spinlock_t lock;             /* the VM's own vCPUs only */
 	char line[CONSOLE_LINE_MAX]; /* unfinished line while the VM has no focus */
 	u32 len;
 	char ring[CONSOLE_RING_SIZE];
-	u64 ring_total;
+	u64 ring_total;              /* bytes ever written; store-release after the byte */
 };
 
 static struct vm_console vcons[CFG_MAX_VMS];
+static struct msgq cons_q;
+static bool cons_async;          /* queue in use (set once every CPU is up) */
+static spinlock_t sync_lock = SPINLOCK_INIT;
+static u64 lost_shown;
 #define FOCUS_SHELL 0xffffffffu
 
-static u32 focus;
+static volatile u32 focus;
 static bool escape_seen;
 
 void console_init(void)
@@ -29,9 +48,100 @@ void console_init(void)
 	}
 }
 
+static const char *src_name(u8 src)
+{
+	return src < nr_vms ? vms[src].cfg->name : "?";
+}
+
+static void render(const struct msgq_msg *m)
+{
+	switch (m->kind) {
+	case CONS_TEXT: cons_out_text(m->data, m->len); break;
+	case CONS_VM_LINE: cons_out_vm_line(src_name(m->src), m->data, m->len); break;
+	case CONS_VM_BYTES: cons_out_vm_bytes(m->src, src_name(m->src), m->data, m->len); break;
+	case CONS_END_PARTIAL: cons_out_end_partial(); break;
+	default: break;
+	}
+}
+
+/* Before the queue is in use (boot), output is rendered at once by the caller. */
+static void render_now(u8 src, u8 kind, const char *s, u32 n)
+{
+	struct msgq_msg m = { .src = src, .kind = kind, .len = (u16)n };
+
+	memcpy(m.data, s, n);
+	spin_lock(&sync_lock);
+	render(&m);
+	spin_unlock(&sync_lock);
+}
+
+/*
+ * Queue one record for the UART. A full queue never makes a vCPU wait: the
+ * record is dropped and counted, except on the housekeeping pCPU, which
+ * empties the queue itself first (it is the one that drains it anyway).
+ */
+static void post(u8 src, u8 kind, const char *s, u32 n)
+{
+	if (!cons_async) {
+		render_now(src, kind, s, n);
+		return;
+	}
+	if (msgq_put(&cons_q, src, kind, s, n) &&
+	    !(hk_drain_here() && !msgq_put(&cons_q, src, kind, s, n)))
+		msgq_count_lost(&cons_q);
+	hk_kick();
+}
+
+void console_hyp_text(const char *s, size_t n)
+{
+	while (n) {
+		u32 chunk = n > MSGQ_PAYLOAD_MAX ? MSGQ_PAYLOAD_MAX : (u32)n;
+
+		post(CONS_SRC_HYP, CONS_TEXT, s, chunk);
+		s += chunk;
+		n -= chunk;
+	}
+}
+
+void console_start_async(void)
+{
+	cons_async = true;
+}
+
+/* Housekeeping pCPU: render up to `budget` records; true if more are waiting. */
+bool console_drain(u32 budget)
+{
+	static struct msgq_msg m;
+	u64 lost;
+
+	for (; budget; budget--) {
+		if (!msgq_get(&cons_q, &m))
+			break;
+		render(&m);
+	}
+	lost = msgq_lost(&cons_q);
+	if (lost != lost_shown) {
+		char buf[96];
+
+		snprintf(buf, sizeof(buf), "rtvisor: console: %lu records lost (queue full)\n",
+			 lost - lost_shown);
+		cons_out_text(buf, strlen(buf));
+		lost_shown = lost;
+	}
+	return !msgq_empty(&cons_q);
+}
+
+static void history_put(struct vm_console *vc, char c)
+{
+	u64 t = vc->ring_total;
+
+	vc->ring[t % CONSOLE_RING_SIZE] = c;
+	__atomic_store_n(&vc->ring_total, t + 1, __ATOMIC_RELEASE);
+}
+
 static void flush_line(u32 id, struct vm_console *vc)
 {
-	console_vm_line(vms[id].cfg->name, vc->line, vc->len);
+	post((u8)id, CONS_VM_LINE, vc->line, vc->len);
 	vc->len = 0;
 }
 
@@ -44,36 +154,49 @@ void console_vm_putc(u32 id, char c)
 	struct vm_console *vc = &vcons[id];
 
 	spin_lock(&vc->lock);
-	vc->ring[vc->ring_total++ % CONSOLE_RING_SIZE] = c;
+	history_put(vc, c);
 	if (id == focus && !vc->len) {
-		spin_unlock(&vc->lock);
-		console_vm_emit((int)id, vms[id].cfg->name, c);
-		return;
+		post((u8)id, CONS_VM_BYTES, &c, 1);
+	} else {
+		if (c == '\n')
+			flush_line(id, vc);
+		else if (c != '\r')
+			vc->line[vc->len++] = c;
+		if (vc->len == CONSOLE_LINE_MAX)
+			flush_line(id, vc);
 	}
-	if (c == '\n')
-		flush_line(id, vc);
-	else if (c != '\r')
-		vc->line[vc->len++] = c;
-	if (vc->len == CONSOLE_LINE_MAX)
-		flush_line(id, vc);
 	spin_unlock(&vc->lock);
 }
 
+/*
+ * Copy of a VM's recent output, oldest first, read without the VM's lock: the
+ * bytes the writer may have overwritten meanwhile are cut off the front.
+ */
 size_t console_ring_read(u32 id, char *buf, size_t len)
 {
 	struct vm_console *vc = &vcons[id];
-	u64 total, start;
+	u64 total = __atomic_load_n(&vc->ring_total, __ATOMIC_ACQUIRE), start, now, safe;
 	size_t n = 0;
 
-	spin_lock(&vc->lock);
-	total = vc->ring_total;
 	start = total > CONSOLE_RING_SIZE ? total - CONSOLE_RING_SIZE : 0;
 	if (total - start > len)
 		start = total - len;
 	for (u64 i = start; i < total; i++)
 		buf[n++] = vc->ring[i % CONSOLE_RING_SIZE];
-	spin_unlock(&vc->lock);
+	now = __atomic_load_n(&vc->ring_total, __ATOMIC_ACQUIRE);
+	safe = now + 1 > CONSOLE_RING_SIZE ? now + 1 - CONSOLE_RING_SIZE : 0;
+	if (start < safe) {
+		size_t cut = safe - start < n ? (size_t)(safe - start) : n;
+
+		memmove(buf, buf + cut, n - cut);
+		n -= cut;
+	}
 	return n;
+}
+
+static void end_partial(void)
+{
+	post(CONS_SRC_HYP, CONS_END_PARTIAL, "", 0);
 }
 
 void console_set_focus(u32 id)
@@ -82,7 +205,7 @@ void console_set_focus(u32 id)
 		printk("rtvisor: console: no VM %u with a console\n", id + 1);
 		return;
 	}
-	console_end_partial();
+	end_partial();
 	focus = id;
 	printk("rtvisor: console focus -> %s\n", vms[id].cfg->name);
 }
@@ -103,14 +226,15 @@ static void handle_escape(u8 c)
 	else if (c == 'h' || c == '?')
 		console_status();
 	else if (c == 's' || c == '0') {
-		console_end_partial();
+		end_partial();
 		focus = FOCUS_SHELL;
 		shell_enter();
 	}
-	else if (c == CONSOLE_ESCAPE)
+	else if (c == CONSOLE_ESCAPE && focus < nr_vms)
 		vuart_receive(&vms[focus], c);
 }
 
+/* One byte typed on the UART (housekeeping pCPU, outside interrupt context). */
 void console_input(u8 c)
 {
 	if (escape_seen) {

@@ -7,6 +7,7 @@
 #include <cpu.h>
 #include <fw_psci.h>
 #include <gicv3.h>
+#include <housekeep.h>
 #include <irq.h>
 #include <mm.h>
 #include <printk.h>
@@ -72,6 +73,8 @@ void cpu_loop(void)
 	for (;;) {
 		struct vcpu *v;
 
+		if (hk_pending_on(c))
+			hk_run();
 		if (c->sched.need_resched) {
 			c->sched.need_resched = false; /* before acting: a new request is never lost */
 			dmb(ish);

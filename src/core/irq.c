@@ -4,9 +4,9 @@
  * here and injected HW-mapped, so the guest's EOI deactivates the physical
  * interrupt; the hypervisor's own interrupts are completed here.
  */
-#include <console.h>
 #include <cpu.h>
 #include <gicv3.h>
+#include <housekeep.h>
 #include <irq.h>
 #include <pl011.h>
 #include <printk.h>
@@ -74,15 +74,6 @@ static void complete(u32 intid)
 	gicv3_deactivate(intid);
 }
 
-static void console_irq(void)
-{
-	int c;
-
-	pl011_ack_irq();
-	while ((c = pl011_getc()) >= 0)
-		console_input((u8)c);
-}
-
 /* The virtual timer fired for the vCPU on this pCPU: deliver it HW-mapped. */
 static void vtimer_irq(u32 intid)
 {
@@ -125,7 +116,7 @@ static void dispatch(u32 intid)
 	if (intid != plat.timer_intid_hyp)
 		count(STAT_IRQ_HYP);
 	if (intid == plat.uart_intid)
-		console_irq();
+		hk_uart_irq();
 	else if (intid == plat.gic_maint_intid && cpu()->sched.current)
 		vgic_maintenance(cpu()->sched.current);
 	else if (intid == plat.timer_intid_hyp)

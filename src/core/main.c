@@ -8,6 +8,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <fdt.h>
+#include <housekeep.h>
 #include <irq.h>
 #include <lib.h>
 #include <mm.h>
@@ -124,6 +125,8 @@ void hyp_main(u64 dtb)
 	create_vms();
 	cpu_start_secondaries();
 	console_init();
+	hk_elect();
+	console_start_async();
 	printk("rtvisor: console: Ctrl-T then 1-%u switches input between VMs, Ctrl-T h lists them\n",
 	       nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)

@@ -11,7 +11,7 @@ void hyp_panic(u64 kind, u64 *frame) __attribute__((noreturn));
 void hyp_panic(u64 kind, u64 *frame)
 {
 	(void)frame;
-	printk("rtvisor: PANIC cpu%u: EL2 exception %lu esr 0x%lx elr 0x%lx far 0x%lx\n",
+	printk_emergency("rtvisor: PANIC cpu%u: EL2 exception %lu esr 0x%lx elr 0x%lx far 0x%lx\n",
 	       cpu()->id, kind, read_sysreg(esr_el2), read_sysreg(elr_el2), read_sysreg(far_el2));
 	for (;;)
 		wfi();
@@ -19,7 +19,7 @@ void hyp_panic(u64 kind, u64 *frame)
 
 void hyp_panic_msg(const char *msg)
 {
-	printk("rtvisor: PANIC cpu%u: %s\n", cpu()->id, msg);
+	printk_emergency("rtvisor: PANIC cpu%u: %s\n", cpu()->id, msg);
 	for (;;)
 		wfi();
 }

@@ -4,6 +4,7 @@
  * in msg.
  */
 #include <cpu.h>
+#include <housekeep.h>
 #include <lib.h>
 #include <sched.h>
 #include <vm.h>
@@ -120,6 +121,7 @@ int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len)
 	c->sched.pool = to;
 	spin_unlock(&sched_lock);
 	sched_set_need_resched(pcpu);
+	hk_elect(); /* the console's pCPU must stay outside the bind pools */
 	return 0;
 }
 

@@ -1,10 +1,12 @@
 /*
  * The hypervisor console multiplexes the VMs' emulated UARTs onto the one
  * physical UART: every line is tagged "[vm] "; the VM with the input focus is
- * shown as it writes, the others a whole line at a time. Each VM keeps a ring of
- * its recent output, and input goes to the VM that has the focus.
+ * shown as it writes, the others a whole line at a time. Output of VMs and of
+ * the hypervisor goes through one lock-free queue that the housekeeping pCPU
+ * (housekeep.h) drains to the UART. Each VM keeps a ring of its recent output,
+ * and input goes to the VM that has the focus.
  * Escape: Ctrl-T (0x14) then a digit 1-8 focuses that VM, 'h' shows the console
- * help/status, Ctrl-T again sends a literal Ctrl-T.
+ * help/status, 's' the shell, Ctrl-T again sends a literal Ctrl-T.
  */
 #ifndef RTV_CONSOLE_H
 #define RTV_CONSOLE_H
@@ -16,9 +18,12 @@
 #define CONSOLE_LINE_MAX 240
 
 void console_init(void);
+void console_start_async(void);  /* from now on output is queued, not printed by the writer */
 void console_vm_putc(u32 vm_id, char c);
+void console_hyp_text(const char *s, size_t n);
 void console_input(u8 c);
 void console_set_focus(u32 vm_id);
 size_t console_ring_read(u32 vm_id, char *buf, size_t len); /* oldest-first copy */
+bool console_drain(u32 budget);  /* housekeeping pCPU only; true if records remain */
 
 #endif

@@ -1,4 +1,4 @@
-/* Hypervisor console output: serialised lines on the physical UART. */
+/* Hypervisor console output: printk queues a message for the console (console.h). */
 #ifndef RTV_PRINTK_H
 #define RTV_PRINTK_H
 
@@ -9,10 +9,7 @@
 #define RTV_MINOR 1
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void console_raw_write(const char *s, size_t n); /* caller holds no lock */
-void console_vm_emit(int id, const char *name, char c);   /* focused VM: at once */
-void console_end_partial(void);
-void console_vm_line(const char *name, const char *line, size_t n); /* a whole line */
+void printk_emergency(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hyp_panic_msg(const char *msg) __attribute__((noreturn));
 
 #endif

@@ -30,6 +30,22 @@ static inline void spin_lock(spinlock_t *l)
 			 : "memory");
 }
 
+/* One attempt: true if the lock is now held. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u32 tmp, one = 1;
+
+	__asm__ volatile("1: ldaxr %w0, [%1]\n"
+			 "cbnz %w0, 2f\n"
+			 "stxr %w0, %w2, [%1]\n"
+			 "cbnz %w0, 1b\n"
+			 "2:\n"
+			 : "=&r"(tmp)
+			 : "r"(&l->v), "r"(one)
+			 : "memory");
+	return tmp == 0;
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	__asm__ volatile("stlr wzr, [%0]" : : "r"(&l->v) : "memory");

@@ -1,0 +1,168 @@
+/*
+ * Housekeeping pCPU (see housekeep.h). Producers of console output (any pCPU)
+ * set `pending` and send one kick SGI when it was clear: a bounded, lock-free
+ * step. The housekeeping pCPU's run loop then calls hk_run(), which handles the
+ * bytes typed on the UART (console focus, the shell) and renders queued output
+ * a bounded batch at a time, so its own vCPUs keep running under a flood.
+ */
+#include <arch/spinlock.h>
+#include <console.h>
+#include <cpu.h>
+#include <gicv3.h>
+#include <housekeep.h>
+#include <pl011.h>
+#include <printk.h>
+
+#define HK_DRAIN_BATCH 64   /* records rendered per hk_run() */
+#define HK_INPUT_SIZE 256   /* typed bytes waiting for hk_run() */
+
+extern struct platform_info plat;
+
+static volatile u32 hk_cpu;
+static bool elected;
+static u32 pending;
+static volatile s32 run_owner = -1;                 /* pCPU inside hk_run(), or -1 */
+static spinlock_t run_lock = SPINLOCK_INIT;   /* one housekeeper at a time (re-election) */
+static spinlock_t input_lock = SPINLOCK_INIT; /* taken by the UART interrupt and hk_run only */
+static u8 input[HK_INPUT_SIZE];
+static u32 input_head, input_count;
+static u64 input_lost;
+
+u32 hk_cpu_id(void)
+{
+	return hk_cpu;
+}
+
+static bool in_bind_pool(u32 c)
+{
+	return !cpus[c].sched.pool || cpus[c].sched.pool->policy == POOL_BIND;
+}
+
+/* First online pCPU of a dynamic pool, else one with no vCPU, else pCPU 0. */
+static u32 choose(bool *fallback)
+{
+	*fallback = false;
+	for (u32 c = 0; c < nr_cpus; c++)
+		if (cpus[c].online && !in_bind_pool(c))
+			return c;
+	for (u32 c = 0; c < nr_cpus; c++)
+		if (cpus[c].online && !cpus[c].sched.nr_rq)
+			return c;
+	*fallback = true;
+	return 0;
+}
+
+void hk_elect(void)
+{
+	bool fallback;
+	u32 c = choose(&fallback);
+
+	if (elected && c == hk_cpu)
+		return;
+	hk_cpu = c;
+	elected = true;
+	gicv3_route_spi(plat.uart_intid, cpus[c].mpidr);
+	if (fallback)
+		printk("rtvisor: console: every pCPU runs a bound vCPU; pCPU 0 also drives the "
+		       "console and the shell\n");
+	else
+		printk("rtvisor: console: housekeeping on pCPU %u\n", c);
+	hk_kick();
+}
+
+static void self_kick(void)
+{
+	__atomic_store_n(&pending, 1, __ATOMIC_RELEASE);
+	gicv3_send_sgi(GIC_SGI_KICK, cpu()->mpidr);
+}
+
+/*
+ * Only the writer that sets `pending` sends a kick, so the housekeeping pCPU
+ * must never go idle while it is set: also on itself (output of the shell, of
+ * its own vCPUs) the kick is a real SGI, which keeps its WFI from sleeping.
+ */
+void hk_kick(void)
+{
+	u32 hk = hk_cpu;
+
+	if (__atomic_exchange_n(&pending, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (hk == cpu()->id)
+		gicv3_send_sgi(GIC_SGI_KICK, cpu()->mpidr);
+	else
+		cpu_kick(hk);
+}
+
+bool hk_pending_on(const struct cpu *c)
+{
+	return c->id == hk_cpu && __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
+}
+
+void hk_uart_irq(void)
+{
+	int ch;
+
+	pl011_ack_irq();
+	spin_lock(&input_lock);
+	while ((ch = pl011_getc()) >= 0) {
+		if (input_count == HK_INPUT_SIZE) {
+			input_lost++;
+			continue;
+		}
+		input[(input_head + input_count++) % HK_INPUT_SIZE] = (u8)ch;
+	}
+	spin_unlock(&input_lock);
+	hk_kick();
+}
+
+static int input_pop(void)
+{
+	int ch = -1;
+
+	spin_lock(&input_lock);
+	if (input_count) {
+		ch = input[input_head];
+		input_head = (input_head + 1) % HK_INPUT_SIZE;
+		input_count--;
+	}
+	spin_unlock(&input_lock);
+	return ch;
+}
+
+void hk_run(void)
+{
+	bool more;
+	int ch;
+
+	__atomic_store_n(&pending, 0, __ATOMIC_SEQ_CST);
+	if (!spin_trylock(&run_lock)) {
+		self_kick();
+		return;
+	}
+	run_owner = (s32)cpu()->id;
+	while ((ch = input_pop()) >= 0)
+		console_input((u8)ch);
+	more = console_drain(HK_DRAIN_BATCH);
+	run_owner = -1;
+	spin_unlock(&run_lock);
+	if (more)
+		self_kick();
+}
+
+/* A full queue on the housekeeping pCPU (a long shell answer): render it all now. */
+bool hk_drain_here(void)
+{
+	u32 me = cpu()->id;
+
+	if (run_owner == (s32)me) {  /* inside hk_run (the shell): the lock is ours */
+		while (console_drain(~0u))
+			;
+		return true;
+	}
+	if (me != hk_cpu || !spin_trylock(&run_lock))
+		return false;
+	while (console_drain(~0u))
+		;
+	spin_unlock(&run_lock);
+	return true;
+}

@@ -1,0 +1,22 @@
+/*
+ * The housekeeping pCPU: the one pCPU that drives the physical UART (console
+ * output and input), runs the management shell, and so the work that may take
+ * long (log dumps, image copies of `vm start`). It is chosen outside the bind
+ * pools, so a real-time pCPU never waits for any of it (docs/architecture.md).
+ */
+#ifndef RTV_HOUSEKEEP_H
+#define RTV_HOUSEKEEP_H
+
+#include <types.h>
+
+struct cpu;
+
+void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART to it */
+u32 hk_cpu_id(void);
+void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
+bool hk_pending_on(const struct cpu *c); /* cpu_loop: should c run hk_run() now? */
+void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */
+void hk_uart_irq(void);      /* UART interrupt: take the typed bytes, nothing more */
+bool hk_drain_here(void);    /* on the housekeeping pCPU: empty the console queue now */
+
+#endif
