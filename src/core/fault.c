@@ -3,12 +3,20 @@
  * does: per the VM's fault-policy, inject an abort/undefined exception into
  * the guest, or stop the VM. Either way the hypervisor reports it (VM name,
  * vCPU, access, address, PC) and every other VM keeps running.
+ *
+ * A guest that loops on a refused access must not flood the console: each
+ * VM's first FAULT_REPORT_BURST faults are reported in full, later ones are
+ * counted and named in one summary line at most every FAULT_SUMMARY_MS
+ * (printed by the next fault after that time). `vm info` and `stats` always
+ * show the counts.
  */
 #include <printk.h>
+#include <sched.h>
 #include <trap.h>
 #include <vm.h>
 
-#define REPORT_BURST 16
+#define FAULT_REPORT_BURST 16
+#define FAULT_SUMMARY_MS 1000
 
 static const char *const kind_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "exec",
@@ -35,11 +43,40 @@ static void report(const struct vcpu *v, enum trap_status st, const struct fault
 		       fi->esr, action);
 }
 
+/* One summary line when FAULT_SUMMARY_MS have passed since the last (one vCPU wins). */
+static void maybe_summarise(struct vm *vm)
+{
+	struct vm_faults *f = &vm->faults;
+	u64 now = sched_now(), last = __atomic_load_n(&f->summary_at, __ATOMIC_RELAXED), n;
+
+	if (now - last < sched_us_to_ticks(FAULT_SUMMARY_MS * 1000ULL) ||
+	    !__atomic_compare_exchange_n(&f->summary_at, &last, now, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return;
+	n = __atomic_exchange_n(&f->unreported, 0, __ATOMIC_RELAXED);
+	if (n)
+		printk("rtvisor: vm '%s': %lu more faults not reported (%lu in all)\n",
+		       vm->cfg->name, n, __atomic_load_n(&f->total, __ATOMIC_RELAXED));
+}
+
+/* Count a fault; true if it is to be reported in full. */
 static bool should_report(struct vm *vm)
 {
-	u64 n = vm->faults++;
+	struct vm_faults *f = &vm->faults;
+	u64 n = __atomic_fetch_add(&f->total, 1, __ATOMIC_RELAXED);
 
-	return n < REPORT_BURST || n % 1024 == 0;
+	if (n < FAULT_REPORT_BURST) {
+		__atomic_fetch_add(&f->reported, 1, __ATOMIC_RELAXED);
+		if (n == FAULT_REPORT_BURST - 1) {
+			__atomic_store_n(&f->summary_at, sched_now(), __ATOMIC_RELAXED);
+			printk("rtvisor: vm '%s': %u faults reported; further ones are summarised "
+			       "every %u ms\n", vm->cfg->name, FAULT_REPORT_BURST, FAULT_SUMMARY_MS);
+		}
+		return true;
+	}
+	__atomic_fetch_add(&f->unreported, 1, __ATOMIC_RELAXED);
+	maybe_summarise(vm);
+	return false;
 }
 
 void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *fi)
@@ -55,6 +92,8 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 			vcpu_inject_undef(v);
 		return;
 	}
+	__atomic_fetch_add(&vm->faults.total, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vm->faults.reported, 1, __ATOMIC_RELAXED);
 	report(v, st, fi, "VM stopped");
 	vm_stop(vm, "guest fault");
 }

@@ -56,9 +56,10 @@ static void info_resources(const struct vm *vm)
 			printk(" %u", cfg->devs[i].irqs[k]);
 		printk("\n");
 	}
-	printk("  console %s, fault-policy %s, faults %lu, resets %u\n",
-	       cfg->console ? "yes" : "no", cfg->fault_policy == FAULT_POLICY_INJECT ? "inject" : "stop",
-	       vm->faults, vm->resets);
+	printk("  console %s, fault-policy %s, resets %u\n", cfg->console ? "yes" : "no",
+	       cfg->fault_policy == FAULT_POLICY_INJECT ? "inject" : "stop", vm->resets);
+	printk("  faults %lu (reported in full %lu, summarised %lu)\n", vm->faults.total,
+	       vm->faults.reported, vm->faults.total - vm->faults.reported);
 }
 
 static void cmd_vm_info(int argc, char **argv)
@@ -287,6 +288,10 @@ static void cmd_stats(int argc, char **argv)
 			printk(" %10lu", cpus[c].stats.count[s]);
 		printk("\n");
 	}
+	printk("guest faults by VM (all / reported in full):\n");
+	for (u32 i = 0; i < nr_vms; i++)
+		printk("  %-16s %10lu %10lu\n", vms[i].cfg->name, vms[i].faults.total,
+		       vms[i].faults.reported);
 }
 
 static void cmd_log(int argc, char **argv)
@@ -300,7 +305,7 @@ static void cmd_log(int argc, char **argv)
 		return;
 	n = console_ring_read(vm->id, buf, sizeof(buf));
 	printk("--- console log of vm '%s' (%lu bytes) ---\n", vm->cfg->name, (u64)n);
-	console_raw_write(buf, n);
+	console_hyp_text(buf, n);
 	printk("\n--- end ---\n");
 }
 

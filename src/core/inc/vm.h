@@ -22,6 +22,14 @@ struct vm_mem {
 	u64 ipa, pa, size;
 };
 
+/* Refused or unhandled guest actions (fault.c): counted always, reported rate-limited. */
+struct vm_faults {
+	u64 total;       /* every one */
+	u64 reported;    /* reported in full */
+	u64 unreported;  /* not yet named in a summary line */
+	u64 summary_at;  /* counter value of the last summary (or of the burst's end) */
+};
+
 struct vm {
 	const struct cfg_vm *cfg;
 	u32 id;
@@ -36,7 +44,7 @@ struct vm {
 	struct vgic_dist vgic;
 	struct vuart uart;
 	u64 cntvoff;         /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
-	u64 faults;         /* reported guest faults (rate limit) */
+	struct vm_faults faults;
 	u32 resets;
 };
 
