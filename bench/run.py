@@ -11,6 +11,9 @@ so every number is exact and repeats):
   rtvisor-smp   configs/bench-smp.dts: 2 vCPUs         (SMP_ITEMS)
   interference  configs/bench-interference.dts: bench + hammer VM on pCPU 3
                 (INTERFERENCE_ITEMS: all but sgi_ipi)
+  console       configs/bench-noisy.dts: bench + a VM on pCPU 3 that floods its
+                console and loops on a forbidden access, while the harness types
+                `log noisy` into the hypervisor shell in a loop (INTERFERENCE_ITEMS)
 
 prints the tables, writes <out>/<YYYY-MM-DD>.md, .json and .png (gnuplot).
 Python standard library only. Documentation: docs/benchmarks.md.
@@ -92,7 +95,7 @@ def scenario_bin(name):
 
 
 def build():
-    for scn in ("bench", "bench-smp", "bench-interference"):
+    for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy"):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
 
@@ -179,20 +182,43 @@ def parse(lines):
     return start, items, skipped, done
 
 
-def run_qemu(name, args, vm, logdir):
-    """Boot one QEMU; return its console text once the bench guest says done."""
+SHELL_ENTER = b"\x14s"          # Ctrl-T s: the hypervisor shell
+SHELL_LOOP_CMD = b"log noisy\r"  # typed again and again during the console run
+SHELL_LOOP_EVERY = 0.2           # seconds of wall time between two commands
+
+
+def noise_counts(text):
+    """What the console run's neighbours did: shell log dumps, flood lines, faults."""
+    return {"log_dumps": text.count("--- console log of vm 'noisy'"),
+            "noisy_lines": len(re.findall(r"\[noisy\] noisy: line=", text)),
+            "fault_reports": len(re.findall(r"vm 'noisy' vcpu \d+: forbidden", text)),
+            "fault_summaries": len(re.findall(r"vm 'noisy': \d+ more faults", text))}
+
+
+def run_qemu(name, args, vm, logdir, typing=False):
+    """Boot one QEMU; return its console text once the bench guest says done.
+
+    typing: keep typing SHELL_LOOP_CMD into the hypervisor shell meanwhile."""
     cmd = [QEMU] + args
     logpath = os.path.join(logdir, name + ".log")
     t0 = time.monotonic()
     done_re = re.compile(r"bench: done")
     text = ""
     with open(logpath, "w") as logf:
-        p = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
+        p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.PIPE if typing else subprocess.DEVNULL)
         try:
             buf = b""
             os.set_blocking(p.stdout.fileno(), False)
+            next_type = 0.0
+            if typing:
+                p.stdin.write(SHELL_ENTER)
+                p.stdin.flush()
             while True:
+                if typing and time.monotonic() >= next_type:
+                    p.stdin.write(SHELL_LOOP_CMD)
+                    p.stdin.flush()
+                    next_type = time.monotonic() + SHELL_LOOP_EVERY
                 if time.monotonic() - t0 > RUN_TIMEOUT:
                     raise BenchError("%s: no 'bench: done' after %d s (log: %s)"
                                      % (name, RUN_TIMEOUT, logpath))
@@ -221,7 +247,14 @@ def run_qemu(name, args, vm, logdir):
     if not done:
         raise BenchError("%s: QEMU ended before 'bench: done' (log: %s)" % (name, logpath))
     log("bench: %-13s %5.1f s wall" % (name, time.monotonic() - t0))
-    return {"cmd": cmd, "start": start, "items": items, "skipped": skipped}
+    out = {"cmd": cmd, "start": start, "items": items, "skipped": skipped}
+    if typing:
+        out["noise"] = noise_counts(text)
+        log("bench: %-13s neighbours: %s" % (name, out["noise"]))
+        if not out["noise"]["log_dumps"] or not out["noise"]["noisy_lines"]:
+            raise BenchError("%s: the shell loop or the flood did not happen (log: %s)"
+                             % (name, logpath))
+    return out
 
 
 def run_all(n, periods, workdir):
@@ -240,8 +273,11 @@ def run_all(n, periods, workdir):
         ("interference", patched(scenario_bin("bench-interference"), img("interference.bin"),
                                  n, periods, INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
     ]
+    plan.append(("console", patched(scenario_bin("bench-noisy"), img("console.bin"), n, periods,
+                                    INTERFERENCE_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
-        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir)
+        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
+                              typing=(name == "console"))
     return runs
 
 
@@ -252,7 +288,8 @@ def pick(runs, item, col):
     smp = item in SMP_ITEMS
     name = {"native": "native-smp" if smp else "native",
             "rtvisor": "rtvisor-smp" if smp else "rtvisor",
-            "interference": "interference" if item in INTERFERENCE_ITEMS else None}[col]
+            "interference": "interference" if item in INTERFERENCE_ITEMS else None,
+            "console": "console" if item in INTERFERENCE_ITEMS else None}[col]
     if name is None:
         return None
     return runs[name]["items"].get(item)
@@ -265,8 +302,9 @@ def fmt_el2(v):
 def rows(runs):
     out = []
     for item in ITEMS:
-        nat, hyp, itf = (pick(runs, item, c) for c in ("native", "rtvisor", "interference"))
-        row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf}
+        nat, hyp, itf, con = (pick(runs, item, c)
+                              for c in ("native", "rtvisor", "interference", "console"))
+        row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
             row["loss_pct"] = (round(100.0 * row["added"] / nat["avg"], 1)
@@ -314,14 +352,29 @@ def tables(table):
         t.append("| %s | %s | %s | %s | %s | %s |" % (
             r["item"], cell(a), cell(b), cell(a, "max"), cell(b, "max"),
             fmt_el2(b["el2"]) if b else "?"))
+    t.append("")
+    t.append("Console interference: bench VM alone vs with a VM flooding its console and "
+             "looping on a forbidden access, and `log` typed into the shell in a loop, ns "
+             "(added = console - alone; the target is 0):")
+    t.append("")
+    t.append("| item | alone avg | console avg | added avg | alone max | console max "
+             "| added max |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in INTERFERENCE_ITEMS:
+            continue
+        a, c = r["rtvisor"], r["console"]
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(a), cell(c), str(c["avg"] - a["avg"]) if a and c else "?",
+            cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?"))
     return "\n".join(t)
 
 
 def check_complete(runs, table):
     missing = []
     for r in table:
-        for col in ("native", "rtvisor", "interference"):
-            if col == "interference" and r["item"] not in INTERFERENCE_ITEMS:
+        for col in ("native", "rtvisor", "interference", "console"):
+            if col in ("interference", "console") and r["item"] not in INTERFERENCE_ITEMS:
                 continue
             if not r[col]:
                 missing.append("%s/%s" % (r["item"], col))
@@ -380,7 +433,7 @@ def chart(table, png, title):
                 if r["item"].startswith("timer_period"):
                     continue
                 vals = [r[c]["avg"] if r[c] else None
-                        for c in ("native", "rtvisor", "interference")]
+                        for c in ("native", "rtvisor", "interference", "console")]
                 f.write("%s %s\n" % (r["item"], " ".join(
                     "?" if v is None else str(max(v, 1)) for v in vals)))
         script = """
@@ -399,7 +452,7 @@ set grid ytics
 set key outside top center horizontal
 set bmargin 9
 plot '%s' using 2:xtic(1) title 'native', '' using 3 title 'rtvisor', \
-     '' using 4 title 'rtvisor + hammer VM'
+     '' using 4 title 'rtvisor + hammer VM', '' using 5 title 'rtvisor + console flood'
 """ % (png, title, dat)
         r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
         if r.returncode != 0:
@@ -488,6 +541,8 @@ def main():
                 "docs/benchmarks.md.\n\n" % (meta["git"], meta["qemu"], ICOUNT[1], n, periods))
         for name, run in runs.items():
             f.write("- %s: `%s`\n" % (name, run["start"]))
+            if "noise" in run:
+                f.write("  - neighbours during the %s run: %s\n" % (name, run["noise"]))
         f.write("\n" + text + "\n")
         if png_ok:
             f.write("\n![chart](%s.png)\n" % date)

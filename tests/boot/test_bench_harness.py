@@ -1,7 +1,8 @@
 """The benchmark harness (bench/run.py, `make bench`) in quick mode.
 
 Runs every benchmark configuration (native, native -smp 2, rtvisor, rtvisor
-with two vCPUs, rtvisor with the hammer VM) with a tiny N and checks that the
+with two vCPUs, rtvisor with the hammer VM, rtvisor with a console-flooding,
+faulting VM and a shell `log` loop) with a tiny N and checks that the
 output is well-formed: every item present for native and hypervisor, every
 number parses. It does not judge the numbers (docs/benchmarks.md does).
 
@@ -82,6 +83,26 @@ def test_interference_table(quick):
         for c in cells[:4]:
             assert int(c) >= 0, item
         float(cells[4])
+
+
+def test_console_table(quick):
+    stdout, _ = quick
+    rows = table_rows(stdout, "| item | alone avg | console avg | added avg | alone max "
+                              "| console max | added max |")
+    assert list(rows) == bench.INTERFERENCE_ITEMS
+    for item, cells in rows.items():
+        alone, con, added, amax, cmax, added_max = (int(c) for c in cells)
+        assert min(alone, con, amax, cmax) >= 0, item
+        assert added == con - alone and added_max == cmax - amax, item
+
+
+def test_console_run_had_its_neighbours(quick):
+    _, out = quick
+    js = [f for f in os.listdir(out) if f.endswith(".json")]
+    data = json.load(open(os.path.join(out, js[0])))
+    noise = data["runs"]["console"]["noise"]
+    assert noise["log_dumps"] >= 1 and noise["noisy_lines"] >= 1, noise
+    assert noise["fault_reports"] == 16, noise
 
 
 def test_json_and_markdown_written(quick):
