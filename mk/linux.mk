@@ -14,7 +14,7 @@ linux-images:
 	@RTV_BUILD="$(abspath $(BUILD))" scripts/linux-images.sh
 
 linux-run-bare: linux-images
-	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot \
+	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot -nic none \
 		-kernel $(LINUX_OUT)/$(LINUX_FLAVOR)/Image \
 		-initrd $(LINUX_OUT)/$(LINUX_FLAVOR)/initramfs.cpio.gz \
 		-append "console=ttyAMA0 panic=-1"

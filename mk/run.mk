@@ -2,7 +2,7 @@
 # `make test`: host unit tests, scenario checks, then QEMU boot tests.
 
 QEMU_FLAGS = -M $(PLATFORM_QEMU_MACHINE) -cpu $(PLATFORM_QEMU_CPU) -smp $(PLATFORM_QEMU_SMP) \
-	-m $(PLATFORM_QEMU_MEM) -nographic -no-reboot
+	-m $(PLATFORM_QEMU_MEM) -nographic -no-reboot -nic none
 
 .PHONY: run run-only test boot-tests
 run: deps

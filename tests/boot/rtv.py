@@ -12,7 +12,7 @@ LOG_DIR = os.path.join(BUILD, "test-logs")
 ESCAPE = "\x14"  # Ctrl-T: console focus escape
 
 QEMU_BASE = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
-             "-cpu", "cortex-a72", "-nographic", "-no-reboot"]
+             "-cpu", "cortex-a72", "-nographic", "-no-reboot", "-nic", "none"]
 
 
 def make(*targets, env=None):
