@@ -8,6 +8,9 @@
 
 LINUX_OUT := $(BUILD)/linux
 LINUX_FLAVOR ?= cloud
+# Non-empty when configs/$(SCENARIO).dts embeds a Linux image (/incbin/("linux/...")):
+# then `make` and `make run` build the images first.
+SCENARIO_USES_LINUX := $(shell grep -qs 'incbin/."linux/' configs/$(SCENARIO).dts && echo yes)
 
 .PHONY: linux-images linux-run-bare linux-clean
 linux-images:
