@@ -29,6 +29,7 @@ include tests/unit/unit.mk
 include mk/run.mk
 include mk/bench.mk
 include mk/linux.mk
+include mk/fresh.mk
 
 .PHONY: deps
 deps:
