@@ -1,4 +1,5 @@
-# rtvisor top-level build.  `make` builds the hypervisor for PLATFORM with the
+# rtvisor top-level build.  `make` installs missing tools (scripts/deps.sh), fetches the
+# Debian kernel if the scenario embeds it and builds the hypervisor for PLATFORM with the
 # default SCENARIO; `make run` boots the demo under QEMU; `make test` runs every test.
 
 PLATFORM ?= qemu-virt
@@ -16,7 +17,9 @@ BUILD := build
 HV_BUILD := $(BUILD)/$(PLATFORM)
 
 .PHONY: all
-all: hypervisor
+all: deps
+	$(if $(SCENARIO_USES_LINUX),$(MAKE) linux-images)
+	$(MAKE) hypervisor
 
 include mk/toolchain.mk
 include guests/guests.mk
@@ -26,6 +29,7 @@ include tests/unit/unit.mk
 include mk/run.mk
 include mk/bench.mk
 include mk/linux.mk
+include mk/fresh.mk
 
 .PHONY: deps
 deps:

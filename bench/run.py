@@ -64,7 +64,7 @@ PARAMS_FMT = "<IIII"  # n, n_periods, items mask, reserved (struct bench_params)
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 QEMU_COMMON = ["-cpu", "cortex-a72", "-display", "none", "-monitor", "none",
-               "-serial", "stdio", "-no-reboot"] + ICOUNT
+               "-serial", "stdio", "-no-reboot", "-nic", "none"] + ICOUNT
 NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"]
 HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"]
 

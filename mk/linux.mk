@@ -8,13 +8,16 @@
 
 LINUX_OUT := $(BUILD)/linux
 LINUX_FLAVOR ?= cloud
+# Non-empty when configs/$(SCENARIO).dts embeds a Linux image (/incbin/("linux/...")):
+# then `make` and `make run` build the images first.
+SCENARIO_USES_LINUX := $(shell grep -qs 'incbin/."linux/' configs/$(SCENARIO).dts && echo yes)
 
 .PHONY: linux-images linux-run-bare linux-clean
 linux-images:
 	@RTV_BUILD="$(abspath $(BUILD))" scripts/linux-images.sh
 
 linux-run-bare: linux-images
-	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot \
+	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot -nic none \
 		-kernel $(LINUX_OUT)/$(LINUX_FLAVOR)/Image \
 		-initrd $(LINUX_OUT)/$(LINUX_FLAVOR)/initramfs.cpio.gz \
 		-append "console=ttyAMA0 panic=-1"

@@ -2,12 +2,10 @@
 # `make test`: host unit tests, scenario checks, then QEMU boot tests.
 
 QEMU_FLAGS = -M $(PLATFORM_QEMU_MACHINE) -cpu $(PLATFORM_QEMU_CPU) -smp $(PLATFORM_QEMU_SMP) \
-	-m $(PLATFORM_QEMU_MEM) -nographic -no-reboot
+	-m $(PLATFORM_QEMU_MEM) -nographic -no-reboot -nic none
 
 .PHONY: run run-only test boot-tests
-run: deps
-	$(MAKE) linux-images
-	$(MAKE) hypervisor
+run: all
 	@echo "rtvisor demo: Linux on pCPUs 0-1, RT VM on pCPU 2. Ctrl-T 1/2 focus a VM, Ctrl-T s shell, Ctrl-A x quits."
 	$(MAKE) run-only
 

@@ -7,6 +7,7 @@ set -euo pipefail
 NEEDS=(
 	"make:make"
 	"cc:gcc"
+	"/usr/include/stdio.h:libc6-dev"
 	"clang:clang"
 	"aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu"
 	"aarch64-linux-gnu-ld:binutils-aarch64-linux-gnu"

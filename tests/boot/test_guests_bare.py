@@ -40,7 +40,7 @@ def qemu():
 
     def spawn(kernel, smp=2, mem="256M"):
         args = ["-M", "virt,gic-version=3", "-cpu", "cortex-a72",
-                "-smp", str(smp), "-m", mem, "-nographic", "-kernel", str(kernel)]
+                "-smp", str(smp), "-m", mem, "-nographic", "-nic", "none", "-kernel", str(kernel)]
         child = pexpect.spawn(QEMU, args, cwd=str(ROOT), timeout=TIMEOUT,
                               encoding="utf-8", codec_errors="replace")
         child.logfile_read = io.StringIO()  # whole console, for assertions

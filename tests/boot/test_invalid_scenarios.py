@@ -42,7 +42,7 @@ def test_non_gicv3_firmware_dtb_refused(machine, tmp_path):
     dtb = str(tmp_path / "gicv2.dtb")
     subprocess.run([rtv.QEMU_BASE[0], "-M", "virt,virtualization=on,gic-version=2,dumpdtb=" + dtb,
                                         "-cpu", "cortex-a72", "-smp", "4", "-m", "2G",
-                                        "-display", "none"], check=True,
+                                        "-display", "none", "-nic", "none"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     m = machine(rtv.scenario_image("demo"), "fw-dtb-gicv2", extra=("-dtb", dtb))
     m.expect(r"firmware devicetree at 0x[0-9a-f]+ refused: .*GICv3", timeout=30)

@@ -44,7 +44,7 @@ def boot(images):
     def start(flavor, name=None):
         d = images / flavor
         args = ["-M", "virt,gic-version=3", "-cpu", "cortex-a72", "-smp", "2", "-m", "512M",
-                "-nographic", "-no-reboot", "-kernel", str(d / "Image"),
+                "-nographic", "-no-reboot", "-nic", "none", "-kernel", str(d / "Image"),
                 "-initrd", str(d / "initramfs.cpio.gz"),
                 "-append", "console=ttyAMA0 panic=-1"]
         os.makedirs(rtv.LOG_DIR, exist_ok=True)
