@@ -125,4 +125,11 @@ int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cf
 /* Validate a parsed scenario against the machine. 0 if valid; negative with err->msg. */
 int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err);
 
+/*
+ * Does the VM fit the hypervisor's per-VM tables (rtv_limits.h: owned SPIs, the console's
+ * INTID, emulated MMIO regions)? Part of config_check(); vm_create() asks again before it
+ * changes anything. Devices must already be checked (interrupts in range, each once).
+ */
+int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *err);
+
 #endif
