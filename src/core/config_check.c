@@ -12,6 +12,7 @@
 
 #define INTID_SPI_MIN 32U
 #define INTID_SPI_MAX 1019U
+#define IPA_LIMIT (1ULL << LIM_IPA_BITS) /* first IPA a stage-2 table cannot map */
 #define X(v) ((unsigned long long)(v))
 
 static int cerr(struct cfg_error *e, const char *vm, const char *fmt, ...)
@@ -80,6 +81,28 @@ static bool vm_name_ok(const char *n)
 	return true;
 }
 
+/* The part of [base, base + size) that is inside [ob, ob + os) (both range_ok). */
+static u64 overlap_size(u64 base, u64 size, u64 ob, u64 os)
+{
+	u64 lo = base > ob ? base : ob;
+	u64 hi_a = base + size, hi_b = ob + os;
+	u64 hi = hi_a < hi_b ? hi_a : hi_b;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+/* Whole range below 2^LIM_IPA_BITS (range_ok already holds). */
+static bool in_ipa_space(u64 base, u64 size)
+{
+	return base < IPA_LIMIT && size <= IPA_LIMIT - base;
+}
+
+/* pCPUs the hypervisor drives: the machine's, at most LIM_PCPUS. */
+static u32 usable_pcpus(const struct cfg_limits *l)
+{
+	return l->nr_pcpus < LIM_PCPUS ? l->nr_pcpus : LIM_PCPUS;
+}
+
 static int check_limits(const struct cfg_limits *l, struct cfg_error *e)
 {
 	if (l->nr_pcpus == 0)
@@ -142,9 +165,9 @@ static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *
 	}
 	if (!p->cpus)
 		return cerr(e, NULL, "pool '%s': cpus: empty", p->name);
-	if (l->nr_pcpus < CFG_MAX_PCPUS && (p->cpus >> l->nr_pcpus))
+	if (usable_pcpus(l) < CFG_MAX_PCPUS && (p->cpus >> usable_pcpus(l)))
 		return cerr(e, NULL, "pool '%s': cpus: pCPU %u does not exist (%u pCPUs)", p->name,
-			    (u32)(63 - __builtin_clzll(p->cpus)), l->nr_pcpus);
+			    (u32)(63 - __builtin_clzll(p->cpus)), usable_pcpus(l));
 	return 0;
 }
 
@@ -154,7 +177,7 @@ static int check_pools(const struct scenario *s, const struct cfg_limits *l, str
 	for (u32 i = 0; i < s->nr_pools; i++)
 		if (check_pool(s, i, l, e) < 0)
 			return -1;
-	for (u32 c = 0; s->nr_pools && c < l->nr_pcpus && c < CFG_MAX_PCPUS; c++)
+	for (u32 c = 0; s->nr_pools && c < usable_pcpus(l) && c < CFG_MAX_PCPUS; c++)
 		if (!pool_of_cpu(s, c))
 			return cerr(e, NULL, "pools: pCPU %u is in no pool", c);
 	return 0;
@@ -235,6 +258,9 @@ static int check_cpus(const struct scenario *s, u32 i, const struct cfg_limits *
 		if (vm->vcpu_pcpu[k] >= l->nr_pcpus)
 			return cerr(e, vm->name, "cpus[%u]: pCPU %u does not exist (%u pCPUs)", k,
 				    vm->vcpu_pcpu[k], l->nr_pcpus);
+		if (vm->vcpu_pcpu[k] >= usable_pcpus(l))
+			return cerr(e, vm->name, "cpus[%u]: pCPU %u above the hypervisor's limit "
+				    "of %u pCPUs", k, vm->vcpu_pcpu[k], (unsigned)LIM_PCPUS);
 		if (check_pcpu_unique(s, i, k, e) < 0)
 			return -1;
 	}
@@ -252,6 +278,10 @@ static int check_mem_shape(const struct cfg_vm *vm, const struct cfg_mem *m,
 	if (!range_ok(m->ipa, m->size))
 		return cerr(e, vm->name, "memory@%llx.reg: range wraps around (size 0x%llx)",
 			    X(m->ipa), X(m->size));
+	if (!in_ipa_space(m->ipa, m->size))
+		return cerr(e, vm->name, "memory@%llx.reg: [0x%llx, 0x%llx) beyond the %u-bit "
+			    "guest-physical space", X(m->ipa), X(m->ipa), X(m->ipa + m->size),
+			    (unsigned)LIM_IPA_BITS);
 	if (m->identity && (!m->has_phys || m->phys != m->ipa))
 		return cerr(e, vm->name, "memory@%llx.identity: phys differs from ipa", X(m->ipa));
 	if (!m->has_phys)
@@ -440,6 +470,10 @@ static int check_dev_shape(const struct cfg_vm *vm, const struct cfg_dev *d,
 			    "4 KiB (0x%llx, 0x%llx)", d->name, X(d->base), X(d->size));
 	if (!range_ok(d->base, d->size))
 		return cerr(e, vm->name, "%s.reg: range wraps around", d->name);
+	if (!in_ipa_space(d->base, d->size))
+		return cerr(e, vm->name, "%s.reg: [0x%llx, 0x%llx) beyond the %u-bit guest-physical "
+			    "space (devices are mapped IPA == PA)", d->name, X(d->base),
+			    X(d->base + d->size), (unsigned)LIM_IPA_BITS);
 	if (overlaps(d->base, d->size, l->uart_base, l->uart_size))
 		return cerr(e, vm->name, "%s.reg: overlaps the hypervisor UART at 0x%llx",
 			    d->name, X(l->uart_base));
@@ -524,6 +558,10 @@ static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_l
 		if (irq < INTID_SPI_MIN || irq > INTID_SPI_MAX)
 			return cerr(e, s->vms[i].name,
 				    "%s.interrupts: INTID %u is not an SPI (32..1019)", d->name, irq);
+		if (irq > LIM_VGIC_MAX_INTID)
+			return cerr(e, s->vms[i].name,
+				    "%s.interrupts: INTID %u above the vGIC's limit %u", d->name, irq,
+				    (unsigned)LIM_VGIC_MAX_INTID);
 		if (l->uart_intid != 0 && irq == l->uart_intid)
 			return cerr(e, s->vms[i].name,
 				    "%s.interrupts: INTID %u is the hypervisor UART's", d->name, irq);
@@ -548,6 +586,63 @@ static int check_devices(const struct scenario *s, u32 i, const struct cfg_limit
 	return 0;
 }
 
+/* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
+
+/* Emulated MMIO regions the VM registers at creation: vGICD, vGICR, and vPL011. */
+static u32 vm_mmio_regions(const struct cfg_vm *vm)
+{
+	return 2u + (vm->console ? 1u : 0u);
+}
+
+/* SPIs the VM's vGIC must own: every device interrupt (each assigned once) and the console's. */
+static u32 vm_owned_spis(const struct cfg_vm *vm)
+{
+	u32 n = vm->console ? 1u : 0u;
+
+	for (u32 k = 0; k < vm->nr_devs && k < CFG_MAX_DEVS; k++)
+		n += vm->devs[k].nr_irqs;
+	return n;
+}
+
+int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *e)
+{
+	u32 spis = vm_owned_spis(vm), regions = vm_mmio_regions(vm);
+
+	if (vm->console && uart_intid != 0 &&
+	    (uart_intid < INTID_SPI_MIN || uart_intid > LIM_VGIC_MAX_INTID))
+		return cerr(e, vm->name, "console: the UART's INTID %u is not an SPI the vGIC "
+			    "holds (32..%u)", uart_intid, (unsigned)LIM_VGIC_MAX_INTID);
+	if (spis > LIM_VGIC_OWNED_SPIS)
+		return cerr(e, vm->name, "interrupts: %u owned SPIs (devices%s), the vGIC holds %u",
+			    spis, vm->console ? " and console" : "", (unsigned)LIM_VGIC_OWNED_SPIS);
+	if (regions > LIM_MMIO_REGIONS)
+		return cerr(e, vm->name, "%u emulated MMIO regions, the table holds %u", regions,
+			    (unsigned)LIM_MMIO_REGIONS);
+	return 0;
+}
+
+/*
+ * RAM the VMs 0..i take in all, against RAM outside the hypervisor. Necessary, not
+ * sufficient: placement (fixed regions splitting free RAM, 2 MiB alignment, the
+ * firmware DTB) can still leave no room for an allocated region; the hypervisor then
+ * leaves that VM stopped and starts the others.
+ */
+static int check_ram_total(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			   struct cfg_error *e)
+{
+	u64 avail = l->ram_size - overlap_size(l->hv_base, l->hv_size, l->ram_base, l->ram_size);
+	u64 need = 0;
+
+	for (u32 j = 0; j <= i; j++)
+		for (u32 k = 0; k < s->vms[j].nr_mem; k++)
+			need = s->vms[j].mem[k].size > ~(u64)0 - need ? ~(u64)0 :
+			       need + s->vms[j].mem[k].size;
+	if (need > avail)
+		return cerr(e, s->vms[i].name, "memory: the VMs so far need 0x%llx bytes of RAM, "
+			    "0x%llx are left beside the hypervisor", X(need), X(avail));
+	return 0;
+}
+
 /* ---- VM as a whole ---- */
 
 static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
@@ -569,8 +664,9 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 
 	if (check_vm_name(s, i, e) < 0 || check_counts(vm, e) < 0 ||
 	    check_cpus(s, i, l, e) < 0 || check_vm_pool(s, vm, e) < 0 || check_memory(s, i, l, e) < 0 ||
-	    check_images_entry(vm, e) < 0 || check_guest_dt(vm, e) < 0 ||
-	    check_devices(s, i, l, e) < 0)
+	    check_ram_total(s, i, l, e) < 0 || check_images_entry(vm, e) < 0 ||
+	    check_guest_dt(vm, e) < 0 || check_devices(s, i, l, e) < 0 ||
+	    config_vm_capacity(vm, l->uart_intid, e) < 0)
 		return -1;
 	return 0;
 }

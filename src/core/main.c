@@ -2,7 +2,9 @@
  * Boot CPU: discover the platform, turn on the EL2 MMU and the GIC, check the
  * scenario, create the VMs, bring up the other CPUs and start the VMs.
  * A refused scenario or a malformed DTB leaves the hypervisor idle with a
- * message on the console; it never starts a partially valid scenario.
+ * message on the console; it never starts a partially valid scenario. A VM of
+ * an accepted scenario that still cannot be created (its RAM is fragmented
+ * away, say) is reported and left stopped; the other VMs start.
  */
 #include <config.h>
 #include <console.h>
@@ -98,17 +100,27 @@ static void create_pools(void)
 	}
 }
 
+static void report_vm(const struct vm *vm)
+{
+	const struct cfg_vm *c = vm->cfg;
+
+	printk("rtvisor: vm '%s': %u vCPU(s) on pCPU", c->name, c->nr_vcpus);
+	for (u32 k = 0; k < c->nr_vcpus; k++)
+		printk(" %u", c->vcpu_pcpu[k]);
+	printk(", RAM IPA 0x%lx -> PA 0x%lx (0x%lx bytes)\n", vm->mem[0].ipa, vm->mem[0].pa,
+	       vm->mem[0].size);
+}
+
+/* A VM that cannot be created stays stopped; it never stops the others. */
 static void create_vms(void)
 {
 	nr_vms = scn.nr_vms;
 	for (u32 i = 0; i < nr_vms; i++) {
 		if (vm_create(&vms[i], i, &scn.vms[i]))
-			halt("VM creation failed");
-		printk("rtvisor: vm '%s': %u vCPU(s) on pCPU", scn.vms[i].name, scn.vms[i].nr_vcpus);
-		for (u32 k = 0; k < scn.vms[i].nr_vcpus; k++)
-			printk(" %u", scn.vms[i].vcpu_pcpu[k]);
-		printk(", RAM IPA 0x%lx -> PA 0x%lx (0x%lx bytes)\n", vms[i].mem[0].ipa,
-		       vms[i].mem[0].pa, vms[i].mem[0].size);
+			printk("rtvisor: vm '%s': creation failed: %s; left stopped\n",
+			       scn.vms[i].name, vms[i].create_error);
+		else
+			report_vm(&vms[i]);
 	}
 }
 
@@ -130,7 +142,7 @@ void hyp_main(u64 dtb)
 	printk("rtvisor: console: Ctrl-T then 1-%u switches input between VMs, Ctrl-T h lists them\n",
 	       nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)
-		if (scn.vms[i].autostart)
+		if (scn.vms[i].autostart && vms[i].created)
 			vm_start(&vms[i]);
 	cpu_loop();
 }

@@ -7,7 +7,7 @@
 #include <printk.h>
 #include <vm.h>
 
-#define PT_POOL_PAGES 1024
+#define PT_POOL_PAGES LIM_PT_POOL_PAGES
 #define EL2_VA_BITS 39
 #define SCTLR_EL2_RES1 0x30c50830ULL
 #define SCTLR_M BIT(0)

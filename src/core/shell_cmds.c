@@ -22,7 +22,7 @@ static void cmd_vm_list(int argc, char **argv)
 	printk("  #  name             state      pool     vCPUs\n");
 	for (u32 i = 0; i < nr_vms; i++)
 		printk("  %-2u %-16s %-10s %-8s %u\n", i + 1, vms[i].cfg->name,
-		       vm_state_name(vms[i].state), vm_pool_name(&vms[i]), vms[i].nr_vcpus);
+		       vm_status_name(&vms[i]), vm_pool_name(&vms[i]), vms[i].nr_vcpus);
 }
 
 static const char *vcpu_state_name(enum vcpu_state s)
@@ -69,8 +69,10 @@ static void cmd_vm_info(int argc, char **argv)
 	(void)argc;
 	if (!vm)
 		return;
-	printk("vm '%s': %s, pool '%s', %u vCPU(s)%s\n", vm->cfg->name, vm_state_name(vm->state),
+	printk("vm '%s': %s, pool '%s', %u vCPU(s)%s\n", vm->cfg->name, vm_status_name(vm),
 	       vm_pool_name(vm), vm->nr_vcpus, vm->cfg->privileged ? ", privileged" : "");
+	if (!vm->created)
+		printk("  creation failed: %s\n", vm->create_error);
 	info_vcpus(vm);
 	info_resources(vm);
 }
@@ -82,6 +84,11 @@ static void cmd_vm_start(int argc, char **argv)
 	(void)argc;
 	if (!vm)
 		return;
+	if (!vm->created) {
+		shell_error("vm '%s' was not created (%s); it cannot start", vm->cfg->name,
+			    vm->create_error);
+		return;
+	}
 	if (vm->state != VM_STOPPED) {
 		shell_error("vm '%s' is %s, not stopped", vm->cfg->name, vm_state_name(vm->state));
 		return;
@@ -96,7 +103,7 @@ static struct vm *live_vm_arg(char **argv)
 	struct vm *vm = shell_vm_arg(argv[0]);
 
 	if (vm && vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
-		shell_error("vm '%s' is %s", vm->cfg->name, vm_state_name(vm->state));
+		shell_error("vm '%s' is %s", vm->cfg->name, vm_status_name(vm));
 		return NULL;
 	}
 	return vm;
@@ -119,7 +126,7 @@ static void pause_resume(char **argv, int (*fn)(struct vm *), const char *want, 
 	if (!vm)
 		return;
 	if (fn(vm))
-		shell_error("vm '%s' is %s, not %s", vm->cfg->name, vm_state_name(vm->state), want);
+		shell_error("vm '%s' is %s, not %s", vm->cfg->name, vm_status_name(vm), want);
 	else
 		printk("vm '%s' %s\n", vm->cfg->name, done);
 }

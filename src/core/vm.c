@@ -23,6 +23,24 @@ const char *vm_state_name(enum vm_state s)
 	return (u32)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
+const char *vm_status_name(const struct vm *vm)
+{
+	return vm->created ? vm_state_name(vm->state) : "failed";
+}
+
+static int create_fail(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record why vm_create() failed; returns -1. */
+static int create_fail(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->create_error, sizeof(vm->create_error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 struct vm *vm_by_name(const char *name)
 {
 	for (u32 i = 0; i < nr_vms; i++)
@@ -37,16 +55,13 @@ static int vm_setup_memory(struct vm *vm)
 		const struct cfg_mem *m = &vm->cfg->mem[i];
 		u64 pa = m->phys;
 
-		if (m->has_phys ? mm_reserve(pa, m->size) : mm_alloc(m->size, &pa)) {
-			printk("rtvisor: vm '%s': memory[%u]: cannot get 0x%lx bytes of RAM\n",
-			       vm->cfg->name, i, m->size);
-			return -1;
-		}
+		if (m->has_phys ? mm_reserve(pa, m->size) : mm_alloc(m->size, &pa))
+			return create_fail(vm, "memory@%lx: no free 0x%lx bytes of RAM%s", m->ipa,
+					   m->size, m->has_phys ? " at phys" : "");
 		vm->mem[i] = (struct vm_mem){ m->ipa, pa, m->size };
-		if (mm_s2_map(&vm->s2, m->ipa, pa, m->size, false)) {
-			printk("rtvisor: vm '%s': memory[%u]: stage-2 map failed\n", vm->cfg->name, i);
-			return -1;
-		}
+		if (mm_s2_map(&vm->s2, m->ipa, pa, m->size, false))
+			return create_fail(vm, "memory@%lx: stage-2 map failed (page-table pool "
+					   "full?)", m->ipa);
 	}
 	return 0;
 }
@@ -57,15 +72,13 @@ static int vm_setup_devices(struct vm *vm)
 		const struct cfg_dev *d = &vm->cfg->devs[i];
 
 		if (mm_s2_map(&vm->s2, d->base, d->base, d->size, true))
-			return -1;
-		for (u32 k = 0; k < d->nr_irqs; k++) {
+			return create_fail(vm, "%s: stage-2 map failed (page-table pool full?)",
+					   d->name);
+		for (u32 k = 0; k < d->nr_irqs; k++)
 			if (vgic_assign_spi(vm, d->irqs[k], true) ||
-			    irq_assign(d->irqs[k], vm, vm->vcpus[0].pcpu)) {
-				printk("rtvisor: vm '%s': device '%s': interrupt %u unavailable\n",
-				       vm->cfg->name, d->name, d->irqs[k]);
-				return -1;
-			}
-		}
+			    irq_assign(d->irqs[k], vm, vm->vcpus[0].pcpu))
+				return create_fail(vm, "%s: interrupt %u unavailable", d->name,
+						   d->irqs[k]);
 	}
 	return 0;
 }
@@ -88,28 +101,58 @@ static int vm_setup_sched(struct vm *vm)
 {
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		if (sched_add_vcpu(&vm->vcpus[i], vm->cfg->vcpu_pcpu[i], vm->cfg->weight,
-				   vm->cfg->priority)) {
-			printk("rtvisor: vm '%s': vCPU %u cannot be placed on pCPU %u\n",
-			       vm->cfg->name, i, vm->cfg->vcpu_pcpu[i]);
-			return -1;
-		}
+				   vm->cfg->priority))
+			return create_fail(vm, "vCPU %u cannot be placed on pCPU %u", i,
+					   vm->cfg->vcpu_pcpu[i]);
 	}
 	return 0;
 }
 
+/*
+ * Emulated devices first: the capacity check (the same the scenario check ran) makes
+ * sure their registrations cannot fail, so a VM that fails later still has a
+ * consistent vGIC and vPL011 (console input to it is buffered, never delivered).
+ */
+static int vm_setup_emulated(struct vm *vm)
+{
+	struct cfg_error err;
+
+	if (config_vm_capacity(vm->cfg, plat.uart_intid, &err))
+		return create_fail(vm, "%s", err.msg);
+	if (vgic_vm_init(vm))
+		return create_fail(vm, "vGIC MMIO regions cannot be registered");
+	if (vm->cfg->console)
+		vuart_init(vm, plat.uart_base, plat.uart_intid);
+	return 0;
+}
+
+static int vm_setup_s2(struct vm *vm)
+{
+	if (mm_s2_init(&vm->s2))
+		return create_fail(vm, "no room for stage-2 tables (page-table pool full)");
+	return 0;
+}
+
+/*
+ * Build the VM from its (checked) scenario entry. On failure the VM keeps
+ * VM_STOPPED, is never started, and its passthrough interrupts are left
+ * disabled; what it already took (RAM, page tables) stays taken.
+ */
 int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
 {
 	vm->cfg = cfg;
 	vm->id = id;
 	vm->vmid = id + 1;
 	vm->state = VM_STOPPED;
+	vm->created = false;
+	vm->create_error[0] = '\0';
 	vm_setup_vcpus(vm);
-	if (vm_setup_sched(vm) || mm_s2_init(&vm->s2) || vm_setup_memory(vm) || vm_setup_devices(vm))
+	if (vm_setup_emulated(vm) || vm_setup_sched(vm) || vm_setup_s2(vm) ||
+	    vm_setup_memory(vm) || vm_setup_devices(vm)) {
+		irq_release_vm(vm);
 		return -1;
-	if (vgic_vm_init(vm))
-		return -1;
-	if (cfg->console)
-		vuart_init(vm, plat.uart_base, plat.uart_intid);
+	}
+	vm->created = true;
 	return 0;
 }
 
@@ -155,6 +198,11 @@ void vm_start(struct vm *vm)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
 
+	if (!vm->created) {
+		printk("rtvisor: vm '%s': was not created (%s), not started\n", vm->cfg->name,
+		       vm->create_error);
+		return;
+	}
 	if (vm_load_images(vm)) {
 		printk("rtvisor: vm '%s': image outside its memory, not started\n", vm->cfg->name);
 		return;

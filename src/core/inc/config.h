@@ -10,19 +10,21 @@
 #ifndef RTV_CONFIG_H
 #define RTV_CONFIG_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define CFG_MAX_VMS 8
-#define CFG_MAX_VCPUS 8
-#define CFG_MAX_MEM 4
-#define CFG_MAX_DEVS 8
-#define CFG_MAX_IRQS 16
-#define CFG_MAX_IMAGES 4
-#define CFG_NAME_LEN 16
+/* Capacities: rtv_limits.h. */
+#define CFG_MAX_VMS LIM_VMS
+#define CFG_MAX_VCPUS LIM_VCPUS_PER_VM
+#define CFG_MAX_MEM LIM_MEM_REGIONS
+#define CFG_MAX_DEVS LIM_DEVICES
+#define CFG_MAX_IRQS LIM_DEV_IRQS
+#define CFG_MAX_IMAGES LIM_IMAGES
+#define CFG_NAME_LEN LIM_NAME_LEN
 #define CFG_ERR_LEN 160
-#define CFG_BOOTARGS_MAX 255      /* characters of "bootargs" */
-#define CFG_COMPAT_MAX 128        /* bytes of a device's "compatible" list, NULs included */
-#define CFG_GUEST_DT_MAX 0x10000  /* bytes reserved at "dtb" for the generated guest DTB */
+#define CFG_BOOTARGS_MAX LIM_BOOTARGS
+#define CFG_COMPAT_MAX LIM_COMPAT_BYTES
+#define CFG_GUEST_DT_MAX LIM_GUEST_DT_SIZE
 #define CFG_INITRD_LABEL "initrd" /* image label that makes an image the initrd */
 
 enum fault_policy {
@@ -59,9 +61,9 @@ struct cfg_image {
 };
 
 /* A CPU pool (`pools` node). Without one, every pCPU is in one bind pool "rt". */
-#define CFG_MAX_POOLS 4
-#define CFG_MAX_PCPUS 64
-#define CFG_MAX_VCPUS_PER_PCPU 16 /* dynamic pools: runqueue capacity */
+#define CFG_MAX_POOLS LIM_POOLS
+#define CFG_MAX_PCPUS LIM_PCPU_MASK_BITS
+#define CFG_MAX_VCPUS_PER_PCPU LIM_RUNQUEUE /* dynamic pools: runqueue capacity */
 #define CFG_WEIGHT_MAX 1000
 #define CFG_PRIO_MAX 15
 struct cfg_pool {
@@ -122,5 +124,12 @@ int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cf
 
 /* Validate a parsed scenario against the machine. 0 if valid; negative with err->msg. */
 int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err);
+
+/*
+ * Does the VM fit the hypervisor's per-VM tables (rtv_limits.h: owned SPIs, the console's
+ * INTID, emulated MMIO regions)? Part of config_check(); vm_create() asks again before it
+ * changes anything. Devices must already be checked (interrupts in range, each once).
+ */
+int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *err);
 
 #endif

@@ -6,9 +6,10 @@
 #define RTV_MM_H
 
 #include <arch/pgtable.h>
+#include <rtv_limits.h>
 #include <types.h>
 
-#define MM_S2_IPA_BITS 40
+#define MM_S2_IPA_BITS LIM_IPA_BITS
 
 struct vm;
 

@@ -6,10 +6,11 @@
 #ifndef RTV_MMIO_H
 #define RTV_MMIO_H
 
+#include <rtv_limits.h>
 #include <trap.h>
 #include <types.h>
 
-#define MMIO_MAX_REGIONS 16
+#define MMIO_MAX_REGIONS LIM_MMIO_REGIONS
 
 struct vcpu;
 

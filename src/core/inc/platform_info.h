@@ -5,9 +5,10 @@
 #ifndef RTV_PLATFORM_INFO_H
 #define RTV_PLATFORM_INFO_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define PLAT_MAX_CPUS 8
+#define PLAT_MAX_CPUS LIM_PCPUS
 
 enum psci_conduit { PSCI_CONDUIT_NONE = 0, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 

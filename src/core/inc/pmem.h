@@ -13,9 +13,10 @@
 #ifndef RTV_PMEM_H
 #define RTV_PMEM_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define PMEM_MAX_RANGES 64u
+#define PMEM_MAX_RANGES ((u32)LIM_PMEM_RANGES)
 
 /* Negative error codes, all distinct */
 #define PMEM_ERR_INVAL      (-1) /* NULL argument, size 0, align not a power of two */

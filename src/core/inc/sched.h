@@ -12,11 +12,12 @@
 #ifndef RTV_SCHED_H
 #define RTV_SCHED_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define SCHED_MAX_POOLS 4
-#define SCHED_RQ_MAX 16
-#define SCHED_NAME_LEN 16
+#define SCHED_MAX_POOLS LIM_POOLS
+#define SCHED_RQ_MAX LIM_RUNQUEUE
+#define SCHED_NAME_LEN LIM_NAME_LEN
 
 struct cpu;
 struct vcpu;

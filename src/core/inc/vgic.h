@@ -8,16 +8,17 @@
 #define RTV_VGIC_H
 
 #include <arch/spinlock.h>
+#include <rtv_limits.h>
 #include <trap.h>
 #include <types.h>
 
 struct mmio_access;
 
-#define VGIC_NR_PRIVATE 32
-#define VGIC_NR_SPIS 256          /* INTIDs 32..287 visible to a VM */
-#define VGIC_MAX_INTID (32 + VGIC_NR_SPIS - 1)
+#define VGIC_NR_PRIVATE LIM_VGIC_PRIVATE
+#define VGIC_NR_SPIS LIM_VGIC_SPIS       /* INTIDs 32..VGIC_MAX_INTID visible to a VM */
+#define VGIC_MAX_INTID LIM_VGIC_MAX_INTID
 #define VGIC_SPURIOUS 1023
-#define VGIC_MAX_OWNED 32
+#define VGIC_MAX_OWNED LIM_VGIC_OWNED_SPIS
 
 struct virq {
 	u8 priority;
@@ -39,7 +40,7 @@ struct vgic_cpu {
 	u32 waker;       /* GICR_WAKER.ProcessorSleep */
 	u32 nr_pending;  /* interrupts pending for this vCPU and not yet in a list register */
 	u32 pend_priv;   /* bitmap of the pending ones among SGIs/PPIs */
-	u16 lr_intid[16]; /* INTID held by each list register (0 = free) */
+	u16 lr_intid[LIM_VGIC_LRS]; /* INTID held by each list register (0 = free) */
 	u32 lrs_used;    /* bitmap of list registers holding an interrupt */
 }; 
 

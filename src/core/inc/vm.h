@@ -46,11 +46,14 @@ struct vm {
 	u64 cntvoff;         /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
 	struct vm_faults faults;
 	u32 resets;
+	bool created;       /* vm_create() succeeded: the VM may start */
+	char create_error[CFG_ERR_LEN]; /* why vm_create() failed ("" if it did not) */
 };
 
 extern struct vm vms[CFG_MAX_VMS];
 extern u32 nr_vms;
 
+/* 0 on success; else the VM stays stopped for good, vm->create_error says why. */
 int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, const char *why);
@@ -62,5 +65,6 @@ struct cpu;
 void vm_service(struct cpu *c);
 struct vm *vm_by_name(const char *name);
 const char *vm_state_name(enum vm_state s);
+const char *vm_status_name(const struct vm *vm); /* the state, or "failed" if never created */
 
 #endif

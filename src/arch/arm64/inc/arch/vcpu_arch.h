@@ -2,6 +2,7 @@
 #ifndef RTV_ARCH_VCPU_ARCH_H
 #define RTV_ARCH_VCPU_ARCH_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
 /* Saved by the exception entry (entry.S) on every exit: layout is used by assembly. */
@@ -30,7 +31,7 @@ void fpsimd_save(struct fpsimd_ctx *c);
 void fpsimd_restore(const struct fpsimd_ctx *c);
 
 /* GIC virtual CPU interface state of a vCPU (ICH_* registers). */
-#define VGIC_MAX_LRS 16
+#define VGIC_MAX_LRS LIM_VGIC_LRS
 struct vgic_hw_ctx {
 	u64 lr[VGIC_MAX_LRS];
 	u64 vmcr;
