@@ -215,7 +215,7 @@ static void console_status(void)
 	printk("rtvisor: console escape Ctrl-T: 1-%u focus VM, s shell, h help\n", nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)
 		printk("rtvisor:   %u %s %s%s\n", i + 1, vms[i].cfg->name,
-		       vm_state_name(vms[i].state), i == focus ? " (focus)" : "");
+		       vm_status_name(&vms[i]), i == focus ? " (focus)" : "");
 }
 
 static void handle_escape(u8 c)

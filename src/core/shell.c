@@ -4,9 +4,7 @@
 #include <shell.h>
 #include <vm.h>
 
-#define LINE_MAX 96
-
-static char line[LINE_MAX];
+static char line[SHELL_LINE_MAX];
 static u32 len;
 
 static void prompt(void)
@@ -132,7 +130,7 @@ void shell_input(u8 ch)
 	} else if ((ch == 0x7f || ch == 0x08) && len) {
 		len--;
 		printk("\b \b");
-	} else if (ch >= 0x20 && ch < 0x7f && len + 1 < LINE_MAX) {
+	} else if (ch >= 0x20 && ch < 0x7f && len + 1 < SHELL_LINE_MAX) {
 		line[len++] = (char)ch;
 		printk("%c", ch);
 	}

@@ -11,11 +11,12 @@
 #ifndef RTV_CONSOLE_H
 #define RTV_CONSOLE_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
 #define CONSOLE_ESCAPE 0x14
-#define CONSOLE_RING_SIZE 16384
-#define CONSOLE_LINE_MAX 240
+#define CONSOLE_RING_SIZE LIM_CONSOLE_RING
+#define CONSOLE_LINE_MAX LIM_CONSOLE_LINE
 
 void console_init(void);
 void console_start_async(void);  /* from now on output is queued, not printed by the writer */

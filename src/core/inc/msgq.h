@@ -11,10 +11,11 @@
 #ifndef RTV_MSGQ_H
 #define RTV_MSGQ_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define MSGQ_SIZE 32768u          /* bytes; a power of two */
-#define MSGQ_PAYLOAD_MAX 512u     /* bytes of one record */
+#define MSGQ_SIZE ((u32)LIM_CONSOLE_QUEUE)           /* bytes; a power of two */
+#define MSGQ_PAYLOAD_MAX ((u32)LIM_CONSOLE_RECORD)   /* bytes of one record */
 
 struct msgq {
 	u8 buf[MSGQ_SIZE] __attribute__((aligned(8)));

@@ -50,6 +50,14 @@
 #define LIM_PMEM_RANGES 64      /* free host-RAM ranges the allocator can track */
 #define LIM_PT_POOL_PAGES 1024  /* 4 KiB pages for all translation tables (EL2 and stage 2) */
 
+/* ---- console and shell ---- */
+#define LIM_CONSOLE_RING 16384   /* bytes of each VM's recent output kept for `log` */
+#define LIM_CONSOLE_LINE 240     /* bytes of a VM's line assembled before it is shown */
+#define LIM_CONSOLE_QUEUE 32768  /* bytes of the console queue (msgq.h); a power of two */
+#define LIM_CONSOLE_RECORD 512   /* bytes of one console record; longer text is split */
+#define LIM_SHELL_LINE 96        /* characters of a shell command line */
+#define LIM_SHELL_ARGS 6         /* words of a shell command line */
+
 /* Relations the code relies on, checked at compile time. */
 _Static_assert(LIM_VM_MMIO_USED <= LIM_MMIO_REGIONS,
 	       "a VM's emulated devices must fit its MMIO table");

@@ -5,9 +5,11 @@
 #ifndef RTV_SHELL_H
 #define RTV_SHELL_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
-#define SHELL_MAX_ARGS 6
+#define SHELL_MAX_ARGS LIM_SHELL_ARGS
+#define SHELL_LINE_MAX LIM_SHELL_LINE
 
 void shell_enter(void);
 void shell_input(u8 c);
