@@ -101,7 +101,7 @@ def test_console_run_had_its_neighbours(quick):
     js = [f for f in os.listdir(out) if f.endswith(".json")]
     data = json.load(open(os.path.join(out, js[0])))
     noise = data["runs"]["console"]["noise"]
-    assert noise["log_dumps"] >= 1 and noise["noisy_lines"] >= 1, noise
+    assert noise["log_dumps_in_all"] >= 1 and noise["noisy_lines"] >= 1, noise
     assert noise["fault_reports"] == 16, noise
 
 
