@@ -363,20 +363,22 @@ def tables(table):
             r["item"], cell(a), cell(b), cell(a, "max"), cell(b, "max"),
             fmt_el2(b["el2"]) if b else "?"))
     t.append("")
-    t.append("Console interference: bench VM alone vs with a VM flooding its console and "
-             "looping on a forbidden access, and `log` typed into the shell in a loop, ns "
-             "(added = console - alone; the target is 0):")
+    t.append("Console interference: bench VM alone, beside the hammer VM, and beside a VM that "
+             "floods its console and loops on a forbidden access while `log` is typed into the "
+             "shell in a loop, ns (added = console - alone; EL2 entries per iteration on the "
+             "bench pCPU):")
     t.append("")
-    t.append("| item | alone avg | console avg | added avg | alone max | console max "
-             "| added max |")
-    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    t.append("| item | alone avg | hammer avg | console avg | added avg | alone max | console max "
+             "| added max | EL2 alone | EL2 console |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in table:
         if r["item"] not in INTERFERENCE_ITEMS:
             continue
-        a, c = r["rtvisor"], r["console"]
-        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            r["item"], cell(a), cell(c), str(c["avg"] - a["avg"]) if a and c else "?",
-            cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?"))
+        a, h, c = r["rtvisor"], r["interference"], r["console"]
+        t.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(a), cell(h), cell(c), str(c["avg"] - a["avg"]) if a and c else "?",
+            cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?",
+            fmt_el2(a["el2"]) if a else "?", fmt_el2(c["el2"]) if c else "?"))
     return "\n".join(t)
 
 

@@ -87,13 +87,14 @@ def test_interference_table(quick):
 
 def test_console_table(quick):
     stdout, _ = quick
-    rows = table_rows(stdout, "| item | alone avg | console avg | added avg | alone max "
-                              "| console max | added max |")
+    rows = table_rows(stdout, "| item | alone avg | hammer avg | console avg | added avg "
+                              "| alone max | console max | added max | EL2 alone | EL2 console |")
     assert list(rows) == bench.INTERFERENCE_ITEMS
     for item, cells in rows.items():
-        alone, con, added, amax, cmax, added_max = (int(c) for c in cells)
-        assert min(alone, con, amax, cmax) >= 0, item
+        alone, hammer, con, added, amax, cmax, added_max = (int(c) for c in cells[:7])
+        assert min(alone, hammer, con, amax, cmax) >= 0, item
         assert added == con - alone and added_max == cmax - amax, item
+        assert float(cells[7]) >= 0 and float(cells[8]) >= 0, item
 
 
 def test_console_run_had_its_neighbours(quick):
