@@ -13,6 +13,7 @@
 #include "guest/printf.h"
 #include "guest/psci.h"
 #include "guest/sysreg.h"
+#include "guest/timer.h"
 #include "bench.h"
 
 #define RTV_HC_VERSION 0xc6000000U
@@ -153,11 +154,29 @@ static void detect_hypervisor(char *buf, size_t len)
 		 (unsigned long)(v & 0xffffU), el2_counts ? "" : " (no exit counts)");
 }
 
+/*
+ * Before each item: let the output of the last one leave. Under a hypervisor
+ * whose console another CPU drains (rtvisor's housekeeping pCPU), the line just
+ * printed is still being written out; under QEMU -icount all CPUs share one
+ * clock, round robin, so that CPU's work would land in the first iterations.
+ * SETTLE_MS of YIELDs give the other CPUs their turns first (natively: no-op).
+ */
+#define SETTLE_MS 2U
+
+static void settle(void)
+{
+	uint64_t end = timer_now() + timer_freq() * SETTLE_MS / 1000U;
+
+	while (timer_now() < end)
+		__asm__ volatile("yield");
+}
+
 static void run_item(unsigned idx, uint32_t n, uint32_t n_periods)
 {
 	struct item_ctx c = { .n = n, .n_periods = n_periods, .el2_iters = n };
 	uint64_t e0, e1, el2, avg;
 
+	settle();
 	stat_reset(&c.st);
 	e0 = el2_count();
 	items[idx].fn(&c);

@@ -14,6 +14,7 @@
 #include <lib.h>
 #include <msgq.h>
 #include <printk.h>
+#include <sched.h>
 #include <shell.h>
 #include <vm.h>
 
@@ -30,9 +31,9 @@ struct vm_console {
 
 static struct vm_console vcons[CFG_MAX_VMS];
 static struct msgq cons_q;
+static u32 share;                /* bytes one source may have queued (post) */
 static bool cons_async;          /* queue in use (set once every CPU is up) */
 static spinlock_t sync_lock = SPINLOCK_INIT;
-static u64 lost_shown;
 #define FOCUS_SHELL 0xffffffffu
 
 static volatile u32 focus;
@@ -40,6 +41,7 @@ static bool escape_seen;
 
 void console_init(void)
 {
+	share = MSGQ_SIZE / (nr_vms + 1);
 	for (u32 i = 0; i < nr_vms; i++) {
 		if (vms[i].cfg->console) {
 			focus = i;
@@ -76,19 +78,54 @@ static void render_now(u8 src, u8 kind, const char *s, u32 n)
 }
 
 /*
- * Queue one record for the UART. A full queue never makes a vCPU wait: the
+ * Fair shares: each VM, and the hypervisor, may have at most `share` bytes of
+ * records waiting in the queue. A VM that writes faster than the UART drains
+ * loses its own newest output (counted, reported once a second), never another
+ * VM's or the hypervisor's.
+ */
+#define SRC_SLOTS (CFG_MAX_VMS + 1)
+#define DROP_REPORT_MS 1000
+static u32 queued[SRC_SLOTS];    /* bytes of records waiting, per source */
+static u64 dropped[SRC_SLOTS], dropped_shown[SRC_SLOTS], dropped_report_at[SRC_SLOTS];
+
+static u32 slot_of(u8 src)
+{
+	return src < CFG_MAX_VMS ? src : CFG_MAX_VMS;
+}
+
+static bool within_share(u32 slot, u32 size)
+{
+	return __atomic_load_n(&queued[slot], __ATOMIC_RELAXED) + size <= share;
+}
+
+static bool try_put(u32 slot, u8 src, u8 kind, const char *s, u32 n)
+{
+	u32 size = msgq_record_size(n);
+
+	if (!within_share(slot, size) || msgq_put(&cons_q, src, kind, s, n))
+		return false;
+	__atomic_fetch_add(&queued[slot], size, __ATOMIC_RELAXED);
+	return true;
+}
+
+/*
+ * Queue one record for the UART. A full share never makes a vCPU wait: the
  * record is dropped and counted, except on the housekeeping pCPU, which
  * empties the queue itself first (it is the one that drains it anyway).
  */
 static void post(u8 src, u8 kind, const char *s, u32 n)
 {
+	u32 slot = slot_of(src);
+
 	if (!cons_async) {
 		render_now(src, kind, s, n);
 		return;
 	}
-	if (msgq_put(&cons_q, src, kind, s, n) &&
-	    !(hk_drain_here() && !msgq_put(&cons_q, src, kind, s, n)))
+	if (!try_put(slot, src, kind, s, n) &&
+	    !(hk_drain_here() && try_put(slot, src, kind, s, n))) {
+		__atomic_fetch_add(&dropped[slot], 1, __ATOMIC_RELAXED);
 		msgq_count_lost(&cons_q);
+	}
 	hk_kick();
 }
 
@@ -108,26 +145,39 @@ void console_start_async(void)
 	cons_async = true;
 }
 
+static void report_drops(void)
+{
+	u64 now = sched_now(), period = sched_us_to_ticks(DROP_REPORT_MS * 1000ULL);
+	char buf[128];
+
+	for (u32 i = 0; i < SRC_SLOTS; i++) {
+		u64 d = __atomic_load_n(&dropped[i], __ATOMIC_RELAXED);
+
+		if (d == dropped_shown[i] || now - dropped_report_at[i] < period)
+			continue;
+		snprintf(buf, sizeof(buf), "rtvisor: console: %s%s%s: %lu records dropped (%lu in "
+			 "all): output faster than the console\n", i < CFG_MAX_VMS ? "vm '" : "",
+			 i < CFG_MAX_VMS ? src_name((u8)i) : "hypervisor", i < CFG_MAX_VMS ? "'" : "",
+			 d - dropped_shown[i], d);
+		cons_out_text(buf, strlen(buf));
+		dropped_shown[i] = d;
+		dropped_report_at[i] = now;
+	}
+}
+
 /* Housekeeping pCPU: render up to `budget` records; true if more are waiting. */
 bool console_drain(u32 budget)
 {
 	static struct msgq_msg m;
-	u64 lost;
 
 	for (; budget; budget--) {
 		if (!msgq_get(&cons_q, &m))
 			break;
+		__atomic_fetch_sub(&queued[slot_of(m.src)], msgq_record_size(m.len),
+				   __ATOMIC_RELAXED);
 		render(&m);
 	}
-	lost = msgq_lost(&cons_q);
-	if (lost != lost_shown) {
-		char buf[96];
-
-		snprintf(buf, sizeof(buf), "rtvisor: console: %lu records lost (queue full)\n",
-			 lost - lost_shown);
-		cons_out_text(buf, strlen(buf));
-		lost_shown = lost;
-	}
+	report_drops();
 	return !msgq_empty(&cons_q);
 }
 

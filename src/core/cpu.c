@@ -73,7 +73,7 @@ void cpu_loop(void)
 	for (;;) {
 		struct vcpu *v;
 
-		if (hk_pending_on(c))
+		if (c->housekeeper && hk_pending()) /* one load and branch on other pCPUs */
 			hk_run();
 		if (c->sched.need_resched) {
 			c->sched.need_resched = false; /* before acting: a new request is never lost */

@@ -59,7 +59,9 @@ void hk_elect(void)
 
 	if (elected && c == hk_cpu)
 		return;
+	cpus[hk_cpu].housekeeper = false;
 	hk_cpu = c;
+	cpus[c].housekeeper = true;
 	elected = true;
 	gicv3_route_spi(plat.uart_intid, cpus[c].mpidr);
 	if (fallback)
@@ -93,9 +95,9 @@ void hk_kick(void)
 		cpu_kick(hk);
 }
 
-bool hk_pending_on(const struct cpu *c)
+bool hk_pending(void)
 {
-	return c->id == hk_cpu && __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
 }
 
 void hk_uart_irq(void)

@@ -18,6 +18,11 @@ static u64 rec_size(u32 len)
 	return HDR_SIZE + ALIGN_UP((u64)len, REC_ALIGN);
 }
 
+u32 msgq_record_size(u32 len)
+{
+	return (u32)rec_size(len > MSGQ_PAYLOAD_MAX ? MSGQ_PAYLOAD_MAX : len);
+}
+
 static u64 *hdr_at(struct msgq *q, u64 pos)
 {
 	return (u64 *)(void *)&q->buf[pos & (MSGQ_SIZE - 1)];

@@ -27,6 +27,7 @@ struct cpu {
 	volatile u32 kick_pending;
 	struct cpu_stats stats;
 	bool irq_from_guest;          /* the interrupts being handled interrupted a guest */
+	volatile bool housekeeper;    /* this pCPU drives the console (housekeep.c) */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -14,7 +14,7 @@ struct cpu;
 void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART to it */
 u32 hk_cpu_id(void);
 void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
-bool hk_pending_on(const struct cpu *c); /* cpu_loop: should c run hk_run() now? */
+bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */
 void hk_uart_irq(void);      /* UART interrupt: take the typed bytes, nothing more */
 bool hk_drain_here(void);    /* on the housekeeping pCPU: empty the console queue now */

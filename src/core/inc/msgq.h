@@ -36,6 +36,7 @@ void msgq_count_lost(struct msgq *q); /* a producer gave a record up */
 /* Consumer: take the oldest published record; false if there is none. */
 bool msgq_get(struct msgq *q, struct msgq_msg *m);
 bool msgq_empty(struct msgq *q);
+u32 msgq_record_size(u32 len); /* bytes a record of len payload bytes takes */
 u64 msgq_lost(struct msgq *q);
 
 #endif

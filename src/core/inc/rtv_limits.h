@@ -53,7 +53,8 @@
 /* ---- console and shell ---- */
 #define LIM_CONSOLE_RING 16384   /* bytes of each VM's recent output kept for `log` */
 #define LIM_CONSOLE_LINE 240     /* bytes of a VM's line assembled before it is shown */
-#define LIM_CONSOLE_QUEUE 32768  /* bytes of the console queue (msgq.h); a power of two */
+#define LIM_CONSOLE_QUEUE 131072 /* bytes of the console queue (msgq.h); a power of two; each
+                                    VM and the hypervisor may fill 1/(VMs + 1) of it */
 #define LIM_CONSOLE_RECORD 512   /* bytes of one console record; longer text is split */
 #define LIM_SHELL_LINE 96        /* characters of a shell command line */
 #define LIM_SHELL_ARGS 6         /* words of a shell command line */
