@@ -182,6 +182,9 @@ def parse(lines):
     return start, items, skipped, done
 
 
+# Runs whose input is typed at host-timed moments: QEMU's round robin then shifts the
+# other CPUs' turns, so their maxima (not the bench pCPU's own work) vary from run to run.
+HOST_TIMED_RUNS = ("console",)
 CONSOLE_UP = "switches input between VMs"  # rtvisor's boot message once input works
 SHELL_ENTER = b"\x14s"          # Ctrl-T s: the hypervisor shell
 SHELL_LOOP_CMD = b"log noisy\r"  # typed again and again during the console run
@@ -515,8 +518,13 @@ def main():
             args.no_build = True
             log("bench: second run for the repeatability check")
             _, _, runs2 = measure(args, logdir)
-            a = {k: v["items"] for k, v in runs.items()}
-            b = {k: v["items"] for k, v in runs2.items()}
+            a = {k: v["items"] for k, v in runs.items() if k not in HOST_TIMED_RUNS}
+            b = {k: v["items"] for k, v in runs2.items() if k not in HOST_TIMED_RUNS}
+            for r in HOST_TIMED_RUNS:
+                same = sorted(i for i in runs[r]["items"]
+                              if runs[r]["items"][i] == runs2[r]["items"].get(i))
+                log("bench: %s run (host-timed input, not compared): %d of %d items identical"
+                    % (r, len(same), len(runs[r]["items"])))
             if a != b:
                 diffs = ["%s/%s: %s vs %s" % (r, i, a[r].get(i), b[r].get(i))
                          for r in a for i in sorted(set(a[r]) | set(b.get(r, {})))
