@@ -15,6 +15,7 @@
 #define EXC_CUR_SPX_SERROR 7
 
 extern uint64_t guest_boot_el;
+extern uint64_t guest_boot_early[3];
 
 void exception_dispatch(struct exc_frame *frame, unsigned kind);
 void secondary_entry(void);

@@ -9,6 +9,7 @@
 secondary_entry:
 	mov	x19, x0
 	bl	el2_drop_to_el1
+	bl	cpu_early_cntfrq	/* CNTFRQ_EL0 is per CPU: same step as the boot CPU */
 	cmp	x19, #GUEST_MAX_CPUS
 	b.hs	2f
 	mov	x0, x19

@@ -34,6 +34,10 @@ primary_entry:
 	b	1b
 2:	ldr	x1, =guest_boot_el
 	str	x20, [x1]
+	bl	cpu_early_cntfrq	/* before any vectors, as RTOS start-up does */
+	ldr	x9, =guest_boot_early
+	stp	x0, x1, [x9]
+	str	x2, [x9, #16]
 	mov	x0, #0
 	bl	percpu_init
 	bl	main

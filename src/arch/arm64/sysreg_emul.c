@@ -4,7 +4,9 @@
  * - ID registers (HCR_EL2.TID3, op0=3 op1=0 CRn=0 CRm=1..7): the hardware value,
  *   sanitised to what a VM really has (Arm ARM D19.2 ID_AA64*_EL1): no EL2, no
  *   PMU, SPE, trace, AMU, SVE, RAS or MPAM, and a PA range no larger than the
- *   stage-2 IPA size. Reserved encodings read as zero.
+ *   stage-2 IPA size. Reserved encodings read as zero. EL3 always reads as
+ *   implemented (rtvisor is the VM's firmware), so EL1 is never the highest
+ *   level the VM sees: see vm_el3_field() and docs/architecture.md.
  * - Set/way cache maintenance (HCR_EL2.TSW): completed as a no-op. VM memory is
  *   only ever used by the VM's own pCPUs, images are cleaned to PoC when loaded,
  *   and a set/way operation is not broadcast, so it could not mean anything for
@@ -74,11 +76,33 @@ static u64 parange_of(u32 bits)
 	return enc;
 }
 
+/*
+ * ID_AA64PFR0_EL1.EL3 [15:12] as the VM sees it: at least 0b0001 (AArch64).
+ *
+ * CNTFRQ_EL0 is writable only at the highest implemented Exception level; a
+ * write from a lower level is UNDEFINED (Arm ARM D11.1.2 "The system counter",
+ * D19.10.1 CNTFRQ_EL0 accessibility). No EL2 control traps it: CNTHCTL_EL2
+ * (D19.10.2) traps the physical counter and timer only, HCR_EL2 has no timer
+ * trap, and an UNDEFINED instruction at EL1 is taken to EL1 while HCR_EL2.TGE
+ * is 0 (D1.10, exception entry), never to EL2. With EL2 hidden and no EL3
+ * (QEMU virt without secure=on) a VM would conclude EL1 is the highest level, write CNTFRQ_EL0 and take an exception it cannot expect.
+ * Showing EL3 makes the VM's CPU one on which EL1 may not write CNTFRQ_EL0,
+ * and it is true to what the VM gets: firmware services (PSCI, SMCCC) through
+ * SMC, which HCR_EL2.TSC traps to rtvisor (D19.2.48), as on a board whose
+ * firmware runs at EL3.
+ */
+static u64 vm_el3_field(u64 v)
+{
+	return (v & FIELD(12)) ? v : v | (1ULL << 12);
+}
+
 static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 {
 	switch (crm * 8 + op2) {
 	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44] */
-		return v & ~(FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44));
+		return vm_el3_field(v & ~(FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44)));
+	case 9: /* ID_PFR1 (AArch32 view): no EL2, Virtualization [15:12], Virt_frac [27:24] */
+		return v & ~(FIELD(12) | FIELD(24));
 	case 33: /* ID_AA64PFR1: keep BT/SSBS, drop MTE [11:8], SME [27:24], RAS_frac */
 		return v & (FIELD(0) | FIELD(4));
 	case 40: /* ID_AA64DFR0: drop TraceVer [7:4], PMUVer [11:8], PMSVer [35:32] */

@@ -5,6 +5,7 @@
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "guest/sysreg.h"
 
@@ -57,6 +58,15 @@ static inline void cpu_wfi(void)
 
 /* EL the boot CPU was entered at (2 means the library dropped to EL1). */
 unsigned cpu_boot_el(void);
+
+/*
+ * What the boot CPU's start-up found before installing vectors: the highest
+ * implemented EL (ID_AA64PFR0_EL1), whether it ran there and so programmed
+ * CNTFRQ_EL0, and VBAR_EL1 at that moment (cpu_early.S).
+ */
+unsigned cpu_boot_highest_el(void);
+bool cpu_boot_cntfrq_written(void);
+uint64_t cpu_boot_early_vbar(void);
 
 /* Mask interrupts and sleep forever. */
 void cpu_halt(void) __attribute__((noreturn));
