@@ -1,20 +1,50 @@
 /*
  * noisy: a misbehaving neighbour for the console-interference benchmark
- * (configs/bench-noisy.dts, docs/benchmarks.md). Without pause, forever, it
- * prints console lines and, between two lines, reads an address outside its
- * memory, which the hypervisor refuses (fault-policy "inject": an abort is
- * injected, the read is skipped and counted here).
+ * (configs/bench-noisy.dts, docs/benchmarks.md) and the console boot tests.
+ * Without pause, forever, it prints console lines and, between two lines,
+ * reads an address outside its memory, which the hypervisor refuses
+ * (fault-policy "inject": an abort is injected, the read is skipped and
+ * counted here). Like any OS it also takes a periodic timer interrupt
+ * (NOISY_TICK_HZ); under QEMU -icount that deadline also bounds its CPU's
+ * round-robin turn (docs/benchmarks.md, "What icount can and cannot say").
  *
- *   noisy: start forbidden=0x<hex>
+ *   noisy: start forbidden=0x<hex> tick_hz=<n>
  *   noisy: line=<n> refused=<n> <padding>      one per loop, without pause
  */
 #include "guest/console.h"
+#include "guest/cpu.h"
 #include "guest/fault.h"
+#include "guest/gic.h"
+#include "guest/irq.h"
 #include "guest/mmio.h"
+#include "guest/timer.h"
 
 #define NOISY_FORBIDDEN 0x7f000000UL /* IPA outside the VM's 16 MiB at 0x40000000 */
+#define NOISY_TICK_HZ 20000U
 
 static unsigned long refused;
+static uint64_t period, cval;
+
+static void tick(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	cval += period;
+	timer_set_cval(cval);
+}
+
+static void start_tick(void)
+{
+	gic_dist_init();
+	gic_cpu_init();
+	period = timer_freq() / NOISY_TICK_HZ;
+	irq_register(TIMER_VIRT_INTID, tick, 0);
+	cval = timer_now() + period;
+	timer_set_cval(cval);
+	timer_enable();
+	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
+	irq_unmask();
+}
 
 static void forbidden_read(void)
 {
@@ -26,7 +56,8 @@ static void forbidden_read(void)
 
 int main(void)
 {
-	printf("noisy: start forbidden=0x%lx\n", NOISY_FORBIDDEN);
+	printf("noisy: start forbidden=0x%lx tick_hz=%u\n", NOISY_FORBIDDEN, NOISY_TICK_HZ);
+	start_tick();
 	for (unsigned long line = 0;; line++) {
 		printf("noisy: line=%lu refused=%lu abcdefghijklmnopqrstuvwxyz0123456789\n", line,
 		       refused);

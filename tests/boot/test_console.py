@@ -23,7 +23,7 @@ def shell(m, cmd, want, timeout=30):
 def test_flood_and_fault_loop_beside_rt_vm(machine, flood_image):
     m = machine(flood_image, "console-flood")
     m.expect(r"console: housekeeping on pCPU 3")
-    m.expect(r"\[noisy\] noisy: start forbidden=0x7f000000")
+    m.expect(r"\[noisy\] noisy: start forbidden=0x7f000000 tick_hz=20000")
     m.expect(r"vm 'noisy': 16 faults reported; further ones are summarised every 1000 ms")
     m.expect_all([r"vm 'noisy': \d+ more faults not reported \(\d+ in all\)",
                   r"\[rt\] hello: ticks=1000 "], timeout=60)
