@@ -10,7 +10,8 @@
  *   and a set/way operation is not broadcast, so it could not mean anything for
  *   the VM's other pCPUs anyway.
  * - Debug registers (MDCR_EL2.TDA/TDOSA/TDRA): read as zero, writes ignored; the
- *   OS lock status reads as implemented and unlocked. MDSCR_EL1 is kept per vCPU.
+ *   OS lock status reads as implemented and unlocked. MDSCR_EL1 is kept per vCPU
+ *   (the copy and, while loaded, the register itself).
  * - PMU registers (MDCR_EL2.TPM/TPMCR) and IMPLEMENTATION DEFINED registers
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
@@ -156,12 +157,24 @@ static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o)
 	return vgic_sgi1r_write(v, vcpu_reg(v, o->rt));
 }
 
+/*
+ * MDSCR_EL1 (Arm ARM D19.3 MDSCR_EL1; trapped by MDCR_EL2.TDA, D19.2 MDCR_EL2): the
+ * per-vCPU copy is the value of record, and since the trap is taken on the pCPU the
+ * vCPU is loaded on, the register is written as well so that it takes effect now and
+ * so that whatever saves the EL1 context later sees the guest's value.
+ */
+static void mdscr_write(struct vcpu *v, u64 val)
+{
+	v->el1.mdscr = val;
+	write_sysreg(mdscr_el1, val);
+}
+
 /* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
 static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 {
 	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
 		if (!o->read)
-			v->el1.mdscr = vcpu_reg(v, o->rt);
+			mdscr_write(v, vcpu_reg(v, o->rt));
 		return done(v, o, v->el1.mdscr);
 	}
 	if (o->op1 == 0 && o->crn == 1 && o->crm == 1 && o->op2 == 4) /* OSLSR_EL1 */
