@@ -16,10 +16,12 @@
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
  * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
- * - ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 writes (trapped with HCR_EL2.IMO): SGIs to the
- *   VM's own vCPUs; ICC_SGI0R_EL1 (Group 0) is not offered to guests and ignored.
+ * - ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 writes (trapped with HCR_EL2.IMO/FMO):
+ *   SGIs to the VM's own vCPUs; SGI1R raises any group, ASGI1R and SGI0R only SGIs the
+ *   guest configured as Group 0 (one Security state; see vgic_decode.c).
  */
 #include <arch/sysregs.h>
+#include <arch/vgic_decode.h>
 #include <hypercall.h>
 #include <mm.h>
 #include <vm.h>
@@ -142,19 +144,16 @@ static bool is_impdef(const struct sysreg_op *o)
 	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
 }
 
-/* ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): op0=3 op1=0 CRn=12 CRm=11 */
-static bool is_sgi_gen(const struct sysreg_op *o)
+static enum sgi_reg sgi_reg(const struct sysreg_op *o)
 {
-	return o->op0 == 3 && o->op1 == 0 && o->crn == 12 && o->crm == 11 && o->op2 >= 5 &&
-	       !o->read;
+	return o->read ? SGI_REG_NONE : sgi_reg_of(o->op0, o->op1, o->crn, o->crm, o->op2);
 }
 
-static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o)
+/* The three SGI generation registers, decoded in vgic_decode.c (write-only registers). */
+static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o, enum sgi_reg r)
 {
 	vcpu_skip_insn(v);
-	if (o->op2 == 7)
-		return TRAP_HANDLED; /* Group 0 SGIs: ignored */
-	return vgic_sgi1r_write(v, vcpu_reg(v, o->rt));
+	return vgic_sgi_write(v, vcpu_reg(v, o->rt), sgi_reg_group0_only(r));
 }
 
 /*
@@ -185,9 +184,10 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	struct sysreg_op o = decode(esr);
+	enum sgi_reg sr = sgi_reg(&o);
 
-	if (is_sgi_gen(&o))
-		return sgi_gen(v, &o);
+	if (sr != SGI_REG_NONE)
+		return sgi_gen(v, &o, sr);
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o))

@@ -8,6 +8,7 @@
  * so the guest's deactivation deactivates the physical interrupt.
  */
 #include <arch/sysregs.h>
+#include <arch/vgic_decode.h>
 #include <cpu.h>
 #include <gicv3.h>
 #include <lib.h>
@@ -315,19 +316,48 @@ void vgic_maintenance(struct vcpu *v)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 }
 
+/* A software-pending interrupt of v that the CPU interface would signal. Lock held. */
+static bool soft_would_signal(struct vcpu *v, u64 vmcr)
+{
+	struct vm *vm = v->vm;
+
+	for (u32 m = v->vgic.pend_priv; m; m &= m - 1) {
+		const struct virq *q = &v->vgic.priv[__builtin_ctz(m)];
+
+		if (deliverable_priv(q) && vgic_would_signal(vmcr, q->priority, q->group1))
+			return true;
+	}
+	for (u32 k = 0; k < vm->vgic.nr_owned; k++) {
+		u32 intid = vm->vgic.owned[k];
+		const struct virq *q = &vm->vgic.spi[intid - 32];
+
+		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
+		    vgic_would_signal(vmcr, q->priority, q->group1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the loaded vCPU v has an interrupt that would be signalled to it, i.e. one
+ * that ends a WFI (Arm ARM D1.6.2; GIC IHI 0069 4.8): pending, its group enabled in
+ * ICH_VMCR_EL2 and its priority above the guest's mask (vgic_decode.c). An interrupt the
+ * guest masked by priority or group stays pending without keeping the vCPU awake.
+ */
 bool vgic_has_pending(struct vcpu *v)
 {
+	u64 vmcr = read_sysreg(ICH_VMCR_EL2);
 	bool any = false;
 
 	if (v->vgic.nr_pending) {
 		spin_lock(&v->vm->vgic.lock);
-		any = pick(v) != VGIC_SPURIOUS;
+		any = soft_would_signal(v, vmcr);
 		spin_unlock(&v->vm->vgic.lock);
 		if (any)
 			return true;
 	}
 	for (u32 i = 0; i < nr_lrs; i++)
-		if (v->vgic.lr_intid[i] && (lr_read(i) & ICH_LR_PENDING))
+		if (v->vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
 			return true;
 	return false;
 }
@@ -362,17 +392,16 @@ void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *q, u32 inti
 }
 
 /* ICC_SGI1R_EL1 write trapped from the guest (HCR_EL2.IMO): IHI 0069 12.2.x. */
-enum trap_status vgic_sgi1r_write(struct vcpu *v, u64 val)
+enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only)
 {
 	u32 intid = (u32)(val >> 24) & 0xf;
-	bool all = (val & BIT(40)) != 0;
-	bool aff_zero = ((val >> 16) & 0xff) == 0 && ((val >> 32) & 0xff) == 0 &&
-			((val >> 48) & 0xff) == 0;
+	u32 targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus);
 
-	for (u32 i = 0; i < v->vm->nr_vcpus; i++) {
-		bool hit = all ? i != v->id : aff_zero && (val & (1u << i));
-		if (hit)
-			vgic_inject(v->vm, v, intid, i);
+	for (; targets; targets &= targets - 1) {
+		u32 t = (u32)__builtin_ctz(targets);
+
+		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
+			vgic_inject(v->vm, v, intid, t);
 	}
 	return TRAP_HANDLED;
 }
