@@ -107,6 +107,7 @@ def test_intruder_refused_abort_injected_other_vm_runs(machine):
     ids = m.expect(r"intruder: id pfr0=0x([0-9a-f]+) dfr0=0x([0-9a-f]+) mmfr0=0x([0-9a-f]+)")
     pfr0, dfr0, mmfr0 = (int(x, 16) for x in ids.groups())
     assert (pfr0 >> 8) & 0xf == 0, "EL2 visible to the guest: pfr0=%x" % pfr0
+    assert pfr0 & 0xff == 0x11, "EL0/EL1 not AArch64-only (issue 19): pfr0=%x" % pfr0
     assert (dfr0 >> 8) & 0xf == 0, "PMU advertised to the guest: dfr0=%x" % dfr0
     assert mmfr0 & 0xf <= 2, "PA range larger than the 40-bit IPA space: mmfr0=%x" % mmfr0
     m.expect(r"\[intruder\] intruder: pmu refused esr=0x0?2")   # undefined instruction

@@ -4,7 +4,7 @@
  * - ID registers (HCR_EL2.TID3, op0=3 op1=0 CRn=0 CRm=1..7): the hardware value,
  *   sanitised to what a VM really has (Arm ARM D19.2 ID_AA64*_EL1): no EL2, no
  *   PMU, SPE, trace, AMU, SVE, RAS or MPAM, and a PA range no larger than the
- *   stage-2 IPA size. Reserved encodings read as zero.
+ *   stage-2 IPA size; EL0 and EL1 are AArch64 only. Reserved encodings read as zero.
  * - Set/way cache maintenance (HCR_EL2.TSW): completed as a no-op. VM memory is
  *   only ever used by the VM's own pCPUs, images are cleaned to PoC when loaded,
  *   and a set/way operation is not broadcast, so it could not mean anything for
@@ -80,8 +80,10 @@ static u64 parange_of(u32 bits)
 static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 {
 	switch (crm * 8 + op2) {
-	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44] */
-		return v & ~(FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44));
+	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44];
+		  * EL0 [3:0] and EL1 [7:4] = 0b0001, AArch64 only (exc_entry.c) */
+		return (v & ~(FIELD(0) | FIELD(4) | FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) |
+			      FIELD(44))) | 0x11;
 	case 33: /* ID_AA64PFR1: keep BT/SSBS, drop MTE [11:8], SME [27:24], RAS_frac */
 		return v & (FIELD(0) | FIELD(4));
 	case 40: /* ID_AA64DFR0: drop TraceVer [7:4], PMUVer [11:8], PMSVer [35:32] */
