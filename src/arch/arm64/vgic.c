@@ -286,6 +286,69 @@ static void retire(struct vcpu *v, u32 slot)
 		vgic_set_pending(v->vm, irq, intid, true);
 }
 
+/* The list register of v (loaded here) that holds intid, or -1. */
+static int lr_slot_of(const struct vcpu *v, u32 intid)
+{
+	u16 tag = (u16)(intid ? intid : 0xffff);
+
+	for (u32 i = 0; i < nr_lrs; i++)
+		if ((v->vgic.lrs_used & (1u << i)) && v->vgic.lr_intid[i] == tag)
+			return (int)i;
+	return -1;
+}
+
+/* Set or clear the active bit of a list register; one left invalid is retired. */
+static void lr_set_active(struct vcpu *v, u32 slot, bool active)
+{
+	u64 lr = lr_read(slot);
+
+	lr = active ? lr | ICH_LR_ACTIVE : lr & ~ICH_LR_ACTIVE;
+	if (lr & ICH_LR_STATE_MASK)
+		lr_write(slot, lr);
+	else
+		retire(v, slot);
+}
+
+/* Put an interrupt that is not pending into a free list register as active only. */
+static bool lr_add_active(struct vcpu *v, struct virq *irq, u32 intid)
+{
+	int slot = free_lr(v);
+
+	if (slot < 0 || irq->pending)
+		return false;
+	lr_write((u32)slot, (make_lr(irq, intid) & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE);
+	v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->vgic.lrs_used |= 1u << slot;
+	irq->in_lr = true;
+	return true;
+}
+
+/*
+ * GICD_I[SC]ACTIVER<n> / GICR_I[SC]ACTIVER0 write for one interrupt (caller holds the vGIC
+ * lock). The virtual active state is the list register's State (IHI 0069 12.5 ICH_LR<n>_EL2);
+ * for a HW entry the physical interrupt is active exactly while the virtual one is (the
+ * guest's deactivation of the virtual INTID deactivates the physical one), so both change
+ * together. Only list registers of the vCPU loaded on this pCPU can be changed: for an
+ * interrupt held by a vCPU loaded elsewhere, or when no list register is free, the write
+ * changes neither copy, so the two never disagree.
+ */
+void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
+		     bool active)
+{
+	struct vcpu *v = &vm->vcpus[irq_vcpu(vm, irq, intid, owner ? owner->id : 0)];
+	int slot;
+
+	if (cpu()->sched.current != v || v->needs_load)
+		return;
+	slot = irq->in_lr ? lr_slot_of(v, intid) : -1;
+	if (slot >= 0)
+		lr_set_active(v, (u32)slot, active);
+	else if (!active || !lr_add_active(v, irq, intid))
+		return; /* already inactive, or no room to make it active */
+	if (irq->hw)
+		gicv3_set_active(intid, active);
+}
+
 /*
  * After an exit: retire the list registers the guest completed. ICH_ELRSR_EL2
  * shows empty ones; an entry that asked for an EOI maintenance interrupt shows
