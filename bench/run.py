@@ -11,6 +11,9 @@ so every number is exact and repeats):
   rtvisor-smp   configs/bench-smp.dts: 2 vCPUs         (SMP_ITEMS)
   interference  configs/bench-interference.dts: bench + hammer VM on pCPU 3
                 (INTERFERENCE_ITEMS: all but sgi_ipi)
+  pool3, pool0  configs/bench-pool3.dts / bench-pool0.dts: bench on pCPU 2 beside a
+                dynamic pool shared by a busy priority-14 VM and a priority-9 VM, on
+                pCPU 3 or on pCPU 0 (POOL_ITEMS; issue 19)
   console       configs/bench-noisy.dts: bench + a VM on pCPU 3 that floods its
                 console and loops on a forbidden access, while the harness types
                 `log noisy` into the hypervisor shell in a loop (INTERFERENCE_ITEMS)
@@ -53,6 +56,9 @@ SMP_ITEMS = WFI_ITEMS + ["sgi_ipi"]
 UP_ITEMS = [i for i in ITEMS if i not in SMP_ITEMS]
 # With the hammer VM (always busy, so WFI items need no helper there).
 INTERFERENCE_ITEMS = [i for i in ITEMS if i != "sgi_ipi"]
+# Beside a shared dynamic pool on pCPU 3 or pCPU 0 (bench-pool3/bench-pool0): the timer items.
+POOL_ITEMS = ["timer_lat_busy", "timer_lat_wfi", "timer_period_1k", "timer_period_10k"]
+POOL_RUNS = ("pool3", "pool0")
 
 DEFAULT_N = 10000
 DEFAULT_PERIODS = 1000
@@ -95,7 +101,8 @@ def scenario_bin(name):
 
 
 def build():
-    for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy"):
+    for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy", "bench-pool3",
+                "bench-pool0"):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
 
@@ -288,6 +295,9 @@ def run_all(n, periods, workdir):
     ]
     plan.append(("console", patched(scenario_bin("bench-noisy"), img("console.bin"), n, periods,
                                     INTERFERENCE_ITEMS), HYP_MACHINE, "bench"))
+    for name in POOL_RUNS:
+        plan.append((name, patched(scenario_bin("bench-" + name), img(name + ".bin"), n, periods,
+                                   POOL_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
         runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
                               typing=(name == "console"))
@@ -302,7 +312,9 @@ def pick(runs, item, col):
     name = {"native": "native-smp" if smp else "native",
             "rtvisor": "rtvisor-smp" if smp else "rtvisor",
             "interference": "interference" if item in INTERFERENCE_ITEMS else None,
-            "console": "console" if item in INTERFERENCE_ITEMS else None}[col]
+            "console": "console" if item in INTERFERENCE_ITEMS else None,
+            "pool3": "pool3" if item in POOL_ITEMS else None,
+            "pool0": "pool0" if item in POOL_ITEMS else None}[col]
     if name is None:
         return None
     return runs[name]["items"].get(item)
@@ -318,6 +330,8 @@ def rows(runs):
         nat, hyp, itf, con = (pick(runs, item, c)
                               for c in ("native", "rtvisor", "interference", "console"))
         row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
+        for c in POOL_RUNS:
+            row[c] = pick(runs, item, c)
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
             row["loss_pct"] = (round(100.0 * row["added"] / nat["avg"], 1)
@@ -382,14 +396,29 @@ def tables(table):
             r["item"], cell(a), cell(h), cell(c), str(c["avg"] - a["avg"]) if a and c else "?",
             cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?",
             fmt_el2(a["el2"]) if a else "?", fmt_el2(c["el2"]) if c else "?"))
+    t.append("")
+    t.append("Shared dynamic pool: bench VM on pCPU 2 beside a pool shared by a busy priority-14 "
+             "VM and a priority-9 VM on pCPU 3 or on pCPU 0 (the housekeeping pCPU), ns:")
+    t.append("")
+    t.append("| item | alone max | pool on 3 avg | pool on 3 max | pool on 0 avg | pool on 0 max |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in POOL_ITEMS:
+            continue
+        p3, p0 = r["pool3"], r["pool0"]
+        t.append("| %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(r["rtvisor"], "max"), cell(p3), cell(p3, "max"), cell(p0),
+            cell(p0, "max")))
     return "\n".join(t)
 
 
 def check_complete(runs, table):
     missing = []
     for r in table:
-        for col in ("native", "rtvisor", "interference", "console"):
+        for col in ("native", "rtvisor", "interference", "console") + POOL_RUNS:
             if col in ("interference", "console") and r["item"] not in INTERFERENCE_ITEMS:
+                continue
+            if col in POOL_RUNS and r["item"] not in POOL_ITEMS:
                 continue
             if not r[col]:
                 missing.append("%s/%s" % (r["item"], col))

@@ -1,6 +1,7 @@
 /*
  * Console commands, taken from the PL011 RX interrupt:
- * r = reset, o = power off, p = pong, anything else = echo its hex code.
+ * r = reset, o = power off, p = pong, v = active-state check (active_check.c),
+ * anything else = echo its hex code.
  */
 #include "guest/console.h"
 #include "guest/gic.h"
@@ -22,6 +23,9 @@ static void hello_command(uint8_t c)
 		break;
 	case 'p':
 		printf("hello: pong\n");
+		break;
+	case 'v':
+		hello_active_check_req = 1; /* run from the main loop, outside the handler */
 		break;
 	default:
 		printf("hello: key %02x\n", c);

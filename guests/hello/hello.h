@@ -20,4 +20,7 @@ void hello_tick_start(void);
 /* Print the statistics line if the tick handler published one. */
 void hello_tick_report_poll(void);
 
+extern volatile int hello_active_check_req;
+void hello_active_check(void);
+
 #endif

@@ -23,5 +23,7 @@ int main(void)
 	for (;;) {
 		cpu_wfi();
 		hello_tick_report_poll();
+		if (hello_active_check_req)
+			hello_active_check();
 	}
 }

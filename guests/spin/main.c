@@ -7,6 +7,11 @@
  * m = management calls as in configs/sched.dts (privileged VMs only): move pCPU 3
  *     to pool 1, pin VM 2 vCPU 0 to pCPU 3, set VM 4's weight to 1, then one
  *     invalid call (weight 0); each prints "spin: hc <name>=<result>",
+ * n = management calls whose 64-bit arguments are out of range only above bit 31
+ *     (each must be refused with -2); prints "spin: hc <name>=<result>",
+ * d = write MDSCR_EL1 = 0x1000, keep running for 100 ms of counter time (other
+ *     vCPUs of a dynamic pool get the pCPU meanwhile), read it back:
+ *     "spin: mdscr=<hex>",
  * r = PSCI SYSTEM_RESET.
  */
 #include "guest/console.h"
@@ -15,6 +20,7 @@
 #include "guest/irq.h"
 #include "guest/pl011.h"
 #include "guest/psci.h"
+#include "guest/sysreg.h"
 #include "guest/timer.h"
 
 #define RTV_HC_LOAD 0xc6000004U
@@ -60,6 +66,32 @@ static void management_calls(void)
 	hc("bad_weight", RTV_HC_VM_WEIGHT, 4, 0, 0);
 }
 
+/* Arguments that are valid in their low 32 bits only: the full value must be refused. */
+static void narrow_calls(void)
+{
+	hc("weight_hi", RTV_HC_VM_WEIGHT, 4, 0x100000005ULL, 0);
+	hc("prio_hi", RTV_HC_VM_WEIGHT, 4, 1, 0x100000000ULL);
+	hc("pin_hi", RTV_HC_VCPU_PIN, 2, 0, 0x100000001ULL);
+	hc("pin_neg32", RTV_HC_VCPU_PIN, 2, 0, 0x80000000ULL);
+	hc("pin_vcpu_hi", RTV_HC_VCPU_PIN, 2, 0x100000000ULL, 1);
+	hc("move_hi", RTV_HC_POOL_MOVE, 0x100000003ULL, 1, 0);
+	hc("move_pool_hi", RTV_HC_POOL_MOVE, 3, 0x100000001ULL, 0);
+	hc("load_hi", RTV_HC_LOAD, 0x100000000ULL, 0, 0);
+}
+
+/* MDSCR_EL1 must keep its value across the vCPU being switched out and back in. */
+static void mdscr_check(void)
+{
+	uint64_t end = timer_now() + timer_freq() / 10;
+
+	sysreg_write(mdscr_el1, 0x1000); /* TDCC */
+	isb();
+	while (timer_now() < end)
+		count++;
+	printf("spin: mdscr=%llx\n", (unsigned long long)sysreg_read(mdscr_el1));
+	sysreg_write(mdscr_el1, 0);
+}
+
 static void command(uint8_t c)
 {
 	switch (c) {
@@ -67,6 +99,8 @@ static void command(uint8_t c)
 	case 's': idle_mode = 0; printf("spin: mode spin\n"); break;
 	case 'l': query_load(); break;
 	case 'm': management_calls(); break;
+	case 'n': narrow_calls(); break;
+	case 'd': mdscr_check(); break;
 	case 'r': psci_system_reset(); break;
 	default: printf("spin: key %02x\n", c); break;
 	}

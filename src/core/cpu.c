@@ -15,9 +15,23 @@
 
 struct cpu cpus[MAX_CPUS];
 u32 nr_cpus;
-u8 cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
+/* Per CPU: a guard page (left unmapped at EL2, mm.c), then the stack; boot.S sets SP. */
+u8 cpu_stacks[MAX_CPUS][CPU_STACK_SLOT] __attribute__((aligned(4096), section(".bss.stacks")));
+u8 cpu_panic_stacks[MAX_CPUS][CPU_PANIC_STACK_SIZE] __attribute__((aligned(16)));
 extern struct platform_info plat;
 extern char secondary_entry[];
+
+/* The CPU whose stack guard page holds addr, or -1. */
+int cpu_stack_guard_of(u64 addr)
+{
+	u64 base = (u64)(uintptr_t)cpu_stacks;
+
+	if (addr < base || addr >= base + sizeof(cpu_stacks))
+		return -1;
+	if ((addr - base) % CPU_STACK_SLOT >= CPU_STACK_GUARD)
+		return -1;
+	return (int)((addr - base) / CPU_STACK_SLOT);
+}
 
 void cpu_kick(u32 id)
 {

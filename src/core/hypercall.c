@@ -1,4 +1,8 @@
-/* HVC/SMC dispatch: SMCCC discovery, PSCI, and rtvisor's own calls. */
+/*
+ * HVC/SMC dispatch: SMCCC discovery, PSCI, and rtvisor's own calls. Every argument is
+ * checked at its full 64-bit width before it is narrowed to the type it selects
+ * (issue 19: 0x100000005 is not weight 5).
+ */
 #include <console.h>
 #include <cpu.h>
 #include <printk.h>
@@ -48,7 +52,7 @@ static u64 hc_vm_weight(const struct vcpu *v, u64 vm_id, u64 weight, u64 prio)
 	int r = vm ? 0 : -1;
 
 	for (u32 i = 0; vm && !r && i < vm->nr_vcpus; i++)
-		r = sched_set_weight(&vm->vcpus[i], (u32)weight, (u32)prio, msg, sizeof(msg));
+		r = sched_set_weight(&vm->vcpus[i], weight, prio, msg, sizeof(msg));
 	return hc_result(r, msg, v);
 }
 
@@ -58,7 +62,7 @@ static u64 hc_vcpu_pin(const struct vcpu *v, u64 vm_id, u64 id, u64 pcpu)
 	int r = -1;
 
 	if (vm_id < nr_vms && id < vms[vm_id].nr_vcpus)
-		r = sched_pin(&vms[vm_id].vcpus[id], (s32)pcpu, msg, sizeof(msg));
+		r = sched_pin(&vms[vm_id].vcpus[id], pcpu, msg, sizeof(msg));
 	return hc_result(r, msg, v);
 }
 
@@ -68,7 +72,7 @@ static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
 	int r = -1;
 
 	if (pool < nr_pools)
-		r = sched_pool_move((u32)pcpu, &pools[pool], msg, sizeof(msg));
+		r = sched_pool_move(pcpu, &pools[pool], msg, sizeof(msg));
 	return hc_result(r, msg, v);
 }
 
@@ -100,6 +104,16 @@ static bool management_call(struct vcpu *v, u32 fn)
 	return true;
 }
 
+/* x1 must be a byte: a wider value is refused, not truncated. */
+static u64 console_putc_call(const struct vcpu *v, u64 byte)
+{
+	if (byte > 0xff)
+		return RTV_HC_INVALID;
+	console_vm_putc(v->vm->id, (char)byte);
+	return 0;
+}
+
+/* The function ID is W0 (SMCCC, DEN 0028): bits [63:32] of x0 are not part of it. */
 enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
@@ -120,8 +134,7 @@ enum trap_status hypercall(struct vcpu *v)
 		ret(v, exit_count(vcpu_reg(v, 1)));
 		break;
 	case RTV_HC_CONSOLE_PUTC:
-		console_vm_putc(v->vm->id, (char)vcpu_reg(v, 1));
-		ret(v, 0);
+		ret(v, console_putc_call(v, vcpu_reg(v, 1)));
 		break;
 	default:
 		ret(v, SMCCC_NOT_SUPPORTED); /* SMCCC: unknown function IDs return -1 */

@@ -132,6 +132,7 @@ void hyp_main(u64 dtb)
 		halt("memory set-up failed");
 	irq_init();
 	cpu_init_common();
+	mm_report();
 	load_scenario();
 	create_pools();
 	create_vms();

@@ -1,5 +1,6 @@
 /* RAM ownership, EL2 identity map and stage-2 table memory. */
 #include <arch/sysregs.h>
+#include <cpu.h>
 #include <lib.h>
 #include <mm.h>
 #include <platform_info.h>
@@ -14,8 +15,9 @@
 #define SCTLR_C BIT(2)
 #define SCTLR_SA BIT(3)
 #define SCTLR_I BIT(12)
+#define SCTLR_WXN BIT(19)
 
-extern u8 _image_start[], _image_end[];
+extern u8 _image_start[], _text_end[], _rodata_end[], _image_end[];
 extern struct platform_info plat;
 
 static u8 pt_pool[PT_POOL_PAGES][4096] __attribute__((aligned(65536)));
@@ -80,14 +82,62 @@ static u32 parange_bits(void)
 	return r < ARRAY_SIZE(bits) ? (bits[r] > 48 ? 48 : bits[r]) : 32;
 }
 
+static u64 sym(const u8 *s)
+{
+	return (u64)(uintptr_t)s;
+}
+
+/*
+ * W^X for the hypervisor's own image (issue 19). EL2 stage 1 in the single-range regime
+ * (Arm ARM DDI 0487, D8 "The AArch64 Virtual Memory System Architecture", stage 1 data
+ * access permissions and execute-never): AP[2] (bit 7) = 1 makes a page read-only, and
+ * XN (bit 54) makes it execute-never; pgtable.c sets them from PT_W / PT_X. Text is
+ * R+X, rodata R, everything else RW+XN (RAM was mapped so); the guard page below each
+ * EL2 stack is unmapped, so an overflow faults (reported by hyp_panic, entry.S).
+ */
+static int protect_image(void)
+{
+	if (pt_map(&hyp_pt, mm_hv_base(), mm_hv_base(), sym(_text_end) - mm_hv_base(),
+		   PT_R | PT_X) ||
+	    pt_map(&hyp_pt, sym(_text_end), sym(_text_end), sym(_rodata_end) - sym(_text_end),
+		   PT_R))
+		return -1;
+	for (u32 i = 0; i < MAX_CPUS; i++)
+		if (pt_unmap(&hyp_pt, sym(cpu_stacks[i]), CPU_STACK_GUARD))
+			return -1;
+	return 0;
+}
+
 static int build_hyp_map(void)
 {
 	if (pt_init(&hyp_pt, PT_EL2, EL2_VA_BITS, &pool_ops))
 		return -1;
-	/* All RAM (the hypervisor loads guest images through it) and the device window below it. */
-	if (pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W | PT_X))
+	/* All RAM (the hypervisor loads guest images through it), RW and execute-never, and
+	 * the device window below it; then the image's own permissions. */
+	if (pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W) ||
+	    pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M), PT_R | PT_W | PT_DEVICE))
 		return -1;
-	return pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M), PT_R | PT_W | PT_DEVICE);
+	return protect_image();
+}
+
+/* Read the EL2 map back: 1 if it is W^X as protect_image() meant, for the boot log. */
+static bool hyp_map_is_wx(void)
+{
+	u32 text = 0, ro = 0, data = 0, guard;
+	bool ok;
+
+	ok = !pt_lookup(&hyp_pt, mm_hv_base(), NULL, &text, NULL) &&
+	     !pt_lookup(&hyp_pt, sym(_text_end), NULL, &ro, NULL) &&
+	     !pt_lookup(&hyp_pt, sym(_rodata_end), NULL, &data, NULL);
+	guard = (u32)pt_lookup(&hyp_pt, sym(cpu_stacks[0]), NULL, NULL, NULL);
+	return ok && text == (PT_R | PT_X) && ro == PT_R && data == (PT_R | PT_W) && guard;
+}
+
+void mm_report(void)
+{
+	printk("rtvisor: mm: EL2 map %s: text 0x%lx RX, rodata 0x%lx R, data 0x%lx RW XN, "
+	       "%u stack guard pages\n", hyp_map_is_wx() ? "W^X" : "NOT W^X", mm_hv_base(),
+	       sym(_text_end), sym(_rodata_end), (u32)MAX_CPUS);
 }
 
 int mm_init(u64 dtb, u64 dtb_size)
@@ -111,7 +161,8 @@ void mm_cpu_enable(void)
 	__asm__ volatile("tlbi alle2" : : : "memory");
 	dsb(ish);
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I);
+	/* WXN: any writable page is also execute-never (Arm ARM D19.2 SCTLR_EL2.WXN) */
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN);
 	isb();
 }
 

@@ -44,28 +44,34 @@ static void relocate(struct vcpu *v, u32 to)
 	sched_move_unloaded(v, to);
 }
 
-int sched_pin(struct vcpu *v, s32 pcpu, char *msg, size_t len)
+/*
+ * Arguments arrive as the caller gave them (a hypercall's full 64-bit register): each is
+ * range-checked at its full width before it is narrowed, so 0x100000001 is no pCPU 1.
+ */
+int sched_pin(struct vcpu *v, u64 pcpu_arg, char *msg, size_t len)
 {
 	struct pool *p = cpus[v->pcpu].sched.pool;
 	int r = 0;
+	u32 pcpu;
 
-	if (pcpu < 0) {
+	if (pcpu_arg == SCHED_UNPIN) {
 		v->sched.affinity = p->cpus;
 		return 0;
 	}
-	if ((u32)pcpu >= nr_cpus || !cpus[pcpu].online)
-		REFUSE("pCPU %d does not exist", pcpu);
+	if (pcpu_arg >= nr_cpus || !cpus[pcpu_arg].online)
+		REFUSE("pCPU %lu does not exist", pcpu_arg);
+	pcpu = (u32)pcpu_arg;
 	if (cpus[pcpu].sched.pool != p)
-		REFUSE("pCPU %d is in pool '%s', vm '%s' is in pool '%s'", pcpu,
+		REFUSE("pCPU %u is in pool '%s', vm '%s' is in pool '%s'", pcpu,
 		       cpus[pcpu].sched.pool->name, v->vm->cfg->name, p->name);
 	spin_lock(&sched_lock);
-	if ((u32)pcpu != v->pcpu && cpus[pcpu].sched.nr_rq >= p->ops->max_per_cpu) {
-		snprintf(msg, len, "pCPU %d already runs a vCPU (bind pool '%s')", pcpu, p->name);
+	if (pcpu != v->pcpu && cpus[pcpu].sched.nr_rq >= p->ops->max_per_cpu) {
+		snprintf(msg, len, "pCPU %u already runs a vCPU (bind pool '%s')", pcpu, p->name);
 		r = -1;
 	} else {
 		v->sched.affinity = BIT(pcpu);
-		if ((u32)pcpu != v->pcpu)
-			relocate(v, (u32)pcpu);
+		if (pcpu != v->pcpu)
+			relocate(v, pcpu);
 	}
 	spin_unlock(&sched_lock);
 	return r;
@@ -95,15 +101,16 @@ static int check_pool_move(u32 pcpu, const struct pool *to, s32 dest[SCHED_RQ_MA
 	return 0;
 }
 
-int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len)
+int sched_pool_move(u64 pcpu_arg, struct pool *to, char *msg, size_t len)
 {
 	s32 dest[SCHED_RQ_MAX];
 	struct cpu *c;
 	struct vcpu *movers[SCHED_RQ_MAX];
-	u32 n;
+	u32 n, pcpu;
 
-	if (pcpu >= nr_cpus || !cpus[pcpu].online)
-		REFUSE("pCPU %u does not exist", pcpu);
+	if (pcpu_arg >= nr_cpus || !cpus[pcpu_arg].online)
+		REFUSE("pCPU %lu does not exist", pcpu_arg);
+	pcpu = (u32)pcpu_arg;
 	c = &cpus[pcpu];
 	spin_lock(&sched_lock);
 	if (check_pool_move(pcpu, to, dest, msg, len)) {
@@ -125,7 +132,7 @@ int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len)
 	return 0;
 }
 
-int sched_set_weight(struct vcpu *v, u32 weight, u32 prio, char *msg, size_t len)
+int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len)
 {
 	const struct pool *p = cpus[v->pcpu].sched.pool;
 
@@ -133,12 +140,12 @@ int sched_set_weight(struct vcpu *v, u32 weight, u32 prio, char *msg, size_t len
 		REFUSE("vm '%s' is in bind pool '%s': weight and priority apply to dynamic pools",
 		       v->vm->cfg->name, p->name);
 	if (weight < 1 || weight > 1000)
-		REFUSE("weight %u out of range 1..1000", weight);
+		REFUSE("weight %lu out of range 1..1000", weight);
 	if (prio > 15)
-		REFUSE("priority %u out of range 0..15", prio);
+		REFUSE("priority %lu out of range 0..15", prio);
 	spin_lock(&sched_lock);
-	v->sched.weight = weight;
-	v->sched.prio = prio;
+	v->sched.weight = (u32)weight;
+	v->sched.prio = (u32)prio;
 	spin_unlock(&sched_lock);
 	sched_set_need_resched(v->pcpu);
 	return 0;

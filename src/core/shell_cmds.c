@@ -202,7 +202,7 @@ static void cmd_vcpu_pin(int argc, char **argv)
 		shell_error("pCPU must be a number");
 		return;
 	}
-	if (sched_pin(v, (s32)p, msg, sizeof(msg)))
+	if (sched_pin(v, p, msg, sizeof(msg)))
 		shell_error("%s", msg);
 	else
 		printk("vm '%s' vcpu %u pinned to pCPU %u\n", v->vm->cfg->name, v->id, p);
@@ -214,7 +214,7 @@ static void cmd_vcpu_unpin(int argc, char **argv)
 	char msg[128];
 
 	(void)argc;
-	if (v && !sched_pin(v, -1, msg, sizeof(msg)))
+	if (v && !sched_pin(v, SCHED_UNPIN, msg, sizeof(msg)))
 		printk("vm '%s' vcpu %u may run on any pCPU of its pool\n", v->vm->cfg->name, v->id);
 }
 

@@ -109,6 +109,7 @@ def test_intruder_refused_abort_injected_other_vm_runs(machine):
     # the documented virtual CPU (docs/architecture.md, The virtual CPU): no EL2, EL3 = AArch64
     assert (pfr0 >> 8) & 0xf == 0, "EL2 visible to the guest: pfr0=%x" % pfr0
     assert (pfr0 >> 12) & 0xf == 1, "EL3 not shown as implemented: pfr0=%x" % pfr0
+    assert pfr0 & 0xff == 0x11, "EL0/EL1 not AArch64-only (issue 19): pfr0=%x" % pfr0
     assert (dfr0 >> 8) & 0xf == 0, "PMU advertised to the guest: dfr0=%x" % dfr0
     assert mmfr0 & 0xf <= 2, "PA range larger than the 40-bit IPA space: mmfr0=%x" % mmfr0
     m.expect(r"\[intruder\] intruder: pmu refused esr=0x0?2")   # undefined instruction

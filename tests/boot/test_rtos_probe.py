@@ -29,7 +29,8 @@ def mask(*shifts):
 
 # ID register fields the VM sees differently from bare QEMU (architecture.md table).
 ID_DIFFER = {
-    "id_aa64pfr0": mask(8, 12, 28, 32, 40, 44),   # EL2, EL3, RAS, SVE, MPAM, AMU
+    "id_aa64pfr0": mask(0, 4, 8, 12, 28, 32, 40, 44),  # EL0/EL1 AArch64-only, EL2, EL3,
+                                                       # RAS, SVE, MPAM, AMU
     "id_aa64pfr1": ~mask(0, 4),                   # only BT and SSBS kept
     "id_pfr1": mask(12, 24),                      # Virtualization, Virt_frac
     "id_aa64dfr0": mask(4, 8, 32),                # TraceVer, PMUVer, PMSVer
@@ -117,5 +118,6 @@ def test_probe_guest_same_under_rtvisor(machine, runs):
     pfr0 = int(vm["id_aa64pfr0"], 16)
     assert field(pfr0, 8) == 0, "EL2 visible"
     assert field(pfr0, 12) == 1, "EL3 not shown as implemented (AArch64)"
+    assert field(pfr0, 0) == 1 and field(pfr0, 4) == 1, "EL0/EL1 not AArch64-only"
     assert field(int(vm["id_aa64dfr0"], 16), 8) == 0, "PMU advertised"
     assert field(int(vm["id_pfr1"], 16), 12) == 0, "EL2 visible in ID_PFR1"

@@ -133,3 +133,33 @@ def test_management_hypercalls_from_privileged_vm(sched):
     sched.focus(3)                   # s1 is not privileged
     sched.send("m")
     sched.expect(r"\[s1\] spin: hc bad_weight=-3")
+
+
+def test_management_hypercalls_check_all_64_bits(sched):
+    """Arguments valid only in their low 32 bits (weight 0x100000005, pCPU 0x100000001,
+    pCPU 0x80000000 = -1 as s32...) must be refused, not narrowed and then accepted."""
+    sched.focus(1)                   # monitor is privileged
+    sched.send("n")
+    sched.expect(r"\[monitor\] spin: hc load_hi=(-?\d+)")
+    text = sched.p.before + sched.p.after
+    got = dict(re.findall(r"\[monitor\] spin: hc (\w+)=(-?\d+)", text))
+    names = ["weight_hi", "prio_hi", "pin_hi", "pin_neg32", "pin_vcpu_hi", "move_hi",
+             "move_pool_hi", "load_hi"]
+    assert got == {n: "-2" for n in names}, got
+    sched.send(rtv.ESCAPE + "s")
+    sched.expect(r"rtvisor> ")
+    assert "weight 2 prio" in shell(sched, "vm info s3")
+    assert "pool 'rt' bind cpus 0xd" in shell(sched, "pool list")
+    out = shell(sched, "vm info s1")
+    assert "affinity 0x2" in out, out
+    # the shell's pCPU argument: 2^31 is a pCPU that does not exist, not "unpin"
+    assert "pCPU 2147483648 does not exist" in shell(sched, "vcpu pin s1 0 2147483648")
+
+
+def test_mdscr_survives_switch_out(sched):
+    """s1 shares pCPU 1 with s2 and s3: its trapped MDSCR_EL1 write must survive the
+    switches during 100 ms of running (issue 19)."""
+    sched.focus(3)                   # s1
+    sched.send("d")
+    sched.expect(r"\[s1\] spin: mdscr=([0-9a-f]+)")
+    assert sched.p.match.group(1) == "1000"

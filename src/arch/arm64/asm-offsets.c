@@ -13,7 +13,9 @@ void asm_offsets(void)
 {
 	DEFINE(CPU_GUEST_REGS, offsetof(struct cpu, guest_regs));
 	DEFINE(CPU_SIZEOF, sizeof(struct cpu));
-	DEFINE(CPU_STACK_SIZE, CPU_STACK_SIZE);
+	DEFINE(CPU_STACK_SLOT, CPU_STACK_SLOT);
+	DEFINE(CPU_PANIC_STACK_SIZE, CPU_PANIC_STACK_SIZE);
+	DEFINE(CPU_ID, offsetof(struct cpu, id));
 	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
 	DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
 }

@@ -59,7 +59,7 @@ el2_check:
 cpu_early_setup:
 	ldr	x9, =cpu_stacks
 	add	x10, x0, #1
-	mov	x11, #CPU_STACK_SIZE
+	mov	x11, #CPU_STACK_SLOT		/* guard page + stack per CPU */
 	madd	x9, x10, x11, x9
 	mov	sp, x9
 	ldr	x9, =cpus

@@ -38,10 +38,21 @@
 	b	guest_exit
 .endm
 
+/*
+ * A fault inside the hypervisor: report it on this CPU's panic stack, not on SP (which may
+ * be what faulted: a stack overflow into the guard page below it). x1 = SP at the fault.
+ */
 .macro hyp_fault kind
-	stp	x29, x30, [sp, #-16]!
-	mov	x0, #\kind
 	mov	x1, sp
+	mrs	x0, tpidr_el2
+	ldr	w0, [x0, #CPU_ID]
+	add	x0, x0, #1
+	mov	x2, #CPU_PANIC_STACK_SIZE
+	adrp	x3, cpu_panic_stacks
+	add	x3, x3, :lo12:cpu_panic_stacks
+	madd	x0, x0, x2, x3
+	mov	sp, x0
+	mov	x0, #\kind
 	bl	hyp_panic
 .endm
 

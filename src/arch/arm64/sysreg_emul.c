@@ -4,23 +4,27 @@
  * - ID registers (HCR_EL2.TID3, op0=3 op1=0 CRn=0 CRm=1..7): the hardware value,
  *   sanitised to what a VM really has (Arm ARM D19.2 ID_AA64*_EL1): no EL2, no
  *   PMU, SPE, trace, AMU, SVE, RAS or MPAM, and a PA range no larger than the
- *   stage-2 IPA size. Reserved encodings read as zero. EL3 always reads as
- *   implemented (rtvisor is the VM's firmware), so EL1 is never the highest
- *   level the VM sees: see vm_el3_field() and docs/architecture.md.
+ *   stage-2 IPA size; EL0 and EL1 are AArch64 only. Reserved encodings read as
+ *   zero. EL3 always reads as implemented (rtvisor is the VM's firmware), so EL1
+ *   is never the highest level the VM sees: see vm_el3_field() and
+ *   docs/architecture.md.
  * - Set/way cache maintenance (HCR_EL2.TSW): completed as a no-op. VM memory is
  *   only ever used by the VM's own pCPUs, images are cleaned to PoC when loaded,
  *   and a set/way operation is not broadcast, so it could not mean anything for
  *   the VM's other pCPUs anyway.
  * - Debug registers (MDCR_EL2.TDA/TDOSA/TDRA): read as zero, writes ignored; the
- *   OS lock status reads as implemented and unlocked. MDSCR_EL1 is kept per vCPU.
+ *   OS lock status reads as implemented and unlocked. MDSCR_EL1 is kept per vCPU
+ *   (the copy and, while loaded, the register itself).
  * - PMU registers (MDCR_EL2.TPM/TPMCR) and IMPLEMENTATION DEFINED registers
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
  * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
- * - ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 writes (trapped with HCR_EL2.IMO): SGIs to the
- *   VM's own vCPUs; ICC_SGI0R_EL1 (Group 0) is not offered to guests and ignored.
+ * - ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 writes (trapped with HCR_EL2.IMO/FMO):
+ *   SGIs to the VM's own vCPUs; SGI1R raises any group, ASGI1R and SGI0R only SGIs the
+ *   guest configured as Group 0 (one Security state; see vgic_decode.c).
  */
 #include <arch/sysregs.h>
+#include <arch/vgic_decode.h>
 #include <hypercall.h>
 #include <mm.h>
 #include <vm.h>
@@ -99,8 +103,10 @@ static u64 vm_el3_field(u64 v)
 static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 {
 	switch (crm * 8 + op2) {
-	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44] */
-		return vm_el3_field(v & ~(FIELD(8) | FIELD(28) | FIELD(32) | FIELD(40) | FIELD(44)));
+	case 32: /* ID_AA64PFR0: EL2 [11:8], RAS [31:28], SVE [35:32], MPAM [43:40], AMU [47:44];
+		  * EL0 [3:0] and EL1 [7:4] = 0b0001, AArch64 only (exc_entry.c); EL3 shown */
+		return vm_el3_field((v & ~(FIELD(0) | FIELD(4) | FIELD(8) | FIELD(28) | FIELD(32) |
+					   FIELD(40) | FIELD(44))) | 0x11);
 	case 9: /* ID_PFR1 (AArch32 view): no EL2, Virtualization [15:12], Virt_frac [27:24] */
 		return v & ~(FIELD(12) | FIELD(24));
 	case 33: /* ID_AA64PFR1: keep BT/SSBS, drop MTE [11:8], SME [27:24], RAS_frac */
@@ -165,19 +171,28 @@ static bool is_impdef(const struct sysreg_op *o)
 	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
 }
 
-/* ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): op0=3 op1=0 CRn=12 CRm=11 */
-static bool is_sgi_gen(const struct sysreg_op *o)
+static enum sgi_reg sgi_reg(const struct sysreg_op *o)
 {
-	return o->op0 == 3 && o->op1 == 0 && o->crn == 12 && o->crm == 11 && o->op2 >= 5 &&
-	       !o->read;
+	return o->read ? SGI_REG_NONE : sgi_reg_of(o->op0, o->op1, o->crn, o->crm, o->op2);
 }
 
-static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o)
+/* The three SGI generation registers, decoded in vgic_decode.c (write-only registers). */
+static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o, enum sgi_reg r)
 {
 	vcpu_skip_insn(v);
-	if (o->op2 == 7)
-		return TRAP_HANDLED; /* Group 0 SGIs: ignored */
-	return vgic_sgi1r_write(v, vcpu_reg(v, o->rt));
+	return vgic_sgi_write(v, vcpu_reg(v, o->rt), sgi_reg_group0_only(r));
+}
+
+/*
+ * MDSCR_EL1 (Arm ARM D19.3 MDSCR_EL1; trapped by MDCR_EL2.TDA, D19.2 MDCR_EL2): the
+ * per-vCPU copy is the value of record, and since the trap is taken on the pCPU the
+ * vCPU is loaded on, the register is written as well so that it takes effect now and
+ * so that whatever saves the EL1 context later sees the guest's value.
+ */
+static void mdscr_write(struct vcpu *v, u64 val)
+{
+	v->el1.mdscr = val;
+	write_sysreg(mdscr_el1, val);
 }
 
 /* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
@@ -185,7 +200,7 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 {
 	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
 		if (!o->read)
-			v->el1.mdscr = vcpu_reg(v, o->rt);
+			mdscr_write(v, vcpu_reg(v, o->rt));
 		return done(v, o, v->el1.mdscr);
 	}
 	if (o->op1 == 0 && o->crn == 1 && o->crm == 1 && o->op2 == 4) /* OSLSR_EL1 */
@@ -196,9 +211,10 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	struct sysreg_op o = decode(esr);
+	enum sgi_reg sr = sgi_reg(&o);
 
-	if (is_sgi_gen(&o))
-		return sgi_gen(v, &o);
+	if (sr != SGI_REG_NONE)
+		return sgi_gen(v, &o, sr);
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o))

@@ -3,6 +3,7 @@
  * table of handlers that return a trap status; anything not TRAP_HANDLED goes
  * to the one policy point, guest_fault(). IRQ exits go to the interrupt code.
  */
+#include <arch/exc_entry.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
 #include <hypercall.h>
@@ -105,7 +106,10 @@ static void handle_sync(struct vcpu *v)
 	v->exit_esr = esr;
 	v->exit_far = read_sysreg(far_el2);
 	v->exit_hpfar = read_sysreg(hpfar_el2);
-	st = (fn ? fn : exit_unknown)(v, esr, &fi);
+	if (exc_from_aarch32(v->regs.pstate))
+		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
+	else
+		st = (fn ? fn : exit_unknown)(v, esr, &fi);
 	if (st != TRAP_HANDLED)
 		guest_fault(v, st, &fi);
 }

@@ -3,6 +3,7 @@
  * owning pCPU, register access by index, and exception injection into EL1
  * (exception entry as described in Arm ARM D1.10 "Exception entry").
  */
+#include <arch/exc_entry.h>
 #include <arch/sysregs.h>
 #include <lib.h>
 #include <vcpu.h>
@@ -140,9 +141,8 @@ void vcpu_skip_insn(struct vcpu *v)
 /* Enter the guest's EL1 synchronous vector with ESR/FAR as given (vCPU loaded). */
 static void inject_sync(struct vcpu *v, u64 esr, u64 far)
 {
-	u64 mode = v->regs.pstate & 0xf;
 	u64 vbar = read_sysreg(vbar_el1);
-	u64 offset = mode == PSR_MODE_EL1H ? 0x200 : mode == 0x4 ? 0x0 : 0x400;
+	u64 offset = exc_sync_vector_offset(v->regs.pstate);
 
 	write_sysreg(elr_el1, v->regs.pc);
 	write_sysreg(spsr_el1, v->regs.pstate);

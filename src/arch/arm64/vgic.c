@@ -8,6 +8,7 @@
  * so the guest's deactivation deactivates the physical interrupt.
  */
 #include <arch/sysregs.h>
+#include <arch/vgic_decode.h>
 #include <cpu.h>
 #include <gicv3.h>
 #include <lib.h>
@@ -285,6 +286,69 @@ static void retire(struct vcpu *v, u32 slot)
 		vgic_set_pending(v->vm, irq, intid, true);
 }
 
+/* The list register of v (loaded here) that holds intid, or -1. */
+static int lr_slot_of(const struct vcpu *v, u32 intid)
+{
+	u16 tag = (u16)(intid ? intid : 0xffff);
+
+	for (u32 i = 0; i < nr_lrs; i++)
+		if ((v->vgic.lrs_used & (1u << i)) && v->vgic.lr_intid[i] == tag)
+			return (int)i;
+	return -1;
+}
+
+/* Set or clear the active bit of a list register; one left invalid is retired. */
+static void lr_set_active(struct vcpu *v, u32 slot, bool active)
+{
+	u64 lr = lr_read(slot);
+
+	lr = active ? lr | ICH_LR_ACTIVE : lr & ~ICH_LR_ACTIVE;
+	if (lr & ICH_LR_STATE_MASK)
+		lr_write(slot, lr);
+	else
+		retire(v, slot);
+}
+
+/* Put an interrupt that is not pending into a free list register as active only. */
+static bool lr_add_active(struct vcpu *v, struct virq *irq, u32 intid)
+{
+	int slot = free_lr(v);
+
+	if (slot < 0 || irq->pending)
+		return false;
+	lr_write((u32)slot, (make_lr(irq, intid) & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE);
+	v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->vgic.lrs_used |= 1u << slot;
+	irq->in_lr = true;
+	return true;
+}
+
+/*
+ * GICD_I[SC]ACTIVER<n> / GICR_I[SC]ACTIVER0 write for one interrupt (caller holds the vGIC
+ * lock). The virtual active state is the list register's State (IHI 0069 12.5 ICH_LR<n>_EL2);
+ * for a HW entry the physical interrupt is active exactly while the virtual one is (the
+ * guest's deactivation of the virtual INTID deactivates the physical one), so both change
+ * together. Only list registers of the vCPU loaded on this pCPU can be changed: for an
+ * interrupt held by a vCPU loaded elsewhere, or when no list register is free, the write
+ * changes neither copy, so the two never disagree.
+ */
+void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
+		     bool active)
+{
+	struct vcpu *v = &vm->vcpus[irq_vcpu(vm, irq, intid, owner ? owner->id : 0)];
+	int slot;
+
+	if (cpu()->sched.current != v || v->needs_load)
+		return;
+	slot = irq->in_lr ? lr_slot_of(v, intid) : -1;
+	if (slot >= 0)
+		lr_set_active(v, (u32)slot, active);
+	else if (!active || !lr_add_active(v, irq, intid))
+		return; /* already inactive, or no room to make it active */
+	if (irq->hw)
+		gicv3_set_active(intid, active);
+}
+
 /*
  * After an exit: retire the list registers the guest completed. ICH_ELRSR_EL2
  * shows empty ones; an entry that asked for an EOI maintenance interrupt shows
@@ -315,19 +379,48 @@ void vgic_maintenance(struct vcpu *v)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 }
 
+/* A software-pending interrupt of v that the CPU interface would signal. Lock held. */
+static bool soft_would_signal(struct vcpu *v, u64 vmcr)
+{
+	struct vm *vm = v->vm;
+
+	for (u32 m = v->vgic.pend_priv; m; m &= m - 1) {
+		const struct virq *q = &v->vgic.priv[__builtin_ctz(m)];
+
+		if (deliverable_priv(q) && vgic_would_signal(vmcr, q->priority, q->group1))
+			return true;
+	}
+	for (u32 k = 0; k < vm->vgic.nr_owned; k++) {
+		u32 intid = vm->vgic.owned[k];
+		const struct virq *q = &vm->vgic.spi[intid - 32];
+
+		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
+		    vgic_would_signal(vmcr, q->priority, q->group1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the loaded vCPU v has an interrupt that would be signalled to it, i.e. one
+ * that ends a WFI (Arm ARM D1.6.2; GIC IHI 0069 4.8): pending, its group enabled in
+ * ICH_VMCR_EL2 and its priority above the guest's mask (vgic_decode.c). An interrupt the
+ * guest masked by priority or group stays pending without keeping the vCPU awake.
+ */
 bool vgic_has_pending(struct vcpu *v)
 {
+	u64 vmcr = read_sysreg(ICH_VMCR_EL2);
 	bool any = false;
 
 	if (v->vgic.nr_pending) {
 		spin_lock(&v->vm->vgic.lock);
-		any = pick(v) != VGIC_SPURIOUS;
+		any = soft_would_signal(v, vmcr);
 		spin_unlock(&v->vm->vgic.lock);
 		if (any)
 			return true;
 	}
 	for (u32 i = 0; i < nr_lrs; i++)
-		if (v->vgic.lr_intid[i] && (lr_read(i) & ICH_LR_PENDING))
+		if (v->vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
 			return true;
 	return false;
 }
@@ -362,17 +455,16 @@ void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *q, u32 inti
 }
 
 /* ICC_SGI1R_EL1 write trapped from the guest (HCR_EL2.IMO): IHI 0069 12.2.x. */
-enum trap_status vgic_sgi1r_write(struct vcpu *v, u64 val)
+enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only)
 {
 	u32 intid = (u32)(val >> 24) & 0xf;
-	bool all = (val & BIT(40)) != 0;
-	bool aff_zero = ((val >> 16) & 0xff) == 0 && ((val >> 32) & 0xff) == 0 &&
-			((val >> 48) & 0xff) == 0;
+	u32 targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus);
 
-	for (u32 i = 0; i < v->vm->nr_vcpus; i++) {
-		bool hit = all ? i != v->id : aff_zero && (val & (1u << i));
-		if (hit)
-			vgic_inject(v->vm, v, intid, i);
+	for (; targets; targets &= targets - 1) {
+		u32 t = (u32)__builtin_ctz(targets);
+
+		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
+			vgic_inject(v->vm, v, intid, t);
 	}
 	return TRAP_HANDLED;
 }

@@ -65,11 +65,16 @@ static void clr_pend(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u
 		vgic_set_pending(vm, q, intid, false);
 }
 
+static void set_active(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
+{
+	if (val & 1)
+		vgic_set_active(vm, o, q, intid, true);
+}
+
 static void clr_active(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
 {
-	(void)vm;
-	if ((val & 1) && q->hw && (intid >= 32 || (o && o->pcpu == cpu()->id)))
-		gicv3_set_active(intid, false);
+	if (val & 1)
+		vgic_set_active(vm, o, q, intid, false);
 }
 
 static void set_nothing(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
@@ -96,7 +101,7 @@ static const struct field_reg field_regs[] = {
 	{ GICD_ICENABLER, 0x80, 1, false, get_enable, clr_enable },
 	{ GICD_ISPENDR, 0x80, 1, false, get_pending, set_pend },
 	{ GICD_ICPENDR, 0x80, 1, false, get_pending, clr_pend },
-	{ GICD_ISACTIVER, 0x80, 1, false, get_zero, set_nothing },
+	{ GICD_ISACTIVER, 0x80, 1, false, get_zero, set_active },
 	{ GICD_ICACTIVER, 0x80, 1, false, get_zero, clr_active },
 	{ GICD_IPRIORITYR, 0x400, 8, true, get_prio, set_prio },
 	{ GICD_ICFGR, 0x100, 2, false, get_cfg, set_cfg },

@@ -7,11 +7,16 @@
 #include <hypercall.h>
 #include <vm.h>
 
+/*
+ * target_cpu in MPIDR format (DEN 0022 5.1.4): Aff3 [39:32], Aff2-0 [23:0], all other bits
+ * zero. A VM's vCPUs differ in Aff0 only, so every bit but Aff0 must be zero: the whole
+ * 64-bit value is checked before it selects a vCPU.
+ */
 static struct vcpu *target_vcpu(struct vm *vm, u64 mpidr)
 {
-	if ((mpidr & 0xff00ffff00ULL) || (mpidr & 0xff) >= vm->nr_vcpus)
+	if (mpidr >= vm->nr_vcpus)
 		return NULL;
-	return &vm->vcpus[mpidr & 0xff];
+	return &vm->vcpus[mpidr];
 }
 
 static s64 cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 ctx)
@@ -78,7 +83,9 @@ bool psci_call(struct vcpu *v, u32 fn)
 		return false;
 	switch (fn) {
 	case PSCI_VERSION: r = 0x10000; break;
-	case PSCI_FEATURES: r = features((u32)a1); break;
+	case PSCI_FEATURES: /* an SMC32 call: its argument is W1 (DEN 0028 SMC32 convention) */
+		r = a1 >> 32 ? PSCI_RET_NOT_SUPPORTED : features((u32)a1);
+		break;
 	case PSCI_CPU_ON_64: r = cpu_on(v, a1, a2, a3); break;
 	case PSCI_AFFINITY_INFO_64: r = affinity_info(v, a1, a2); break;
 	case PSCI_MIGRATE_INFO_TYPE: r = 2; break; /* no trusted OS to migrate */

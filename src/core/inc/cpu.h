@@ -13,6 +13,12 @@
 
 #define MAX_CPUS PLAT_MAX_CPUS
 #define CPU_STACK_SIZE 0x4000
+/* Each EL2 stack sits above an unmapped guard page (mm.c): an overflow faults. */
+#define CPU_STACK_GUARD 0x1000
+#define CPU_STACK_SLOT (CPU_STACK_GUARD + CPU_STACK_SIZE)
+/* Stack for hyp_panic(): an EL2 fault switches to it (entry.S), so even a stack overflow is
+ * reported. */
+#define CPU_PANIC_STACK_SIZE 0x1000
 
 struct vcpu;
 struct vcpu_regs;
@@ -42,6 +48,8 @@ void cpu_loop(void) __attribute__((noreturn));
 void cpu_secondary_main(u32 id) __attribute__((noreturn));
 void cpu_init_common(void);
 void cpu_kick(u32 id);
+extern u8 cpu_stacks[][CPU_STACK_SLOT];
+int cpu_stack_guard_of(u64 addr);
 int cpu_start_secondaries(void);
 
 #endif

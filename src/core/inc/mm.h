@@ -15,6 +15,7 @@ struct vm;
 
 int mm_init(u64 dtb, u64 dtb_size);  /* boot CPU: RAM list + EL2 tables */
 void mm_cpu_enable(void);            /* every CPU: turn on the EL2 MMU */
+void mm_report(void);                /* boot log: the EL2 map read back (W^X, guard pages) */
 int mm_reserve(u64 pa, u64 size);
 int mm_alloc(u64 size, u64 *pa);
 int mm_s2_init(struct pgtable *pt);

@@ -91,9 +91,11 @@ u64 sched_now(void);
 u64 sched_us_to_ticks(u64 us);
 
 /* Runtime changes: each checks everything first and changes nothing on error (msg set). */
-int sched_pin(struct vcpu *v, s32 pcpu, char *msg, size_t len);     /* pcpu < 0: unpin */
-int sched_pool_move(u32 pcpu, struct pool *to, char *msg, size_t len);
-int sched_set_weight(struct vcpu *v, u32 weight, u32 prio, char *msg, size_t len);
+/* Full-width arguments: each is range-checked before it is narrowed (issue 19). */
+#define SCHED_UNPIN (~0ULL)	/* sched_pin's pcpu: may run on any pCPU of its pool */
+int sched_pin(struct vcpu *v, u64 pcpu, char *msg, size_t len);
+int sched_pool_move(u64 pcpu, struct pool *to, char *msg, size_t len);
+int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len);
 
 /* Load accounting (load.c) */
 void load_idle_enter(struct cpu *c);

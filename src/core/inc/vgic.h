@@ -65,7 +65,11 @@ void vgic_set_level(struct vm *vm, u32 intid, bool level);
 void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
-enum trap_status vgic_sgi1r_write(struct vcpu *v, u64 val);
+/* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
+void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
+		     bool active);
+/* A write of val to an SGI generation register; group0_only: ICC_SGI0R/ASGI1R_EL1. */
+enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only);
 void vgic_maintenance(struct vcpu *v);
 void vgic_cpu_hw_init(void);
 enum trap_status vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *opaque);
