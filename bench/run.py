@@ -156,7 +156,8 @@ def vm_lines(text, vm):
         if not raw.startswith(tag):
             continue
         frag = raw[len(tag):].rstrip("\r")
-        if cur is None or frag.startswith("bench: "):
+        # a new line, or a cut copy of one ("bench:", "ben"): the redraw repeats it whole
+        if cur is None or frag.startswith("bench: ") or "bench: ".startswith(frag.strip()):
             if cur is not None:
                 out.append(cur)
             cur = frag

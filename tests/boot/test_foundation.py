@@ -104,7 +104,7 @@ def test_intruder_refused_abort_injected_other_vm_runs(machine):
     m.expect(r"\[intruder\] intruder: uart-garbage done")
     m.expect(r"forbidden exec at IPA 0x50000000 .*abort injected")
     m.expect(r"\[intruder\] intruder: exec refused")
-    ids = m.expect(r"intruder: id pfr0=0x([0-9a-f]+) dfr0=0x([0-9a-f]+) mmfr0=0x([0-9a-f]+)")
+    ids = m.expect(r"intruder: id pfr0=0x([0-9a-f]+) dfr0=0x([0-9a-f]+) mmfr0=0x([0-9a-f]+)\s")
     pfr0, dfr0, mmfr0 = (int(x, 16) for x in ids.groups())
     # the documented virtual CPU (docs/architecture.md, The virtual CPU): no EL2, EL3 = AArch64
     assert (pfr0 >> 8) & 0xf == 0, "EL2 visible to the guest: pfr0=%x" % pfr0

@@ -119,7 +119,7 @@ def test_runtime_changes_take_effect_and_bad_ones_are_refused(sched):
 def test_management_hypercalls_from_privileged_vm(sched):
     sched.focus(1)                   # monitor is privileged
     sched.send("m")
-    sched.expect(r"\[monitor\] spin: hc bad_weight=(-?\d+)")
+    sched.expect(r"\[monitor\] spin: hc bad_weight=(-?\d+)\s")
     text = sched.p.before + sched.p.after
     got = dict(re.findall(r"\[monitor\] spin: hc (\w+)=(-?\d+)", text))
     assert got == {"pool_move": "0", "pin": "0", "weight": "0", "bad_weight": "-2"}, got
@@ -140,7 +140,7 @@ def test_management_hypercalls_check_all_64_bits(sched):
     pCPU 0x80000000 = -1 as s32...) must be refused, not narrowed and then accepted."""
     sched.focus(1)                   # monitor is privileged
     sched.send("n")
-    sched.expect(r"\[monitor\] spin: hc load_hi=(-?\d+)")
+    sched.expect(r"\[monitor\] spin: hc load_hi=(-?\d+)\s")
     text = sched.p.before + sched.p.after
     got = dict(re.findall(r"\[monitor\] spin: hc (\w+)=(-?\d+)", text))
     names = ["weight_hi", "prio_hi", "pin_hi", "pin_neg32", "pin_vcpu_hi", "move_hi",
@@ -161,5 +161,5 @@ def test_mdscr_survives_switch_out(sched):
     switches during 100 ms of running (issue 19)."""
     sched.focus(3)                   # s1
     sched.send("d")
-    sched.expect(r"\[s1\] spin: mdscr=([0-9a-f]+)")
+    sched.expect(r"\[s1\] spin: mdscr=([0-9a-f]+)\s")
     assert sched.p.match.group(1) == "1000"

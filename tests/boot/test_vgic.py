@@ -11,7 +11,7 @@ def test_icactiver_clears_the_virtual_active_state(machine):
     m.focus(2)
     m.expect(r"console focus -> beta")
     m.send("v")
-    m.expect(r"\[beta\] hello: active-clear iar=(\d+) hppir=(\d+)")
+    m.expect(r"\[beta\] hello: active-clear iar=(\d+) hppir=(\d+)\s")
     iar, hppir = m.p.match.group(1), m.p.match.group(2)
     assert iar == "27", "timer PPI not acknowledged: iar=%s" % iar
     assert hppir == "27", "timer not delivered again after ICACTIVER0: hppir=%s" % hppir
