@@ -18,7 +18,7 @@
 #include <shell.h>
 #include <vm.h>
 
-enum cons_kind { CONS_TEXT, CONS_VM_LINE, CONS_VM_BYTES, CONS_END_PARTIAL };
+enum cons_kind { CONS_TEXT, CONS_SHELL, CONS_VM_LINE, CONS_VM_BYTES, CONS_END_PARTIAL };
 #define CONS_SRC_HYP 0xff
 
 struct vm_console {
@@ -59,6 +59,7 @@ static void render(const struct msgq_msg *m)
 {
 	switch (m->kind) {
 	case CONS_TEXT: cons_out_text(m->data, m->len); break;
+	case CONS_SHELL: cons_out_shell(m->data, m->len); break;
 	case CONS_VM_LINE: cons_out_vm_line(src_name(m->src), m->data, m->len); break;
 	case CONS_VM_BYTES: cons_out_vm_bytes(m->src, src_name(m->src), m->data, m->len); break;
 	case CONS_END_PARTIAL: cons_out_end_partial(); break;
@@ -129,12 +130,15 @@ static void post(u8 src, u8 kind, const char *s, u32 n)
 	hk_kick();
 }
 
+/* Hypervisor text; what the housekeeper prints while handling input is the shell's. */
 void console_hyp_text(const char *s, size_t n)
 {
+	u8 kind = hk_interactive() ? CONS_SHELL : CONS_TEXT;
+
 	while (n) {
 		u32 chunk = n > MSGQ_PAYLOAD_MAX ? MSGQ_PAYLOAD_MAX : (u32)n;
 
-		post(CONS_SRC_HYP, CONS_TEXT, s, chunk);
+		post(CONS_SRC_HYP, kind, s, chunk);
 		s += chunk;
 		n -= chunk;
 	}

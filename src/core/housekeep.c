@@ -151,6 +151,11 @@ void hk_run(void)
 		self_kick();
 }
 
+bool hk_interactive(void)
+{
+	return run_owner == (s32)cpu()->id;
+}
+
 /* A full queue on the housekeeping pCPU (a long shell answer): render it all now. */
 bool hk_drain_here(void)
 {

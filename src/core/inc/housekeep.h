@@ -17,6 +17,7 @@ void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look
 bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */
 void hk_uart_irq(void);      /* UART interrupt: take the typed bytes, nothing more */
-bool hk_drain_here(void);    /* on the housekeeping pCPU: empty the console queue now */
+bool hk_drain_here(void);
+bool hk_interactive(void);   /* this pCPU is handling typed input (shell, focus keys) */    /* on the housekeeping pCPU: empty the console queue now */
 
 #endif
