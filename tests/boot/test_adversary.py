@@ -11,8 +11,7 @@ import adversary  # noqa: E402
 
 def test_adversary_short_seed(machine):
     m = machine(rtv.scenario_image("adversary"), "adversary")
-    m.expect(r"\[adversary\] adversary: start seed=1 ops=20000")
-    m.expect(r"\[rt\] hello: boot cpu0")
+    m.expect_all([r"\[adversary\] adversary: start seed=1 ops=20000", r"\[rt\] hello: boot cpu0"])
     d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=180))
     assert d["ops"] == 20000
     assert d["leaks"] == 0 and d["unrefused"] == 0
