@@ -38,11 +38,12 @@ def run_seed(image, seed, ops, resets, report_every):
         m.send(rtv.ESCAPE + "s")
         m.expect(r"rtvisor> ")
         done = 0
-        for _ in range(resets):
-            m.send("vm reset adversary\r")
-            got = m.expect(r"vm 'adversary' restarted \(reset (\d+)\)", timeout=30)
-            done = int(got.group(1))
-            m.expect(r"rtvisor> ", timeout=30)
+        for k in range(1, resets + 1):
+            # VM 2 = adversary; the restart line and the prompt come in either order
+            m.send("vm reset 2\r")
+            m.expect_all([r"vm 'adversary' restarted \(reset %d\)" % k, r"rtvisor> "],
+                         timeout=30)
+            done = k
         r["resets"] = done
         shell(m, "vm list", r"adversary\s+running")
         m.send(rtv.ESCAPE + "1")
