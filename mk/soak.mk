@@ -1,6 +1,6 @@
 # `make soak`: the adversary guest for SOAK_OPS random hostile operations on each of three
 # seeds (SOAK_SEEDS) and SOAK_RESETS resets of its VM in all, beside a watched hello VM;
-# prints a summary table (tests/soak/soak.py, docs/testing.md). About 10 minutes on 2 cores.
+# prints a summary table (tests/soak/soak.py, docs/testing.md). About 2 minutes on 2 cores.
 # Shares the machine politely: QEMU runs under flock /tmp/rtv-qemu.lock.
 
 SOAK_OPS ?= 1000000
