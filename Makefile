@@ -30,6 +30,7 @@ include mk/run.mk
 include mk/bench.mk
 include mk/linux.mk
 include mk/fresh.mk
+include mk/soak.mk
 
 .PHONY: deps
 deps:

@@ -6,9 +6,10 @@
 # Needs CC, LD, OBJCOPY, TARGET_CFLAGS, TARGET_ASFLAGS (mk/toolchain.mk).
 
 BUILD ?= build
-GUESTS := hello intruder spin bench hammer noisy rtprobe
+GUESTS := hello intruder spin bench hammer noisy rtprobe adversary
 GUEST_LINK_ADDR ?= 0x40080000
 GUEST_LINK_ADDR_intruder := 0x60080000
+GUEST_LINK_ADDR_adversary := 0x60080000
 
 GUEST_OUT := $(BUILD)/guests
 GUEST_INC := -Iguests/lib/include
@@ -26,7 +27,13 @@ guest_link_addr = $(or $(GUEST_LINK_ADDR_$(1)),$(GUEST_LINK_ADDR))
 GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf)
 
 .PHONY: guests
-guests: $(GUEST_IMAGES)
+guests: $(GUEST_IMAGES) $(GUEST_OUT)/pattern.bin
+
+# 1 MiB of 0x5a ('Z'): loaded into the well-behaved VM of configs/adversary.dts, the
+# word the adversary guest looks for in everything it reads (guests/README.md).
+$(GUEST_OUT)/pattern.bin: guests/guests.mk
+	@mkdir -p $(dir $@)
+	head -c 1048576 /dev/zero | tr '\000' 'Z' > $@
 
 # Objects are named after the full source name (foo.c -> foo.c.o).
 $(GUEST_OUT)/%.c.o: guests/%.c

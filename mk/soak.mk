@@ -1,0 +1,13 @@
+# `make soak`: the adversary guest for SOAK_OPS random hostile operations on each of three
+# seeds (SOAK_SEEDS) and SOAK_RESETS resets of its VM in all, beside a watched hello VM;
+# prints a summary table (tests/soak/soak.py, docs/testing.md). About 2 minutes on 2 cores.
+# Shares the machine politely: QEMU runs under flock /tmp/rtv-qemu.lock.
+
+SOAK_OPS ?= 1000000
+SOAK_RESETS ?= 1002
+SOAK_SEEDS ?= 1001,2002,3003
+
+.PHONY: soak
+soak: guests $(HV_OBJS)
+	flock /tmp/rtv-qemu.lock $(PYTHON) tests/soak/soak.py --ops $(SOAK_OPS) \
+		--resets $(SOAK_RESETS) --seeds $(SOAK_SEEDS)

@@ -1,0 +1,34 @@
+"""The adversary guest (guests/adversary): a short seed of random hostile operations beside a
+well-behaved VM. `make soak` (tests/soak/soak.py) runs the long version."""
+import os
+import sys
+
+import rtv
+
+sys.path.insert(0, os.path.join(rtv.ROOT, "tests", "soak"))
+import adversary  # noqa: E402
+
+
+def test_adversary_short_seed(machine):
+    m = machine(rtv.scenario_image("adversary"), "adversary")
+    m.expect_all([r"\[adversary\] adversary: start seed=1 ops=20000", r"\[rt\] hello: boot cpu0"])
+    d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=180))
+    assert d["ops"] == 20000
+    assert d["leaks"] == 0 and d["unrefused"] == 0
+    # the run really was hostile: the hypervisor injected aborts and undefined instructions
+    assert d["aborts"] > 1000 and d["undefs"] > 100, d
+    # the other VM kept its 1 kHz tick while and after the adversary ran
+    m.expect(r"\[rt\] hello: ticks=\d+ ", timeout=30)
+    text = m.read_for(3)
+    assert len(rtv.ticks_reports(text, "rt")) >= 2, "rt stopped ticking"
+    # the hypervisor shell still answers and both VMs are running
+    m.send(rtv.ESCAPE + "s")
+    m.expect(r"rtvisor> ")
+    m.send("vm list\r")
+    m.expect_all([r"\brt\s+running", r"adversary\s+running"])
+    m.expect(r"rtvisor> ")
+    m.log.flush()
+    with open(m.log.name, errors="replace") as f:
+        log = f.read()
+    assert adversary.findings(log) == []
+    assert "PANIC" not in log

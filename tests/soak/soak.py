@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""make soak: the adversary guest (guests/adversary) for SOAK_OPS operations on each of three
+seeds, then SOAK_RESETS resets of the adversary VM in all (shell `vm reset adversary`, split
+between the seeds), beside the hello VM 'rt' whose timer periods are watched
+(configs/adversary.dts). One QEMU run per seed; logs in build/soak/. Exit status 1 if any
+seed leaked, went unrefused, panicked, stopped the other VM or did not finish."""
+import argparse
+import os
+import re
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "boot"))
+import rtv  # noqa: E402
+import adversary  # noqa: E402
+
+OUT = os.path.join(rtv.BUILD, "soak")
+QEMU_EXTRA = ["-accel", "tcg,thread=multi"]   # MTTCG, no icount: rt and adversary on own pCPUs
+
+
+def shell(m, cmd, want, timeout=30):
+    m.send(cmd + "\r")
+    m.expect(want, timeout=timeout)
+
+
+def run_seed(image, seed, ops, resets, report_every):
+    name = "soak-seed-%d" % seed
+    img = adversary.patched(image, os.path.join(OUT, name + ".bin"), seed, ops, report_every)
+    t0 = time.time()
+    m = rtv.Machine(img, name, smp=4, extra=QEMU_EXTRA)
+    r = {"seed": seed, "ok": True, "why": []}
+    try:
+        m.expect(r"\[adversary\] adversary: start seed=%d ops=%d" % (seed, ops))
+        d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=max(300, ops // 500)))
+        r.update(d)
+        r["run_s"] = time.time() - t0
+        m.send(rtv.ESCAPE + "s")
+        m.expect(r"rtvisor> ")
+        done = 0
+        for k in range(1, resets + 1):
+            # VM 2 = adversary; the restart line and the prompt come in either order
+            m.send("vm reset 2\r")
+            m.expect_all([r"vm 'adversary' restarted \(reset %d\)" % k, r"rtvisor> "],
+                         timeout=30)
+            done = k
+        r["resets"] = done
+        shell(m, "vm list", r"adversary\s+running")
+        m.send(rtv.ESCAPE + "1")
+        # after the last reset the adversary runs again and reports progress
+        m.expect(r"\[adversary\] adversary: seed=%d ops=\d+ " % seed, timeout=120)
+        m.read_for(3)
+    except Exception as e:  # pexpect timeout/EOF: recorded, the log says the rest
+        r["ok"] = False
+        r["why"].append("%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""))
+    finally:
+        m.close()
+    r["wall_s"] = time.time() - t0
+    with open(m.log.name, errors="replace") as f:
+        log = f.read()
+    ticks = rtv.ticks_reports(log, "rt")
+    r["reports"] = len(ticks)
+    r["worst_period_ns"] = max((t[3] for t in ticks), default=0)
+    r["worst_jitter_ns"] = max((t[4] for t in ticks), default=0)
+    r["starts"] = len(re.findall(r"\[adversary\] adversary: start seed=", log))
+    bad = adversary.findings(log)
+    if bad:
+        r["ok"] = False
+        r["why"] += bad[:5]
+    if r.get("leaks") or r.get("unrefused"):
+        r["ok"] = False
+        r["why"].append("leaks=%s unrefused=%s" % (r.get("leaks"), r.get("unrefused")))
+    # the other VM ticked throughout: about one report per second of the run
+    if r["reports"] < max(1, int(r["wall_s"] * 0.5)):
+        r["ok"] = False
+        r["why"].append("rt reported %d times in %.0f s" % (r["reports"], r["wall_s"]))
+    if r.get("resets", 0) < resets:
+        r["ok"] = False
+        r["why"].append("only %d of %d resets" % (r.get("resets", 0), resets))
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ops", type=int, default=int(os.environ.get("SOAK_OPS", 1000000)))
+    ap.add_argument("--resets", type=int, default=int(os.environ.get("SOAK_RESETS", 1002)),
+                    help="total over all seeds")
+    ap.add_argument("--seeds", default=os.environ.get("SOAK_SEEDS", "1001,2002,3003"))
+    ap.add_argument("--report-every", type=int, default=50000)
+    a = ap.parse_args()
+    seeds = [int(s, 0) for s in a.seeds.split(",")]
+    os.makedirs(OUT, exist_ok=True)
+    rtv.LOG_DIR = OUT
+    rtv.make("scenario", "SCN=adversary")
+    image = os.path.join(rtv.BUILD, rtv.PLATFORM, "scenarios", "adversary", "rtvisor.bin")
+    per_seed = [a.resets // len(seeds) + (i < a.resets % len(seeds)) for i in range(len(seeds))]
+    results = []
+    for seed, resets in zip(seeds, per_seed):
+        print("soak: seed %d: %d operations, then %d resets ..." % (seed, a.ops, resets),
+              flush=True)
+        r = run_seed(image, seed, a.ops, resets, a.report_every)
+        results.append(r)
+        print("soak: seed %d %s %s" % (seed, "ok" if r["ok"] else "FAIL", "; ".join(r["why"])),
+              flush=True)
+    hdr = "%-6s %9s %8s %8s %8s %6s %6s %8s %15s %15s %8s %8s" % (
+        "seed", "ops", "faults", "aborts", "undefs", "leaks", "unref", "resets",
+        "rt_max_period", "rt_max_jitter", "run_s", "wall_s")
+    print("\nsoak summary (logs: build/soak/)\n" + hdr)
+    for r in results:
+        print("%-6d %9d %8d %8d %8d %6d %6d %8d %12.3f ms %12.3f ms %8.1f %8.1f%s" % (
+            r["seed"], r.get("ops", 0), r.get("faults", 0), r.get("aborts", 0),
+            r.get("undefs", 0), r.get("leaks", 0), r.get("unrefused", 0), r.get("resets", 0),
+            r["worst_period_ns"] / 1e6, r["worst_jitter_ns"] / 1e6, r.get("run_s", 0),
+            r["wall_s"], "" if r["ok"] else "  FAIL"))
+    tot = lambda k: sum(r.get(k, 0) for r in results)  # noqa: E731
+    print("total: %d operations, %d faults injected, %d resets, %.0f s wall; %s" % (
+        tot("ops"), tot("faults"), tot("resets"), tot("wall_s"),
+        "PASS" if all(r["ok"] for r in results) else "FAIL"))
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
