@@ -8,9 +8,6 @@
  */
 #include "guest/boot.h"
 #include "guest/console.h"
-#include "guest/cpu.h"
-#include "guest/gic.h"
-#include "guest/irq.h"
 #include "guest/timer.h"
 
 #define HAMMER_BASE 0x40400000UL	/* above the image; the VM has 16 MiB from 0x40000000 */
@@ -18,15 +15,10 @@
 #define HAMMER_TICK_HZ 20000U
 #define HAMMER_REPORT_PASSES 64U
 
-static uint64_t period, cval;
 static volatile uint64_t ticks;
 
-static void tick(uint32_t intid, void *arg)
+static void tick(void)
 {
-	(void)intid;
-	(void)arg;
-	cval += period;
-	timer_set_cval(cval);
 	ticks++;
 }
 
@@ -46,16 +38,8 @@ int main(void)
 {
 	uint64_t passes = 0;
 
-	gic_dist_init();
-	gic_cpu_init();
 	printf("hammer: start size=%lu tick_hz=%u\n", (unsigned long)HAMMER_SIZE, HAMMER_TICK_HZ);
-	period = timer_freq() / HAMMER_TICK_HZ;
-	irq_register(TIMER_VIRT_INTID, tick, 0);
-	cval = timer_now() + period;
-	timer_set_cval(cval);
-	timer_enable();
-	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
-	irq_unmask();
+	timer_tick_start(HAMMER_TICK_HZ, tick);
 	for (;;) {
 		pass(passes);
 		if (++passes % HAMMER_REPORT_PASSES == 0)

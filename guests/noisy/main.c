@@ -12,10 +12,7 @@
  *   noisy: line=<n> refused=<n> <padding>      one per loop, without pause
  */
 #include "guest/console.h"
-#include "guest/cpu.h"
 #include "guest/fault.h"
-#include "guest/gic.h"
-#include "guest/irq.h"
 #include "guest/mmio.h"
 #include "guest/timer.h"
 
@@ -23,29 +20,6 @@
 #define NOISY_TICK_HZ 20000U
 
 static unsigned long refused;
-static uint64_t period, cval;
-
-static void tick(uint32_t intid, void *arg)
-{
-	(void)intid;
-	(void)arg;
-	cval += period;
-	timer_set_cval(cval);
-}
-
-static void start_tick(void)
-{
-	gic_dist_init();
-	gic_cpu_init();
-	period = timer_freq() / NOISY_TICK_HZ;
-	irq_register(TIMER_VIRT_INTID, tick, 0);
-	cval = timer_now() + period;
-	timer_set_cval(cval);
-	timer_enable();
-	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
-	irq_unmask();
-}
-
 static void forbidden_read(void)
 {
 	fault_expect_begin(FAULT_RESUME_NEXT);
@@ -57,7 +31,7 @@ static void forbidden_read(void)
 int main(void)
 {
 	printf("noisy: start forbidden=0x%lx tick_hz=%u\n", NOISY_FORBIDDEN, NOISY_TICK_HZ);
-	start_tick();
+	timer_tick_start(NOISY_TICK_HZ, 0);
 	for (unsigned long line = 0;; line++) {
 		printf("noisy: line=%lu refused=%lu abcdefghijklmnopqrstuvwxyz0123456789\n", line,
 		       refused);

@@ -72,6 +72,19 @@ class Machine:
     def send(self, s):
         self.p.send(s)
 
+    def open_shell(self):
+        """Give the input focus to the hypervisor shell and wait for its prompt."""
+        self.p.send(ESCAPE + "s")
+        self.p.expect(r"rtvisor> ", timeout=60)
+
+    def sh(self, cmd, want, timeout=60):
+        """Run one shell command: wait for `want`, then for the next prompt; the match."""
+        self.p.send(cmd + "\r")
+        self.p.expect(want, timeout=timeout)
+        found = self.p.match
+        self.p.expect(r"rtvisor> ", timeout=timeout)
+        return found
+
     def focus(self, vm_index):
         """Switch console input to VM number vm_index (1-based)."""
         self.p.send(ESCAPE + str(vm_index))

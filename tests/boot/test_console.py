@@ -12,14 +12,6 @@ def flood_image():
     return rtv.scenario_image("console-flood")
 
 
-def shell(m, cmd, want, timeout=30):
-    """Type a shell command; return the match of `want` (the shell prompt follows)."""
-    m.send(cmd + "\r")
-    found = m.expect(want, timeout=timeout)
-    m.expect(r"rtvisor> ", timeout=timeout)
-    return found
-
-
 def test_flood_and_fault_loop_beside_rt_vm(machine, flood_image):
     m = machine(flood_image, "console-flood")
     m.expect(r"console: housekeeping on pCPU 3")
@@ -46,20 +38,19 @@ def test_flood_and_fault_loop_beside_rt_vm(machine, flood_image):
 def test_shell_under_flood(machine, flood_image):
     m = machine(flood_image, "console-flood-shell")
     m.expect(r"vm 'noisy': \d+ more faults not reported", timeout=60)
-    m.send(rtv.ESCAPE + "s")
-    m.expect(r"rtvisor> ")
+    m.open_shell()
     m.send("log noisy\r")
     dump = m.expect(r"--- console log of vm 'noisy' \((\d+) bytes\) ---")
     # 16 KiB, less what the flood overwrote while it was copied
     assert 16000 <= int(dump.group(1)) <= 16384
     m.expect(r"--- end ---")
     m.expect(r"rtvisor> ")
-    info = shell(m, "vm info noisy", r"faults (\d+) \(reported in full (\d+), summarised (\d+)\)")
+    info = m.sh("vm info noisy", r"faults (\d+) \(reported in full (\d+), summarised (\d+)\)")
     total, full, summarised = (int(x) for x in info.groups())
     assert full == 16 and total > 16 and summarised == total - full
-    stats = shell(m, "stats", r"noisy\s+(\d+)\s+(\d+)")
+    stats = m.sh("stats", r"noisy\s+(\d+)\s+(\d+)")
     assert int(stats.group(1)) >= total and int(stats.group(2)) == 16
-    shell(m, "vm stop noisy", r"vm 'noisy' stopped: stopped from the shell")
+    m.sh("vm stop noisy", r"vm 'noisy' stopped: stopped from the shell")
     text = m.read_for(3)
     assert "noisy: line=" not in text.split("rtvisor> ")[-1]
     assert rtv.ticks_reports(text, "rt"), "the RT VM stopped"
@@ -70,9 +61,8 @@ def test_every_pcpu_bound_falls_back_to_pcpu0(machine):
     m = machine(rtv.scenario_image("demo"), "console-fallback", smp=3)
     m.expect(r"every pCPU runs a bound vCPU; pCPU 0 also drives the console and the shell")
     m.expect(r"\[beta\] hello: ticks=1000 ", timeout=90)
-    m.send(rtv.ESCAPE + "s")
-    m.expect(r"rtvisor> ")
-    shell(m, "vm list", r"2\s+beta\s+running")
+    m.open_shell()
+    m.sh("vm list", r"2\s+beta\s+running")
 
 
 def test_housekeeping_on_free_pcpu(machine):

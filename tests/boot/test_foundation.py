@@ -133,14 +133,8 @@ def test_intruder_stopped_other_vm_runs(machine):
 def test_shell_vm_life_cycle(machine, demo_image):
     m = machine(demo_image, "demo-shell")
     m.expect(r"\[beta\] hello: ticks=1000", timeout=90)
-    m.send(rtv.ESCAPE + "s")
-    m.expect(r"rtvisor> ")
-
-    def sh(cmd, want):
-        m.send(cmd + "\r")
-        m.expect(want)
-        m.expect(r"rtvisor> ")
-
+    m.open_shell()
+    sh = m.sh
     sh("vm stop beta", r"vm 'beta' stopped: stopped from the shell")
     sh("vm list", r"2\s+beta\s+stopped")
     sh("vm stop beta", r"error: vm 'beta' is stopped")

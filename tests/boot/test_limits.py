@@ -9,14 +9,8 @@ MAX_VMS = ["max", "wide", "h2", "h3", "h4", "h5", "h6", "h7"]
 
 def shell(m):
     """Open the management shell; return a function that runs one command and waits for want."""
-    m.send(rtv.ESCAPE + "s")
-    m.expect(r"rtvisor> ")
-
-    def sh(cmd, want):
-        m.send(cmd + "\r")
-        m.expect(want)
-        m.expect(r"rtvisor> ")
-    return sh
+    m.open_shell()
+    return m.sh
 
 
 def test_every_limit_at_once_boots(machine):

@@ -15,5 +15,7 @@ void timer_enable(void);	/* ENABLE=1, IMASK=0 */
 void timer_disable(void);
 uint64_t timer_ticks_to_ns(uint64_t ticks);
 uint64_t timer_ms_to_ticks(uint64_t ms);
+/* A periodic virtual-timer interrupt at hz calling fn (GIC set up, IRQs unmasked). */
+void timer_tick_start(uint32_t hz, void (*fn)(void));
 
 #endif
