@@ -74,14 +74,6 @@ u64 mm_hv_size(void)
 	return (u64)(uintptr_t)_image_end - (u64)(uintptr_t)_image_start;
 }
 
-static u32 parange_bits(void)
-{
-	static const u32 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
-	u64 r = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-
-	return r < ARRAY_SIZE(bits) ? (bits[r] > 48 ? 48 : bits[r]) : 32;
-}
-
 static u64 sym(const u8 *s)
 {
 	return (u64)(uintptr_t)s;
@@ -142,7 +134,7 @@ void mm_report(void)
 
 int mm_init(u64 dtb, u64 dtb_size)
 {
-	pa_bits = parange_bits();
+	pa_bits = pt_parange_bits(read_sysreg(id_aa64mmfr0_el1) & 0xf);
 	pmem_init(&ram);
 	if (pmem_add(&ram, plat.ram_base, plat.ram_size) ||
 	    pmem_reserve(&ram, mm_hv_base(), mm_hv_size()))

@@ -604,18 +604,33 @@ int pt_lookup(const struct pgtable *pt, u64 va, u64 *pa, u32 *attr, u32 *level)
 	return PT_ERR_NOTMAPPED;
 }
 
-/* ID_AA64MMFR0_EL1.PARange / {V}TCR_EL2.PS encoding, rounded down. */
-static int ps_field(u32 pa_bits, u32 *bits_out)
+/* PA sizes by ID_AA64MMFR0_EL1.PARange / {V}TCR_EL2.PS encoding (Arm ARM D19.2.64). */
+static const u32 parange_sizes[] = { 32, 36, 40, 42, 44, 48 };
+
+int pt_parange_of(u32 pa_bits)
 {
-	static const u32 sizes[] = { 32, 36, 40, 42, 44, 48 };
 	int enc = -1;
 
-	for (u32 i = 0; i < ARRAY_SIZE(sizes); i++) {
-		if (pa_bits >= sizes[i]) {
+	for (u32 i = 0; i < ARRAY_SIZE(parange_sizes); i++)
+		if (pa_bits >= parange_sizes[i])
 			enc = (int)i;
-			*bits_out = sizes[i];
-		}
-	}
+	return enc;
+}
+
+u32 pt_parange_bits(u64 enc)
+{
+	if (enc < ARRAY_SIZE(parange_sizes))
+		return parange_sizes[enc];
+	return enc == 6 ? 48 : 32; /* 0b0110 is 52 bits: used as 48 here */
+}
+
+/* {V}TCR_EL2.PS for pa_bits, rounded down; the size it stands for in *bits_out. */
+static int ps_field(u32 pa_bits, u32 *bits_out)
+{
+	int enc = pt_parange_of(pa_bits);
+
+	if (enc >= 0)
+		*bits_out = parange_sizes[enc];
 	return enc;
 }
 

@@ -68,18 +68,6 @@ static u64 id_raw(u32 crm, u32 op2)
 	}
 }
 
-/* PARange encoding for an IPA size (Arm ARM D19.2.64 ID_AA64MMFR0_EL1.PARange). */
-static u64 parange_of(u32 bits)
-{
-	static const u32 sizes[] = { 32, 36, 40, 42, 44, 48 };
-	u64 enc = 0;
-
-	for (u64 i = 0; i < ARRAY_SIZE(sizes); i++)
-		if (sizes[i] <= bits)
-			enc = i;
-	return enc;
-}
-
 /*
  * ID_AA64PFR0_EL1.EL3 [15:12] as the VM sees it: at least 0b0001 (AArch64).
  *
@@ -116,7 +104,8 @@ static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 	case 10: /* ID_DFR0 (AArch32 view): drop PerfMon [27:24] and trace */
 		return v & ~(FIELD(24) | FIELD(12) | FIELD(16) | FIELD(20));
 	case 56: { /* ID_AA64MMFR0: PARange [3:0] at most the stage-2 IPA size */
-		u64 pa = v & 0xf, cap = parange_of(MM_S2_IPA_BITS);
+		int enc = pt_parange_of(MM_S2_IPA_BITS);
+		u64 pa = v & 0xf, cap = enc < 0 ? 0 : (u64)enc;
 		return (v & ~0xfULL) | (pa < cap ? pa : cap);
 	}
 	case 57: /* ID_AA64MMFR1: no VHE [11:8] */

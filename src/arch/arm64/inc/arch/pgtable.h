@@ -190,6 +190,13 @@ int pt_lookup(const struct pgtable *pt, u64 va, u64 *pa, u32 *attr, u32 *level);
  * bits 31 and 23; TBI/HA/HD/HPD 0. Returns 0 if pt is not PT_EL2 or
  * pa_range_bits < 32.
  */
+/*
+ * PARange (ID_AA64MMFR0_EL1, Arm ARM D19.2.64) and {V}TCR_EL2.PS share one encoding.
+ * pt_parange_of: encoding for a PA size, rounded down; -1 if pa_bits < 32.
+ * pt_parange_bits: PA size for an encoding; 52 bits (0b0110) gives 48, unknown ones 32.
+ */
+int pt_parange_of(u32 pa_bits);
+u32 pt_parange_bits(u64 enc);
 u64 pt_vtcr_el2(const struct pgtable *pt, u32 pa_range_bits);
 u64 pt_tcr_el2(const struct pgtable *pt, u32 pa_range_bits);
 
