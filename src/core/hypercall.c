@@ -8,6 +8,7 @@
 #include <printk.h>
 #include <sched.h>
 #include <hypercall.h>
+#include <version.h>
 #include <vm.h>
 
 static void ret(struct vcpu *v, u64 x0)

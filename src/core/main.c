@@ -17,6 +17,7 @@
 #include <pl011.h>
 #include <printk.h>
 #include <sched.h>
+#include <version.h>
 #include <vm.h>
 
 struct platform_info plat;
@@ -126,7 +127,8 @@ static void create_vms(void)
 
 void hyp_main(u64 dtb)
 {
-	printk("\nrtvisor %u.%u: EL2 hypervisor starting (dtb 0x%lx)\n", RTV_MAJOR, RTV_MINOR, dtb);
+	printk("\nrtvisor %u.%u: EL2 hypervisor starting (dtb 0x%lx)\n", RTV_VERSION_MAJOR,
+	       RTV_VERSION_MINOR, dtb);
 	discover(dtb);
 	if (mm_init(dtb, fdt_blob_size((const void *)(uintptr_t)dtb)))
 		halt("memory set-up failed");

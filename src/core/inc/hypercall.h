@@ -45,8 +45,6 @@
 #define RTV_HC_VCPU_PIN (RTV_HC_BASE + 7)   /* x1 = VM index, x2 = vCPU, x3 = pCPU or -1 -> 0 / -2 */
 #define RTV_HC_DENIED ((u64)-3)
 #define RTV_HC_INVALID ((u64)-2)
-#define RTV_VERSION_MAJOR 0
-#define RTV_VERSION_MINOR 1
 
 struct vcpu;
 

@@ -5,9 +5,6 @@
 #include <stdarg.h>
 #include <types.h>
 
-#define RTV_MAJOR 0
-#define RTV_MINOR 1
-
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_emergency(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hyp_panic_msg(const char *msg) __attribute__((noreturn));
