@@ -1,5 +1,6 @@
 /* Calls to the platform firmware's PSCI (Arm DEN 0022) by SMC or HVC. */
 #include <fw_psci.h>
+#include <psci.h>
 
 static u64 fw_call(enum psci_conduit c, u64 fn, u64 a1, u64 a2, u64 a3)
 {
@@ -17,10 +18,10 @@ static u64 fw_call(enum psci_conduit c, u64 fn, u64 a1, u64 a2, u64 a3)
 
 s64 fw_psci_cpu_on(enum psci_conduit c, u64 mpidr, u64 entry, u64 ctx)
 {
-	return (s64)fw_call(c, 0xc4000003ULL, mpidr, entry, ctx);
+	return (s64)fw_call(c, PSCI_CPU_ON_64, mpidr, entry, ctx);
 }
 
 void fw_psci_system_off(enum psci_conduit c)
 {
-	fw_call(c, 0x84000008ULL, 0, 0, 0);
+	fw_call(c, PSCI_SYSTEM_OFF, 0, 0, 0);
 }

@@ -6,30 +6,9 @@
 #ifndef RTV_HYPERCALL_H
 #define RTV_HYPERCALL_H
 
+#include <psci.h>
 #include <trap.h>
 #include <types.h>
-
-#define SMCCC_VERSION 0x80000000U
-#define SMCCC_ARCH_FEATURES 0x80000001U
-#define SMCCC_NOT_SUPPORTED ((u64)-1)
-
-#define PSCI_VERSION 0x84000000U
-#define PSCI_CPU_SUSPEND_64 0xc4000001U
-#define PSCI_CPU_OFF 0x84000002U
-#define PSCI_CPU_ON_64 0xc4000003U
-#define PSCI_AFFINITY_INFO_64 0xc4000004U
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_SYSTEM_OFF 0x84000008U
-#define PSCI_SYSTEM_RESET 0x84000009U
-#define PSCI_FEATURES 0x8400000aU
-
-#define PSCI_RET_SUCCESS 0
-#define PSCI_RET_NOT_SUPPORTED (-1)
-#define PSCI_RET_INVALID_PARAMS (-2)
-#define PSCI_RET_DENIED (-3)
-#define PSCI_RET_ALREADY_ON (-4)
-#define PSCI_RET_ON_PENDING (-5)
-#define PSCI_RET_INTERNAL_FAILURE (-6)
 
 /* rtvisor calls: SMC64 fast calls, owner 6 (vendor-specific hypervisor service). */
 #define RTV_HC_BASE 0xc6000000U
