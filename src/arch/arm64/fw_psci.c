@@ -20,8 +20,3 @@ s64 fw_psci_cpu_on(enum psci_conduit c, u64 mpidr, u64 entry, u64 ctx)
 {
 	return (s64)fw_call(c, PSCI_CPU_ON_64, mpidr, entry, ctx);
 }
-
-void fw_psci_system_off(enum psci_conduit c)
-{
-	fw_call(c, PSCI_SYSTEM_OFF, 0, 0, 0);
-}

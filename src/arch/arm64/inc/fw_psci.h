@@ -5,6 +5,5 @@
 #include <types.h>
 
 s64 fw_psci_cpu_on(enum psci_conduit c, u64 mpidr, u64 entry, u64 ctx);
-void fw_psci_system_off(enum psci_conduit c);
 
 #endif
