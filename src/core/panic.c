@@ -23,10 +23,3 @@ void hyp_panic(u64 kind, u64 sp)
 	for (;;)
 		wfi();
 }
-
-void hyp_panic_msg(const char *msg)
-{
-	printk_emergency("rtvisor: PANIC cpu%u: %s\n", cpu()->id, msg);
-	for (;;)
-		wfi();
-}

@@ -7,6 +7,5 @@
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_emergency(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void hyp_panic_msg(const char *msg) __attribute__((noreturn));
 
 #endif
