@@ -36,7 +36,6 @@ struct vgic_hw_ctx {
 	u64 lr[VGIC_MAX_LRS];
 	u64 vmcr;
 	u64 ap0r0, ap1r0;
-	u64 hcr;
 };
 
 /* Exit reasons returned by __vcpu_run (entry.S). */
