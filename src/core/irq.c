@@ -86,7 +86,7 @@ static void vtimer_irq(u32 intid)
 		return;
 	}
 	count(STAT_IRQ_TIMER);
-	vgic_inject(v->vm, v, intid, v->id);
+	vgic_inject(v->vm, intid, v->id);
 }
 
 static void spi_irq(u32 intid)
@@ -100,7 +100,7 @@ static void spi_irq(u32 intid)
 		return;
 	}
 	count(STAT_IRQ_DEV);
-	vgic_inject(vm, NULL, intid, 0);
+	vgic_inject(vm, intid, 0);
 }
 
 static void dispatch(u32 intid)

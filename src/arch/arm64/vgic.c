@@ -139,12 +139,11 @@ static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
 	return true;
 }
 
-void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target)
+void vgic_inject(struct vm *vm, u32 intid, u32 target)
 {
 	struct virq *irq;
 	u32 dest;
 
-	(void)from;
 	spin_lock(&vm->vgic.lock);
 	irq = vgic_irq(vm, target, intid);
 	if (!irq) {
@@ -445,10 +444,8 @@ void vgic_hw_restore(struct vcpu *v)
 }
 
 /* Caller holds the vgic lock. HW-backed interrupts mirror the enable to the GIC. */
-void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *q, u32 intid, bool on)
+void vgic_set_enable(struct virq *q, u32 intid, bool on)
 {
-	(void)vm;
-	(void)owner;
 	q->enabled = on;
 	if (q->hw && intid >= 32)
 		gicv3_enable(intid, on);
@@ -464,7 +461,7 @@ enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only)
 		u32 t = (u32)__builtin_ctz(targets);
 
 		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
-			vgic_inject(v->vm, v, intid, t);
+			vgic_inject(v->vm, intid, t);
 	}
 	return TRAP_HANDLED;
 }

@@ -41,14 +41,16 @@ static void set_group(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, 
 
 static void set_enable(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
 {
+	(void)vm; (void)o;
 	if (val & 1)
-		vgic_set_enable(vm, o, q, intid, true);
+		vgic_set_enable(q, intid, true);
 }
 
 static void clr_enable(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
 {
+	(void)vm; (void)o;
 	if (val & 1)
-		vgic_set_enable(vm, o, q, intid, false);
+		vgic_set_enable(q, intid, false);
 }
 
 static void set_pend(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)

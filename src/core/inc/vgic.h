@@ -60,7 +60,7 @@ void vgic_vm_reset(struct vm *vm);
 void vgic_vcpu_reset(struct vcpu *v);
 int vgic_assign_spi(struct vm *vm, u32 intid, bool hw);
 /* Make an interrupt pending. For hw, the physical one has been acknowledged and priority-dropped. */
-void vgic_inject(struct vm *vm, struct vcpu *from, u32 intid, u32 target_vcpu);
+void vgic_inject(struct vm *vm, u32 intid, u32 target_vcpu);
 void vgic_set_level(struct vm *vm, u32 intid, bool level);
 void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
@@ -78,7 +78,7 @@ enum trap_status vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *opaque)
 /* Internal to the vGIC files. */
 struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid);
 void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending);
-void vgic_set_enable(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid, bool on);
+void vgic_set_enable(struct virq *irq, u32 intid, bool on);
 void vgic_kick(struct vm *vm, u32 vcpu);
 
 #endif
