@@ -10,6 +10,7 @@
 #include <housekeep.h>
 #include <irq.h>
 #include <mm.h>
+#include <platform_info.h>
 #include <printk.h>
 #include <vm.h>
 
@@ -18,7 +19,6 @@ u32 nr_cpus;
 /* Per CPU: a guard page (left unmapped at EL2, mm.c), then the stack; boot.S sets SP. */
 u8 cpu_stacks[MAX_CPUS][CPU_STACK_SLOT] __attribute__((aligned(4096), section(".bss.stacks")));
 u8 cpu_panic_stacks[MAX_CPUS][CPU_PANIC_STACK_SIZE] __attribute__((aligned(16)));
-extern struct platform_info plat;
 extern char secondary_entry[];
 
 /* The CPU whose stack guard page holds addr, or -1. */

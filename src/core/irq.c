@@ -9,13 +9,13 @@
 #include <housekeep.h>
 #include <irq.h>
 #include <pl011.h>
+#include <platform_info.h>
 #include <printk.h>
 #include <vm.h>
 
 #define NR_INTIDS 1020
 
 static struct vm *spi_owner[NR_INTIDS];
-extern struct platform_info plat;
 
 void irq_init(void)
 {

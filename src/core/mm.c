@@ -18,7 +18,6 @@
 #define SCTLR_WXN BIT(19)
 
 extern u8 _image_start[], _text_end[], _rodata_end[], _image_end[];
-extern struct platform_info plat;
 
 static u8 pt_pool[PT_POOL_PAGES][4096] __attribute__((aligned(65536)));
 static u32 pt_pool_used;

@@ -8,13 +8,13 @@
 #include <irq.h>
 #include <lib.h>
 #include <mm.h>
+#include <platform_info.h>
 #include <printk.h>
 #include <sched.h>
 #include <vm.h>
 
 struct vm vms[CFG_MAX_VMS];
 u32 nr_vms;
-extern struct platform_info plat;
 
 const char *vm_state_name(enum vm_state s)
 {

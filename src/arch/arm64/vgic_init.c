@@ -4,8 +4,6 @@
 #include <platform_info.h>
 #include <vm.h>
 
-extern struct platform_info plat;
-
 void vgic_vm_reset(struct vm *vm)
 {
 	vm->vgic.ctlr = 0;

@@ -8,9 +8,8 @@
 #include <cpu.h>
 #include <gicv3.h>
 #include <mm.h>
+#include <platform_info.h>
 #include <vm.h>
-
-extern struct platform_info plat;
 
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
 		   HCR_TWI | HCR_TSC | HCR_RW | HCR_TID3 | HCR_TSW | HCR_TACR | HCR_TIDCP)

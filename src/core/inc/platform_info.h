@@ -29,6 +29,9 @@ struct platform_info {
 	u32 gic_maint_intid;          /* "arm,gic-v3" interrupts (PPI 9 -> 25) */
 };
 
+/* This machine, as platform_discover() found it at boot (defined in main.c). */
+extern struct platform_info plat;
+
 /*
  * Parse the firmware DTB. Returns 0 on success, negative on a malformed or
  * incomplete tree, with a one-line reason in err (errlen bytes).
