@@ -50,10 +50,8 @@ static u64 hc_vm_weight(const struct vcpu *v, u64 vm_id, u64 weight, u64 prio)
 {
 	char msg[128] = "no such VM";
 	struct vm *vm = vm_id < nr_vms ? &vms[vm_id] : NULL;
-	int r = vm ? 0 : -1;
+	int r = vm ? sched_set_vm_weight(vm, weight, prio, msg, sizeof(msg)) : -1;
 
-	for (u32 i = 0; vm && !r && i < vm->nr_vcpus; i++)
-		r = sched_set_weight(&vm->vcpus[i], weight, prio, msg, sizeof(msg));
 	return hc_result(r, msg, v);
 }
 

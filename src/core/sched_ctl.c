@@ -150,3 +150,11 @@ int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len
 	sched_set_need_resched(v->pcpu);
 	return 0;
 }
+
+int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t len)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (sched_set_weight(&vm->vcpus[i], weight, prio, msg, len))
+			return -1;
+	return 0;
+}

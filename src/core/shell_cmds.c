@@ -166,11 +166,9 @@ static void cmd_vm_weight(int argc, char **argv)
 	}
 	if (argc < 3)
 		prio = vm->vcpus[0].sched.prio;
-	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		if (sched_set_weight(&vm->vcpus[i], w, prio, msg, sizeof(msg))) {
-			shell_error("%s", msg);
-			return;
-		}
+	if (sched_set_vm_weight(vm, w, prio, msg, sizeof(msg))) {
+		shell_error("%s", msg);
+		return;
 	}
 	printk("vm '%s': weight %u priority %u\n", vm->cfg->name, w, prio);
 }

@@ -21,6 +21,7 @@
 
 struct cpu;
 struct vcpu;
+struct vm;
 struct pool;
 
 struct sched_ops {
@@ -96,6 +97,8 @@ u64 sched_us_to_ticks(u64 us);
 int sched_pin(struct vcpu *v, u64 pcpu, char *msg, size_t len);
 int sched_pool_move(u64 pcpu, struct pool *to, char *msg, size_t len);
 int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len);
+/* sched_set_weight for each vCPU of vm in turn, stopping at the first one refused. */
+int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t len);
 
 /* Load accounting (load.c) */
 void load_idle_enter(struct cpu *c);
