@@ -6,6 +6,10 @@ UNIT_DIR := build/unit
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_SRCS))
 HOSTCC ?= cc
+# Every header a test can include (src/ include paths and tests/unit): editing any of
+# them, arch headers included, rebuilds the tests.
+UNIT_HDRS := $(wildcard src/*/inc/*.h src/*/*/inc/*.h src/*/*/inc/*/*.h src/platform/*/*.h \
+	tests/unit/*.h)
 UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -pthread -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-function -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Isrc/core/inc -Isrc/arch/arm64/inc -Isrc/drivers/inc -Isrc/platform/qemu-virt -Itests/unit
@@ -13,7 +17,7 @@ UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -pthread -Wall -Wext
 unit_deps = $(shell cat tests/unit/$(1).deps 2>/dev/null)
 
 .SECONDEXPANSION:
-$(UNIT_DIR)/%: tests/unit/%.c $$(call unit_deps,%) tests/unit/harness.h $$(wildcard src/core/inc/*.h) | $(UNIT_DIR)
+$(UNIT_DIR)/%: tests/unit/%.c $$(call unit_deps,%) $(UNIT_HDRS) | $(UNIT_DIR)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(call unit_deps,$*)
 
 $(UNIT_DIR):
