@@ -16,7 +16,6 @@
 #define HK_DRAIN_BATCH 64   /* records rendered per hk_run() */
 #define HK_INPUT_SIZE 256   /* typed bytes waiting for hk_run() */
 
-extern struct platform_info plat;
 
 static volatile u32 hk_cpu;
 static bool elected;
