@@ -96,6 +96,7 @@ void sched_set_need_resched(u32 pcpu)
  */
 void sched_wake(struct vcpu *v)
 {
+	dmb(ish); /* the caller's pending mark before the state read (vgic_block_wfi) */
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
 	if (v->pcpu == cpu()->id && cpu()->sched.current == v)

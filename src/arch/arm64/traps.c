@@ -27,8 +27,8 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
 	vcpu_skip_insn(v);
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
 		cpu()->sched.need_resched = true;
-	else if (!vgic_has_pending(v))          /* WFI: block until an interrupt is pending */
-		v->state = VCPU_WFI;
+	else                                    /* WFI: block until an interrupt is pending */
+		vgic_block_wfi(v);
 	return TRAP_HANDLED;
 }
 

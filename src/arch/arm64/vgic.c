@@ -424,6 +424,25 @@ bool vgic_has_pending(struct vcpu *v)
 	return false;
 }
 
+/*
+ * Put v (loaded here) in WFI unless an interrupt would wake it. A wake-up races
+ * with this: vgic_inject() on another pCPU marks the interrupt pending, then
+ * reads v->state to wake it (sched_wake). Each side stores its own flag, fences,
+ * then loads the other's, so at least one of them sees the other: either the
+ * re-check here finds the interrupt, or the injector finds VCPU_WFI and wakes v.
+ * (Without the re-check a wake-up between the check and the store was lost and
+ * the vCPU slept with its SGI pending: make bench's sgi_ipi hung.)
+ */
+void vgic_block_wfi(struct vcpu *v)
+{
+	if (vgic_has_pending(v))
+		return;
+	v->state = VCPU_WFI;
+	dmb(ish);
+	if (vgic_has_pending(v))
+		v->state = VCPU_RUNNABLE;
+}
+
 void vgic_hw_save(struct vcpu *v)
 {
 	for (u32 i = 0; i < nr_lrs; i++)

@@ -91,8 +91,7 @@ bool psci_call(struct vcpu *v, u32 fn)
 	case PSCI_MIGRATE_INFO_TYPE: r = 2; break; /* no trusted OS to migrate */
 	case PSCI_CPU_SUSPEND_64:
 		r = PSCI_RET_SUCCESS;
-		if (!vgic_has_pending(v))
-			v->state = VCPU_WFI; /* power-down treated as standby: resume here */
+		vgic_block_wfi(v); /* power-down treated as standby: resume here */
 		break;
 	case PSCI_CPU_OFF:
 		v->state = VCPU_OFF;
