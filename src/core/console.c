@@ -123,10 +123,8 @@ static void post(u8 src, u8 kind, const char *s, u32 n)
 		return;
 	}
 	if (!try_put(slot, src, kind, s, n) &&
-	    !(hk_drain_here() && try_put(slot, src, kind, s, n))) {
+	    !(hk_drain_here() && try_put(slot, src, kind, s, n)))
 		__atomic_fetch_add(&dropped[slot], 1, __ATOMIC_RELAXED);
-		msgq_count_lost(&cons_q);
-	}
 	hk_kick();
 }
 

@@ -25,12 +25,6 @@ static spinlock_t run_lock = SPINLOCK_INIT;   /* one housekeeper at a time (re-e
 static spinlock_t input_lock = SPINLOCK_INIT; /* taken by the UART interrupt and hk_run only */
 static u8 input[HK_INPUT_SIZE];
 static u32 input_head, input_count;
-static u64 input_lost;
-
-u32 hk_cpu_id(void)
-{
-	return hk_cpu;
-}
 
 static bool in_bind_pool(u32 c)
 {
@@ -106,10 +100,8 @@ void hk_uart_irq(void)
 	pl011_ack_irq();
 	spin_lock(&input_lock);
 	while ((ch = pl011_getc()) >= 0) {
-		if (input_count == HK_INPUT_SIZE) {
-			input_lost++;
-			continue;
-		}
+		if (input_count == HK_INPUT_SIZE)
+			continue; /* 256 bytes typed ahead of the shell: the rest is dropped */
 		input[(input_head + input_count++) % HK_INPUT_SIZE] = (u8)ch;
 	}
 	spin_unlock(&input_lock);
@@ -159,16 +151,13 @@ bool hk_interactive(void)
 bool hk_drain_here(void)
 {
 	u32 me = cpu()->id;
+	bool ours = run_owner == (s32)me; /* inside hk_run (the shell): the lock is held */
 
-	if (run_owner == (s32)me) {  /* inside hk_run (the shell): the lock is ours */
-		while (console_drain(~0u))
-			;
-		return true;
-	}
-	if (me != hk_cpu || !spin_trylock(&run_lock))
+	if (!ours && (me != hk_cpu || !spin_trylock(&run_lock)))
 		return false;
 	while (console_drain(~0u))
 		;
-	spin_unlock(&run_lock);
+	if (!ours)
+		spin_unlock(&run_lock);
 	return true;
 }

@@ -93,13 +93,3 @@ bool msgq_empty(struct msgq *q)
 
 	return (u32)(__atomic_load_n(hdr_at(q, t), __ATOMIC_ACQUIRE) >> 32) != tag_of(t);
 }
-
-void msgq_count_lost(struct msgq *q)
-{
-	__atomic_fetch_add(&q->lost, 1, __ATOMIC_RELAXED);
-}
-
-u64 msgq_lost(struct msgq *q)
-{
-	return __atomic_load_n(&q->lost, __ATOMIC_RELAXED);
-}

@@ -45,8 +45,6 @@ TEST(test_full_refuses)
 	while (msgq_put(&q, 1, 0, rec, sizeof(rec)) == 0)
 		n++;
 	CHECK_EQ(n, MSGQ_SIZE / (MSGQ_PAYLOAD_MAX + 8));
-	msgq_count_lost(&q);
-	CHECK_EQ(msgq_lost(&q), 1);
 	/* the bytes left at the end take 16-byte records until they are gone too */
 	small = (MSGQ_SIZE - n * (MSGQ_PAYLOAD_MAX + 8)) / 16;
 	for (u32 i = 0; i < small; i++)

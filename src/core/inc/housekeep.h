@@ -12,7 +12,6 @@
 struct cpu;
 
 void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART to it */
-u32 hk_cpu_id(void);
 void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
 bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */

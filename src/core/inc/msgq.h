@@ -3,7 +3,7 @@
  * output). Producers reserve space with one compare-and-swap on `head`, copy
  * their bytes and publish the record by writing its 8-byte header last
  * (store-release); they never wait for the consumer: when the queue is full the
- * record is dropped and counted in `lost`. The one consumer reads records in
+ * put is refused and the caller drops the record (console.c counts it). The one consumer reads records in
  * reservation order, so the order of the console is the order of the writes.
  * A header carries a tag derived from its position: a slot whose header does
  * not carry the expected tag has not been published yet.
@@ -21,7 +21,6 @@ struct msgq {
 	u8 buf[MSGQ_SIZE] __attribute__((aligned(8)));
 	u64 head;  /* next byte to reserve (producers) */
 	u64 tail;  /* next byte to read (consumer) */
-	u64 lost;  /* records dropped because the queue was full */
 };
 
 struct msgq_msg {
@@ -32,11 +31,9 @@ struct msgq_msg {
 
 /* Queue one record (at most MSGQ_PAYLOAD_MAX bytes of it); -1 if it does not fit now. */
 int msgq_put(struct msgq *q, u8 src, u8 kind, const void *data, u32 len);
-void msgq_count_lost(struct msgq *q); /* a producer gave a record up */
 /* Consumer: take the oldest published record; false if there is none. */
 bool msgq_get(struct msgq *q, struct msgq_msg *m);
 bool msgq_empty(struct msgq *q);
 u32 msgq_record_size(u32 len); /* bytes a record of len payload bytes takes */
-u64 msgq_lost(struct msgq *q);
 
 #endif
