@@ -124,20 +124,29 @@ def read_params(path):
     return struct.unpack_from(PARAMS_FMT, data, off + len(PARAMS_MAGIC))
 
 
-def patched(src, dst, n, periods, items):
-    """Copy src to dst with every bench parameter block set to (n, periods, mask)."""
+def patch_blocks(src, dst, magic, fmt, values):
+    """Copy the image src to dst with every parameter block after `magic` set to values
+    (packed with struct format fmt); ValueError if src has none. Also tests/soak."""
     data = bytearray(open(src, "rb").read())
-    count, off = 0, data.find(PARAMS_MAGIC)
+    count, off = 0, data.find(magic)
     while off >= 0:
-        struct.pack_into(PARAMS_FMT, data, off + len(PARAMS_MAGIC), n, periods,
-                         mask_of(items), 0)
+        struct.pack_into(fmt, data, off + len(magic), *values)
         count += 1
-        off = data.find(PARAMS_MAGIC, off + 1)
+        off = data.find(magic, off + 1)
     if count == 0:
-        raise BenchError("%s: no bench parameter block (magic %r)" % (src, PARAMS_MAGIC))
+        raise ValueError("%s: no parameter block (magic %r)" % (src, magic))
     with open(dst, "wb") as f:
         f.write(data)
     return dst
+
+
+def patched(src, dst, n, periods, items):
+    """Copy src to dst with every bench parameter block set to (n, periods, mask)."""
+    try:
+        return patch_blocks(src, dst, PARAMS_MAGIC, PARAMS_FMT,
+                            (n, periods, mask_of(items), 0))
+    except ValueError as e:
+        raise BenchError(str(e))
 
 
 # --- running --------------------------------------------------------------------------

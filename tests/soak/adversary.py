@@ -1,6 +1,10 @@
 """The adversary guest's parameter block and console lines (guests/README.md, adversary)."""
+import os
 import re
-import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import run as bench_run  # noqa: E402  (bench/run.py: the parameter-block patcher)
 
 PARAMS_MAGIC = b"RTV-ADVERSARY-PB"
 PARAMS_FMT = "<QQQ"   # seed, ops, report_every
@@ -10,17 +14,7 @@ DONE_RE = (r"\[adversary\] adversary: done seed=(\d+) ops=(\d+) faults=(\d+) abo
 
 def patched(src, dst, seed, ops, report_every):
     """Copy the image src to dst with every adversary parameter block set."""
-    data = bytearray(open(src, "rb").read())
-    count, off = 0, data.find(PARAMS_MAGIC)
-    while off >= 0:
-        struct.pack_into(PARAMS_FMT, data, off + len(PARAMS_MAGIC), seed, ops, report_every)
-        count += 1
-        off = data.find(PARAMS_MAGIC, off + 1)
-    if count == 0:
-        raise RuntimeError("%s: no adversary parameter block (magic %r)" % (src, PARAMS_MAGIC))
-    with open(dst, "wb") as f:
-        f.write(data)
-    return dst
+    return bench_run.patch_blocks(src, dst, PARAMS_MAGIC, PARAMS_FMT, (seed, ops, report_every))
 
 
 def done_fields(match):
