@@ -22,6 +22,7 @@ all: deps
 	$(MAKE) hypervisor
 
 include mk/toolchain.mk
+include mk/src.mk
 include guests/guests.mk
 include tools/tools.mk
 include mk/hyp.mk

@@ -3,12 +3,13 @@
 
 include src/platform/$(PLATFORM)/platform.mk
 
-HV_SRC_DIRS := src/core src/core/lib src/arch/arm64 src/drivers src/platform/$(PLATFORM)
+HV_SRC_DIRS := src/lib src/config src/core src/core/sched src/core/console src/vdev src/arch/arm64 \
+	src/arch/arm64/gic src/drivers src/platform/$(PLATFORM)
 HV_C_SRCS := $(filter-out src/arch/arm64/asm-offsets.c,$(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.c)))
 HV_S_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))
 HV_OBJ := $(HV_BUILD)/obj
 HV_OBJS := $(patsubst %.c,$(HV_OBJ)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(HV_OBJ)/%.o,$(HV_S_SRCS))
-HV_INC := -Isrc/core/inc -Isrc/arch/arm64/inc -Isrc/drivers/inc -Isrc/platform/$(PLATFORM) -I$(HV_BUILD)/include
+HV_INC := $(SRC_INC) -I$(HV_BUILD)/include
 HV_CFLAGS := $(TARGET_CFLAGS) $(HV_INC) -MMD -MP
 HV_LDS := src/platform/$(PLATFORM)/linker.ld
 ASM_OFFSETS := $(HV_BUILD)/include/asm-offsets.h
@@ -16,7 +17,7 @@ ASM_OFFSETS := $(HV_BUILD)/include/asm-offsets.h
 .PHONY: hypervisor
 hypervisor: $(HV_BUILD)/rtvisor.bin
 
-$(ASM_OFFSETS): src/arch/arm64/asm-offsets.c $(wildcard src/core/inc/*.h src/arch/arm64/inc/arch/*.h)
+$(ASM_OFFSETS): src/arch/arm64/asm-offsets.c $(SRC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TARGET_CFLAGS) $(HV_INC) -S -o $@.s $<
 	@{ echo "/* generated from asm-offsets.c */"; \

@@ -13,7 +13,7 @@ CONFIGS_BUILD := $(or $(BUILD),build)/configs
 HOSTCC ?= cc
 DTC ?= dtc
 TOOLS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -O2 -g -Wall -Wextra -Werror -Wshadow \
-	-Wvla -Wmissing-prototypes -Wstrict-prototypes -Wconversion -Isrc/core/inc
+	-Wvla -Wmissing-prototypes -Wstrict-prototypes -Wconversion $(SRC_INC)
 
 # dtc checks that do not fit the scenario format: image@N has no reg, "phys" is
 # not the PHY phandle binding, passthrough "interrupts" are plain INTIDs.
@@ -22,10 +22,9 @@ SCENARIO_DTC_FLAGS := -I dts -O dtb -W no-unit_address_vs_reg -W no-phys_propert
 SCENARIO_IMG_DIR ?= $(or $(BUILD),build)/guests
 
 RTV_CHECK := $(TOOLS_BUILD)/rtvisor-check
-RTV_CHECK_SRCS := tools/rtvisor-check.c src/core/fdt.c src/core/config_parse.c \
-	src/core/config_check.c src/core/platform_dt.c src/core/lib/strlcpy.c
+RTV_CHECK_SRCS := tools/rtvisor-check.c $(CONFIG_SRCS)
 
-$(RTV_CHECK): $(RTV_CHECK_SRCS) $(wildcard src/core/inc/*.h) | $(TOOLS_BUILD)
+$(RTV_CHECK): $(RTV_CHECK_SRCS) $(SRC_HDRS) | $(TOOLS_BUILD)
 	$(HOSTCC) $(TOOLS_CFLAGS) -o $@ $(RTV_CHECK_SRCS)
 
 $(TOOLS_BUILD) $(CONFIGS_BUILD) $(CONFIGS_BUILD)/invalid:

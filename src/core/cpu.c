@@ -5,8 +5,8 @@
  * interrupt wakes WFI and is handled by polling the GIC CPU interface.
  */
 #include <cpu.h>
-#include <fw_psci.h>
-#include <gicv3.h>
+#include <arch/fw_psci.h>
+#include <arch/gicv3.h>
 #include <housekeep.h>
 #include <irq.h>
 #include <mm.h>

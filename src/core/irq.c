@@ -5,7 +5,7 @@
  * interrupt; the hypervisor's own interrupts are completed here.
  */
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <housekeep.h>
 #include <irq.h>
 #include <pl011.h>

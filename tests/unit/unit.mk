@@ -1,27 +1,25 @@
-# Host unit tests: every tests/unit/test_<x>.c is one binary. Its sibling
+# Host unit tests: every tests/unit/<area>/test_<x>.c is one binary (the areas mirror
+# src/: lib, config, core, arch/arm64...). Its sibling
 # test_<x>.deps lists (one per line) the repository source files it links with.
 # Sources are compiled for the host with -DRTV_HOST and the sanitizers on.
 
 UNIT_DIR := build/unit
-UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRCS := $(sort $(shell find tests/unit -name 'test_*.c'))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_SRCS))
 HOSTCC ?= cc
 # Every header a test can include (src/ include paths and tests/unit): editing any of
 # them, arch headers included, rebuilds the tests.
-UNIT_HDRS := $(wildcard src/*/inc/*.h src/*/*/inc/*.h src/*/*/inc/*/*.h src/platform/*/*.h \
-	tests/unit/*.h)
+UNIT_HDRS := $(SRC_HDRS) $(wildcard tests/unit/*.h)
 UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -pthread -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-function -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Isrc/core/inc -Isrc/arch/arm64/inc -Isrc/drivers/inc -Isrc/platform/qemu-virt -Itests/unit
+	$(SRC_INC) -Itests/unit
 
 unit_deps = $(shell cat tests/unit/$(1).deps 2>/dev/null)
 
 .SECONDEXPANSION:
-$(UNIT_DIR)/%: tests/unit/%.c $$(call unit_deps,%) $(UNIT_HDRS) | $(UNIT_DIR)
+$(UNIT_DIR)/%: tests/unit/%.c $$(call unit_deps,%) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(call unit_deps,$*)
-
-$(UNIT_DIR):
-	mkdir -p $@
 
 .PHONY: unit
 unit: $(UNIT_BINS)

@@ -1,5 +1,5 @@
 /* Calls to the platform firmware's PSCI (Arm DEN 0022) by SMC or HVC. */
-#include <fw_psci.h>
+#include <arch/fw_psci.h>
 #include <psci.h>
 
 static u64 fw_call(enum psci_conduit c, u64 fn, u64 a1, u64 a2, u64 a3)

@@ -6,7 +6,7 @@
  */
 #include <arch/sysregs.h>
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <mm.h>
 #include <platform_info.h>
 #include <vm.h>

@@ -5,7 +5,7 @@
 #include <arch/vcpu_arch.h>
 #include <sched.h>
 #include <types.h>
-#include <vgic.h>
+#include <arch/vgic.h>
 
 struct vm;
 

@@ -8,8 +8,8 @@
 #include <mmio.h>
 #include <types.h>
 #include <vcpu.h>
-#include <vgic.h>
-#include <vuart.h>
+#include <arch/vgic.h>
+#include <vpl011.h>
 
 enum vm_state {
 	VM_STOPPED,

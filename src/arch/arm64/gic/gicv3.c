@@ -7,7 +7,7 @@
  */
 #include <arch/sysregs.h>
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 
 static volatile u8 *gicd;
 static u64 gicr_base, gicr_span;

@@ -8,7 +8,7 @@
 #include <arch/spinlock.h>
 #include <console.h>
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <housekeep.h>
 #include <pl011.h>
 #include <printk.h>

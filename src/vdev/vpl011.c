@@ -6,7 +6,7 @@
  */
 #include <console.h>
 #include <pl011.h>
-#include <vgic.h>
+#include <arch/vgic.h>
 #include <vm.h>
 
 #define VUART_SIZE 0x1000

@@ -6,7 +6,7 @@
  * zero and ignore writes (IHI 0069 12.9 / 12.11 register descriptions).
  */
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <lib.h>
 #include <vm.h>
 

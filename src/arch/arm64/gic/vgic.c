@@ -10,7 +10,7 @@
 #include <arch/sysregs.h>
 #include <arch/vgic_decode.h>
 #include <cpu.h>
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <lib.h>
 #include <vm.h>
 

@@ -1,5 +1,5 @@
 /* vGICv3 set-up and reset for a VM and its vCPUs. */
-#include <gicv3.h>
+#include <arch/gicv3.h>
 #include <lib.h>
 #include <platform_info.h>
 #include <vm.h>
