@@ -1,5 +1,5 @@
 # `make run`: boot the demo scenario (configs/$(SCENARIO).dts) under QEMU (exit QEMU with Ctrl-A x).
-# `make test`: host unit tests, scenario checks, then QEMU boot tests.
+# `make test`: layering check, host unit tests, scenario checks, then QEMU boot tests.
 
 QEMU_FLAGS = -M $(PLATFORM_QEMU_MACHINE) -cpu $(PLATFORM_QEMU_CPU) -smp $(PLATFORM_QEMU_SMP) \
 	-m $(PLATFORM_QEMU_MEM) -nographic -no-reboot -nic none
@@ -21,7 +21,14 @@ boot-tests:
 clang-build:
 	$(MAKE) -s CC=clang BUILD=$(BUILD)/clang hv-objs guests
 
+# Layering rules (CONTRIBUTING.md): core/config/lib/vdev name no arch header, issue no
+# instruction, and no file names another device's functions.
+.PHONY: check-layers
+check-layers:
+	@scripts/check-layers.sh
+
 test: deps
+	$(MAKE) check-layers
 	$(MAKE) clang-build
 	$(MAKE) unit
 	$(MAKE) linux-images

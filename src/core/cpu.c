@@ -4,14 +4,14 @@
  * has nothing to do. EL2 always runs with interrupts masked: a pending
  * interrupt wakes WFI and is handled by polling the GIC CPU interface.
  */
+#include <asm/barrier.h>
 #include <cpu.h>
-#include <arch/fw_psci.h>
-#include <arch/gicv3.h>
+#include <err.h>
 #include <housekeep.h>
 #include <irq.h>
 #include <mm.h>
-#include <platform_info.h>
 #include <printk.h>
+#include <vdev.h>
 #include <vm.h>
 
 struct cpu cpus[MAX_CPUS];
@@ -19,7 +19,6 @@ u32 nr_cpus;
 /* Per CPU: a guard page (left unmapped at EL2, mm.c), then the stack; boot.S sets SP. */
 u8 cpu_stacks[MAX_CPUS][CPU_STACK_SLOT] __attribute__((aligned(4096), section(".bss.stacks")));
 u8 cpu_panic_stacks[MAX_CPUS][CPU_PANIC_STACK_SIZE] __attribute__((aligned(16)));
-extern char secondary_entry[];
 
 /* The CPU whose stack guard page holds addr, or -1. */
 int cpu_stack_guard_of(u64 addr)
@@ -37,15 +36,15 @@ void cpu_kick(u32 id)
 {
 	if (id == cpu()->id || id >= nr_cpus || !cpus[id].online)
 		return;
-	gicv3_send_sgi(GIC_SGI_KICK, cpus[id].mpidr);
+	arch_irq_send_ipi(id);
 }
 
 /* The idle vCPU: wait for an interrupt at EL2, accounting the time for load. */
 static void cpu_idle(struct cpu *c)
 {
-	load_idle_enter(c);
-	wfi();
-	load_idle_exit(c);
+	util_idle_enter(c);
+	cpu_wait_irq();
+	util_idle_exit(c);
 	irq_handle_pending(false);
 }
 
@@ -56,14 +55,9 @@ static bool vcpu_can_run(const struct vcpu *v)
 
 static void run_once(struct cpu *c, struct vcpu *v)
 {
-	u64 exit;
-
 	if (v->needs_load)
 		vcpu_load(v);
-	vgic_flush(v);
-	exit = __vcpu_run(&v->regs);
-	vgic_sync(v);
-	vcpu_handle_exit(v, exit);
+	vcpu_run(v);
 	if (v->state != VCPU_RUNNABLE)
 		c->sched.need_resched = true; /* it waits or went off: maybe someone else can run */
 }
@@ -91,7 +85,7 @@ void cpu_loop(void)
 			hk_run();
 		if (c->sched.need_resched) {
 			c->sched.need_resched = false; /* before acting: a new request is never lost */
-			dmb(ish);
+			smp_mb();
 			vm_service(c);
 			if (!bind_settled(c))
 				sched_schedule(c);
@@ -107,11 +101,10 @@ void cpu_loop(void)
 /* Per-CPU EL2 set-up shared by the boot CPU and secondaries. */
 void cpu_init_common(void)
 {
-	mm_cpu_enable();
-	if (gicv3_cpu_init(cpu()->mpidr))
+	arch_mmu_cpu_enable();
+	if (irq_cpu_init())
 		printk("rtvisor: cpu%u: no redistributor for mpidr 0x%lx\n", cpu()->id, cpu()->mpidr);
-	vgic_cpu_hw_init();
-	irq_cpu_init();
+	vdev_cpu_init();
 	cpu()->sched.load_win_start = sched_now();
 	cpu()->online = true;
 }
@@ -125,14 +118,18 @@ void cpu_secondary_main(u32 id)
 
 int cpu_start_secondaries(void)
 {
+	int res = 0;
+
 	for (u32 i = 1; i < nr_cpus; i++) {
-		s64 r = fw_psci_cpu_on(plat.psci, cpus[i].mpidr, (u64)(uintptr_t)secondary_entry, i);
+		int r = arch_cpu_start(i);
 
 		for (u32 t = 0; r == 0 && t < 100000000 && !cpus[i].online; t++)
-			dmb(ish);
-		if (!cpus[i].online)
-			printk("rtvisor: cpu%u (mpidr 0x%lx) did not come up (psci %ld)\n", i,
-			       cpus[i].mpidr, r);
+			smp_mb();
+		if (!cpus[i].online) {
+			printk("rtvisor: cpu%u (mpidr 0x%lx) did not come up (%s)\n", i,
+			       cpus[i].mpidr, r ? err_name(r) : "timeout");
+			res = ERR_BUSY;
+		}
 	}
-	return 0;
+	return res;
 }

@@ -35,11 +35,11 @@ static void report(const struct vcpu *v, enum trap_status st, const struct fault
 
 	if (is_abort(fi->kind))
 		printk("rtvisor: vm '%s' vcpu %u: %s %s at IPA 0x%lx (pc 0x%lx, esr 0x%lx): %s\n",
-		       v->vm->cfg->name, v->id, what, kind_names[fi->kind], fi->addr, v->regs.pc,
+		       v->vm->cfg->name, v->id, what, kind_names[fi->kind], fi->addr, vcpu_pc(v),
 		       fi->esr, action);
 	else
 		printk("rtvisor: vm '%s' vcpu %u: %s %s (iss 0x%lx, pc 0x%lx, esr 0x%lx): %s\n",
-		       v->vm->cfg->name, v->id, what, kind_names[fi->kind], fi->addr, v->regs.pc,
+		       v->vm->cfg->name, v->id, what, kind_names[fi->kind], fi->addr, vcpu_pc(v),
 		       fi->esr, action);
 }
 
@@ -87,7 +87,7 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 		if (should_report(vm))
 			report(v, st, fi, is_abort(fi->kind) ? "abort injected" : "undef injected");
 		if (is_abort(fi->kind))
-			vcpu_inject_abort(v, fi->kind != FAULT_EXEC, v->exit_far);
+			vcpu_inject_abort(v, fi->kind != FAULT_EXEC, fi->far);
 		else
 			vcpu_inject_undef(v);
 		return;

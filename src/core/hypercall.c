@@ -77,7 +77,7 @@ static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
 
 static u64 hc_load(u64 pcpu)
 {
-	u32 l = pcpu < nr_cpus ? load_permille((u32)pcpu) : ~0u;
+	u32 l = pcpu < nr_cpus ? util_permille((u32)pcpu) : ~0u;
 
 	return l == ~0u ? RTV_HC_INVALID : l;
 }

@@ -6,6 +6,7 @@
  * an accepted scenario that still cannot be created (its RAM is fragmented
  * away, say) is reported and left stopped; the other VMs start.
  */
+#include <asm/barrier.h>
 #include <config.h>
 #include <console.h>
 #include <cpu.h>
@@ -14,9 +15,10 @@
 #include <irq.h>
 #include <lib.h>
 #include <mm.h>
-#include <pl011.h>
+#include <serial.h>
 #include <printk.h>
 #include <sched.h>
+#include <vdev.h>
 #include <version.h>
 #include <vm.h>
 
@@ -33,7 +35,7 @@ static void halt(const char *why)
 {
 	printk("rtvisor: %s; no VM started\n", why);
 	for (;;)
-		wfi();
+		cpu_wait_irq();
 }
 
 static void discover(u64 dtb)
@@ -49,7 +51,7 @@ static void discover(u64 dtb)
 		cpus[i].id = i;
 		cpus[i].mpidr = plat.cpu_mpidr[i];
 	}
-	pl011_init(plat.uart_base);
+	serial_init(plat.uart_base);
 	printk("rtvisor: platform: %u CPUs, RAM 0x%lx+0x%lx, GICD 0x%lx GICR 0x%lx, UART 0x%lx\n",
 	       nr_cpus, plat.ram_base, plat.ram_size, plat.gicd_base, plat.gicr_base, plat.uart_base);
 }
@@ -133,12 +135,15 @@ void hyp_main(u64 dtb)
 	if (mm_init(dtb, fdt_blob_size((const void *)(uintptr_t)dtb)))
 		halt("memory set-up failed");
 	irq_init();
+	if (hk_init() || sched_init() || vdev_init())
+		halt("interrupt set-up failed");
 	cpu_init_common();
-	mm_report();
+	arch_mmu_report();
 	load_scenario();
 	create_pools();
 	create_vms();
-	cpu_start_secondaries();
+	if (cpu_start_secondaries())
+		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");
 	console_init();
 	hk_elect();
 	console_start_async();

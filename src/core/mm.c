@@ -1,67 +1,17 @@
-/* RAM ownership, EL2 identity map and stage-2 table memory. */
-#include <arch/sysregs.h>
-#include <cpu.h>
+/*
+ * Memory policy: who owns which host-physical RAM (pmem), and a VM's IPA-to-PA
+ * view. The tables that enforce it are the architecture's (mm.h, last section).
+ */
+#include <err.h>
 #include <lib.h>
 #include <mm.h>
 #include <platform_info.h>
 #include <pmem.h>
-#include <printk.h>
 #include <vm.h>
 
-#define PT_POOL_PAGES LIM_PT_POOL_PAGES
-#define EL2_VA_BITS 39
-#define SCTLR_EL2_RES1 0x30c50830ULL
-#define SCTLR_M BIT(0)
-#define SCTLR_C BIT(2)
-#define SCTLR_SA BIT(3)
-#define SCTLR_I BIT(12)
-#define SCTLR_WXN BIT(19)
+extern u8 _image_start[], _image_end[];
 
-extern u8 _image_start[], _text_end[], _rodata_end[], _image_end[];
-
-static u8 pt_pool[PT_POOL_PAGES][4096] __attribute__((aligned(65536)));
-static u32 pt_pool_used;
 static struct pmem ram;
-static struct pgtable hyp_pt;
-static u32 pa_bits;
-static u64 vtcr;
-
-static void *pool_alloc(void *ctx, u32 n)
-{
-	u32 start = ALIGN_UP(pt_pool_used, n);
-
-	(void)ctx;
-	if (start + n > PT_POOL_PAGES)
-		return NULL;
-	pt_pool_used = start + n;
-	memset(pt_pool[start], 0, (size_t)n * 4096);
-	return pt_pool[start];
-}
-
-static u64 ident_phys(void *ctx, void *va)
-{
-	(void)ctx;
-	return (u64)(uintptr_t)va;
-}
-
-static void *ident_virt(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)pa;
-}
-
-static void wbarrier(void *ctx)
-{
-	(void)ctx;
-	dsb(ishst);
-}
-
-static const struct pt_ops pool_ops = {
-	.alloc_tables = pool_alloc,
-	.to_phys = ident_phys,
-	.to_virt = ident_virt,
-	.wbarrier = wbarrier,
-};
 
 u64 mm_hv_base(void)
 {
@@ -73,88 +23,25 @@ u64 mm_hv_size(void)
 	return (u64)(uintptr_t)_image_end - (u64)(uintptr_t)_image_start;
 }
 
-static u64 sym(const u8 *s)
+/* The firmware DTB stays readable (the console may still be told about it): keep it. */
+static int reserve_dtb(u64 dtb, u64 dtb_size)
 {
-	return (u64)(uintptr_t)s;
-}
-
-/*
- * W^X for the hypervisor's own image (issue 19). EL2 stage 1 in the single-range regime
- * (Arm ARM DDI 0487, D8 "The AArch64 Virtual Memory System Architecture", stage 1 data
- * access permissions and execute-never): AP[2] (bit 7) = 1 makes a page read-only, and
- * XN (bit 54) makes it execute-never; pgtable.c sets them from PT_W / PT_X. Text is
- * R+X, rodata R, everything else RW+XN (RAM was mapped so); the guard page below each
- * EL2 stack is unmapped, so an overflow faults (reported by hyp_panic, entry.S).
- */
-static int protect_image(void)
-{
-	if (pt_map(&hyp_pt, mm_hv_base(), mm_hv_base(), sym(_text_end) - mm_hv_base(),
-		   PT_R | PT_X) ||
-	    pt_map(&hyp_pt, sym(_text_end), sym(_text_end), sym(_rodata_end) - sym(_text_end),
-		   PT_R))
-		return -1;
-	for (u32 i = 0; i < MAX_CPUS; i++)
-		if (pt_unmap(&hyp_pt, sym(cpu_stacks[i]), CPU_STACK_GUARD))
-			return -1;
-	return 0;
-}
-
-static int build_hyp_map(void)
-{
-	if (pt_init(&hyp_pt, PT_EL2, EL2_VA_BITS, &pool_ops))
-		return -1;
-	/* All RAM (the hypervisor loads guest images through it), RW and execute-never, and
-	 * the device window below it; then the image's own permissions. */
-	if (pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W) ||
-	    pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M), PT_R | PT_W | PT_DEVICE))
-		return -1;
-	return protect_image();
-}
-
-/* Read the EL2 map back: 1 if it is W^X as protect_image() meant, for the boot log. */
-static bool hyp_map_is_wx(void)
-{
-	u32 text = 0, ro = 0, data = 0, guard;
-	bool ok;
-
-	ok = !pt_lookup(&hyp_pt, mm_hv_base(), NULL, &text, NULL) &&
-	     !pt_lookup(&hyp_pt, sym(_text_end), NULL, &ro, NULL) &&
-	     !pt_lookup(&hyp_pt, sym(_rodata_end), NULL, &data, NULL);
-	guard = (u32)pt_lookup(&hyp_pt, sym(cpu_stacks[0]), NULL, NULL, NULL);
-	return ok && text == (PT_R | PT_X) && ro == PT_R && data == (PT_R | PT_W) && guard;
-}
-
-void mm_report(void)
-{
-	printk("rtvisor: mm: EL2 map %s: text 0x%lx RX, rodata 0x%lx R, data 0x%lx RW XN, "
-	       "%u stack guard pages\n", hyp_map_is_wx() ? "W^X" : "NOT W^X", mm_hv_base(),
-	       sym(_text_end), sym(_rodata_end), (u32)MAX_CPUS);
+	if (dtb < plat.ram_base || !dtb_size)
+		return 0;
+	return pmem_reserve(&ram, ALIGN_DOWN(dtb, SZ_4K), ALIGN_UP(dtb_size, SZ_4K) + SZ_4K);
 }
 
 int mm_init(u64 dtb, u64 dtb_size)
 {
-	pa_bits = pt_parange_bits(read_sysreg(id_aa64mmfr0_el1) & 0xf);
-	pmem_init(&ram);
-	if (pmem_add(&ram, plat.ram_base, plat.ram_size) ||
-	    pmem_reserve(&ram, mm_hv_base(), mm_hv_size()))
-		return -1;
-	if (dtb >= plat.ram_base && dtb_size)
-		pmem_reserve(&ram, ALIGN_DOWN(dtb, SZ_4K), ALIGN_UP(dtb_size, SZ_4K) + SZ_4K);
-	return build_hyp_map();
-}
+	int r;
 
-void mm_cpu_enable(void)
-{
-	write_sysreg(mair_el2, PT_MAIR_EL2_VALUE);
-	write_sysreg(tcr_el2, pt_tcr_el2(&hyp_pt, pa_bits));
-	write_sysreg(ttbr0_el2, hyp_pt.root_pa);
-	dsb(ish);
-	__asm__ volatile("tlbi alle2" : : : "memory");
-	dsb(ish);
-	isb();
-	/* WXN: any writable page is also execute-never (Arm ARM D19.2 SCTLR_EL2.WXN) */
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN);
-	isb();
+	pmem_init(&ram);
+	r = pmem_add(&ram, plat.ram_base, plat.ram_size);
+	if (!r)
+		r = pmem_reserve(&ram, mm_hv_base(), mm_hv_size());
+	if (!r)
+		r = reserve_dtb(dtb, dtb_size);
+	return r ? r : arch_mmu_init();
 }
 
 int mm_reserve(u64 pa, u64 size)
@@ -167,23 +54,15 @@ int mm_alloc(u64 size, u64 *pa)
 	return pmem_alloc(&ram, size, size >= SZ_2M ? SZ_2M : SZ_4K, pa);
 }
 
-int mm_s2_init(struct pgtable *pt)
+/* Hypervisor data sized at run time (a VM's MMIO table): zeroed RAM, never freed. */
+void *mm_alloc_hyp(u64 size)
 {
-	int r = pt_init(pt, PT_STAGE2, MM_S2_IPA_BITS, &pool_ops);
+	u64 pa;
 
-	if (!r && !vtcr)
-		vtcr = pt_vtcr_el2(pt, pa_bits);
-	return r;
-}
-
-int mm_s2_map(struct pgtable *pt, u64 ipa, u64 pa, u64 size, bool device)
-{
-	return pt_map(pt, ipa, pa, size, device ? PT_R | PT_W | PT_DEVICE : PT_R | PT_W | PT_X);
-}
-
-u64 mm_vtcr(void)
-{
-	return vtcr;
+	if (pmem_alloc(&ram, ALIGN_UP(size, SZ_4K), SZ_4K, &pa))
+		return NULL;
+	memset((void *)(uintptr_t)pa, 0, ALIGN_UP(size, SZ_4K));
+	return (void *)(uintptr_t)pa;
 }
 
 int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa)
@@ -196,26 +75,5 @@ int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa)
 			return 0;
 		}
 	}
-	return -1;
-}
-
-static u64 dcache_line(void)
-{
-	return 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
-}
-
-void mm_clean_dcache(u64 pa, u64 size)
-{
-	u64 line = dcache_line();
-
-	for (u64 a = ALIGN_DOWN(pa, line); a < pa + size; a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-	dsb(ish);
-}
-
-void mm_sync_icache(void)
-{
-	__asm__ volatile("ic iallu" : : : "memory");
-	dsb(ish);
-	isb();
+	return ERR_RANGE;
 }

@@ -1,18 +1,28 @@
-/* Per-VM emulated MMIO regions: sorted insert, binary search on lookup. */
+/* Per-VM emulated MMIO windows: sorted insert, binary search on lookup. */
+#include <err.h>
 #include <lib.h>
 #include <mmio.h>
+
+void mmio_table_init(struct mmio_table *t, struct mmio_region *storage, u32 cap)
+{
+	t->nr = 0;
+	t->cap = storage ? cap : 0;
+	t->r = storage;
+}
 
 int mmio_register(struct mmio_table *t, u64 base, u64 size, mmio_fn fn, void *opaque)
 {
 	u32 i;
 
-	if (t->nr == MMIO_MAX_REGIONS || !size || base + size < base)
-		return -1;
+	if (!size || base + size < base || !fn)
+		return ERR_INVAL;
 	for (i = 0; i < t->nr && t->r[i].base < base; i++)
 		;
 	if ((i > 0 && t->r[i - 1].base + t->r[i - 1].size > base) ||
 	    (i < t->nr && base + size > t->r[i].base))
-		return -1; /* overlaps a neighbour */
+		return ERR_EXIST; /* overlaps a neighbour */
+	if (t->nr == t->cap)
+		return ERR_NOMEM;
 	memmove(&t->r[i + 1], &t->r[i], (t->nr - i) * sizeof(t->r[0]));
 	t->r[i] = (struct mmio_region){ base, size, fn, opaque };
 	t->nr++;

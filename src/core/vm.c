@@ -3,14 +3,16 @@
  * interrupts, vCPUs), start, stop and reset. State changes requested from any
  * pCPU are carried out by the pCPUs owning the VM's vCPUs in vm_service().
  */
+#include <asm/barrier.h>
 #include <cpu.h>
+#include <err.h>
 #include <guest_dt.h>
-#include <irq.h>
 #include <lib.h>
 #include <mm.h>
 #include <platform_info.h>
 #include <printk.h>
 #include <sched.h>
+#include <vdev.h>
 #include <vm.h>
 
 struct vm vms[CFG_MAX_VMS];
@@ -30,7 +32,7 @@ const char *vm_status_name(const struct vm *vm)
 
 static int create_fail(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Record why vm_create() failed; returns -1. */
+/* Record why vm_create() failed; returns ERR_INVAL (the message carries the detail). */
 static int create_fail(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;
@@ -38,7 +40,7 @@ static int create_fail(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(vm->create_error, sizeof(vm->create_error), fmt, ap);
 	va_end(ap);
-	return -1;
+	return ERR_INVAL;
 }
 
 struct vm *vm_by_name(const char *name)
@@ -59,26 +61,9 @@ static int vm_setup_memory(struct vm *vm)
 			return create_fail(vm, "memory@%lx: no free 0x%lx bytes of RAM%s", m->ipa,
 					   m->size, m->has_phys ? " at phys" : "");
 		vm->mem[i] = (struct vm_mem){ m->ipa, pa, m->size };
-		if (mm_s2_map(&vm->s2, m->ipa, pa, m->size, false))
+		if (vm_arch_map(vm, m->ipa, pa, m->size, false))
 			return create_fail(vm, "memory@%lx: stage-2 map failed (page-table pool "
 					   "full?)", m->ipa);
-	}
-	return 0;
-}
-
-static int vm_setup_devices(struct vm *vm)
-{
-	for (u32 i = 0; i < vm->cfg->nr_devs; i++) {
-		const struct cfg_dev *d = &vm->cfg->devs[i];
-
-		if (mm_s2_map(&vm->s2, d->base, d->base, d->size, true))
-			return create_fail(vm, "%s: stage-2 map failed (page-table pool full?)",
-					   d->name);
-		for (u32 k = 0; k < d->nr_irqs; k++)
-			if (vgic_assign_spi(vm, d->irqs[k], true) ||
-			    irq_assign(d->irqs[k], vm, vm->vcpus[0].pcpu))
-				return create_fail(vm, "%s: interrupt %u unavailable", d->name,
-						   d->irqs[k]);
 	}
 	return 0;
 }
@@ -108,38 +93,45 @@ static int vm_setup_sched(struct vm *vm)
 	return 0;
 }
 
-/*
- * Emulated devices first: the capacity check (the same the scenario check ran) makes
- * sure their registrations cannot fail, so a VM that fails later still has a
- * consistent vGIC and vPL011 (console input to it is buffered, never delivered).
- */
-static int vm_setup_emulated(struct vm *vm)
+/* The capacity the scenario check promised (so the units' registrations fit). */
+static int vm_setup_capacity(struct vm *vm)
 {
 	struct cfg_error err;
 
 	if (config_vm_capacity(vm->cfg, plat.uart_intid, &err))
 		return create_fail(vm, "%s", err.msg);
-	if (vgic_vm_init(vm))
-		return create_fail(vm, "vGIC MMIO regions cannot be registered");
-	if (vm->cfg->console)
-		vuart_init(vm, plat.uart_base, plat.uart_intid);
 	return 0;
 }
 
 static int vm_setup_s2(struct vm *vm)
 {
-	if (mm_s2_init(&vm->s2))
+	if (vm_arch_init(vm))
 		return create_fail(vm, "no room for stage-2 tables (page-table pool full)");
 	return 0;
 }
 
+/* Its MMIO table, as large as the device units ask, then the units themselves. */
+static int vm_setup_units(struct vm *vm)
+{
+	u32 n = vdev_mmio_windows(vm->cfg);
+	struct mmio_region *storage = n ? mm_alloc_hyp(n * sizeof(*storage)) : NULL;
+
+	if (n && !storage)
+		return create_fail(vm, "no RAM for its %u MMIO windows", n);
+	mmio_table_init(&vm->mmio, storage, n);
+	return vdev_vm_create(vm, vm->create_error, sizeof(vm->create_error));
+}
+
 /*
  * Build the VM from its (checked) scenario entry. On failure the VM keeps
- * VM_STOPPED, is never started, and its passthrough interrupts are left
- * disabled; what it already took (RAM, page tables) stays taken.
+ * VM_STOPPED, is never started, and the units quiesce what they gave it (its
+ * passthrough interrupts stay disabled); what it already took (RAM, page tables)
+ * stays taken.
  */
 int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
 {
+	int r;
+
 	vm->cfg = cfg;
 	vm->id = id;
 	vm->vmid = id + 1;
@@ -147,10 +139,18 @@ int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg)
 	vm->created = false;
 	vm->create_error[0] = '\0';
 	vm_setup_vcpus(vm);
-	if (vm_setup_emulated(vm) || vm_setup_sched(vm) || vm_setup_s2(vm) ||
-	    vm_setup_memory(vm) || vm_setup_devices(vm)) {
-		irq_release_vm(vm);
-		return -1;
+	r = vm_setup_capacity(vm);
+	if (!r)
+		r = vm_setup_sched(vm);
+	if (!r)
+		r = vm_setup_s2(vm);
+	if (!r)
+		r = vm_setup_memory(vm);
+	if (!r)
+		r = vm_setup_units(vm);
+	if (r) {
+		vdev_vm_stop(vm);
+		return r;
 	}
 	vm->created = true;
 	return 0;
@@ -163,12 +163,14 @@ static int vm_load_images(struct vm *vm)
 		const struct cfg_image *img = &vm->cfg->images[i];
 		u64 pa;
 
-		if (mm_ipa_to_pa(vm, img->load_ipa, img->size, &pa))
-			return -1;
+		int r = mm_ipa_to_pa(vm, img->load_ipa, img->size, &pa);
+
+		if (r)
+			return r;
 		memcpy((void *)(uintptr_t)pa, img->data, img->size);
-		mm_clean_dcache(pa, img->size);
+		arch_dcache_clean(pa, img->size);
 	}
-	mm_sync_icache();
+	arch_icache_sync();
 	return 0;
 }
 
@@ -187,10 +189,11 @@ static int vm_load_dtb(struct vm *vm)
 
 	if (!vm->cfg->has_dtb)
 		return 0;
-	if (mm_ipa_to_pa(vm, vm->cfg->dtb_ipa, CFG_GUEST_DT_MAX, &pa))
-		return -1;
+	r = mm_ipa_to_pa(vm, vm->cfg->dtb_ipa, CFG_GUEST_DT_MAX, &pa);
+	if (r)
+		return r;
 	r = guest_dt_build(vm->cfg, &p, (void *)(uintptr_t)pa, CFG_GUEST_DT_MAX);
-	mm_clean_dcache(pa, CFG_GUEST_DT_MAX);
+	arch_dcache_clean(pa, CFG_GUEST_DT_MAX);
 	return r;
 }
 
@@ -211,16 +214,14 @@ void vm_start(struct vm *vm)
 		printk("rtvisor: vm '%s': guest devicetree does not fit, not started\n", vm->cfg->name);
 		return;
 	}
-	vgic_vm_reset(vm);
-	if (vm->cfg->console)
-		vuart_reset(&vm->uart);
+	vdev_vm_reset(vm);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		vm->vcpus[i].state = VCPU_OFF;
 		vcpu_reset(&vm->vcpus[i], 0, 0);
 		vm->vcpus[i].parked = false;
 	}
 	vcpu_reset(v0, vm->cfg->entry, vm->cfg->dtb_ipa);
-	dmb(ish);
+	smp_mb();
 	vm->state = VM_RUNNING;
 	v0->state = VCPU_RUNNABLE;
 	sched_set_need_resched(v0->pcpu);
@@ -251,7 +252,7 @@ void vm_stop(struct vm *vm, const char *why)
 {
 	if (!begin_transition(vm, VM_STOPPED))
 		return;
-	irq_release_vm(vm);
+	vdev_vm_stop(vm);
 	printk("rtvisor: vm '%s' stopped: %s\n", vm->cfg->name, why);
 	kick_all(vm);
 }
@@ -267,7 +268,7 @@ void vm_request_reset(struct vm *vm)
 /* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
 int vm_pause(struct vm *vm)
 {
-	int r = -1;
+	int r = ERR_BUSY;
 
 	spin_lock(&vm->lock);
 	if (vm->state == VM_RUNNING) {
@@ -282,7 +283,7 @@ int vm_pause(struct vm *vm)
 
 int vm_resume(struct vm *vm)
 {
-	int r = -1;
+	int r = ERR_BUSY;
 
 	spin_lock(&vm->lock);
 	if (vm->state == VM_PAUSED) {

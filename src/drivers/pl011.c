@@ -1,5 +1,6 @@
-/* Polled TX, interrupt-driven RX PL011 driver for the hypervisor console. */
+/* Polled TX, interrupt-driven RX PL011 driver for the hypervisor console (serial.h). */
 #include <pl011.h>
+#include <serial.h>
 
 static volatile u8 *uart = (volatile u8 *)0x09000000; /* early default: QEMU virt */
 
@@ -13,7 +14,7 @@ static inline void wr(u32 off, u32 v)
 	*(volatile u32 *)(uart + off) = v;
 }
 
-void pl011_init(u64 base)
+void serial_init(u64 base)
 {
 	uart = (volatile u8 *)(uintptr_t)base;
 	wr(PL011_IMSC, 0);
@@ -23,27 +24,27 @@ void pl011_init(u64 base)
 	wr(PL011_CR, BIT(0) | BIT(8) | BIT(9));
 }
 
-void pl011_putc(char c)
+void serial_putc(char c)
 {
 	while (rd(PL011_FR) & PL011_FR_TXFF)
 		;
 	wr(PL011_DR, (u8)c);
 }
 
-int pl011_getc(void)
+int serial_getc(void)
 {
 	if (rd(PL011_FR) & PL011_FR_RXFE)
 		return -1;
 	return (int)(rd(PL011_DR) & 0xff);
 }
 
-void pl011_enable_rx_irq(void)
+void serial_enable_rx_irq(void)
 {
 	wr(PL011_IFLS, 0);
 	wr(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 }
 
-void pl011_ack_irq(void)
+void serial_ack_irq(void)
 {
 	wr(PL011_ICR, PL011_INT_RX | PL011_INT_RT);
 }

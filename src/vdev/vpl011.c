@@ -4,18 +4,35 @@
  * bus probes. TX is never busy: a byte written to DR goes straight to the
  * hypervisor console. The interrupt line is level: high while RIS & IMSC != 0.
  */
+#include <asm/spinlock.h>
+#include <config.h>
 #include <console.h>
+#include <err.h>
+#include <lib.h>
 #include <pl011.h>
-#include <arch/vgic.h>
+#include <platform_info.h>
+#include <vdev.h>
+#include <virq.h>
 #include <vm.h>
 
 #define VUART_SIZE 0x1000
+#define VUART_RX_FIFO 1024 /* deeper than a PL011: host input arrives unpaced */
+
+struct vuart {
+	spinlock_t lock;
+	u32 intid;
+	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr;
+	u8 rx[VUART_RX_FIFO];
+	u32 rx_head, rx_count;
+};
+
+static struct vuart vuarts[CFG_MAX_VMS];
 
 static const u8 vuart_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
 static void update_irq(struct vm *vm, struct vuart *u)
 {
-	vgic_set_level(vm, u->intid, (u->ris & u->imsc) != 0);
+	virq_set_level(vm, u->intid, (u->ris & u->imsc) != 0);
 }
 
 static u32 rx_pop(struct vuart *u)
@@ -98,8 +115,12 @@ static enum trap_status vuart_mmio(struct vcpu *v, struct mmio_access *a, void *
 	return TRAP_HANDLED;
 }
 
-void vuart_reset(struct vuart *u)
+static void vuart_reset(struct vm *vm)
 {
+	struct vuart *u = &vuarts[vm->id];
+
+	if (!vm->cfg->console)
+		return;
 	u->cr = 0x300;
 	u->lcr_h = 0;
 	u->ibrd = u->fbrd = 0;
@@ -110,19 +131,10 @@ void vuart_reset(struct vuart *u)
 	u->rx_head = u->rx_count = 0;
 }
 
-void vuart_init(struct vm *vm, u64 base, u32 intid)
+/* A byte typed for this VM (console input, housekeeping pCPU); false if the FIFO is full. */
+static bool vuart_receive(struct vm *vm, u8 c)
 {
-	struct vuart *u = &vm->uart;
-
-	u->intid = intid;
-	vuart_reset(u);
-	vgic_assign_spi(vm, intid, false);
-	mmio_register(&vm->mmio, base, VUART_SIZE, vuart_mmio, u);
-}
-
-bool vuart_receive(struct vm *vm, u8 c)
-{
-	struct vuart *u = &vm->uart;
+	struct vuart *u = &vuarts[vm->id];
 	bool ok = false;
 
 	spin_lock(&u->lock);
@@ -136,3 +148,36 @@ bool vuart_receive(struct vm *vm, u8 c)
 	spin_unlock(&u->lock);
 	return ok;
 }
+
+static u32 vuart_windows(const struct cfg_vm *cfg)
+{
+	return cfg->console ? 1 : 0;
+}
+
+/* At the platform UART's address and interrupt, so the guest's DT needs no change. */
+static int vuart_create(struct vm *vm, char *msg, size_t len)
+{
+	struct vuart *u = &vuarts[vm->id];
+	int r;
+
+	if (!vm->cfg->console)
+		return 0;
+	u->intid = plat.uart_intid;
+	vuart_reset(vm);
+	r = virq_assign(vm, u->intid, false);
+	if (!r)
+		r = mmio_register(&vm->mmio, plat.uart_base, VUART_SIZE, vuart_mmio, u);
+	if (r)
+		snprintf(msg, len, "vPL011: cannot claim its window or interrupt %u (%s)", u->intid,
+			 err_name(r));
+	else
+		console_set_input(vm->id, vuart_receive);
+	return r;
+}
+
+VDEV_UNIT(vpl011, VDEV_STAGE_DEVICE) = {
+	.name = "vpl011",
+	.mmio_windows = vuart_windows,
+	.vm_create = vuart_create,
+	.vm_reset = vuart_reset,
+};

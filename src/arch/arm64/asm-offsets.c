@@ -16,11 +16,14 @@ void asm_offsets(void)
 	DEFINE(CPU_STACK_SLOT, CPU_STACK_SLOT);
 	DEFINE(CPU_PANIC_STACK_SIZE, CPU_PANIC_STACK_SIZE);
 	DEFINE(CPU_ID, offsetof(struct cpu, id));
+	DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
 	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
 	DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
+	DEFINE(FPSIMD_CTX_FPSR, offsetof(struct fpsimd_ctx, fpsr));
 }
 
-STATIC_ASSERT(offsetof(struct vcpu_regs, pc) == 248, "entry.S stores x30/pc as a pair at 240");
-STATIC_ASSERT(offsetof(struct vcpu_regs, pstate) == 256, "entry.S stores pstate at 256");
-STATIC_ASSERT(offsetof(struct vcpu, regs) == 0, "regs first in struct vcpu");
-STATIC_ASSERT(offsetof(struct fpsimd_ctx, fpsr) == 512, "fpsimd.S stores fpsr/fpcr at 512");
+/* Layout facts the assembly relies on beyond single offsets. */
+STATIC_ASSERT(offsetof(struct vcpu_regs, pc) == offsetof(struct vcpu_regs, x) + 8 * 31,
+	      "entry.S stores x30 and pc as one pair");
+STATIC_ASSERT(offsetof(struct fpsimd_ctx, fpcr) == offsetof(struct fpsimd_ctx, fpsr) + 8,
+	      "fpsimd.S stores fpsr and fpcr as one pair");

@@ -10,30 +10,33 @@
  */
 #include <asm-offsets.h>
 
+/* The guest frame (struct vcpu_regs, asm/vcpu.h): x0..x30 from VCPU_REGS_X, then pc and
+ * pstate; x30 and pc are stored as one pair (asm-offsets.c checks they are adjacent). */
+
 .macro save_guest_and_exit code
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_GUEST_REGS]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
+	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
+	stp	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
+	stp	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
+	stp	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
+	stp	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
+	stp	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
+	stp	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
+	stp	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+	stp	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
+	stp	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
+	stp	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
+	stp	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
+	stp	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
+	stp	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
 	ldp	x2, x3, [sp], #16
-	stp	x2, x3, [x0, #0]
+	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 0]
 	mrs	x2, elr_el2
-	stp	x30, x2, [x0, #240]
+	stp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
 	mrs	x2, spsr_el2
-	str	x2, [x0, #256]
+	str	x2, [x0, #VCPU_REGS_PSTATE]
 	mov	x0, #\code
 	b	guest_exit
 .endm
@@ -108,25 +111,25 @@ __vcpu_run:
 	stp	x27, x28, [sp, #80]
 	mrs	x1, tpidr_el2
 	str	x0, [x1, #CPU_GUEST_REGS]
-	ldp	x30, x2, [x0, #240]
+	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
 	msr	elr_el2, x2
-	ldr	x2, [x0, #256]
+	ldr	x2, [x0, #VCPU_REGS_PSTATE]
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16]
-	ldp	x4, x5, [x0, #32]
-	ldp	x6, x7, [x0, #48]
-	ldp	x8, x9, [x0, #64]
-	ldp	x10, x11, [x0, #80]
-	ldp	x12, x13, [x0, #96]
-	ldp	x14, x15, [x0, #112]
-	ldp	x16, x17, [x0, #128]
-	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldp	x0, x1, [x0, #0]
+	ldp	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
+	ldp	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
+	ldp	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
+	ldp	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
+	ldp	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
+	ldp	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
+	ldp	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
+	ldp	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+	ldp	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
+	ldp	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
+	ldp	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
+	ldp	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
+	ldp	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
+	ldp	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
+	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
 	eret
 	dsb	nsh
 	isb

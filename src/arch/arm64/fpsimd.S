@@ -1,4 +1,7 @@
 /* Save/restore a vCPU's FP/SIMD registers when a pCPU switches vCPUs. */
+#include <asm-offsets.h>
+
+/* struct fpsimd_ctx (asm/vcpu.h): V0-V31 from offset 0, then FPSR and FPCR at FPSIMD_CTX_FPSR. */
 	.arch armv8-a+fp+simd
 	.text
 	.global fpsimd_save
@@ -21,7 +24,7 @@ fpsimd_save:
 	stp	q30, q31, [x0, #480]
 	mrs	x1, fpsr
 	mrs	x2, fpcr
-	add	x0, x0, #512
+	add	x0, x0, #FPSIMD_CTX_FPSR
 	stp	x1, x2, [x0]
 	ret
 
@@ -43,7 +46,7 @@ fpsimd_restore:
 	ldp	q26, q27, [x0, #416]
 	ldp	q28, q29, [x0, #448]
 	ldp	q30, q31, [x0, #480]
-	add	x0, x0, #512
+	add	x0, x0, #FPSIMD_CTX_FPSR
 	ldp	x1, x2, [x0]
 	msr	fpsr, x1
 	msr	fpcr, x2

@@ -1,6 +1,14 @@
-/* Calls to the platform firmware's PSCI (Arm DEN 0022) by SMC or HVC. */
-#include <arch/fw_psci.h>
+/*
+ * Starting the other pCPUs through the platform firmware's PSCI CPU_ON (Arm DEN
+ * 0022 5.1.4), by SMC or HVC as the firmware DT says; they enter at
+ * secondary_entry (boot.S) with their index as the context argument.
+ */
+#include <cpu.h>
+#include <err.h>
+#include <platform_info.h>
 #include <psci.h>
+
+extern char secondary_entry[];
 
 static u64 fw_call(enum psci_conduit c, u64 fn, u64 a1, u64 a2, u64 a3)
 {
@@ -16,7 +24,20 @@ static u64 fw_call(enum psci_conduit c, u64 fn, u64 a1, u64 a2, u64 a3)
 	return x0;
 }
 
-s64 fw_psci_cpu_on(enum psci_conduit c, u64 mpidr, u64 entry, u64 ctx)
+static int psci_err(s64 r)
 {
-	return (s64)fw_call(c, PSCI_CPU_ON_64, mpidr, entry, ctx);
+	switch (r) {
+	case PSCI_RET_SUCCESS: return 0;
+	case PSCI_RET_INVALID_PARAMS: return ERR_INVAL;
+	case PSCI_RET_DENIED: return ERR_PERM;
+	case PSCI_RET_ALREADY_ON:
+	case PSCI_RET_ON_PENDING: return ERR_BUSY;
+	default: return ERR_NOSYS;
+	}
+}
+
+int arch_cpu_start(u32 id)
+{
+	return psci_err((s64)fw_call(plat.psci, PSCI_CPU_ON_64, cpus[id].mpidr,
+				     (u64)(uintptr_t)secondary_entry, id));
 }

@@ -19,13 +19,13 @@
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
  * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
- * - ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 writes (trapped with HCR_EL2.IMO/FMO):
- *   SGIs to the VM's own vCPUs; SGI1R raises any group, ASGI1R and SGI0R only SGIs the
- *   guest configured as Group 0 (one Security state; see vgic_decode.c).
+ * - Registers a unit emulates (arch/sysreg_trap.h): looked up by encoding first; e.g.
+ *   the vGIC's SGI generation registers (gic/vgic_sgi.c).
  */
+#include <arch/pgtable.h>
+#include <arch/sysreg_trap.h>
 #include <arch/sysregs.h>
-#include <arch/vgic_decode.h>
-#include <hypercall.h>
+#include <arch/traps.h>
 #include <mm.h>
 #include <vm.h>
 
@@ -129,6 +129,33 @@ static struct sysreg_op decode(u64 esr)
 				   (iss >> 1) & 0xf, (iss >> 17) & 7, (iss >> 5) & 0x1f, iss & 1 };
 }
 
+extern const struct sysreg_trap_desc __sysreg_traps_start[], __sysreg_traps_end[];
+
+const struct sysreg_trap_desc *sysreg_trap_find(const struct sysreg_trap_desc *first,
+						const struct sysreg_trap_desc *end, u32 enc)
+{
+	for (const struct sysreg_trap_desc *d = first; d < end; d++)
+		if (d->enc == enc)
+			return d;
+	return NULL;
+}
+
+/* A register some unit emulates (SYSREG_TRAP): its handler, then the result. */
+static enum trap_status unit_reg(struct vcpu *v, const struct sysreg_op *o,
+				 const struct sysreg_trap_desc *d)
+{
+	struct sysreg_access a = { o->op0, o->op1, o->crn, o->crm, o->op2, o->read,
+				   o->read ? 0 : vcpu_reg(v, o->rt) };
+	enum trap_status st = d->fn(v, &a);
+
+	if (st != TRAP_HANDLED)
+		return st;
+	if (o->read)
+		vcpu_set_reg(v, o->rt, a.val);
+	vcpu_skip_insn(v);
+	return TRAP_HANDLED;
+}
+
 static enum trap_status done(struct vcpu *v, const struct sysreg_op *o, u64 read_val)
 {
 	if (o->read)
@@ -160,18 +187,6 @@ static bool is_impdef(const struct sysreg_op *o)
 	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
 }
 
-static enum sgi_reg sgi_reg(const struct sysreg_op *o)
-{
-	return o->read ? SGI_REG_NONE : sgi_reg_of(o->op0, o->op1, o->crn, o->crm, o->op2);
-}
-
-/* The three SGI generation registers, decoded in vgic_decode.c (write-only registers). */
-static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o, enum sgi_reg r)
-{
-	vcpu_skip_insn(v);
-	return vgic_sgi_write(v, vcpu_reg(v, o->rt), sgi_reg_group0_only(r));
-}
-
 /*
  * MDSCR_EL1 (Arm ARM D19.3 MDSCR_EL1; trapped by MDCR_EL2.TDA, D19.2 MDCR_EL2): the
  * per-vCPU copy is the value of record, and since the trap is taken on the pCPU the
@@ -180,7 +195,7 @@ static enum trap_status sgi_gen(struct vcpu *v, const struct sysreg_op *o, enum 
  */
 static void mdscr_write(struct vcpu *v, u64 val)
 {
-	v->el1.mdscr = val;
+	v->arch.el1.mdscr = val;
 	write_sysreg(mdscr_el1, val);
 }
 
@@ -190,7 +205,7 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
 		if (!o->read)
 			mdscr_write(v, vcpu_reg(v, o->rt));
-		return done(v, o, v->el1.mdscr);
+		return done(v, o, v->arch.el1.mdscr);
 	}
 	if (o->op1 == 0 && o->crn == 1 && o->crm == 1 && o->op2 == 4) /* OSLSR_EL1 */
 		return done(v, o, 0x8); /* OSLM = 0b10: OS lock implemented, unlocked */
@@ -200,10 +215,11 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	struct sysreg_op o = decode(esr);
-	enum sgi_reg sr = sgi_reg(&o);
+	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start, __sysreg_traps_end,
+						      SYSREG_ENC(o.op0, o.op1, o.crn, o.crm, o.op2));
 
-	if (sr != SGI_REG_NONE)
-		return sgi_gen(v, &o, sr);
+	if (d)
+		return unit_reg(v, &o, d);
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o))

@@ -4,7 +4,7 @@
  * extension: Arm ARM D19.2.37). System registers: sysreg_emul.c.
  */
 #include <arch/sysregs.h>
-#include <hypercall.h>
+#include <arch/traps.h>
 #include <vm.h>
 
 static u64 size_mask(u32 size)

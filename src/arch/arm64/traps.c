@@ -6,6 +6,7 @@
 #include <arch/exc_entry.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
+#include <arch/traps.h>
 #include <hypercall.h>
 #include <irq.h>
 #include <printk.h>
@@ -57,7 +58,8 @@ static enum trap_status exit_dabt(struct vcpu *v, u64 esr, struct fault_info *fi
 {
 	count(STAT_DABT);
 	fi->kind = (esr & DABT_WNR) ? FAULT_WRITE : FAULT_READ;
-	fi->addr = (v->exit_hpfar >> 4) << 12 | (v->exit_far & 0xfff);
+	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
+	fi->far = v->arch.exit_far;
 	return mmio_abort(v, esr, fi->addr);
 }
 
@@ -66,7 +68,8 @@ static enum trap_status exit_iabt(struct vcpu *v, u64 esr, struct fault_info *fi
 	(void)esr;
 	count(STAT_IABT);
 	fi->kind = FAULT_EXEC;
-	fi->addr = (v->exit_hpfar >> 4) << 12 | (v->exit_far & 0xfff);
+	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
+	fi->far = v->arch.exit_far;
 	return TRAP_FORBIDDEN;
 }
 
@@ -103,10 +106,10 @@ static void handle_sync(struct vcpu *v)
 	struct fault_info fi = { .kind = FAULT_INSN, .addr = 0, .esr = esr };
 	enum trap_status st;
 
-	v->exit_esr = esr;
-	v->exit_far = read_sysreg(far_el2);
-	v->exit_hpfar = read_sysreg(hpfar_el2);
-	if (exc_from_aarch32(v->regs.pstate))
+	v->arch.exit_esr = esr;
+	v->arch.exit_far = read_sysreg(far_el2);
+	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
+	if (exc_from_aarch32(v->arch.regs.pstate))
 		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
 	else
 		st = (fn ? fn : exit_unknown)(v, esr, &fi);

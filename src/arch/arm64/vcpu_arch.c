@@ -5,6 +5,9 @@
  */
 #include <arch/exc_entry.h>
 #include <arch/sysregs.h>
+#include <arch/traps.h>
+#include <arch/vgic.h>
+#include <arch/vtimer.h>
 #include <lib.h>
 #include <vcpu.h>
 #include <vm.h>
@@ -14,13 +17,13 @@
 
 void vcpu_reset(struct vcpu *v, u64 entry, u64 x0)
 {
-	memset(&v->regs, 0, sizeof(v->regs));
-	memset(&v->el1, 0, sizeof(v->el1));
-	v->regs.pc = entry;
-	v->regs.x[0] = x0;
-	v->regs.pstate = PSR_INIT_EL1;
-	v->el1.sctlr = SCTLR_EL1_RES1;
-	v->el1.vmpidr = MPIDR_RES1 | v->id;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	memset(&v->arch.el1, 0, sizeof(v->arch.el1));
+	v->arch.regs.pc = entry;
+	v->arch.regs.x[0] = x0;
+	v->arch.regs.pstate = PSR_INIT_EL1;
+	v->arch.el1.sctlr = SCTLR_EL1_RES1;
+	v->arch.el1.vmpidr = MPIDR_RES1 | v->id;
 	vgic_vcpu_reset(v);
 	v->needs_load = true;
 }
@@ -90,10 +93,10 @@ static void el1_save(struct el1_ctx *c)
 /* Make v the vCPU whose state is live in this pCPU's registers. */
 void vcpu_load(struct vcpu *v)
 {
-	el1_restore(&v->el1);
-	fpsimd_restore(&v->fp);
+	el1_restore(&v->arch.el1);
+	fpsimd_restore(&v->arch.fp);
 	vm_arch_load(v->vm);
-	timer_hw_restore(v->timer_hw_active);
+	vtimer_restore(v->arch.timer_hw_active);
 	vgic_hw_restore(v);
 	isb();
 	v->sched.timer_deadline = 0;
@@ -103,65 +106,81 @@ void vcpu_load(struct vcpu *v)
 /* Physical counter value at which v's virtual timer fires, to wake it while not loaded. */
 static u64 timer_deadline(const struct vcpu *v)
 {
-	const struct el1_ctx *c = &v->el1;
+	const struct el1_ctx *c = &v->arch.el1;
 
-	return (c->cntv_ctl & 3) == 1 ? c->cntv_cval + v->vm->cntvoff : 0; /* ENABLE, !IMASK */
+	return (c->cntv_ctl & 3) == 1 ? c->cntv_cval + v->vm->arch.cntvoff : 0; /* ENABLE, !IMASK */
 }
 
 /* Take v's state out of this pCPU's registers. A struct reset elsewhere (needs_load) wins. */
 void vcpu_put(struct vcpu *v)
 {
 	if (!v->needs_load) {
-		el1_save(&v->el1);
-		fpsimd_save(&v->fp);
+		el1_save(&v->arch.el1);
+		fpsimd_save(&v->arch.fp);
 		vgic_hw_save(v);
 		v->sched.timer_deadline = timer_deadline(v);
 	}
-	v->timer_hw_active = timer_hw_save();
+	v->arch.timer_hw_active = vtimer_save();
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
 }
 
+/* One guest entry: list registers filled, run until an exit, the exit handled. */
+void vcpu_run(struct vcpu *v)
+{
+	u64 exit;
+
+	vgic_flush(v);
+	exit = __vcpu_run(&v->arch.regs);
+	vgic_sync(v);
+	vcpu_handle_exit(v, exit);
+}
+
+u64 vcpu_pc(const struct vcpu *v)
+{
+	return v->arch.regs.pc;
+}
+
 u64 vcpu_reg(const struct vcpu *v, u32 idx)
 {
-	return idx < 31 ? v->regs.x[idx] : 0;
+	return idx < 31 ? v->arch.regs.x[idx] : 0;
 }
 
 void vcpu_set_reg(struct vcpu *v, u32 idx, u64 val)
 {
 	if (idx < 31)
-		v->regs.x[idx] = val;
+		v->arch.regs.x[idx] = val;
 }
 
 void vcpu_skip_insn(struct vcpu *v)
 {
-	v->regs.pc += 4;
+	v->arch.regs.pc += 4;
 }
 
 /* Enter the guest's EL1 synchronous vector with ESR/FAR as given (vCPU loaded). */
 static void inject_sync(struct vcpu *v, u64 esr, u64 far)
 {
 	u64 vbar = read_sysreg(vbar_el1);
-	u64 offset = exc_sync_vector_offset(v->regs.pstate);
+	u64 offset = exc_sync_vector_offset(v->arch.regs.pstate);
 
-	write_sysreg(elr_el1, v->regs.pc);
-	write_sysreg(spsr_el1, v->regs.pstate);
+	write_sysreg(elr_el1, v->arch.regs.pc);
+	write_sysreg(spsr_el1, v->arch.regs.pstate);
 	write_sysreg(esr_el1, esr);
 	write_sysreg(far_el1, far);
-	v->regs.pstate = PSR_INIT_EL1;
-	v->regs.pc = vbar + offset;
+	v->arch.regs.pstate = PSR_INIT_EL1;
+	v->arch.regs.pc = vbar + offset;
 }
 
 static bool from_el0(const struct vcpu *v)
 {
-	return (v->regs.pstate & 0xf) == 0;
+	return (v->arch.regs.pstate & 0xf) == 0;
 }
 
 /* Synchronous external abort (FSC 0x10) on the access that just trapped. */
 void vcpu_inject_abort(struct vcpu *v, bool data, u64 far)
 {
 	u64 ec = data ? (from_el0(v) ? 0x24 : 0x25) : (from_el0(v) ? 0x20 : 0x21);
-	u64 iss = 0x10 | (data ? (v->exit_esr & DABT_WNR) : 0);
+	u64 iss = 0x10 | (data ? (v->arch.exit_esr & DABT_WNR) : 0);
 
 	inject_sync(v, ec << ESR_EC_SHIFT | ESR_IL | iss, far);
 }
@@ -169,4 +188,14 @@ void vcpu_inject_abort(struct vcpu *v, bool data, u64 far)
 void vcpu_inject_undef(struct vcpu *v)
 {
 	inject_sync(v, ESR_IL, 0);
+}
+
+/* The VM stopped or is resetting: silence this vCPU's hardware state on its pCPU. */
+void vcpu_park(struct vcpu *v)
+{
+	vtimer_silence();
+	for (u32 i = 0; i < VGIC_MAX_LRS; i++)
+		v->arch.vgic.lr_intid[i] = 0;
+	v->arch.vgic.lrs_used = 0;
+	v->needs_load = true;
 }

@@ -4,10 +4,10 @@
  * access controls. Field meanings: Arm ARM D19.2 (HCR_EL2, VTTBR_EL2, VTCR_EL2,
  * CNTHCTL_EL2, CNTVOFF_EL2).
  */
+#include <arch/mmu.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
-#include <arch/gicv3.h>
-#include <mm.h>
+#include <irq.h>
 #include <platform_info.h>
 #include <vm.h>
 
@@ -35,44 +35,13 @@ static bool wfe_traps(void)
 
 void vm_arch_load(struct vm *vm)
 {
-	write_sysreg(vtcr_el2, mm_vtcr());
-	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->s2.root_pa);
+	write_sysreg(vtcr_el2, mmu_vtcr());
+	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->arch.s2.root_pa);
 	write_sysreg(hcr_el2, HCR_GUEST | (wfe_traps() ? HCR_TWE : 0));
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
 	write_sysreg(mdcr_el2, MDCR_GUEST | ((read_sysreg(pmcr_el0) >> 11) & 0x1f)); /* HPMN = N */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */
-	write_sysreg(cntvoff_el2, vm->cntvoff);
+	write_sysreg(cntvoff_el2, vm->arch.cntvoff);
 	isb();
-	gicv3_enable(plat.timer_intid_virt, true);
-}
-
-/*
- * The HW-mapped virtual timer interrupt may be active (the guest has not yet
- * deactivated it) when its vCPU is switched out: keep that state with the vCPU,
- * so the next vCPU's timer can fire on this pCPU, and restore it on reload.
- */
-bool timer_hw_save(void)
-{
-	bool active = gicv3_is_active(plat.timer_intid_virt);
-
-	if (active)
-		gicv3_set_active(plat.timer_intid_virt, false);
-	return active;
-}
-
-void timer_hw_restore(bool active)
-{
-	gicv3_set_active(plat.timer_intid_virt, active);
-}
-
-/* The VM stopped or is resetting: silence this vCPU's hardware state on its pCPU. */
-void vcpu_park(struct vcpu *v)
-{
-	write_sysreg(cntv_ctl_el0, 0);
-	isb();
-	gicv3_set_active(plat.timer_intid_virt, false);
-	for (u32 i = 0; i < VGIC_MAX_LRS; i++)
-		v->vgic.lr_intid[i] = 0;
-	v->vgic.lrs_used = 0;
-	v->needs_load = true;
+	arch_irq_enable(plat.timer_intid_virt, true);
 }

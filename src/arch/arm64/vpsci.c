@@ -3,6 +3,7 @@
  * on the VM's own vCPUs (virtual MPIDR Aff0 = vCPU index), SYSTEM_OFF and
  * SYSTEM_RESET stop or restart this VM only. Reached by HVC or trapped SMC.
  */
+#include <arch/sysregs.h>
 #include <cpu.h>
 #include <hypercall.h>
 #include <vm.h>

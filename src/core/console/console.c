@@ -7,7 +7,7 @@
  * lock, for one byte. Each VM also keeps a ring of its recent output (`log`).
  * Input from the UART goes to the VM that has the focus, or to the shell.
  */
-#include <arch/spinlock.h>
+#include <asm/spinlock.h>
 #include <console.h>
 #include <console_out.h>
 #include <housekeep.h>
@@ -262,12 +262,28 @@ void console_set_focus(u32 id)
 	printk("rtvisor: console focus -> %s\n", vms[id].cfg->name);
 }
 
+static console_input_fn inputs[CFG_MAX_VMS];
+static u64 input_dropped[CFG_MAX_VMS]; /* typed bytes the VM's UART had no room for */
+
 static void console_status(void)
 {
 	printk("rtvisor: console escape Ctrl-T: 1-%u focus VM, s shell, h help\n", nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)
-		printk("rtvisor:   %u %s %s%s\n", i + 1, vms[i].cfg->name,
-		       vm_status_name(&vms[i]), i == focus ? " (focus)" : "");
+		printk("rtvisor:   %u %s %s%s%s\n", i + 1, vms[i].cfg->name,
+		       vm_status_name(&vms[i]), i == focus ? " (focus)" : "",
+		       input_dropped[i] ? " (typed input dropped: its UART FIFO was full)" : "");
+}
+
+void console_set_input(u32 vm_id, console_input_fn fn)
+{
+	if (vm_id < CFG_MAX_VMS)
+		inputs[vm_id] = fn;
+}
+
+static void to_vm(u32 id, u8 c)
+{
+	if (inputs[id] && !inputs[id](&vms[id], c))
+		input_dropped[id]++;
 }
 
 static void handle_escape(u8 c)
@@ -283,7 +299,7 @@ static void handle_escape(u8 c)
 		shell_enter();
 	}
 	else if (c == CONSOLE_ESCAPE && focus < nr_vms)
-		vuart_receive(&vms[focus], c);
+		to_vm(focus, c);
 }
 
 /* One byte typed on the UART (housekeeping pCPU, outside interrupt context). */
@@ -299,6 +315,6 @@ void console_input(u8 c)
 	}
 	if (focus == FOCUS_SHELL)
 		shell_input(c);
-	else if (focus < nr_vms && vms[focus].cfg->console)
-		vuart_receive(&vms[focus], c);
+	else if (focus < nr_vms)
+		to_vm(focus, c);
 }

@@ -13,7 +13,7 @@
  */
 #include <console_out.h>
 #include <lib.h>
-#include <pl011.h>
+#include <serial.h>
 
 #define PARTIAL_MAX 256
 #define OWNER_NONE (-1)
@@ -29,8 +29,8 @@ static void raw(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
-			pl011_putc('\r');
-		pl011_putc(s[i]);
+			serial_putc('\r');
+		serial_putc(s[i]);
 	}
 	if (n)
 		mid_line = s[n - 1] != '\n';

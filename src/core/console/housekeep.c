@@ -5,12 +5,13 @@
  * bytes typed on the UART (console focus, the shell) and renders queued output
  * a bounded batch at a time, so its own vCPUs keep running under a flood.
  */
-#include <arch/spinlock.h>
+#include <asm/spinlock.h>
 #include <console.h>
 #include <cpu.h>
-#include <arch/gicv3.h>
 #include <housekeep.h>
-#include <pl011.h>
+#include <irq.h>
+#include <platform_info.h>
+#include <serial.h>
 #include <printk.h>
 
 #define HK_DRAIN_BATCH 64   /* records rendered per hk_run() */
@@ -56,7 +57,7 @@ void hk_elect(void)
 	hk_cpu = c;
 	cpus[c].housekeeper = true;
 	elected = true;
-	gicv3_route_spi(plat.uart_intid, cpus[c].mpidr);
+	arch_irq_route(plat.uart_intid, c);
 	if (fallback)
 		printk("rtvisor: console: every pCPU runs a bound vCPU; pCPU 0 also drives the "
 		       "console and the shell\n");
@@ -68,7 +69,7 @@ void hk_elect(void)
 static void self_kick(void)
 {
 	__atomic_store_n(&pending, 1, __ATOMIC_RELEASE);
-	gicv3_send_sgi(GIC_SGI_KICK, cpu()->mpidr);
+	arch_irq_send_ipi(cpu()->id);
 }
 
 /*
@@ -83,7 +84,7 @@ void hk_kick(void)
 	if (__atomic_exchange_n(&pending, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (hk == cpu()->id)
-		gicv3_send_sgi(GIC_SGI_KICK, cpu()->mpidr);
+		arch_irq_send_ipi(cpu()->id);
 	else
 		cpu_kick(hk);
 }
@@ -93,19 +94,34 @@ bool hk_pending(void)
 	return __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
 }
 
-void hk_uart_irq(void)
+/* Bytes typed on the UART: into the input ring for hk_run(). */
+static void uart_irq(u32 intid, void *data)
 {
 	int ch;
 
-	pl011_ack_irq();
+	(void)intid;
+	(void)data;
+	serial_ack_irq();
 	spin_lock(&input_lock);
-	while ((ch = pl011_getc()) >= 0) {
+	while ((ch = serial_getc()) >= 0) {
 		if (input_count == HK_INPUT_SIZE)
 			continue; /* 256 bytes typed ahead of the shell: the rest is dropped */
 		input[(input_head + input_count++) % HK_INPUT_SIZE] = (u8)ch;
 	}
 	spin_unlock(&input_lock);
 	hk_kick();
+}
+
+/* Boot CPU: the console UART's receive interrupt, on pCPU 0 until hk_elect(). */
+int hk_init(void)
+{
+	int r = irq_register(plat.uart_intid, IRQ_HYP, uart_irq, NULL, true);
+
+	if (r)
+		return r;
+	arch_irq_route(plat.uart_intid, 0);
+	serial_enable_rx_irq();
+	return 0;
 }
 
 static int input_pop(void)

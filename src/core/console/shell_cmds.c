@@ -266,11 +266,11 @@ static void cmd_load(int argc, char **argv)
 			shell_error("period must be 10..60000 ms");
 			return;
 		}
-		load_set_period_ms(ms);
+		util_set_period_ms(ms);
 	}
-	printk("load (period %u ms, idle-vCPU time):\n", load_period_ms());
+	printk("load (period %u ms, idle-vCPU time):\n", util_period_ms());
 	for (u32 c = 0; c < nr_cpus; c++) {
-		u32 l = load_permille(c);
+		u32 l = util_permille(c);
 
 		if (l == ~0u)
 			printk("  cpu%u: -\n", c);

@@ -23,6 +23,10 @@ void console_start_async(void);  /* from now on output is queued, not printed by
 void console_vm_putc(u32 vm_id, char c);
 void console_hyp_text(const char *s, size_t n);
 void console_input(u8 c);
+/* Where bytes typed for a VM go (its emulated UART registers itself); false: dropped. */
+struct vm;
+typedef bool (*console_input_fn)(struct vm *vm, u8 c);
+void console_set_input(u32 vm_id, console_input_fn fn);
 void console_set_focus(u32 vm_id);
 size_t console_ring_read(u32 vm_id, char *buf, size_t len); /* oldest-first copy */
 bool console_drain(u32 budget);  /* housekeeping pCPU only; true if records remain */

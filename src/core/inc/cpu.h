@@ -5,7 +5,7 @@
 #ifndef RTV_CPU_H
 #define RTV_CPU_H
 
-#include <arch/sysregs.h>
+#include <asm/percpu.h>
 #include <platform_info.h>
 #include <sched.h>
 #include <stats.h>
@@ -41,7 +41,7 @@ extern u32 nr_cpus;
 
 static inline struct cpu *cpu(void)
 {
-	return (struct cpu *)(uintptr_t)read_sysreg(tpidr_el2);
+	return arch_cpu_local();
 }
 
 void cpu_loop(void) __attribute__((noreturn));
@@ -50,6 +50,11 @@ void cpu_init_common(void);
 void cpu_kick(u32 id);
 extern u8 cpu_stacks[][CPU_STACK_SLOT];
 int cpu_stack_guard_of(u64 addr);
-int cpu_start_secondaries(void);
+int cpu_start_secondaries(void);  /* 0, or ERR_BUSY if a pCPU did not come up */
+
+/*
+ * Provided by the architecture (src/arch/<arch>/):
+ */
+int arch_cpu_start(u32 id);       /* power on pCPU id at its entry (firmware call) */
 
 #endif

@@ -11,12 +11,12 @@
 
 struct cpu;
 
+int hk_init(void);           /* boot CPU: take the UART's receive interrupt */
 void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART to it */
 void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
 bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */
-void hk_uart_irq(void);      /* UART interrupt: take the typed bytes, nothing more */
-bool hk_drain_here(void);
-bool hk_interactive(void);   /* this pCPU is handling typed input (shell, focus keys) */    /* on the housekeeping pCPU: empty the console queue now */
+bool hk_drain_here(void);    /* on the housekeeping pCPU: empty the console queue now */
+bool hk_interactive(void);   /* this pCPU is handling typed input (shell, focus keys) */
 
 #endif

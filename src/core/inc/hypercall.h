@@ -29,7 +29,5 @@ struct vcpu;
 
 enum trap_status hypercall(struct vcpu *v);
 bool psci_call(struct vcpu *v, u32 fn);  /* true if fn is a PSCI function (handled) */
-enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa);
-enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* arch/arm64/sysreg_emul.c */
 
 #endif

@@ -1,11 +1,10 @@
 /*
- * Memory management: host-physical RAM allocation (pmem), the hypervisor's
- * own EL2 identity map, and VM stage-2 tables built with the table builder.
+ * Memory: host-physical RAM ownership (pmem), a VM's IPA-to-PA view, and the
+ * architecture's translation tables and caches that enforce and use them.
  */
 #ifndef RTV_MM_H
 #define RTV_MM_H
 
-#include <arch/pgtable.h>
 #include <rtv_limits.h>
 #include <types.h>
 
@@ -13,18 +12,21 @@
 
 struct vm;
 
-int mm_init(u64 dtb, u64 dtb_size);  /* boot CPU: RAM list + EL2 tables */
-void mm_cpu_enable(void);            /* every CPU: turn on the EL2 MMU */
-void mm_report(void);                /* boot log: the EL2 map read back (W^X, guard pages) */
+int mm_init(u64 dtb, u64 dtb_size);  /* boot CPU: RAM list, then the EL2 tables */
 int mm_reserve(u64 pa, u64 size);
 int mm_alloc(u64 size, u64 *pa);
-int mm_s2_init(struct pgtable *pt);
-int mm_s2_map(struct pgtable *pt, u64 ipa, u64 pa, u64 size, bool device);
-u64 mm_vtcr(void);
+void *mm_alloc_hyp(u64 size);        /* zeroed hypervisor data, or NULL */
 int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa);
-void mm_clean_dcache(u64 pa, u64 size);
-void mm_sync_icache(void);
 u64 mm_hv_base(void);
 u64 mm_hv_size(void);
+
+/*
+ * Provided by the architecture (src/arch/<arch>/):
+ */
+int arch_mmu_init(void);             /* boot CPU: the hypervisor's own map (W^X, guards) */
+void arch_mmu_cpu_enable(void);      /* every CPU: turn that map on */
+void arch_mmu_report(void);          /* boot log: the map read back */
+void arch_dcache_clean(u64 pa, u64 size); /* to the point of coherency */
+void arch_icache_sync(void);         /* after writing instructions (guest images) */
 
 #endif

@@ -1,22 +1,20 @@
 /*
- * Per-VM table of emulated MMIO regions, sorted by base and binary-searched
- * on a stage-2 data abort. A handler returns a trap status; accesses no region
- * claims go to the fault policy (core/fault.c).
+ * Per-VM table of emulated MMIO windows, sorted by base and binary-searched on a
+ * stage-2 data abort. Its size comes from the device units (vdev_mmio_windows()),
+ * its storage from the VM's creation. A handler returns a trap status; accesses
+ * no window claims go to the fault policy (core/fault.c).
  */
 #ifndef RTV_MMIO_H
 #define RTV_MMIO_H
 
-#include <rtv_limits.h>
 #include <trap.h>
 #include <types.h>
-
-#define MMIO_MAX_REGIONS LIM_MMIO_REGIONS
 
 struct vcpu;
 
 struct mmio_access {
 	u64 addr;     /* IPA */
-	u64 offset;   /* from the region base */
+	u64 offset;   /* from the window base */
 	u32 size;     /* 1, 2, 4 or 8 bytes */
 	bool write;
 	u64 val;      /* value written, or filled in by a read handler */
@@ -31,10 +29,12 @@ struct mmio_region {
 };
 
 struct mmio_table {
-	u32 nr;
-	struct mmio_region r[MMIO_MAX_REGIONS];
+	u32 nr, cap;
+	struct mmio_region *r;   /* cap entries */
 };
 
+void mmio_table_init(struct mmio_table *t, struct mmio_region *storage, u32 cap);
+/* 0, ERR_INVAL (empty or wrapping window), ERR_EXIST (overlaps one) or ERR_NOMEM (full). */
 int mmio_register(struct mmio_table *t, u64 base, u64 size, mmio_fn fn, void *opaque);
 const struct mmio_region *mmio_find(const struct mmio_table *t, u64 addr);
 

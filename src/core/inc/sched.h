@@ -85,7 +85,7 @@ int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio);
 void sched_set_need_resched(u32 pcpu);
 void sched_wake(struct vcpu *v);             /* v became runnable (any pCPU) */
 void sched_schedule(struct cpu *c);          /* on c: pick and switch if needed */
-void sched_tick(void);                       /* EL2 timer interrupt on this pCPU */
+int sched_init(void);                        /* boot CPU: take the EL2 timer interrupt */
 bool sched_vcpu_loaded(const struct vcpu *v);
 void sched_move_unloaded(struct vcpu *v, u32 to);
 u64 sched_now(void);
@@ -101,10 +101,10 @@ int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len
 int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t len);
 
 /* Load accounting (load.c) */
-void load_idle_enter(struct cpu *c);
-void load_idle_exit(struct cpu *c);
-u32 load_permille(u32 pcpu);                 /* last completed window, ~0u if none yet */
-void load_set_period_ms(u32 ms);
-u32 load_period_ms(void);
+void util_idle_enter(struct cpu *c);
+void util_idle_exit(struct cpu *c);
+u32 util_permille(u32 pcpu);                 /* last completed window, ~0u if none yet */
+void util_set_period_ms(u32 ms);
+u32 util_period_ms(void);
 
 #endif

@@ -27,7 +27,8 @@ struct vcpu;
 struct fault_info {
 	enum fault_kind kind;
 	u64 addr;          /* IPA for aborts, encoded sysreg otherwise */
-	u64 esr;
+	u64 far;           /* the guest's virtual address of an abort */
+	u64 esr;           /* the architecture's syndrome (arm64: ESR_EL2), for reports */
 };
 
 void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *fi);

@@ -1,11 +1,13 @@
-/* A virtual CPU: architectural state plus what the hypervisor tracks about it. */
+/*
+ * A virtual CPU: what core tracks about it (scheduling, state, its VM) around the
+ * architecture's part (struct vcpu_arch, asm/vcpu.h), which core never looks into.
+ */
 #ifndef RTV_VCPU_H
 #define RTV_VCPU_H
 
-#include <arch/vcpu_arch.h>
+#include <asm/vcpu.h>
 #include <sched.h>
 #include <types.h>
-#include <arch/vgic.h>
 
 struct vm;
 
@@ -16,38 +18,29 @@ enum vcpu_state {
 };
 
 struct vcpu {
-	struct vcpu_regs regs; /* first: entry.S stores the exit frame here */
-	struct el1_ctx el1;
-	struct vgic_hw_ctx gich;
-	struct fpsimd_ctx fp;
-	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
+	struct vcpu_arch arch;  /* first: the exit frame is at offset 0 (asm-offsets.c) */
 	struct vcpu_sched sched;
-	struct vgic_cpu vgic;
 	struct vm *vm;
 	u32 id;               /* index inside the VM; virtual MPIDR Aff0 */
 	u32 pcpu;
 	volatile enum vcpu_state state;
-	volatile bool needs_load;
-	volatile bool parked;     /* its pCPU has stopped running it (VM not running) */ /* struct changed by another pCPU: reload registers */
-	u64 exit_esr, exit_far, exit_hpfar;
+	volatile bool needs_load; /* struct changed by another pCPU: reload registers */
+	volatile bool parked;     /* its pCPU has stopped running it (VM not running) */
 };
 
-void vcpu_reset(struct vcpu *v, u64 entry, u64 x0);
-void vcpu_load(struct vcpu *v);
-void vcpu_put(struct vcpu *v);
-u64 vcpu_reg(const struct vcpu *v, u32 idx);           /* idx 31 = xzr */
+/*
+ * Provided by the architecture (src/arch/<arch>/):
+ */
+void vcpu_reset(struct vcpu *v, u64 entry, u64 x0);   /* power-on state at entry, x0 = arg */
+void vcpu_load(struct vcpu *v);                       /* its context into this pCPU */
+void vcpu_put(struct vcpu *v);                        /* and back out */
+void vcpu_run(struct vcpu *v);   /* enter the guest once; handle the exit before returning */
+void vcpu_park(struct vcpu *v);  /* its VM stopped: silence its state on this pCPU */
+u64 vcpu_reg(const struct vcpu *v, u32 idx);          /* general register, idx 31 = xzr */
 void vcpu_set_reg(struct vcpu *v, u32 idx, u64 val);
-void vcpu_skip_insn(struct vcpu *v);
+u64 vcpu_pc(const struct vcpu *v);
+void vcpu_skip_insn(struct vcpu *v);                  /* step over the trapped instruction */
 void vcpu_inject_abort(struct vcpu *v, bool data, u64 far);
 void vcpu_inject_undef(struct vcpu *v);
-void vcpu_handle_exit(struct vcpu *v, u64 exit);
-void vcpu_park(struct vcpu *v);
-
-/* arch hooks */
-void vm_arch_load(struct vm *vm);
-bool timer_hw_save(void);            /* returns and clears the physical vtimer active state */
-void timer_hw_restore(bool active);
-void vgic_hw_save(struct vcpu *v);
-void vgic_hw_restore(struct vcpu *v);
 
 #endif

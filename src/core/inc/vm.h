@@ -1,15 +1,17 @@
-/* A virtual machine: its configuration, memory, vCPUs and emulated devices. */
+/*
+ * A virtual machine: its configuration, memory, vCPUs and the table of its emulated
+ * MMIO windows. Emulated devices keep their per-VM state in their own files
+ * (device units, vdev.h); the architecture's part is vm.arch (asm/vcpu.h).
+ */
 #ifndef RTV_VM_H
 #define RTV_VM_H
 
-#include <arch/pgtable.h>
-#include <arch/spinlock.h>
+#include <asm/spinlock.h>
+#include <asm/vcpu.h>
 #include <config.h>
 #include <mmio.h>
 #include <types.h>
 #include <vcpu.h>
-#include <arch/vgic.h>
-#include <vpl011.h>
 
 enum vm_state {
 	VM_STOPPED,
@@ -37,13 +39,10 @@ struct vm {
 	volatile enum vm_state state;
 	spinlock_t lock;
 	struct vm_mem mem[CFG_MAX_MEM];
-	struct pgtable s2;
+	struct vm_arch arch;
 	struct vcpu vcpus[CFG_MAX_VCPUS];
 	u32 nr_vcpus;
 	struct mmio_table mmio;
-	struct vgic_dist vgic;
-	struct vuart uart;
-	u64 cntvoff;         /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
 	struct vm_faults faults;
 	u32 resets;
 	bool created;       /* vm_create() succeeded: the VM may start */
@@ -66,5 +65,19 @@ void vm_service(struct cpu *c);
 struct vm *vm_by_name(const char *name);
 const char *vm_state_name(enum vm_state s);
 const char *vm_status_name(const struct vm *vm); /* the state, or "failed" if never created */
+
+/*
+ * Provided by the architecture (src/arch/<arch>/):
+ */
+int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch state */
+int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
+void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
+
+/*
+ * Provided by the architecture (src/arch/<arch>/):
+ */
+int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch state */
+int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
+void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
 
 #endif

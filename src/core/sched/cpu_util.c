@@ -4,19 +4,19 @@
  * EL2 wait loop a pCPU runs when none of its vCPUs can run. Windows are closed
  * lazily by whoever reads the load, so idle pCPUs need no timer for it.
  */
-#include <arch/spinlock.h>
+#include <asm/spinlock.h>
 #include <cpu.h>
 #include <sched.h>
 
 static u32 period_ms = 1000;
 static spinlock_t load_lock = SPINLOCK_INIT;
 
-void load_idle_enter(struct cpu *c)
+void util_idle_enter(struct cpu *c)
 {
 	c->idle_since = sched_now();
 }
 
-void load_idle_exit(struct cpu *c)
+void util_idle_exit(struct cpu *c)
 {
 	u64 now = sched_now();
 
@@ -24,12 +24,12 @@ void load_idle_exit(struct cpu *c)
 	c->idle_since = 0;
 }
 
-void load_set_period_ms(u32 ms)
+void util_set_period_ms(u32 ms)
 {
 	period_ms = ms ? ms : 1;
 }
 
-u32 load_period_ms(void)
+u32 util_period_ms(void)
 {
 	return period_ms;
 }
@@ -54,7 +54,7 @@ static void close_window(struct cpu *c, u64 now)
 	c->sched.load_win_idle = idle_total(c, now);
 }
 
-u32 load_permille(u32 pcpu)
+u32 util_permille(u32 pcpu)
 {
 	struct cpu *c = &cpus[pcpu];
 	u64 now = sched_now();

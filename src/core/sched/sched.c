@@ -4,8 +4,11 @@
  * ops tables (sched_bind.c, sched_dyn.c). One lock protects all runqueues;
  * only the owning pCPU touches its loaded vCPU's registers.
  */
-#include <arch/timer.h>
+#include <asm/barrier.h>
+#include <asm/timer.h>
 #include <cpu.h>
+#include <irq.h>
+#include <platform_info.h>
 #include <lib.h>
 #include <sched.h>
 #include <vm.h>
@@ -96,7 +99,7 @@ void sched_set_need_resched(u32 pcpu)
  */
 void sched_wake(struct vcpu *v)
 {
-	dmb(ish); /* the caller's pending mark before the state read (vgic_block_wfi) */
+	smp_mb(); /* the caller's pending mark before the state read (the WFI block, arch) */
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
 	if (v->pcpu == cpu()->id && cpu()->sched.current == v)
@@ -176,9 +179,9 @@ static void program_timer(struct cpu *c)
 	u64 t = !s ? d : !d ? s : (s < d ? s : d);
 
 	if (t)
-		hyp_timer_arm(t);
+		arch_hyp_timer_arm(t);
 	else
-		hyp_timer_disarm();
+		arch_hyp_timer_disarm();
 }
 
 void sched_schedule(struct cpu *c)
@@ -200,13 +203,16 @@ void sched_schedule(struct cpu *c)
 }
 
 /* EL2 physical timer interrupt: a slice ended or a sleeping vCPU's timer is due. */
-void sched_tick(void)
+/* The EL2 timer fired on this pCPU: slices and WFI timeouts of its dynamic pool. */
+static void sched_tick(u32 intid, void *data)
 {
 	struct cpu *c = cpu();
 	u64 now = sched_now();
 
+	(void)intid;
+	(void)data;
 	c->stats.count[STAT_TICK]++; /* counted idle or not: a bind pCPU must never see one */
-	hyp_timer_disarm();
+	arch_hyp_timer_disarm();
 	spin_lock(&sched_lock);
 	for (u32 i = 0; i < c->sched.nr_rq; i++) {
 		struct vcpu *v = c->sched.rq[i];
@@ -218,4 +224,10 @@ void sched_tick(void)
 	}
 	spin_unlock(&sched_lock);
 	c->sched.need_resched = true;
+}
+
+/* Boot CPU, before the others start: the EL2 timer is a private interrupt of each. */
+int sched_init(void)
+{
+	return irq_register(plat.timer_intid_hyp, IRQ_HYP_TICK, sched_tick, NULL, true);
 }

@@ -1,4 +1,4 @@
-/* PL011 UART driver for the hypervisor's own console (ARM DDI 0183). */
+/* PL011 UART registers (ARM DDI 0183): the console driver and the emulated vPL011. */
 #ifndef RTV_PL011_H
 #define RTV_PL011_H
 
@@ -25,10 +25,6 @@
 #define PL011_INT_TX (1u << 5)
 #define PL011_INT_RT (1u << 6)
 
-void pl011_init(u64 base);
-void pl011_putc(char c);
-int pl011_getc(void);            /* -1 if the RX FIFO is empty */
-void pl011_enable_rx_irq(void);
-void pl011_ack_irq(void);
+/* The driver's functions are the serial.h interface (pl011.c). */
 
 #endif

@@ -5,9 +5,12 @@
  * interrupts are priority-dropped at EL2 and deactivated by the guest through a
  * HW-mapped list register (IHI 0069 4.1.1, 12.2.x ICC_CTLR_EL1.EOImode).
  */
+#include <arch/gicv3.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
-#include <arch/gicv3.h>
+#include <err.h>
+#include <irq.h>
+#include <platform_info.h>
 
 static volatile u8 *gicd;
 static u64 gicr_base, gicr_span;
@@ -41,13 +44,13 @@ u32 gicv3_nr_spis(void)
 	return (lines > 1020 ? 1020 : lines) - 32;
 }
 
-void gicv3_init(u64 d, u64 r, u64 rsize)
+int arch_irq_init(void)
 {
 	u32 nr;
 
-	gicd = (volatile u8 *)(uintptr_t)d;
-	gicr_base = r;
-	gicr_span = rsize;
+	gicd = (volatile u8 *)(uintptr_t)plat.gicd_base;
+	gicr_base = plat.gicr_base;
+	gicr_span = plat.gicr_size;
 	gicd_wr(GICD_CTLR, 0);
 	gicd_wait_rwp();
 	nr = gicv3_nr_spis();
@@ -61,7 +64,10 @@ void gicv3_init(u64 d, u64 r, u64 rsize)
 		gicd_wr(GICD_IPRIORITYR + i, 0xa0a0a0a0);
 	gicd_wr(GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENGRP1A);
 	gicd_wait_rwp();
+	return 0;
 }
+
+static void gicv3_set_priority(u32 intid, u8 prio);
 
 static volatile u8 *find_redist(u64 mpidr)
 {
@@ -90,12 +96,13 @@ static void cpu_interface_init(void)
 	isb();
 }
 
-int gicv3_cpu_init(u64 mpidr)
+/* This CPU's redistributor and CPU interface; the kick SGI (cpu_kick) enabled. */
+int arch_irq_cpu_init(void)
 {
-	volatile u8 *rd = find_redist(mpidr), *sgi;
+	volatile u8 *rd = find_redist(cpu()->mpidr), *sgi;
 
 	if (!rd)
-		return -1;
+		return ERR_NOENT;
 	gicr_of_cpu[cpu()->id] = rd;
 	*(volatile u32 *)(rd + GICR_WAKER) &= ~GICR_WAKER_PS;
 	for (u32 i = 0; i < 1000000 && (*(volatile u32 *)(rd + GICR_WAKER) & GICR_WAKER_CA); i++)
@@ -108,10 +115,12 @@ int gicv3_cpu_init(u64 mpidr)
 	for (u32 i = 0; i < 32; i += 4)
 		*(volatile u32 *)(sgi + GICR_IPRIORITYR0 + i) = 0xa0a0a0a0;
 	cpu_interface_init();
+	gicv3_set_priority(GIC_SGI_KICK, GIC_PRIO_HYP);
+	arch_irq_enable(GIC_SGI_KICK, true);
 	return 0;
 }
 
-void gicv3_enable(u32 intid, bool on)
+void arch_irq_enable(u32 intid, bool on)
 {
 	u32 bit = 1u << (intid % 32);
 
@@ -123,7 +132,7 @@ void gicv3_enable(u32 intid, bool on)
 	}
 }
 
-void gicv3_set_active(u32 intid, bool active)
+void arch_irq_set_active(u32 intid, bool active)
 {
 	u32 bit = 1u << (intid % 32);
 
@@ -135,7 +144,7 @@ void gicv3_set_active(u32 intid, bool active)
 	}
 }
 
-bool gicv3_is_active(u32 intid)
+bool arch_irq_is_active(u32 intid)
 {
 	u32 bit = 1u << (intid % 32);
 
@@ -144,19 +153,24 @@ bool gicv3_is_active(u32 intid)
 	return (gicd_rd(GICD_ISACTIVER + (intid / 32) * 4) & bit) != 0;
 }
 
-void gicv3_set_priority(u32 intid, u8 prio)
+static void gicv3_set_priority(u32 intid, u8 prio)
 {
 	volatile u8 *p = intid < 32 ? my_sgi_frame() + GICR_IPRIORITYR0 + intid
 				    : gicd + GICD_IPRIORITYR + intid;
 	*p = prio;
 }
 
-void gicv3_route_spi(u32 intid, u64 mpidr)
+void arch_irq_set_priority(u32 intid, enum irq_prio prio)
 {
-	*(volatile u64 *)(gicd + GICD_IROUTER + intid * 8) = mpidr & 0xff00ffffffULL;
+	gicv3_set_priority(intid, prio == IRQ_PRIO_HYP ? GIC_PRIO_HYP : GIC_PRIO_GUEST);
 }
 
-void gicv3_send_sgi(u32 sgi, u64 mpidr)
+void arch_irq_route(u32 intid, u32 pcpu)
+{
+	*(volatile u64 *)(gicd + GICD_IROUTER + intid * 8) = cpus[pcpu].mpidr & 0xff00ffffffULL;
+}
+
+static void gicv3_send_sgi(u32 sgi, u64 mpidr)
 {
 	u64 v = ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
 		((mpidr >> 32) & 0xff) << 48 | (u64)(sgi & 0xf) << 24 | (1ULL << (mpidr & 0xf));
@@ -166,7 +180,7 @@ void gicv3_send_sgi(u32 sgi, u64 mpidr)
 	isb();
 }
 
-u32 gicv3_ack(void)
+u32 arch_irq_ack(void)
 {
 	u32 id = (u32)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
 
@@ -174,14 +188,19 @@ u32 gicv3_ack(void)
 	return id;
 }
 
-void gicv3_eoi(u32 intid)
+void arch_irq_eoi(u32 intid)
 {
 	write_sysreg(ICC_EOIR1_EL1, intid);
 	isb();
 }
 
-void gicv3_deactivate(u32 intid)
+void arch_irq_deactivate(u32 intid)
 {
 	write_sysreg(ICC_DIR_EL1, intid);
 	isb();
+}
+
+void arch_irq_send_ipi(u32 pcpu)
+{
+	gicv3_send_sgi(GIC_SGI_KICK, cpus[pcpu].mpidr);
 }

@@ -11,6 +11,8 @@
 #include <arch/vgic_decode.h>
 #include <cpu.h>
 #include <arch/gicv3.h>
+#include <arch/vgic.h>
+#include <irq.h>
 #include <lib.h>
 #include <vm.h>
 
@@ -75,10 +77,10 @@ void vgic_cpu_hw_init(void)
 struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
-		return vcpu < vm->nr_vcpus ? &vm->vcpus[vcpu].vgic.priv[intid] : NULL;
-	if (intid > VGIC_MAX_INTID || !vm->vgic.spi[intid - 32].owned)
+		return vcpu < vm->nr_vcpus ? &vm->vcpus[vcpu].arch.vgic.priv[intid] : NULL;
+	if (intid > VGIC_MAX_INTID || !vm->arch.vgic.spi[intid - 32].owned)
 		return NULL;
-	return &vm->vgic.spi[intid - 32];
+	return &vm->arch.vgic.spi[intid - 32];
 }
 
 static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 priv_vcpu)
@@ -88,7 +90,7 @@ static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 
 	return irq->target < vm->nr_vcpus ? irq->target : 0;
 }
 
-/* Caller holds vm->vgic.lock. Keeps the per-vCPU pending count exact. */
+/* Caller holds vm->arch.vgic.lock. Keeps the per-vCPU pending count exact. */
 void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 {
 	u32 t = intid < VGIC_NR_PRIVATE ? irq->owner : irq_vcpu(vm, irq, intid, 0);
@@ -97,12 +99,12 @@ void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 		return;
 	irq->pending = pending;
 	if (pending)
-		vm->vcpus[t].vgic.nr_pending++;
+		vm->vcpus[t].arch.vgic.nr_pending++;
 	else
-		vm->vcpus[t].vgic.nr_pending--;
+		vm->vcpus[t].arch.vgic.nr_pending--;
 	if (intid < VGIC_NR_PRIVATE) {
 		u32 bit = 1u << intid;
-		struct vgic_cpu *vc = &vm->vcpus[t].vgic;
+		struct vgic_cpu *vc = &vm->vcpus[t].arch.vgic;
 
 		vc->pend_priv = pending ? vc->pend_priv | bit : vc->pend_priv & ~bit;
 	}
@@ -126,44 +128,44 @@ static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
 {
 	int slot;
 
-	if (!irq->hw || irq->in_lr || v->vgic.nr_pending || cpu()->sched.current != v ||
+	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || cpu()->sched.current != v ||
 	    v->needs_load || !irq->enabled || (intid >= 32 && !deliverable(v->vm, irq)))
 		return false;
 	slot = free_lr(v);
 	if (slot < 0)
 		return false;
 	lr_write((u32)slot, make_lr(irq, intid));
-	v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
-	v->vgic.lrs_used |= 1u << slot;
+	v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->arch.vgic.lrs_used |= 1u << slot;
 	irq->in_lr = true;
 	return true;
 }
 
-void vgic_inject(struct vm *vm, u32 intid, u32 target)
+void virq_inject(struct vm *vm, u32 intid, u32 target)
 {
 	struct virq *irq;
 	u32 dest;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = vgic_irq(vm, target, intid);
 	if (!irq) {
-		spin_unlock(&vm->vgic.lock);
+		spin_unlock(&vm->arch.vgic.lock);
 		return;
 	}
 	dest = irq_vcpu(vm, irq, intid, target);
 	if (!inject_direct(&vm->vcpus[dest], irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
 		vgic_set_pending(vm, irq, intid, true);
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	vgic_kick(vm, dest); /* loaded here: only wakes it from WFI; elsewhere: kicks its pCPU */
 }
 
-void vgic_set_level(struct vm *vm, u32 intid, bool level)
+void virq_set_level(struct vm *vm, u32 intid, bool level)
 {
 	struct virq *irq;
 	u32 dest = 0;
 	bool kick = false;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	irq = vgic_irq(vm, 0, intid);
 	if (irq && irq->level != level) {
 		irq->level = level;
@@ -172,7 +174,7 @@ void vgic_set_level(struct vm *vm, u32 intid, bool level)
 		dest = irq_vcpu(vm, irq, intid, 0);
 		kick = level;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	if (kick)
 		vgic_kick(vm, dest);
 }
@@ -181,7 +183,7 @@ static bool deliverable(const struct vm *vm, const struct virq *irq)
 {
 	u32 grp = irq->group1 ? GICD_CTLR_ENGRP1 << 1 : 1;
 
-	return irq->pending && irq->enabled && !irq->in_lr && (vm->vgic.ctlr & grp);
+	return irq->pending && irq->enabled && !irq->in_lr && (vm->arch.vgic.ctlr & grp);
 }
 
 static bool deliverable_priv(const struct virq *irq)
@@ -199,18 +201,18 @@ static u32 pick(struct vcpu *v)
 	struct vm *vm = v->vm;
 	u32 best = VGIC_SPURIOUS, best_prio = 0x100;
 
-	for (u32 m = v->vgic.pend_priv; m; m &= m - 1) {
+	for (u32 m = v->arch.vgic.pend_priv; m; m &= m - 1) {
 		u32 i = (u32)__builtin_ctz(m);
-		struct virq *q = &v->vgic.priv[i];
+		struct virq *q = &v->arch.vgic.priv[i];
 
 		if (deliverable_priv(q) && q->priority < best_prio) {
 			best = i;
 			best_prio = q->priority;
 		}
 	}
-	for (u32 k = 0; k < vm->vgic.nr_owned; k++) {
-		u32 intid = vm->vgic.owned[k];
-		struct virq *q = &vm->vgic.spi[intid - 32];
+	for (u32 k = 0; k < vm->arch.vgic.nr_owned; k++) {
+		u32 intid = vm->arch.vgic.owned[k];
+		struct virq *q = &vm->arch.vgic.spi[intid - 32];
 
 		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
 		    q->priority < best_prio) {
@@ -236,7 +238,7 @@ static u64 make_lr(const struct virq *irq, u32 intid)
 
 static int free_lr(const struct vcpu *v)
 {
-	u32 free = ~v->vgic.lrs_used & ((1u << nr_lrs) - 1);
+	u32 free = ~v->arch.vgic.lrs_used & ((1u << nr_lrs) - 1);
 
 	return free ? __builtin_ctz(free) : -1;
 }
@@ -247,10 +249,10 @@ void vgic_flush(struct vcpu *v)
 	u64 hcr = ICH_HCR_EN;
 	int slot;
 
-	if (!v->vgic.nr_pending)
+	if (!v->arch.vgic.nr_pending)
 		return;
-	spin_lock(&vm->vgic.lock);
-	while (v->vgic.nr_pending && (slot = free_lr(v)) >= 0) {
+	spin_lock(&vm->arch.vgic.lock);
+	while (v->arch.vgic.nr_pending && (slot = free_lr(v)) >= 0) {
 		u32 intid = pick(v);
 		struct virq *irq;
 
@@ -258,26 +260,26 @@ void vgic_flush(struct vcpu *v)
 			break;
 		irq = vgic_irq(vm, v->id, intid);
 		lr_write((u32)slot, make_lr(irq, intid));
-		v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
-		v->vgic.lrs_used |= 1u << slot;
+		v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+		v->arch.vgic.lrs_used |= 1u << slot;
 		vgic_set_pending(vm, irq, intid, false);
 		irq->in_lr = true;
 	}
-	if (v->vgic.nr_pending && free_lr(v) < 0)
+	if (v->arch.vgic.nr_pending && free_lr(v) < 0)
 		hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	write_sysreg(ICH_HCR_EL2, hcr);
 	isb();
 }
 
 static void retire(struct vcpu *v, u32 slot)
 {
-	u32 intid = v->vgic.lr_intid[slot] == 0xffff ? 0 : v->vgic.lr_intid[slot];
+	u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
 	struct virq *irq = vgic_irq(v->vm, v->id, intid);
 
 	lr_write(slot, 0);
-	v->vgic.lr_intid[slot] = 0;
-	v->vgic.lrs_used &= ~(1u << slot);
+	v->arch.vgic.lr_intid[slot] = 0;
+	v->arch.vgic.lrs_used &= ~(1u << slot);
 	if (!irq)
 		return;
 	irq->in_lr = false;
@@ -291,7 +293,7 @@ static int lr_slot_of(const struct vcpu *v, u32 intid)
 	u16 tag = (u16)(intid ? intid : 0xffff);
 
 	for (u32 i = 0; i < nr_lrs; i++)
-		if ((v->vgic.lrs_used & (1u << i)) && v->vgic.lr_intid[i] == tag)
+		if ((v->arch.vgic.lrs_used & (1u << i)) && v->arch.vgic.lr_intid[i] == tag)
 			return (int)i;
 	return -1;
 }
@@ -316,8 +318,8 @@ static bool lr_add_active(struct vcpu *v, struct virq *irq, u32 intid)
 	if (slot < 0 || irq->pending)
 		return false;
 	lr_write((u32)slot, (make_lr(irq, intid) & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE);
-	v->vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
-	v->vgic.lrs_used |= 1u << slot;
+	v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->arch.vgic.lrs_used |= 1u << slot;
 	irq->in_lr = true;
 	return true;
 }
@@ -345,7 +347,7 @@ void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 in
 	else if (!active || !lr_add_active(v, irq, intid))
 		return; /* already inactive, or no room to make it active */
 	if (irq->hw)
-		gicv3_set_active(intid, active);
+		arch_irq_set_active(intid, active);
 }
 
 /*
@@ -358,18 +360,18 @@ void vgic_sync(struct vcpu *v)
 	u64 empty;
 	bool locked = false;
 
-	if (!v->vgic.lrs_used)
+	if (!v->arch.vgic.lrs_used)
 		return;
-	empty = (read_sysreg(ICH_ELRSR_EL2) | read_sysreg(ICH_EISR_EL2)) & v->vgic.lrs_used;
+	empty = (read_sysreg(ICH_ELRSR_EL2) | read_sysreg(ICH_EISR_EL2)) & v->arch.vgic.lrs_used;
 	for (; empty; empty &= empty - 1) {
 		if (!locked) {
-			spin_lock(&v->vm->vgic.lock);
+			spin_lock(&v->vm->arch.vgic.lock);
 			locked = true;
 		}
 		retire(v, (u32)__builtin_ctzll(empty));
 	}
 	if (locked)
-		spin_unlock(&v->vm->vgic.lock);
+		spin_unlock(&v->vm->arch.vgic.lock);
 }
 
 void vgic_maintenance(struct vcpu *v)
@@ -383,15 +385,15 @@ static bool soft_would_signal(struct vcpu *v, u64 vmcr)
 {
 	struct vm *vm = v->vm;
 
-	for (u32 m = v->vgic.pend_priv; m; m &= m - 1) {
-		const struct virq *q = &v->vgic.priv[__builtin_ctz(m)];
+	for (u32 m = v->arch.vgic.pend_priv; m; m &= m - 1) {
+		const struct virq *q = &v->arch.vgic.priv[__builtin_ctz(m)];
 
 		if (deliverable_priv(q) && vgic_would_signal(vmcr, q->priority, q->group1))
 			return true;
 	}
-	for (u32 k = 0; k < vm->vgic.nr_owned; k++) {
-		u32 intid = vm->vgic.owned[k];
-		const struct virq *q = &vm->vgic.spi[intid - 32];
+	for (u32 k = 0; k < vm->arch.vgic.nr_owned; k++) {
+		u32 intid = vm->arch.vgic.owned[k];
+		const struct virq *q = &vm->arch.vgic.spi[intid - 32];
 
 		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
 		    vgic_would_signal(vmcr, q->priority, q->group1))
@@ -411,22 +413,22 @@ bool vgic_has_pending(struct vcpu *v)
 	u64 vmcr = read_sysreg(ICH_VMCR_EL2);
 	bool any = false;
 
-	if (v->vgic.nr_pending) {
-		spin_lock(&v->vm->vgic.lock);
+	if (v->arch.vgic.nr_pending) {
+		spin_lock(&v->vm->arch.vgic.lock);
 		any = soft_would_signal(v, vmcr);
-		spin_unlock(&v->vm->vgic.lock);
+		spin_unlock(&v->vm->arch.vgic.lock);
 		if (any)
 			return true;
 	}
 	for (u32 i = 0; i < nr_lrs; i++)
-		if (v->vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
+		if (v->arch.vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
 			return true;
 	return false;
 }
 
 /*
  * Put v (loaded here) in WFI unless an interrupt would wake it. A wake-up races
- * with this: vgic_inject() on another pCPU marks the interrupt pending, then
+ * with this: virq_inject() on another pCPU marks the interrupt pending, then
  * reads v->state to wake it (sched_wake). Each side stores its own flag, fences,
  * then loads the other's, so at least one of them sees the other: either the
  * re-check here finds the interrupt, or the injector finds VCPU_WFI and wakes v.
@@ -446,19 +448,19 @@ void vgic_block_wfi(struct vcpu *v)
 void vgic_hw_save(struct vcpu *v)
 {
 	for (u32 i = 0; i < nr_lrs; i++)
-		v->gich.lr[i] = lr_read(i);
-	v->gich.vmcr = read_sysreg(ICH_VMCR_EL2);
-	v->gich.ap0r0 = read_sysreg(ICH_AP0R0_EL2);
-	v->gich.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
+		v->arch.gich.lr[i] = lr_read(i);
+	v->arch.gich.vmcr = read_sysreg(ICH_VMCR_EL2);
+	v->arch.gich.ap0r0 = read_sysreg(ICH_AP0R0_EL2);
+	v->arch.gich.ap1r0 = read_sysreg(ICH_AP1R0_EL2);
 }
 
 void vgic_hw_restore(struct vcpu *v)
 {
 	for (u32 i = 0; i < nr_lrs; i++)
-		lr_write(i, v->gich.lr[i]);
-	write_sysreg(ICH_VMCR_EL2, v->gich.vmcr);
-	write_sysreg(ICH_AP0R0_EL2, v->gich.ap0r0);
-	write_sysreg(ICH_AP1R0_EL2, v->gich.ap1r0);
+		lr_write(i, v->arch.gich.lr[i]);
+	write_sysreg(ICH_VMCR_EL2, v->arch.gich.vmcr);
+	write_sysreg(ICH_AP0R0_EL2, v->arch.gich.ap0r0);
+	write_sysreg(ICH_AP1R0_EL2, v->arch.gich.ap1r0);
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 }
 
@@ -467,20 +469,5 @@ void vgic_set_enable(struct virq *q, u32 intid, bool on)
 {
 	q->enabled = on;
 	if (q->hw && intid >= 32)
-		gicv3_enable(intid, on);
-}
-
-/* ICC_SGI1R_EL1 write trapped from the guest (HCR_EL2.IMO): IHI 0069 12.2.x. */
-enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only)
-{
-	u32 intid = (u32)(val >> 24) & 0xf;
-	u32 targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus);
-
-	for (; targets; targets &= targets - 1) {
-		u32 t = (u32)__builtin_ctz(targets);
-
-		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
-			vgic_inject(v->vm, intid, t);
-	}
-	return TRAP_HANDLED;
+		arch_irq_enable(intid, on);
 }

@@ -7,6 +7,8 @@
  */
 #include <cpu.h>
 #include <arch/gicv3.h>
+#include <arch/vgic.h>
+#include <irq.h>
 #include <lib.h>
 #include <vm.h>
 
@@ -152,7 +154,7 @@ static enum trap_status field_access(struct vm *vm, struct vcpu *priv, const str
 static void kick_pending(struct vm *vm, struct vcpu *self)
 {
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (&vm->vcpus[i] != self && vm->vcpus[i].vgic.nr_pending)
+		if (&vm->vcpus[i] != self && vm->vcpus[i].arch.vgic.nr_pending)
 			vgic_kick(vm, i);
 }
 
@@ -168,7 +170,7 @@ static void write_irouter(struct vm *vm, struct virq *q, u32 intid, u64 val)
 	if (was)
 		vgic_set_pending(vm, q, intid, true);
 	if (q->hw && old != q->target)
-		gicv3_route_spi(intid, cpus[vm->vcpus[q->target].pcpu].mpidr);
+		arch_irq_route(intid, vm->vcpus[q->target].pcpu);
 }
 
 static enum trap_status irouter_access(struct vm *vm, struct mmio_access *a, u64 off)
@@ -210,8 +212,8 @@ static enum trap_status gicd_ctrl_regs(struct vm *vm, struct mmio_access *a, u64
 	switch (off) {
 	case GICD_CTLR:
 		if (a->write)
-			vm->vgic.ctlr = (u32)a->val & (GICD_CTLR_ENGRP1 | (GICD_CTLR_ENGRP1 << 1));
-		val = vm->vgic.ctlr | GICD_CTLR_ARE_NS | GICD_CTLR_DS;
+			vm->arch.vgic.ctlr = (u32)a->val & (GICD_CTLR_ENGRP1 | (GICD_CTLR_ENGRP1 << 1));
+		val = vm->arch.vgic.ctlr | GICD_CTLR_ARE_NS | GICD_CTLR_DS;
 		break;
 	case GICD_TYPER: val = gicd_typer(); break;
 	case GICD_IIDR: val = VGIC_IIDR; break;
@@ -229,14 +231,14 @@ enum trap_status vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *opaque)
 	const struct field_reg *r = find_field(a->offset);
 	enum trap_status st;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	if (r)
 		st = field_access(vm, NULL, r, a, a->offset, false);
 	else if (a->offset >= GICD_IROUTER && a->offset < GICD_IROUTER + 8 * 1020)
 		st = irouter_access(vm, a, a->offset);
 	else
 		st = gicd_ctrl_regs(vm, a, a->offset);
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	if (a->write)
 		kick_pending(vm, v);
 	return st;
@@ -267,8 +269,8 @@ static enum trap_status gicr_rd_regs(struct vcpu *t, struct mmio_access *a, u64 
 	case GICR_IIDR: val = VGIC_IIDR; break;
 	case GICR_WAKER:
 		if (a->write)
-			t->vgic.waker = (u32)a->val & GICR_WAKER_PS;
-		val = t->vgic.waker ? (GICR_WAKER_PS | GICR_WAKER_CA) : 0;
+			t->arch.vgic.waker = (u32)a->val & GICR_WAKER_PS;
+		val = t->arch.vgic.waker ? (GICR_WAKER_PS | GICR_WAKER_CA) : 0;
 		break;
 	case GICR_PIDR2: val = VGIC_PIDR2; break;
 	default: break; /* CTLR, STATUSR, PROPBASER, PENDBASER...: no LPIs, RAZ/WI */
@@ -288,7 +290,7 @@ enum trap_status vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *opaque)
 
 	if (idx >= vm->nr_vcpus)
 		return TRAP_FORBIDDEN;
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->arch.vgic.lock);
 	if (off < GICR_SGI_OFFSET) {
 		st = gicr_rd_regs(&vm->vcpus[idx], a, off);
 	} else if ((r = find_field(off - GICR_SGI_OFFSET)) && off - GICR_SGI_OFFSET < r->off + 4 * r->bits) {
@@ -296,7 +298,7 @@ enum trap_status vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *opaque)
 	} else if (!a->write) {
 		a->val = 0;
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->arch.vgic.lock);
 	if (a->write)
 		kick_pending(vm, v);
 	return st;

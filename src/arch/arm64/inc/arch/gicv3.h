@@ -58,17 +58,7 @@
 #define GIC_PRIO_GUEST 0xa0 /* physical interrupts owned by guests */
 #define GIC_SGI_KICK 0      /* "look at your vCPU again" between pCPUs */
 
-void gicv3_init(u64 gicd, u64 gicr, u64 gicr_size);
-int gicv3_cpu_init(u64 mpidr);
-void gicv3_enable(u32 intid, bool on);
-void gicv3_set_priority(u32 intid, u8 prio);
-void gicv3_route_spi(u32 intid, u64 mpidr);
-void gicv3_send_sgi(u32 sgi, u64 target_mpidr);
-u32 gicv3_ack(void);
-void gicv3_eoi(u32 intid);        /* priority drop (EOImode = 1) */
-void gicv3_deactivate(u32 intid);
-void gicv3_set_active(u32 intid, bool active);
-bool gicv3_is_active(u32 intid);
+/* The arch_irq_* interface core uses (irq.h) is implemented in gic/gicv3.c; also: */
 u32 gicv3_nr_spis(void);
 
 #endif

@@ -7,10 +7,11 @@
 #ifndef RTV_VGIC_H
 #define RTV_VGIC_H
 
-#include <arch/spinlock.h>
+#include <asm/spinlock.h>
 #include <rtv_limits.h>
 #include <trap.h>
 #include <types.h>
+#include <virq.h>
 
 struct mmio_access;
 
@@ -55,24 +56,18 @@ struct vgic_dist {
 struct vm;
 struct vcpu;
 
-int vgic_vm_init(struct vm *vm);
-void vgic_vm_reset(struct vm *vm);
 void vgic_vcpu_reset(struct vcpu *v);
-int vgic_assign_spi(struct vm *vm, u32 intid, bool hw);
-/* Make an interrupt pending. For hw, the physical one has been acknowledged and priority-dropped. */
-void vgic_inject(struct vm *vm, u32 intid, u32 target_vcpu);
-void vgic_set_level(struct vm *vm, u32 intid, bool level);
 void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
-void vgic_block_wfi(struct vcpu *v);  /* WFI of the loaded vCPU, race-free against vgic_inject */
+void vgic_block_wfi(struct vcpu *v);  /* WFI of the loaded vCPU, race-free against virq_inject */
 /* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
 void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
 		     bool active);
-/* A write of val to an SGI generation register; group0_only: ICC_SGI0R/ASGI1R_EL1. */
-enum trap_status vgic_sgi_write(struct vcpu *v, u64 val, bool group0_only);
 void vgic_maintenance(struct vcpu *v);
 void vgic_cpu_hw_init(void);
+void vgic_hw_save(struct vcpu *v);    /* the vCPU's ICH_* state out of this pCPU */
+void vgic_hw_restore(struct vcpu *v);
 enum trap_status vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *opaque);
 enum trap_status vgicr_mmio(struct vcpu *v, struct mmio_access *a, void *opaque);
 

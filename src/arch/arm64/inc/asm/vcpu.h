@@ -1,7 +1,14 @@
-/* The architectural state of one AArch64 vCPU. */
-#ifndef RTV_ARCH_VCPU_ARCH_H
-#define RTV_ARCH_VCPU_ARCH_H
+/*
+ * Interface header (asm/): the architecture's part of a vCPU and of a VM, embedded
+ * by core as struct vcpu.arch and struct vm.arch. Core treats both as opaque; only
+ * src/arch reads their fields. arm64: register context, EL1 system registers,
+ * FP/SIMD, the GIC virtual CPU interface, stage-2 tables and the vGIC distributor.
+ */
+#ifndef RTV_ASM_VCPU_H
+#define RTV_ASM_VCPU_H
 
+#include <arch/pgtable.h>
+#include <arch/vgic.h>
 #include <rtv_limits.h>
 #include <types.h>
 
@@ -46,5 +53,21 @@ struct vgic_hw_ctx {
 
 struct vcpu_regs;
 u64 __vcpu_run(struct vcpu_regs *regs);
+
+struct vcpu_arch {
+	struct vcpu_regs regs;     /* first: entry.S stores the exit frame here */
+	struct el1_ctx el1;
+	struct vgic_hw_ctx gich;
+	struct fpsimd_ctx fp;
+	struct vgic_cpu vgic;
+	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
+	u64 exit_esr, exit_far, exit_hpfar; /* ESR/FAR/HPFAR_EL2 of the last exit */
+};
+
+struct vm_arch {
+	struct pgtable s2;         /* stage-2 translation tables (VTTBR_EL2) */
+	struct vgic_dist vgic;     /* the virtual distributor */
+	u64 cntvoff;               /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
+};
 
 #endif

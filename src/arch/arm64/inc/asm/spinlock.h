@@ -4,8 +4,8 @@
  * event the unlocking store sends to the exclusive monitor. (QEMU turns every
  * WFE into a yield, so an unconditional WFE would also distort -icount timing.)
  */
-#ifndef RTV_ARCH_SPINLOCK_H
-#define RTV_ARCH_SPINLOCK_H
+#ifndef RTV_ASM_SPINLOCK_H
+#define RTV_ASM_SPINLOCK_H
 
 #include <types.h>
 

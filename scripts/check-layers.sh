@@ -1,0 +1,59 @@
+#!/bin/sh
+# The layering rules of CONTRIBUTING.md, checked mechanically (`make check-layers`,
+# part of `make test`). Prints each violation; exits non-zero if there is one.
+#
+#  1. Only src/arch includes <arch/...> headers (arch-private); core, config, lib,
+#     vdev and drivers use <asm/...>, the interface every architecture provides.
+#  2. No architecture instruction (inline assembly, system-register access) outside
+#     src/arch and src/drivers.
+#  3. A device's functions are named only in its own files: the GIC driver and the
+#     vGIC (arch/arm64/gic; the vGIC is also driven by the rest of arch/arm64), the
+#     vPL011 (vdev/vpl011.c), passthrough (core/passthrough.c), the virtual timer
+#     (arch/arm64/vtimer.c, called by the arm64 vCPU switch). Comments may name them.
+cd "$(dirname "$0")/.." || exit 2
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+report() { # $1 = rule; stdin = "file:line:text" hits
+	sed "s|^|check-layers: $1: |" >> "$out"
+}
+
+code() {
+	find "$@" -name '*.[chS]' 2>/dev/null
+}
+
+uncommented() { # drop hits whose text starts a comment line
+	grep -v '^[^:]*:[0-9]*:[[:space:]]*\(/\*\|\*\)'
+}
+
+NONARCH="src/lib src/config src/core src/vdev src/drivers src/platform"
+NOASM="src/lib src/config src/core src/vdev"
+
+grep -nH '#include <arch/' $(code $NONARCH) | report "arch header outside src/arch"
+grep -nHE '__asm__|asm[[:space:]]+volatile|read_sysreg|write_sysreg' $(code $NOASM) \
+	| uncommented | report "instruction outside src/arch"
+
+# name pattern, then the files allowed to name it (shell patterns)
+rule() {
+	pat=$1
+	shift
+	for f in $(grep -rlE "$pat" src --include='*.[ch]'); do
+		ok=0
+		for a in "$@"; do
+			case "$f" in $a) ok=1 ;; esac
+		done
+		[ $ok = 1 ] || grep -nHE "$pat" "$f" | uncommented \
+			| report "device function outside its unit"
+	done
+}
+rule '\bvgic_[a-z_]+\(' 'src/arch/arm64/*'
+rule '\bgicv3_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/gicv3.h'
+rule '\bvuart_[a-z_]+\(' 'src/vdev/vpl011.c'
+rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/*'
+rule '\b(pt_create|pt_stop|passthrough_irq|claim_irq)\(' 'src/core/passthrough.c'
+
+if [ -s "$out" ]; then
+	cat "$out"
+	exit 1
+fi
+echo "check-layers: ok"

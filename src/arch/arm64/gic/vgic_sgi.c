@@ -1,0 +1,32 @@
+/*
+ * The vGIC's SGI generation registers, trapped with HCR_EL2.IMO/FMO (IHI 0069
+ * 12.2.x ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1; write-only): SGIs to the
+ * VM's own vCPUs. SGI1R raises any group; ASGI1R and SGI0R only SGIs the guest
+ * configured as Group 0 (a VM has one Security state; see vgic_decode.c).
+ */
+#include <arch/sysreg_trap.h>
+#include <arch/vgic.h>
+#include <arch/vgic_decode.h>
+#include <vm.h>
+
+static enum trap_status sgi_write(struct vcpu *v, struct sysreg_access *a)
+{
+	enum sgi_reg r = sgi_reg_of(a->op0, a->op1, a->crn, a->crm, a->op2);
+	bool group0_only = sgi_reg_group0_only(r);
+	u32 intid = (u32)(a->val >> 24) & 0xf;
+	u32 targets = sgi_target_mask(a->val, v->id, v->vm->nr_vcpus);
+
+	if (a->read || r == SGI_REG_NONE)
+		return TRAP_UNHANDLED;
+	for (; targets; targets &= targets - 1) {
+		u32 t = (u32)__builtin_ctz(targets);
+
+		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
+			virq_inject(v->vm, intid, t);
+	}
+	return TRAP_HANDLED;
+}
+
+SYSREG_TRAP(icc_sgi1r) = { SYSREG_ENC(3, 0, 12, 11, 5), sgi_write };
+SYSREG_TRAP(icc_asgi1r) = { SYSREG_ENC(3, 1, 12, 11, 6), sgi_write };
+SYSREG_TRAP(icc_sgi0r) = { SYSREG_ENC(3, 2, 12, 11, 7), sgi_write };

@@ -1,0 +1,59 @@
+/*
+ * Device units. Every emulated device (and everything else that gives a VM a
+ * resource at creation: the vGIC, the virtual timer, passthrough devices) is a
+ * unit: one `VDEV_UNIT()` in its own file says what it needs and which life-cycle
+ * hooks it has. Core walks the units; the trap decoder, vm.c and irq.c name no
+ * device. A unit registers, from its own hooks:
+ *   - MMIO windows:      mmio_register() in vm_create (mmio_windows() says how many,
+ *                        so the VM's table is sized before any registers);
+ *   - physical irqs:     irq_register() in init (private ones) or vm_create;
+ *   - system registers:  arch-specific (arm64: SYSREG_TRAP() in arch/sysreg_trap.h);
+ *   - its per-VM state:  in its own file, indexed by vm->id.
+ * Walk-through for a new device: docs/architecture.md "Where does a new device go".
+ */
+#ifndef RTV_VDEV_H
+#define RTV_VDEV_H
+
+#include <types.h>
+
+struct vm;
+struct cfg_vm;
+
+/* Units run in order of their stage: an interrupt controller exists before devices
+ * claim its interrupts. (Plain numbers: they name linker sections.) */
+#define VDEV_STAGE_IRQCHIP 0
+#define VDEV_STAGE_CPU 1      /* per-vCPU architecture devices (the virtual timer) */
+#define VDEV_STAGE_DEVICE 2   /* emulated and passthrough devices */
+
+struct vdev_unit {
+	const char *name;
+	/* Boot CPU, once, before the other pCPUs start: private irqs, global state. */
+	int (*init)(void);
+	/* Every pCPU as it comes online (after its interrupt controller). */
+	void (*cpu_init)(void);
+	/* MMIO windows it will register for this VM (0 if none). */
+	u32 (*mmio_windows)(const struct cfg_vm *cfg);
+	/* The VM is being created: register windows and interrupts. 0 or an ERR_* code;
+	 * on failure msg (len bytes) says why. */
+	int (*vm_create)(struct vm *vm, char *msg, size_t len);
+	/* Before every (re)start of the VM, its vCPUs not running. */
+	void (*vm_reset)(struct vm *vm);
+	/* The VM stopped (or its creation failed): quiesce what it owns. */
+	void (*vm_stop)(struct vm *vm);
+};
+
+#define VDEV_STR_(x) #x
+#define VDEV_STR(x) VDEV_STR_(x)
+#define VDEV_UNIT(id, stage)                                                              \
+	static const struct vdev_unit vdev_unit_##id __attribute__((                      \
+		used, aligned(8), section(".rtv_units." VDEV_STR(stage) "." #id)))
+
+/* Core's walks (vdev.c). */
+int vdev_init(void);
+void vdev_cpu_init(void);
+u32 vdev_mmio_windows(const struct cfg_vm *cfg);
+int vdev_vm_create(struct vm *vm, char *msg, size_t len);
+void vdev_vm_reset(struct vm *vm);
+void vdev_vm_stop(struct vm *vm);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * A VM's virtual interrupts, for core and device units. Provided by the
+ * architecture's interrupt-controller emulation (arm64: the vGIC, gic/vgic.c).
+ */
+#ifndef RTV_VIRQ_H
+#define RTV_VIRQ_H
+
+#include <types.h>
+
+struct vm;
+
+/* The VM owns shared interrupt intid; hw: backed by the physical one of the same
+ * number (passthrough). 0, ERR_RANGE or ERR_NOMEM (the VM's table is full). */
+int virq_assign(struct vm *vm, u32 intid, bool hw);
+/* Make intid pending for vCPU vcpu (private interrupts) or its target (shared). For
+ * hw, the physical interrupt has been priority-dropped. */
+void virq_inject(struct vm *vm, u32 intid, u32 vcpu);
+/* An emulated level-sensitive line went high or low. */
+void virq_set_level(struct vm *vm, u32 intid, bool level);
+
+#endif
