@@ -10,9 +10,17 @@ HV_S_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))
 HV_OBJ := $(HV_BUILD)/obj
 HV_OBJS := $(patsubst %.c,$(HV_OBJ)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(HV_OBJ)/%.o,$(HV_S_SRCS))
 HV_INC := $(SRC_INC) -I$(HV_BUILD)/include
-HV_CFLAGS := $(TARGET_CFLAGS) $(HV_INC) -MMD -MP
+# Link-time optimisation (gcc): the core/arch boundary and the device units are source-level
+# structure; -flto lets calls across it inline, so the exit paths cost what they did when
+# core called the GIC and vGIC directly (docs/benchmarks.md, issue 9 tables).
+HV_LTO := $(if $(filter clang,$(CC)),,-flto=auto -fno-fat-lto-objects)
+HV_CFLAGS = $(TARGET_CFLAGS) $(HV_LTO) $(HV_INC) -MMD -MP
 HV_LDS := src/platform/$(PLATFORM)/linker.ld
 ASM_OFFSETS := $(HV_BUILD)/include/asm-offsets.h
+
+# memcpy/memset: the compiler emits calls to them after LTO has run, so they stay
+# ordinary objects (else the LTO partition drops them as unused).
+$(HV_OBJ)/src/lib/string.o: HV_LTO :=
 
 .PHONY: hypervisor
 hypervisor: $(HV_BUILD)/rtvisor.bin
@@ -53,7 +61,8 @@ $(HV_BUILD)/scenarios/%/scenario.o: $(HV_BUILD)/scenarios/%/scenario.dtb
 	$(CC) $(TARGET_ASFLAGS) -c -o $@ $@.S
 
 $(HV_BUILD)/scenarios/%/rtvisor.elf: $(HV_OBJS) $(HV_BUILD)/scenarios/%/scenario.o $(HV_LDS)
-	$(LD) -nostdlib -T $(HV_LDS) --gc-sections -o $@ $(HV_OBJS) $(HV_BUILD)/scenarios/$*/scenario.o
+	$(CC) $(TARGET_CFLAGS) $(HV_LTO) -nostartfiles -static -no-pie -Wl,-T,$(HV_LDS) \
+		-Wl,--gc-sections -Wl,--build-id=none -o $@ $(HV_OBJS) $(HV_BUILD)/scenarios/$*/scenario.o
 
 $(HV_BUILD)/scenarios/%/rtvisor.bin: $(HV_BUILD)/scenarios/%/rtvisor.elf
 	$(OBJCOPY) -O binary $< $@

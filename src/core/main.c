@@ -87,20 +87,21 @@ static void load_scenario(void)
 	printk("rtvisor: scenario: %u VMs\n", scn.nr_vms);
 }
 
-static void create_pools(void)
+/* The check accepted the pools (names unique, within SCHED_MAX_POOLS): none can fail. */
+static int create_pools(void)
 {
 	u64 all = nr_cpus >= 64 ? ~0ULL : BIT(nr_cpus) - 1;
+	int r = 0;
 
-	if (!scn.nr_pools) {
-		sched_add_pool("rt", POOL_BIND, all, 0);
-		return;
-	}
-	for (u32 i = 0; i < scn.nr_pools; i++) {
+	if (!scn.nr_pools)
+		return sched_add_pool("rt", POOL_BIND, all, 0);
+	for (u32 i = 0; !r && i < scn.nr_pools; i++) {
 		const struct cfg_pool *p = &scn.pools[i];
 
-		sched_add_pool(p->name, p->dynamic ? POOL_DYNAMIC : POOL_BIND, p->cpus & all,
-			       p->slice_us);
+		r = sched_add_pool(p->name, p->dynamic ? POOL_DYNAMIC : POOL_BIND, p->cpus & all,
+				   p->slice_us);
 	}
+	return r;
 }
 
 static void report_vm(const struct vm *vm)
@@ -140,7 +141,8 @@ void hyp_main(u64 dtb)
 	cpu_init_common();
 	arch_mmu_report();
 	load_scenario();
-	create_pools();
+	if (create_pools())
+		halt("pool set-up failed");
 	create_vms();
 	if (cpu_start_secondaries())
 		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");

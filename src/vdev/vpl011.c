@@ -131,22 +131,22 @@ static void vuart_reset(struct vm *vm)
 	u->rx_head = u->rx_count = 0;
 }
 
-/* A byte typed for this VM (console input, housekeeping pCPU); false if the FIFO is full. */
-static bool vuart_receive(struct vm *vm, u8 c)
+/* A byte typed for this VM (console input, housekeeping pCPU); ERR_NOMEM: FIFO full. */
+static int vuart_receive(struct vm *vm, u8 c)
 {
 	struct vuart *u = &vuarts[vm->id];
-	bool ok = false;
+	int r = ERR_NOMEM;
 
 	spin_lock(&u->lock);
 	if (u->rx_count < VUART_RX_FIFO) {
 		u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO] = c;
 		u->rx_count++;
 		u->ris |= PL011_INT_RX | PL011_INT_RT;
-		ok = true;
+		r = 0;
 	}
 	update_irq(vm, u);
 	spin_unlock(&u->lock);
-	return ok;
+	return r;
 }
 
 static u32 vuart_windows(const struct cfg_vm *cfg)

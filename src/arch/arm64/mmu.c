@@ -83,28 +83,31 @@ static u64 sym(const u8 *s)
  */
 static int protect_image(void)
 {
-	if (pt_map(&hyp_pt, mm_hv_base(), mm_hv_base(), sym(_text_end) - mm_hv_base(),
-		   PT_R | PT_X) ||
-	    pt_map(&hyp_pt, sym(_text_end), sym(_text_end), sym(_rodata_end) - sym(_text_end),
-		   PT_R))
-		return -1;
-	for (u32 i = 0; i < MAX_CPUS; i++)
-		if (pt_unmap(&hyp_pt, sym(cpu_stacks[i]), CPU_STACK_GUARD))
-			return -1;
-	return 0;
+	int r = pt_map(&hyp_pt, mm_hv_base(), mm_hv_base(), sym(_text_end) - mm_hv_base(),
+		       PT_R | PT_X);
+
+	if (!r)
+		r = pt_map(&hyp_pt, sym(_text_end), sym(_text_end),
+			   sym(_rodata_end) - sym(_text_end), PT_R);
+	for (u32 i = 0; !r && i < MAX_CPUS; i++)
+		r = pt_unmap(&hyp_pt, sym(cpu_stacks[i]), CPU_STACK_GUARD);
+	return r;
 }
 
 int arch_mmu_init(void)
 {
+	int r;
+
 	pa_bits = pt_parange_bits(read_sysreg(id_aa64mmfr0_el1) & 0xf);
-	if (pt_init(&hyp_pt, PT_EL2, EL2_VA_BITS, &pool_ops))
-		return -1;
+	r = pt_init(&hyp_pt, PT_EL2, EL2_VA_BITS, &pool_ops);
 	/* All RAM (the hypervisor loads guest images through it), RW and execute-never, and
 	 * the device window below it; then the image's own permissions. */
-	if (pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W) ||
-	    pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M), PT_R | PT_W | PT_DEVICE))
-		return -1;
-	return protect_image();
+	if (!r)
+		r = pt_map(&hyp_pt, plat.ram_base, plat.ram_base, plat.ram_size, PT_R | PT_W);
+	if (!r)
+		r = pt_map(&hyp_pt, 0, 0, ALIGN_DOWN(plat.ram_base, SZ_2M),
+			   PT_R | PT_W | PT_DEVICE);
+	return r ? r : protect_image();
 }
 
 /* Read the EL2 map back: 1 if it is W^X as protect_image() meant, for the boot log. */

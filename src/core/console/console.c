@@ -282,7 +282,7 @@ void console_set_input(u32 vm_id, console_input_fn fn)
 
 static void to_vm(u32 id, u8 c)
 {
-	if (inputs[id] && !inputs[id](&vms[id], c))
+	if (inputs[id] && inputs[id](&vms[id], c))
 		input_dropped[id]++;
 }
 

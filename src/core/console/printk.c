@@ -8,17 +8,15 @@
 #include <lib.h>
 #include <printk.h>
 
-int printk(const char *fmt, ...)
+void printk(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap); /* a longer message is cut at 255 bytes */
 	va_end(ap);
 	console_hyp_text(buf, strnlen(buf, sizeof(buf)));
-	return n;
 }
 
 /* For a dying CPU: straight to the UART, never through the queue. */

@@ -1,4 +1,5 @@
 /* Shell line editing, word splitting and command dispatch. */
+#include <err.h>
 #include <lib.h>
 #include <printk.h>
 #include <shell.h>
@@ -69,7 +70,7 @@ static int split(char *s, char **argv)
 		if (!*s)
 			break;
 		if (n == SHELL_MAX_ARGS)
-			return -1;
+			return ERR_RANGE;
 		argv[n++] = s;
 		while (*s && *s != ' ')
 			s++;

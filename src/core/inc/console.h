@@ -23,9 +23,10 @@ void console_start_async(void);  /* from now on output is queued, not printed by
 void console_vm_putc(u32 vm_id, char c);
 void console_hyp_text(const char *s, size_t n);
 void console_input(u8 c);
-/* Where bytes typed for a VM go (its emulated UART registers itself); false: dropped. */
+/* Where bytes typed for a VM go (its emulated UART registers itself): 0, or ERR_NOMEM
+ * when it had no room (the byte is dropped and counted). */
 struct vm;
-typedef bool (*console_input_fn)(struct vm *vm, u8 c);
+typedef int (*console_input_fn)(struct vm *vm, u8 c);
 void console_set_input(u32 vm_id, console_input_fn fn);
 void console_set_focus(u32 vm_id);
 size_t console_ring_read(u32 vm_id, char *buf, size_t len); /* oldest-first copy */

@@ -28,6 +28,10 @@
 struct vcpu;
 
 enum trap_status hypercall(struct vcpu *v);
+
+/*
+ * Provided by the architecture (arm64: vpsci.c, the guest's PSCI firmware interface):
+ */
 bool psci_call(struct vcpu *v, u32 fn);  /* true if fn is a PSCI function (handled) */
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <types.h>
 
-int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_emergency(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -7,6 +7,7 @@
 #include <asm/barrier.h>
 #include <asm/timer.h>
 #include <cpu.h>
+#include <err.h>
 #include <irq.h>
 #include <platform_info.h>
 #include <lib.h>
@@ -39,8 +40,10 @@ int sched_add_pool(const char *name, enum pool_policy policy, u64 cpumask, u64 s
 {
 	struct pool *p;
 
-	if (nr_pools == SCHED_MAX_POOLS || pool_by_name(name))
-		return -1;
+	if (pool_by_name(name))
+		return ERR_EXIST;
+	if (nr_pools == SCHED_MAX_POOLS)
+		return ERR_NOMEM;
 	p = &pools[nr_pools++];
 	rtv_strlcpy(p->name, name, sizeof(p->name));
 	p->policy = policy;
@@ -73,8 +76,10 @@ int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio)
 {
 	struct cpu *c = &cpus[pcpu];
 
-	if (!c->sched.pool || c->sched.nr_rq >= c->sched.pool->ops->max_per_cpu)
-		return -1;
+	if (!c->sched.pool)
+		return ERR_INVAL;
+	if (c->sched.nr_rq >= c->sched.pool->ops->max_per_cpu)
+		return ERR_NOMEM;
 	v->sched.weight = weight ? weight : 1;
 	v->sched.prio = prio;
 	v->sched.affinity = c->sched.pool->cpus;

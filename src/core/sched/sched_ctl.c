@@ -4,6 +4,7 @@
  * in msg.
  */
 #include <cpu.h>
+#include <err.h>
 #include <housekeep.h>
 #include <lib.h>
 #include <sched.h>
@@ -14,7 +15,7 @@ extern spinlock_t sched_lock;
 #define REFUSE(...)                             \
 	do {                                    \
 		snprintf(msg, len, __VA_ARGS__);    \
-		return -1;                      \
+		return ERR_INVAL;               \
 	} while (0)
 
 /* A pCPU of pool p other than `not` that can take v (affinity, capacity), or -1. */
@@ -107,15 +108,17 @@ int sched_pool_move(u64 pcpu_arg, struct pool *to, char *msg, size_t len)
 	struct cpu *c;
 	struct vcpu *movers[SCHED_RQ_MAX];
 	u32 n, pcpu;
+	int r;
 
 	if (pcpu_arg >= nr_cpus || !cpus[pcpu_arg].online)
 		REFUSE("pCPU %lu does not exist", pcpu_arg);
 	pcpu = (u32)pcpu_arg;
 	c = &cpus[pcpu];
 	spin_lock(&sched_lock);
-	if (check_pool_move(pcpu, to, dest, msg, len)) {
+	r = check_pool_move(pcpu, to, dest, msg, len);
+	if (r) {
 		spin_unlock(&sched_lock);
-		return -1;
+		return r;
 	}
 	n = c->sched.nr_rq;
 	memcpy(movers, c->sched.rq, n * sizeof(movers[0]));
@@ -153,8 +156,11 @@ int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len
 
 int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t len)
 {
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		if (sched_set_weight(&vm->vcpus[i], weight, prio, msg, len))
-			return -1;
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		int r = sched_set_weight(&vm->vcpus[i], weight, prio, msg, len);
+
+		if (r)
+			return r;
+	}
 	return 0;
 }
