@@ -134,37 +134,47 @@ static void run_rounds(u32 rounds, u64 *ticks)
 	}
 }
 
+/* A runqueue of n vCPUs with these weights; t cleared for run_rounds. */
+static void weighted_setup(u32 n, const u32 *weights, u64 *t)
+{
+	rq_setup(n);
+	for (u32 i = 0; i < n; i++)
+		v[i].sched.weight = weights[i];
+	memset(t, 0, NV * sizeof(*t));
+}
+
+/* t is `slices` slices, give or take 0.1 %. */
+static bool near(u64 t, u64 slices)
+{
+	return t * 1000 >= slices * SLICE * 999 && t * 1000 <= slices * SLICE * 1001;
+}
+
 TEST(weights_share_time_proportionally)
 {
-	u64 t[NV] = { 0 };
+	static const u32 w13[] = { 1, 3 }, w125[] = { 1, 2, 5 };
+	u64 t[NV];
 
-	rq_setup(2);
-	v[0].sched.weight = 1;
-	v[1].sched.weight = 3;
+	weighted_setup(2, w13, t);
 	run_rounds(4000, t);
 	CHECK_EQ(t[0] + t[1], 4000ULL * SLICE);
 	/* 1:3 within one slice of either side */
 	CHECK(t[1] + 3 * SLICE >= 3 * t[0]);
 	CHECK(t[1] <= 3 * t[0] + 3 * SLICE);
-	CHECK(t[0] >= 999 * SLICE && t[0] <= 1001 * SLICE);
+	CHECK(near(t[0], 1000));
 
-	memset(t, 0, sizeof(t));
-	rq_setup(3);
-	v[0].sched.weight = 1;
-	v[1].sched.weight = 2;
-	v[2].sched.weight = 5;
+	weighted_setup(3, w125, t);
 	run_rounds(8000, t);
-	CHECK(t[0] >= 999 * SLICE && t[0] <= 1001 * SLICE);
-	CHECK(t[1] >= 1998 * SLICE && t[1] <= 2002 * SLICE);
-	CHECK(t[2] >= 4995 * SLICE && t[2] <= 5005 * SLICE);
+	CHECK(near(t[0], 1000));
+	CHECK(near(t[1], 2000));
+	CHECK(near(t[2], 5000));
 }
 
 TEST(higher_priority_takes_all_time_while_runnable)
 {
-	u64 t[NV] = { 0 };
+	static const u32 w[] = { 100, 1 };
+	u64 t[NV];
 
-	rq_setup(2);
-	v[0].sched.weight = 100;
+	weighted_setup(2, w, t);
 	v[1].sched.prio = 1;
 	run_rounds(100, t);
 	CHECK_EQ(t[1], 100ULL * SLICE);
