@@ -252,13 +252,13 @@ static int pool_fill(struct walk *w, u32 n)
 
 		if (!p) {
 			pool_drain(w);
-			return PT_ERR_NOMEM;
+			return ERR_NOMEM;
 		}
 		pa = ops->to_phys(ops->ctx, p);
 		if (!IS_ALIGNED(pa, PT_PAGE_SIZE) || pa >= OA_LIMIT) {
 			free_pages(w->pt, p, 1);
 			pool_drain(w);
-			return PT_ERR_INVAL;
+			return ERR_INVAL;
 		}
 		p[0] = (u64)(uintptr_t)w->pool;
 		w->pool = p;
@@ -308,7 +308,7 @@ static int walk_descend(struct walk *w, u32 *level, u64 d)
 	u64 *t = ops->to_virt(ops->ctx, table_oa(d));
 
 	if (!t)
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	w->tbl[*level + 1] = t;
 	(*level)++;
 	return STEP_DOWN;
@@ -323,7 +323,7 @@ static int walk_new_table(struct walk *w, u32 *level, u64 old)
 	u64 *t;
 
 	if (l >= 3)
-		return PT_ERR_INVAL; /* unreachable: level 3 always advances */
+		return ERR_INVAL; /* unreachable: level 3 always advances */
 	if (w->dry) {
 		w->need++;
 		w->tbl[l + 1] = NULL;
@@ -333,7 +333,7 @@ static int walk_new_table(struct walk *w, u32 *level, u64 old)
 	}
 	t = pool_take(w);
 	if (!t)
-		return PT_ERR_NOMEM; /* unreachable: the dry run counted */
+		return ERR_NOMEM; /* unreachable: the dry run counted */
 	if (ent_kind(old, l) == E_LEAF) {
 		for (u32 i = 0; i < PT_ENTRIES; i++)
 			t[i] = split_child(old, l, i);
@@ -370,7 +370,7 @@ static int step_map(struct walk *w, u32 *level)
 		break;
 	case E_LEAF:
 		if (leaf_oa(d, l) + (w->va - eb) != pa)
-			return PT_ERR_EXISTS;
+			return ERR_EXIST;
 		want = mk_leaf(w->pt, leaf_oa(d, l), l, w->attr);
 		if (want == d)
 			break; /* already mapped exactly like this */
@@ -458,12 +458,12 @@ static int check_range(const struct pgtable *pt, u64 va, u64 size)
 	u64 limit;
 
 	if (!pt || !pt->root || size == 0)
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	if (!IS_ALIGNED(va, PT_PAGE_SIZE) || !IS_ALIGNED(size, PT_PAGE_SIZE))
-		return PT_ERR_ALIGN;
+		return ERR_ALIGN;
 	limit = 1ULL << pt->ia_bits;
 	if (va >= limit || size > limit - va)
-		return PT_ERR_RANGE;
+		return ERR_RANGE;
 	return 0;
 }
 
@@ -489,22 +489,22 @@ int pt_init(struct pgtable *pt, enum pt_kind kind, u32 ia_bits, const struct pt_
 	u64 pa;
 
 	if (!pt || !ops || !ops->alloc_tables || !ops->to_phys || !ops->to_virt)
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	if ((kind != PT_STAGE2 && kind != PT_EL2) || ia_bits < PT_MIN_IA_BITS ||
 	    ia_bits > PT_MAX_IA_BITS)
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	start = start_level_for(kind, ia_bits);
 	bits = ia_bits - PT_LEVEL_SHIFT(start);
 	pages = bits > 9 ? 1u << (bits - 9) : 1u;
 	root = ops->alloc_tables(ops->ctx, pages);
 	if (!root)
-		return PT_ERR_NOMEM;
+		return ERR_NOMEM;
 	pa = ops->to_phys(ops->ctx, root);
 	/* Concatenated tables must be aligned to their total size (D8.2). */
 	if (!IS_ALIGNED(pa, (u64)pages * PT_PAGE_SIZE) || pa >= OA_LIMIT) {
 		if (ops->free_tables)
 			ops->free_tables(ops->ctx, root, pages);
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	}
 	*pt = (struct pgtable){ .kind = kind, .ia_bits = ia_bits, .start_level = start,
 				.root_pages = pages, .root = root, .root_pa = pa, .ops = ops };
@@ -548,11 +548,11 @@ int pt_map(struct pgtable *pt, u64 va, u64 pa, u64 size, u32 attr)
 	if (rc)
 		return rc;
 	if (!IS_ALIGNED(pa, PT_PAGE_SIZE))
-		return PT_ERR_ALIGN;
+		return ERR_ALIGN;
 	if (pa >= OA_LIMIT || size > OA_LIMIT - pa)
-		return PT_ERR_RANGE;
+		return ERR_RANGE;
 	if (!attr_ok(pt->kind, attr))
-		return PT_ERR_ATTR;
+		return ERR_PERM;
 	walk_setup(&w, pt, va, size);
 	w.delta = pa - va;
 	w.attr = attr;
@@ -576,20 +576,20 @@ int pt_lookup(const struct pgtable *pt, u64 va, u64 *pa, u32 *attr, u32 *level)
 	const u64 *t;
 
 	if (!pt || !pt->root)
-		return PT_ERR_INVAL;
+		return ERR_INVAL;
 	if (va >> pt->ia_bits)
-		return PT_ERR_RANGE;
+		return ERR_RANGE;
 	t = pt->root;
 	for (u32 l = pt->start_level; l <= 3; l++) {
 		u64 d = desc_read(&t[table_index(pt, va, l)]);
 
 		switch (ent_kind(d, l)) {
 		case E_INVALID:
-			return PT_ERR_NOTMAPPED;
+			return ERR_NOENT;
 		case E_TABLE:
 			t = pt->ops->to_virt(pt->ops->ctx, table_oa(d));
 			if (!t)
-				return PT_ERR_INVAL;
+				return ERR_INVAL;
 			break;
 		case E_LEAF:
 			if (pa)
@@ -601,7 +601,7 @@ int pt_lookup(const struct pgtable *pt, u64 va, u64 *pa, u32 *attr, u32 *level)
 			return 0;
 		}
 	}
-	return PT_ERR_NOTMAPPED;
+	return ERR_NOENT;
 }
 
 /* PA sizes by ID_AA64MMFR0_EL1.PARange / {V}TCR_EL2.PS encoding (Arm ARM D19.2.64). */

@@ -9,6 +9,7 @@
  */
 #include <arch/sysregs.h>
 #include <arch/vgic_decode.h>
+#include <arch/vgic_lr.h>
 #include <cpu.h>
 #include <arch/gicv3.h>
 #include <arch/vgic.h>
@@ -87,7 +88,7 @@ static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 
 {
 	if (intid < VGIC_NR_PRIVATE)
 		return priv_vcpu;
-	return irq->target < vm->nr_vcpus ? irq->target : 0;
+	return vgic_spi_vcpu(irq, vm->nr_vcpus);
 }
 
 /* Caller holds vm->arch.vgic.lock. Keeps the per-vCPU pending count exact. */
@@ -181,14 +182,12 @@ void virq_set_level(struct vm *vm, u32 intid, bool level)
 
 static bool deliverable(const struct vm *vm, const struct virq *irq)
 {
-	u32 grp = irq->group1 ? GICD_CTLR_ENGRP1 << 1 : 1;
-
-	return irq->pending && irq->enabled && !irq->in_lr && (vm->arch.vgic.ctlr & grp);
+	return vgic_deliverable(&vm->arch.vgic, irq);
 }
 
 static bool deliverable_priv(const struct virq *irq)
 {
-	return irq->pending && irq->enabled && !irq->in_lr;
+	return vgic_deliverable_priv(irq);
 }
 
 /*
@@ -198,49 +197,17 @@ static bool deliverable_priv(const struct virq *irq)
  */
 static u32 pick(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
-	u32 best = VGIC_SPURIOUS, best_prio = 0x100;
-
-	for (u32 m = v->arch.vgic.pend_priv; m; m &= m - 1) {
-		u32 i = (u32)__builtin_ctz(m);
-		struct virq *q = &v->arch.vgic.priv[i];
-
-		if (deliverable_priv(q) && q->priority < best_prio) {
-			best = i;
-			best_prio = q->priority;
-		}
-	}
-	for (u32 k = 0; k < vm->arch.vgic.nr_owned; k++) {
-		u32 intid = vm->arch.vgic.owned[k];
-		struct virq *q = &vm->arch.vgic.spi[intid - 32];
-
-		if (deliverable(vm, q) && irq_vcpu(vm, q, intid, 0) == v->id &&
-		    q->priority < best_prio) {
-			best = intid;
-			best_prio = q->priority;
-		}
-	}
-	return best;
+	return vgic_lr_pick(&v->arch.vgic, &v->vm->arch.vgic, v->id, v->vm->nr_vcpus);
 }
 
 static u64 make_lr(const struct virq *irq, u32 intid)
 {
-	u64 lr = intid | (u64)irq->priority << ICH_LR_PRIO_SHIFT | ICH_LR_PENDING;
-
-	if (irq->group1)
-		lr |= ICH_LR_GROUP1;
-	if (irq->hw)
-		lr |= ICH_LR_HW | (u64)intid << ICH_LR_PINTID_SHIFT;
-	else if (!irq->edge)
-		lr |= ICH_LR_EOI; /* level: resample the line when the guest completes it */
-	return lr;
+	return vgic_lr_make(irq, intid);
 }
 
 static int free_lr(const struct vcpu *v)
 {
-	u32 free = ~v->arch.vgic.lrs_used & ((1u << nr_lrs) - 1);
-
-	return free ? __builtin_ctz(free) : -1;
+	return vgic_lr_free(v->arch.vgic.lrs_used, nr_lrs);
 }
 
 void vgic_flush(struct vcpu *v)

@@ -157,7 +157,7 @@ static void check_mapped(const struct pgtable *pt, u64 va, u64 pa, u64 size, u32
 
 static void check_unmapped(const struct pgtable *pt, u64 va)
 {
-	CHECK_EQ(pt_lookup(pt, va, NULL, NULL, NULL), PT_ERR_NOTMAPPED);
+	CHECK_EQ(pt_lookup(pt, va, NULL, NULL, NULL), ERR_NOENT);
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -188,14 +188,14 @@ TEST(test_geometry)
 	struct pgtable pt;
 	struct pt_ops bad = ops;
 
-	CHECK_EQ(new_pt(&pt, PT_STAGE2, 31, &ops), PT_ERR_INVAL);
-	CHECK_EQ(new_pt(&pt, PT_STAGE2, 49, &ops), PT_ERR_INVAL);
-	CHECK_EQ(new_pt(&pt, (enum pt_kind)7, 40, &ops), PT_ERR_INVAL);
-	CHECK_EQ(new_pt(&pt, PT_EL2, 40, NULL), PT_ERR_INVAL);
+	CHECK_EQ(new_pt(&pt, PT_STAGE2, 31, &ops), ERR_INVAL);
+	CHECK_EQ(new_pt(&pt, PT_STAGE2, 49, &ops), ERR_INVAL);
+	CHECK_EQ(new_pt(&pt, (enum pt_kind)7, 40, &ops), ERR_INVAL);
+	CHECK_EQ(new_pt(&pt, PT_EL2, 40, NULL), ERR_INVAL);
 	bad.to_virt = NULL;
-	CHECK_EQ(new_pt(&pt, PT_EL2, 40, &bad), PT_ERR_INVAL);
+	CHECK_EQ(new_pt(&pt, PT_EL2, 40, &bad), ERR_INVAL);
 	arena_reset(1);
-	CHECK_EQ(pt_init(&pt, PT_STAGE2, 40, &ops), PT_ERR_NOMEM); /* needs 2 pages */
+	CHECK_EQ(pt_init(&pt, PT_STAGE2, 40, &ops), ERR_NOMEM); /* needs 2 pages */
 	CHECK_EQ(in_use, 0);
 }
 
@@ -272,8 +272,8 @@ TEST(test_lookup_boundaries)
 	check_unmapped(&pt, 0x3fffffff);
 	check_unmapped(&pt, 0x80000000);
 	check_unmapped(&pt, 0);
-	CHECK_EQ(pt_lookup(&pt, 1ULL << 39, NULL, NULL, NULL), PT_ERR_RANGE);
-	CHECK_EQ(pt_lookup(&pt, ~0ULL, NULL, NULL, NULL), PT_ERR_RANGE);
+	CHECK_EQ(pt_lookup(&pt, 1ULL << 39, NULL, NULL, NULL), ERR_RANGE);
+	CHECK_EQ(pt_lookup(&pt, ~0ULL, NULL, NULL, NULL), ERR_RANGE);
 	/* last page of the input address space */
 	CHECK_EQ(pt_map(&pt, (1ULL << 39) - PG, 0x9000, PG, PT_R), 0);
 	CHECK_EQ(pt_lookup(&pt, (1ULL << 39) - 1, &pa, NULL, &lvl), 0);
@@ -391,13 +391,13 @@ TEST(test_bad_attributes)
 	struct pgtable s2, el2;
 
 	CHECK_EQ(new_pt(&s2, PT_STAGE2, 40, &ops), 0);
-	CHECK_EQ(pt_map(&s2, 0, 0, PG, 0), PT_ERR_ATTR);
-	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_DEVICE), PT_ERR_ATTR);
-	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_R | PT_X | PT_DEVICE), PT_ERR_ATTR);
-	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_R | (1u << 4)), PT_ERR_ATTR);
+	CHECK_EQ(pt_map(&s2, 0, 0, PG, 0), ERR_PERM);
+	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_DEVICE), ERR_PERM);
+	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_R | PT_X | PT_DEVICE), ERR_PERM);
+	CHECK_EQ(pt_map(&s2, 0, 0, PG, PT_R | (1u << 4)), ERR_PERM);
 	CHECK_EQ(pt_init(&el2, PT_EL2, 39, &ops), 0);
-	CHECK_EQ(pt_map(&el2, 0, 0, PG, PT_W), PT_ERR_ATTR);
-	CHECK_EQ(pt_map(&el2, 0, 0, PG, PT_X), PT_ERR_ATTR);
+	CHECK_EQ(pt_map(&el2, 0, 0, PG, PT_W), ERR_PERM);
+	CHECK_EQ(pt_map(&el2, 0, 0, PG, PT_X), ERR_PERM);
 	CHECK_EQ(in_use, 3);
 	check_unmapped(&s2, 0);
 	check_unmapped(&el2, 0);
@@ -474,9 +474,9 @@ TEST(test_split_on_finer_map)
 	check_mapped(&pt, va + 2 * PG, pa + 2 * PG, SZ_2M - 2 * PG, PT_R | PT_W | PT_X, NULL);
 	/* different pa inside: refused, nothing changes */
 	before = in_use;
-	CHECK_EQ(pt_map(&pt, va + 2 * PG, 0x7000000, PG, PT_R), PT_ERR_EXISTS);
+	CHECK_EQ(pt_map(&pt, va + 2 * PG, 0x7000000, PG, PT_R), ERR_EXIST);
 	/* partly new, partly conflicting: refused as a whole */
-	CHECK_EQ(pt_map(&pt, 0, 0x7000000, va + PG, PT_R), PT_ERR_EXISTS);
+	CHECK_EQ(pt_map(&pt, 0, 0x7000000, va + PG, PT_R), ERR_EXIST);
 	check_unmapped(&pt, 0);
 	check_unmapped(&pt, va - PG);
 	CHECK_EQ(in_use, before);
@@ -544,9 +544,9 @@ TEST(test_concatenated_root)
 	check_mapped(&pt, 512 * SZ_1G - SZ_2M, 0x200000, 2 * SZ_2M, PT_R, NULL);
 	CHECK_EQ(pt.root[511] & 3, 3);
 	CHECK_EQ(pt.root[512] & 3, 3);
-	CHECK_EQ(pt_map(&pt, top, 0, PG, PT_R), PT_ERR_RANGE);
-	CHECK_EQ(pt_map(&pt, top - PG, 0, 2 * PG, PT_R), PT_ERR_RANGE);
-	CHECK_EQ(pt_lookup(&pt, top, NULL, NULL, NULL), PT_ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, top, 0, PG, PT_R), ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, top - PG, 0, 2 * PG, PT_R), ERR_RANGE);
+	CHECK_EQ(pt_lookup(&pt, top, NULL, NULL, NULL), ERR_RANGE);
 	pt_destroy(&pt);
 	CHECK_EQ(in_use, 0);
 
@@ -569,24 +569,24 @@ TEST(test_refusals)
 	const u32 r = PT_R;
 
 	CHECK_EQ(new_pt(&pt, PT_STAGE2, 39, &ops), 0);
-	CHECK_EQ(pt_map(&pt, 0x800, 0, PG, r), PT_ERR_ALIGN);
-	CHECK_EQ(pt_map(&pt, 0, 0x800, PG, r), PT_ERR_ALIGN);
-	CHECK_EQ(pt_map(&pt, 0, 0, 0x800, r), PT_ERR_ALIGN);
-	CHECK_EQ(pt_map(&pt, 0, 0, 0, r), PT_ERR_INVAL);
-	CHECK_EQ(pt_map(&pt, 1ULL << 39, 0, PG, r), PT_ERR_RANGE);
-	CHECK_EQ(pt_map(&pt, (1ULL << 39) - PG, 0, 2 * PG, r), PT_ERR_RANGE);
-	CHECK_EQ(pt_map(&pt, PG, 0, ~0xfffULL, r), PT_ERR_RANGE); /* va + size wraps */
-	CHECK_EQ(pt_map(&pt, 0, (1ULL << 48) - PG, 2 * PG, r), PT_ERR_RANGE);
-	CHECK_EQ(pt_map(&pt, 0, ~0xfffULL, PG, r), PT_ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, 0x800, 0, PG, r), ERR_ALIGN);
+	CHECK_EQ(pt_map(&pt, 0, 0x800, PG, r), ERR_ALIGN);
+	CHECK_EQ(pt_map(&pt, 0, 0, 0x800, r), ERR_ALIGN);
+	CHECK_EQ(pt_map(&pt, 0, 0, 0, r), ERR_INVAL);
+	CHECK_EQ(pt_map(&pt, 1ULL << 39, 0, PG, r), ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, (1ULL << 39) - PG, 0, 2 * PG, r), ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, PG, 0, ~0xfffULL, r), ERR_RANGE); /* va + size wraps */
+	CHECK_EQ(pt_map(&pt, 0, (1ULL << 48) - PG, 2 * PG, r), ERR_RANGE);
+	CHECK_EQ(pt_map(&pt, 0, ~0xfffULL, PG, r), ERR_RANGE);
 	CHECK_EQ(pt_map(&pt, 0, (1ULL << 48) - PG, PG, r), 0); /* last OA page is fine */
-	CHECK_EQ(pt_unmap(&pt, 0x800, PG), PT_ERR_ALIGN);
-	CHECK_EQ(pt_unmap(&pt, 0, 0x1800), PT_ERR_ALIGN);
-	CHECK_EQ(pt_unmap(&pt, 0, 0), PT_ERR_INVAL);
-	CHECK_EQ(pt_unmap(&pt, PG, ~0xfffULL), PT_ERR_RANGE);
-	CHECK_EQ(pt_map(NULL, 0, 0, PG, r), PT_ERR_INVAL);
-	CHECK_EQ(pt_lookup(NULL, 0, NULL, NULL, NULL), PT_ERR_INVAL);
+	CHECK_EQ(pt_unmap(&pt, 0x800, PG), ERR_ALIGN);
+	CHECK_EQ(pt_unmap(&pt, 0, 0x1800), ERR_ALIGN);
+	CHECK_EQ(pt_unmap(&pt, 0, 0), ERR_INVAL);
+	CHECK_EQ(pt_unmap(&pt, PG, ~0xfffULL), ERR_RANGE);
+	CHECK_EQ(pt_map(NULL, 0, 0, PG, r), ERR_INVAL);
+	CHECK_EQ(pt_lookup(NULL, 0, NULL, NULL, NULL), ERR_INVAL);
 	pt_destroy(&pt);
-	CHECK_EQ(pt_map(&pt, 0, 0, PG, r), PT_ERR_INVAL); /* destroyed */
+	CHECK_EQ(pt_map(&pt, 0, 0, PG, r), ERR_INVAL); /* destroyed */
 }
 
 TEST(test_exhaustion)
@@ -597,7 +597,7 @@ TEST(test_exhaustion)
 	/* 4 MiB with pa misaligned to 2 MiB needs 1 L2 + 2 L3 tables */
 	CHECK_EQ(new_pt(&pt, PT_STAGE2, 40, &ops), 0);
 	budget = 2 + 2;
-	CHECK_EQ(pt_map(&pt, 0, 0x1000, 2 * SZ_2M, PT_R), PT_ERR_NOMEM);
+	CHECK_EQ(pt_map(&pt, 0, 0x1000, 2 * SZ_2M, PT_R), ERR_NOMEM);
 	CHECK_EQ(in_use, 2);
 	for (u32 i = 0; i < 1024; i++)
 		CHECK_EQ(pt.root[i], 0);
@@ -610,15 +610,15 @@ TEST(test_exhaustion)
 
 	/* splitting on unmap without memory: mapping stays intact */
 	CHECK_EQ(pt_map(&pt, SZ_1G, SZ_1G, SZ_1G, PT_R | PT_W), 0);
-	CHECK_EQ(pt_unmap(&pt, SZ_1G + SZ_2M + PG, PG), PT_ERR_NOMEM);
+	CHECK_EQ(pt_unmap(&pt, SZ_1G + SZ_2M + PG, PG), ERR_NOMEM);
 	check_mapped(&pt, SZ_1G, SZ_1G, SZ_1G, PT_R | PT_W, NULL);
 	CHECK_EQ(pt_lookup(&pt, SZ_1G + SZ_2M + PG, NULL, NULL, &lvl), 0);
 	CHECK_EQ(lvl, 1);
 	budget = 5 + 1; /* one short of L2 + L3 */
-	CHECK_EQ(pt_unmap(&pt, SZ_1G + SZ_2M + PG, PG), PT_ERR_NOMEM);
+	CHECK_EQ(pt_unmap(&pt, SZ_1G + SZ_2M + PG, PG), ERR_NOMEM);
 	CHECK_EQ(in_use, 5);
 	/* splitting for an attribute change without memory */
-	CHECK_EQ(pt_map(&pt, SZ_1G + PG, SZ_1G + PG, PG, PT_R), PT_ERR_NOMEM);
+	CHECK_EQ(pt_map(&pt, SZ_1G + PG, SZ_1G + PG, PG, PT_R), ERR_NOMEM);
 	check_mapped(&pt, SZ_1G, SZ_1G, SZ_1G, PT_R | PT_W, NULL);
 	budget = ARENA_PAGES;
 	CHECK_EQ(pt_unmap(&pt, SZ_1G + SZ_2M + PG, PG), 0);
@@ -708,7 +708,7 @@ static void h_tlbi(void *ctx, u64 va, u32 level)
 {
 	(void)ctx;
 	/* the entry must already be invalid when the TLB is invalidated */
-	if (pt_lookup(hook_pt, va, NULL, NULL, NULL) != PT_ERR_NOTMAPPED)
+	if (pt_lookup(hook_pt, va, NULL, NULL, NULL) != ERR_NOENT)
 		tlbi_live++;
 	if (n_tlbi < 16) {
 		tlbi_va[n_tlbi] = va;
@@ -793,7 +793,7 @@ static void model_verify(const struct pgtable *pt, u32 *errors)
 		u32 attr = 0;
 		int rc = pt_lookup(pt, M_BASE + i * PG, &pa, &attr, NULL);
 
-		if (m_attr[i] == 0 ? rc != PT_ERR_NOTMAPPED
+		if (m_attr[i] == 0 ? rc != ERR_NOENT
 				   : rc != 0 || pa != m_pa[i] || attr != m_attr[i])
 			(*errors)++;
 	}
@@ -831,7 +831,7 @@ static int model_map(struct pgtable *pt, const u32 *attrs, u32 nattrs)
 		if (m_attr[i] && m_pa[i] != M_BASE + i * PG + delta)
 			conflict = true;
 	rc = pt_map(pt, M_BASE + first * PG, M_BASE + first * PG + delta, n * PG, attr);
-	if (rc != (conflict ? PT_ERR_EXISTS : 0))
+	if (rc != (conflict ? ERR_EXIST : 0))
 		return 1;
 	if (conflict)
 		return 0;

@@ -16,7 +16,7 @@
  *     page is allowed: identical attributes are a no-op, different attributes
  *     replace them (splitting blocks when only part of a block changes).
  *   - Overlapping an existing mapping to a DIFFERENT output address is refused
- *     with PT_ERR_EXISTS (no replace semantics: unmap first).
+ *     with ERR_EXIST (no replace semantics: unmap first).
  *   - Existing tables are never merged back into blocks.
  * pt_unmap removes whatever is mapped in the range (holes are fine) and
  * splits blocks that are only partly unmapped. Emptied tables stay allocated
@@ -57,16 +57,19 @@
 #ifndef RTV_ARCH_PGTABLE_H
 #define RTV_ARCH_PGTABLE_H
 
+#include <err.h>
 #include <types.h>
 
-/* ---- error codes (all negative, distinct) ---- */
-#define PT_ERR_INVAL     (-1) /* bad kind / ia_bits / ops / zero size / allocator broke its contract */
-#define PT_ERR_ALIGN     (-2) /* va, pa or size not 4 KiB aligned */
-#define PT_ERR_RANGE     (-3) /* va range beyond 2^ia_bits (or wraps), pa range beyond 2^48 */
-#define PT_ERR_EXISTS    (-4) /* overlaps a mapping to a different output address */
-#define PT_ERR_NOMEM     (-5) /* alloc_tables returned NULL */
-#define PT_ERR_NOTMAPPED (-6) /* pt_lookup: va not mapped */
-#define PT_ERR_ATTR      (-7) /* attribute combination not allowed for this kind */
+/*
+ * ---- errors (err.h) ----
+ * ERR_INVAL  bad kind / ia_bits / ops / zero size / allocator broke its contract
+ * ERR_ALIGN  va, pa or size not 4 KiB aligned
+ * ERR_RANGE  va range beyond 2^ia_bits (or wraps), pa range beyond 2^48
+ * ERR_EXIST  overlaps a mapping to a different output address
+ * ERR_NOMEM  alloc_tables returned NULL
+ * ERR_NOENT  pt_lookup: va not mapped
+ * ERR_PERM   attribute combination not allowed for this kind (see the rules below)
+ */
 
 /* ---- attributes (kind independent) ---- */
 #define PT_R      (1u << 0)
@@ -78,7 +81,7 @@
  * Rules: at least one of R/W/X; DEVICE must not have X (device memory is
  * always mapped execute-never); PT_EL2 requires R (the EL2 single-range
  * regime cannot express no-read). Stage 2 allows any other combination
- * (S2AP write-only and execute-only are legal). Anything else: PT_ERR_ATTR.
+ * (S2AP write-only and execute-only are legal). Anything else: ERR_PERM.
  */
 
 /* ---- geometry ---- */
