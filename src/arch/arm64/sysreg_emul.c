@@ -22,6 +22,7 @@
  * - Registers a unit emulates (arch/sysreg_trap.h): looked up by encoding first; e.g.
  *   the vGIC's SGI generation registers (gic/vgic_sgi.c).
  */
+#include <arch/esr_decode.h>
 #include <arch/pgtable.h>
 #include <arch/sysreg_trap.h>
 #include <arch/sysregs.h>
@@ -115,20 +116,6 @@ static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 	}
 }
 
-/* ISS for EC 0x18: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Dir[0] */
-struct sysreg_op {
-	u32 op0, op1, crn, crm, op2, rt;
-	bool read;
-};
-
-static struct sysreg_op decode(u64 esr)
-{
-	u32 iss = (u32)ESR_ISS(esr);
-
-	return (struct sysreg_op){ (iss >> 20) & 3, (iss >> 14) & 7, (iss >> 10) & 0xf,
-				   (iss >> 1) & 0xf, (iss >> 17) & 7, (iss >> 5) & 0x1f, iss & 1 };
-}
-
 extern const struct sysreg_trap_desc __sysreg_traps_start[], __sysreg_traps_end[];
 
 const struct sysreg_trap_desc *sysreg_trap_find(const struct sysreg_trap_desc *first,
@@ -141,22 +128,21 @@ const struct sysreg_trap_desc *sysreg_trap_find(const struct sysreg_trap_desc *f
 }
 
 /* A register some unit emulates (SYSREG_TRAP): its handler, then the result. */
-static enum trap_status unit_reg(struct vcpu *v, const struct sysreg_op *o,
+static enum trap_status unit_reg(struct vcpu *v, const struct sysreg_info *o,
 				 const struct sysreg_trap_desc *d)
 {
-	struct sysreg_access a = { o->op0, o->op1, o->crn, o->crm, o->op2, o->read,
-				   o->read ? 0 : vcpu_reg(v, o->rt) };
-	enum trap_status st = d->fn(v, &a);
+	u64 val = o->read ? 0 : vcpu_reg(v, o->rt);
+	enum trap_status st = d->fn(v, o, &val);
 
 	if (st != TRAP_HANDLED)
 		return st;
 	if (o->read)
-		vcpu_set_reg(v, o->rt, a.val);
+		vcpu_set_reg(v, o->rt, val);
 	vcpu_skip_insn(v);
 	return TRAP_HANDLED;
 }
 
-static enum trap_status done(struct vcpu *v, const struct sysreg_op *o, u64 read_val)
+static enum trap_status done(struct vcpu *v, const struct sysreg_info *o, u64 read_val)
 {
 	if (o->read)
 		vcpu_set_reg(v, o->rt, read_val);
@@ -164,25 +150,25 @@ static enum trap_status done(struct vcpu *v, const struct sysreg_op *o, u64 read
 	return TRAP_HANDLED;
 }
 
-static bool is_id_reg(const struct sysreg_op *o)
+static bool is_id_reg(const struct sysreg_info *o)
 {
 	return o->op0 == 3 && o->op1 == 0 && o->crn == 0 && o->crm >= 1;
 }
 
-static bool is_set_way(const struct sysreg_op *o)
+static bool is_set_way(const struct sysreg_info *o)
 {
 	/* DC ISW (CRm 6), DC CSW (CRm 10), DC CISW (CRm 14): op0=1 op1=0 CRn=7 op2=2 */
 	return o->op0 == 1 && o->op1 == 0 && o->crn == 7 && o->op2 == 2 &&
 	       (o->crm == 6 || o->crm == 10 || o->crm == 14);
 }
 
-static bool is_pmu(const struct sysreg_op *o)
+static bool is_pmu(const struct sysreg_info *o)
 {
 	return o->op0 == 3 && ((o->crn == 9 && o->crm >= 12) || (o->op1 == 3 && o->crn == 14 &&
 							       o->crm >= 8));
 }
 
-static bool is_impdef(const struct sysreg_op *o)
+static bool is_impdef(const struct sysreg_info *o)
 {
 	return o->op0 == 3 && (o->crn == 11 || o->crn == 15);
 }
@@ -200,7 +186,7 @@ static void mdscr_write(struct vcpu *v, u64 val)
 }
 
 /* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
-static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
+static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_info *o)
 {
 	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
 		if (!o->read)
@@ -214,7 +200,7 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_op *o)
 
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
-	struct sysreg_op o = decode(esr);
+	struct sysreg_info o = esr_sysreg_decode(esr);
 	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start, __sysreg_traps_end,
 						      SYSREG_ENC(o.op0, o.op1, o.crn, o.crm, o.op2));
 

@@ -9,14 +9,14 @@
 #include <arch/vgic_decode.h>
 #include <vm.h>
 
-static enum trap_status sgi_write(struct vcpu *v, struct sysreg_access *a)
+static enum trap_status sgi_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
 {
-	enum sgi_reg r = sgi_reg_of(a->op0, a->op1, a->crn, a->crm, a->op2);
+	enum sgi_reg r = sgi_reg_of(o->op0, o->op1, o->crn, o->crm, o->op2);
 	bool group0_only = sgi_reg_group0_only(r);
-	u32 intid = (u32)(a->val >> 24) & 0xf;
-	u32 targets = sgi_target_mask(a->val, v->id, v->vm->nr_vcpus);
+	u32 intid = (u32)(*val >> 24) & 0xf;
+	u32 targets = sgi_target_mask(*val, v->id, v->vm->nr_vcpus);
 
-	if (a->read || r == SGI_REG_NONE)
+	if (o->read || r == SGI_REG_NONE)
 		return TRAP_UNHANDLED;
 	for (; targets; targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);

@@ -11,24 +11,19 @@
 #ifndef RTV_ARCH_SYSREG_TRAP_H
 #define RTV_ARCH_SYSREG_TRAP_H
 
+#include <arch/esr_decode.h>
 #include <trap.h>
 #include <types.h>
 
 struct vcpu;
-
-/* One trapped access. A read handler fills val; a write handler finds it there. */
-struct sysreg_access {
-	u32 op0, op1, crn, crm, op2;
-	bool read;
-	u64 val;
-};
 
 #define SYSREG_ENC(op0, op1, crn, crm, op2) \
 	((u32)(op0) << 14 | (u32)(op1) << 11 | (u32)(crn) << 7 | (u32)(crm) << 3 | (u32)(op2))
 
 struct sysreg_trap_desc {
 	u32 enc;
-	enum trap_status (*fn)(struct vcpu *v, struct sysreg_access *a);
+	/* o: the decoded access; a read handler fills *val, a write handler finds it there */
+	enum trap_status (*fn)(struct vcpu *v, const struct sysreg_info *o, u64 *val);
 };
 
 #define SYSREG_TRAP(id)                                                                   \
