@@ -22,7 +22,7 @@ int mmio_register(struct mmio_table *t, u64 base, u64 size, mmio_fn fn, void *op
 	    (i < t->nr && base + size > t->r[i].base))
 		return ERR_EXIST; /* overlaps a neighbour */
 	if (t->nr == t->cap)
-		return ERR_NOMEM;
+		return ERR_FULL;
 	memmove(&t->r[i + 1], &t->r[i], (t->nr - i) * sizeof(t->r[0]));
 	t->r[i] = (struct mmio_region){ base, size, fn, opaque };
 	t->nr++;

@@ -5,6 +5,7 @@
  *   r[i].base + r[i].size < r[i + 1].base (sorted, disjoint, not touching).
  * Every failing call leaves the structure unchanged.
  */
+#include <err.h>
 #include <pmem.h>
 
 static u64 range_end(const struct pmem_range *r)
@@ -15,9 +16,9 @@ static u64 range_end(const struct pmem_range *r)
 static int check_range(u64 base, u64 size)
 {
 	if (size == 0)
-		return PMEM_ERR_INVAL;
+		return ERR_INVAL;
 	if (base > UINT64_MAX - size)
-		return PMEM_ERR_RANGE;
+		return ERR_RANGE;
 	return 0;
 }
 
@@ -31,7 +32,7 @@ static void remove_at(struct pmem *pm, u32 i)
 static int insert_at(struct pmem *pm, u32 i, u64 base, u64 size)
 {
 	if (pm->count >= PMEM_MAX_RANGES)
-		return PMEM_ERR_FULL;
+		return ERR_FULL;
 	for (u32 j = pm->count; j > i; j--)
 		pm->r[j] = pm->r[j - 1];
 	pm->r[i] = (struct pmem_range){ .base = base, .size = size };
@@ -50,7 +51,7 @@ static u32 upper_index(const struct pmem *pm, u64 base)
 }
 
 /* Insert a free range, merging with touching neighbours. */
-static int insert_free(struct pmem *pm, u64 base, u64 size, int overlap_err)
+static int insert_free(struct pmem *pm, u64 base, u64 size)
 {
 	u32 i = upper_index(pm, base);
 	struct pmem_range *prev = i > 0 ? &pm->r[i - 1] : NULL;
@@ -59,7 +60,7 @@ static int insert_free(struct pmem *pm, u64 base, u64 size, int overlap_err)
 	bool join_prev, join_next;
 
 	if ((prev && range_end(prev) > base) || (next && end > next->base))
-		return overlap_err;
+		return ERR_EXIST;
 	join_prev = prev && range_end(prev) == base;
 	join_next = next && next->base == end;
 	if (join_prev && join_next) {
@@ -92,7 +93,7 @@ static int carve(struct pmem *pm, u32 i, u64 base, u64 size)
 		r->size = base - r->base;
 	} else {
 		if (pm->count >= PMEM_MAX_RANGES)
-			return PMEM_ERR_FULL;
+			return ERR_FULL;
 		r->size = base - r->base;
 		return insert_at(pm, i + 1, end, rend - end);
 	}
@@ -110,19 +111,15 @@ int pmem_add(struct pmem *pm, u64 base, u64 size)
 	int rc;
 
 	if (!pm)
-		return PMEM_ERR_INVAL;
+		return ERR_INVAL;
 	rc = check_range(base, size);
-	return rc ? rc : insert_free(pm, base, size, PMEM_ERR_OVERLAP);
+	return rc ? rc : insert_free(pm, base, size);
 }
 
+/* Freeing is adding back: refused (ERR_EXIST) if some of it is already free. */
 int pmem_free(struct pmem *pm, u64 base, u64 size)
 {
-	int rc;
-
-	if (!pm)
-		return PMEM_ERR_INVAL;
-	rc = check_range(base, size);
-	return rc ? rc : insert_free(pm, base, size, PMEM_ERR_DOUBLEFREE);
+	return pmem_add(pm, base, size);
 }
 
 int pmem_reserve(struct pmem *pm, u64 base, u64 size)
@@ -130,7 +127,7 @@ int pmem_reserve(struct pmem *pm, u64 base, u64 size)
 	int rc;
 
 	if (!pm)
-		return PMEM_ERR_INVAL;
+		return ERR_INVAL;
 	rc = check_range(base, size);
 	if (rc)
 		return rc;
@@ -141,13 +138,13 @@ int pmem_reserve(struct pmem *pm, u64 base, u64 size)
 		if (r->base <= base && base + size <= range_end(r))
 			return carve(pm, i, base, size);
 	}
-	return PMEM_ERR_NOTFREE;
+	return ERR_BUSY;
 }
 
 int pmem_alloc(struct pmem *pm, u64 size, u64 align, u64 *base)
 {
 	if (!pm || !base || size == 0 || align == 0 || (align & (align - 1)))
-		return PMEM_ERR_INVAL;
+		return ERR_INVAL;
 	for (u32 i = 0; i < pm->count; i++) {
 		const struct pmem_range *r = &pm->r[i];
 		u64 rend = range_end(r);
@@ -165,7 +162,7 @@ int pmem_alloc(struct pmem *pm, u64 size, u64 align, u64 *base)
 		*base = a;
 		return 0;
 	}
-	return PMEM_ERR_NOMEM;
+	return ERR_NOMEM;
 }
 
 u64 pmem_free_bytes(const struct pmem *pm)

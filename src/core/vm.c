@@ -265,14 +265,14 @@ void vm_request_reset(struct vm *vm)
 	kick_all(vm);
 }
 
-/* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
-int vm_pause(struct vm *vm)
+/* from -> to, or ERR_BUSY if the VM is not in state from; its vCPUs' pCPUs look again. */
+static int switch_state(struct vm *vm, enum vm_state from, enum vm_state to)
 {
 	int r = ERR_BUSY;
 
 	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING) {
-		vm->state = VM_PAUSED;
+	if (vm->state == from) {
+		vm->state = to;
 		r = 0;
 	}
 	spin_unlock(&vm->lock);
@@ -281,19 +281,15 @@ int vm_pause(struct vm *vm)
 	return r;
 }
 
+/* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
+int vm_pause(struct vm *vm)
+{
+	return switch_state(vm, VM_RUNNING, VM_PAUSED);
+}
+
 int vm_resume(struct vm *vm)
 {
-	int r = ERR_BUSY;
-
-	spin_lock(&vm->lock);
-	if (vm->state == VM_PAUSED) {
-		vm->state = VM_RUNNING;
-		r = 0;
-	}
-	spin_unlock(&vm->lock);
-	if (!r)
-		kick_all(vm);
-	return r;
+	return switch_state(vm, VM_PAUSED, VM_RUNNING);
 }
 
 const char *vm_pool_name(const struct vm *vm)

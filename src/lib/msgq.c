@@ -64,7 +64,7 @@ int msgq_put(struct msgq *q, u8 src, u8 kind, const void *data, u32 len)
 	if (len > MSGQ_PAYLOAD_MAX)
 		len = MSGQ_PAYLOAD_MAX;
 	if (!reserve(q, rec_size(len), &pos))
-		return ERR_NOMEM;
+		return ERR_FULL;
 	copy_in(q, pos + HDR_SIZE, data, len);
 	hdr = (u64)tag_of(pos) << 32 | (u64)len << 16 | (u64)src << 8 | kind;
 	__atomic_store_n(hdr_at(q, pos), hdr, __ATOMIC_RELEASE);

@@ -19,11 +19,11 @@ void asm_offsets(void)
 	DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
 	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
 	DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
-	DEFINE(FPSIMD_CTX_FPSR, offsetof(struct fpsimd_ctx, fpsr));
 }
 
 /* Layout facts the assembly relies on beyond single offsets. */
 STATIC_ASSERT(offsetof(struct vcpu_regs, pc) == offsetof(struct vcpu_regs, x) + 8 * 31,
 	      "entry.S stores x30 and pc as one pair");
-STATIC_ASSERT(offsetof(struct fpsimd_ctx, fpcr) == offsetof(struct fpsimd_ctx, fpsr) + 8,
-	      "fpsimd.S stores fpsr and fpcr as one pair");
+STATIC_ASSERT(offsetof(struct fpsimd_ctx, fpsr) == sizeof(((struct fpsimd_ctx *)0)->v) &&
+	      offsetof(struct fpsimd_ctx, fpcr) == offsetof(struct fpsimd_ctx, fpsr) + 8,
+	      "fpsimd.S: FPSR and FPCR follow V31, as one pair");

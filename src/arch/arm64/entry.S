@@ -13,24 +13,38 @@
 /* The guest frame (struct vcpu_regs, asm/vcpu.h): x0..x30 from VCPU_REGS_X, then pc and
  * pstate; x30 and pc are stored as one pair (asm-offsets.c checks they are adjacent). */
 
+/* x2..x29 of the guest frame: op is stp (save) or ldp (restore). */
+.macro guest_x2_x29 op
+	\op	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
+	\op	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
+	\op	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
+	\op	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
+	\op	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
+	\op	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
+	\op	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
+	\op	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+	\op	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
+	\op	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
+	\op	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
+	\op	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
+	\op	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
+	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
+.endm
+
+/* The hypervisor's callee-saved x19..x28 in __vcpu_run's frame (x29/x30 at [sp]). */
+.macro hyp_callee_saved op
+	\op	x19, x20, [sp, #16]
+	\op	x21, x22, [sp, #32]
+	\op	x23, x24, [sp, #48]
+	\op	x25, x26, [sp, #64]
+	\op	x27, x28, [sp, #80]
+.endm
+
 .macro save_guest_and_exit code
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_GUEST_REGS]
-	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
-	stp	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
-	stp	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
-	stp	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
-	stp	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
-	stp	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
-	stp	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
-	stp	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
-	stp	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
-	stp	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
-	stp	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
-	stp	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
-	stp	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
-	stp	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
+	guest_x2_x29 stp
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 0]
 	mrs	x2, elr_el2
@@ -104,41 +118,20 @@ el2_vectors:
 	.global __vcpu_run
 __vcpu_run:
 	stp	x29, x30, [sp, #-96]!
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
+	hyp_callee_saved stp
 	mrs	x1, tpidr_el2
 	str	x0, [x1, #CPU_GUEST_REGS]
 	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
 	msr	elr_el2, x2
 	ldr	x2, [x0, #VCPU_REGS_PSTATE]
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
-	ldp	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
-	ldp	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
-	ldp	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
-	ldp	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
-	ldp	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
-	ldp	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
-	ldp	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
-	ldp	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
-	ldp	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
-	ldp	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
-	ldp	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
-	ldp	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
-	ldp	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
+	guest_x2_x29 ldp
 	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
 	eret
 	dsb	nsh
 	isb
 
 guest_exit:
-	ldp	x19, x20, [sp, #16]
-	ldp	x21, x22, [sp, #32]
-	ldp	x23, x24, [sp, #48]
-	ldp	x25, x26, [sp, #64]
-	ldp	x27, x28, [sp, #80]
+	hyp_callee_saved ldp
 	ldp	x29, x30, [sp], #96
 	ret

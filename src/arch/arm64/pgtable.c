@@ -640,14 +640,19 @@ static u64 tcr_common(const struct pgtable *pt, int ps)
 	       PT_TCR_SH0_INNER | PT_TCR_TG0_4K | ((u64)ps << PT_TCR_PS_SHIFT);
 }
 
+/* The PS field for a table of this kind, or -1 (wrong kind, no encoding fits). */
+static int checked_ps(const struct pgtable *pt, enum pt_kind kind, u32 pa_range_bits, u32 *ps_bits)
+{
+	if (!pt || pt->kind != kind)
+		return -1;
+	return ps_field(pa_range_bits, ps_bits);
+}
+
 u64 pt_vtcr_el2(const struct pgtable *pt, u32 pa_range_bits)
 {
 	u32 ps_bits = 0;
-	int ps;
+	int ps = checked_ps(pt, PT_STAGE2, pa_range_bits, &ps_bits);
 
-	if (!pt || pt->kind != PT_STAGE2)
-		return 0;
-	ps = ps_field(pa_range_bits, &ps_bits);
 	if (ps < 0 || pt->ia_bits > ps_bits)
 		return 0;
 	/* SL0 with TG0 = 4K: 0b00 start at level 2, 0b01 level 1, 0b10 level 0. */
@@ -658,11 +663,8 @@ u64 pt_vtcr_el2(const struct pgtable *pt, u32 pa_range_bits)
 u64 pt_tcr_el2(const struct pgtable *pt, u32 pa_range_bits)
 {
 	u32 ps_bits = 0;
-	int ps;
+	int ps = checked_ps(pt, PT_EL2, pa_range_bits, &ps_bits);
 
-	if (!pt || pt->kind != PT_EL2)
-		return 0;
-	ps = ps_field(pa_range_bits, &ps_bits);
 	if (ps < 0)
 		return 0;
 	return PT_TCR_EL2_RES1 | tcr_common(pt, ps);

@@ -22,13 +22,11 @@ void shell_enter(void)
 
 void shell_error(const char *fmt, ...)
 {
-	char buf[160];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vprintk_wrapped("error: ", "\n", fmt, ap);
 	va_end(ap);
-	printk("error: %s\n", buf);
 }
 
 bool shell_u32_arg(const char *s, u32 *out)

@@ -34,7 +34,7 @@ struct mmio_table {
 };
 
 void mmio_table_init(struct mmio_table *t, struct mmio_region *storage, u32 cap);
-/* 0, ERR_INVAL (empty or wrapping window), ERR_EXIST (overlaps one) or ERR_NOMEM (full). */
+/* 0, ERR_INVAL (empty or wrapping window), ERR_EXIST (overlaps one) or ERR_FULL. */
 int mmio_register(struct mmio_table *t, u64 base, u64 size, mmio_fn fn, void *opaque);
 const struct mmio_region *mmio_find(const struct mmio_table *t, u64 addr);
 

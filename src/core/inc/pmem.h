@@ -6,26 +6,26 @@
  * Byte granular: callers choose sizes/alignments (normally page multiples).
  * Every range [base, base + size) must satisfy size > 0 and
  * base + size <= 2^64 - 1 (the end must be representable), else
- * PMEM_ERR_RANGE. Allocated ranges are not tracked: pmem_free only checks
+ * ERR_RANGE. Allocated ranges are not tracked: pmem_free only checks
  * that the range does not overlap free memory (catches double frees), it
  * cannot detect freeing memory that was never added.
  */
 #ifndef RTV_PMEM_H
 #define RTV_PMEM_H
 
+#include <err.h>
 #include <rtv_limits.h>
 #include <types.h>
 
 #define PMEM_MAX_RANGES ((u32)LIM_PMEM_RANGES)
 
-/* Negative error codes, all distinct */
-#define PMEM_ERR_INVAL      (-1) /* NULL argument, size 0, align not a power of two */
-#define PMEM_ERR_RANGE      (-2) /* base + size overflows */
-#define PMEM_ERR_OVERLAP    (-3) /* pmem_add: overlaps memory already free */
-#define PMEM_ERR_FULL       (-4) /* range table full (the operation would need a new slot) */
-#define PMEM_ERR_NOTFREE    (-5) /* pmem_reserve: range not entirely free */
-#define PMEM_ERR_NOMEM      (-6) /* pmem_alloc: no free range fits */
-#define PMEM_ERR_DOUBLEFREE (-7) /* pmem_free: overlaps memory already free */
+/*
+ * Errors (err.h): ERR_INVAL NULL argument, size 0, align not a power of two;
+ * ERR_RANGE base + size overflows; ERR_EXIST pmem_add/pmem_free overlap memory
+ * already free (pmem_free: a double free); ERR_BUSY pmem_reserve of a range not
+ * entirely free; ERR_NOMEM pmem_alloc found no free range that fits; ERR_FULL the
+ * range table is full (the operation would need a new slot).
+ */
 
 struct pmem_range {
 	u64 base;
@@ -44,7 +44,7 @@ int pmem_add(struct pmem *pm, u64 base, u64 size);
 int pmem_reserve(struct pmem *pm, u64 base, u64 size);
 /* First fit at the lowest address: *base is the lowest address aligned to
  * align (a power of two) with [*base, *base + size) free. If the chosen
- * placement needs a range split while the table is full, PMEM_ERR_FULL. */
+ * placement needs a range split while the table is full, ERR_FULL. */
 int pmem_alloc(struct pmem *pm, u64 size, u64 align, u64 *base);
 /* Return an allocated/reserved range; coalesces; refuses overlap with free
  * memory (double free). */

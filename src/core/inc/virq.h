@@ -10,7 +10,7 @@
 struct vm;
 
 /* The VM owns shared interrupt intid; hw: backed by the physical one of the same
- * number (passthrough). 0, ERR_RANGE or ERR_NOMEM (the VM's table is full). */
+ * number (passthrough). 0, ERR_RANGE or ERR_FULL (the VM's table of owned SPIs). */
 int virq_assign(struct vm *vm, u32 intid, bool hw);
 /* Make intid pending for vCPU vcpu (private interrupts) or its target (shared). For
  * hw, the physical interrupt has been priority-dropped. */

@@ -43,7 +43,7 @@ int sched_add_pool(const char *name, enum pool_policy policy, u64 cpumask, u64 s
 	if (pool_by_name(name))
 		return ERR_EXIST;
 	if (nr_pools == SCHED_MAX_POOLS)
-		return ERR_NOMEM;
+		return ERR_FULL;
 	p = &pools[nr_pools++];
 	rtv_strlcpy(p->name, name, sizeof(p->name));
 	p->policy = policy;
@@ -79,7 +79,7 @@ int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio)
 	if (!c->sched.pool)
 		return ERR_INVAL;
 	if (c->sched.nr_rq >= c->sched.pool->ops->max_per_cpu)
-		return ERR_NOMEM;
+		return ERR_FULL;
 	v->sched.weight = weight ? weight : 1;
 	v->sched.prio = prio;
 	v->sched.affinity = c->sched.pool->cpus;

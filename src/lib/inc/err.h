@@ -22,13 +22,14 @@
 #define ERR_ALIGN   (-2)  /* address or size not aligned as required */
 #define ERR_RANGE   (-3)  /* outside the allowed range, or wraps */
 #define ERR_EXIST   (-4)  /* already there / overlaps something that is */
-#define ERR_NOMEM   (-5)  /* a pool or table is full */
+#define ERR_NOMEM   (-5)  /* not enough free memory (RAM, page-table pages) */
 #define ERR_NOENT   (-6)  /* not found / not mapped */
 #define ERR_PERM    (-7)  /* not allowed (for this VM, this state, this kind) */
 #define ERR_NOSYS   (-8)  /* not implemented */
 #define ERR_BUSY    (-9)  /* owned by someone else, or in the wrong state now */
 #define ERR_FORMAT  (-10) /* corrupt data structure (bad magic, version, layout) */
 #define ERR_TRUNC   (-11) /* data ends before the structure does */
+#define ERR_FULL    (-12) /* a fixed-size table or queue has no free slot */
 
 /* A short name for an error code ("ERR_NOMEM"), for messages and tests. */
 const char *err_name(int err);

@@ -85,11 +85,11 @@ TEST(test_capacity_exact)
 	for (u64 i = 0; i < 3; i++)
 		CHECK_EQ(mmio_register(&t, 0x10000 * (i + 1), 0x1000, fn_a, NULL), 0);
 	store[3].base = 0xdead;
-	CHECK_EQ(mmio_register(&t, 0x100000, 0x1000, fn_a, NULL), ERR_NOMEM);
+	CHECK_EQ(mmio_register(&t, 0x100000, 0x1000, fn_a, NULL), ERR_FULL);
 	CHECK_EQ(store[3].base, 0xdead);
 	CHECK_EQ(t.nr, 3);
 	mmio_table_init(&t, NULL, 5); /* no storage: nothing can register */
-	CHECK_EQ(mmio_register(&t, 0x1000, 0x1000, fn_a, NULL), ERR_NOMEM);
+	CHECK_EQ(mmio_register(&t, 0x1000, 0x1000, fn_a, NULL), ERR_FULL);
 }
 
 static const struct mmio_region *brute(u64 addr, const struct mmio_region *r, u32 n)

@@ -33,7 +33,7 @@ TEST(test_add_alloc_free)
 
 	pmem_init(&pm);
 	CHECK_EQ(pmem_free_bytes(&pm), 0);
-	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), PMEM_ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), ERR_NOMEM);
 	CHECK_EQ(pmem_add(&pm, 0x40000000, 0x10000000), 0);
 	CHECK_EQ(pmem_free_bytes(&pm), 0x10000000);
 	CHECK_EQ(pmem_alloc(&pm, 0x3000, PG, &b), 0);
@@ -67,24 +67,24 @@ TEST(test_alignment)
 	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), 0);
 	CHECK_EQ(b, 0x40002000);
 	/* 8 MiB aligned: only the last page of the tail range qualifies */
-	CHECK_EQ(pmem_alloc(&pm, 2 * PG, 0x800000, &b), PMEM_ERR_NOMEM);
-	CHECK_EQ(pmem_alloc(&pm, PG, 0x1000000, &b), PMEM_ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, 2 * PG, 0x800000, &b), ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, PG, 0x1000000, &b), ERR_NOMEM);
 	CHECK_EQ(pmem_alloc(&pm, PG, 0x800000, &b), 0);
 	CHECK_EQ(b, 0x40800000);
 	/* the alignment padding must fit too */
-	CHECK_EQ(pmem_alloc(&pm, 0x600000, SZ_2M, &b), PMEM_ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, 0x600000, SZ_2M, &b), ERR_NOMEM);
 	CHECK_EQ(pmem_alloc(&pm, 0x400000, SZ_2M, &b), 0);
 	CHECK_EQ(b, 0x40400000);
-	CHECK_EQ(pmem_alloc(&pm, PG, 0, &b), PMEM_ERR_INVAL);
-	CHECK_EQ(pmem_alloc(&pm, PG, 0x3000, &b), PMEM_ERR_INVAL);
-	CHECK_EQ(pmem_alloc(&pm, 0, PG, &b), PMEM_ERR_INVAL);
-	CHECK_EQ(pmem_alloc(&pm, PG, PG, NULL), PMEM_ERR_INVAL);
+	CHECK_EQ(pmem_alloc(&pm, PG, 0, &b), ERR_INVAL);
+	CHECK_EQ(pmem_alloc(&pm, PG, 0x3000, &b), ERR_INVAL);
+	CHECK_EQ(pmem_alloc(&pm, 0, PG, &b), ERR_INVAL);
+	CHECK_EQ(pmem_alloc(&pm, PG, PG, NULL), ERR_INVAL);
 	CHECK(invariants_ok(&pm));
 	/* huge alignment near the top of the address space must not wrap */
 	pmem_init(&pm);
 	CHECK_EQ(pmem_add(&pm, UINT64_MAX - 0x10000, 0x10000), 0);
-	CHECK_EQ(pmem_alloc(&pm, PG, 1ULL << 63, &b), PMEM_ERR_NOMEM);
-	CHECK_EQ(pmem_alloc(&pm, 0x10000, 0x10000, &b), PMEM_ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, PG, 1ULL << 63, &b), ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, 0x10000, 0x10000, &b), ERR_NOMEM);
 	CHECK_EQ(pmem_alloc(&pm, PG, 0x10000, &b), 0);
 	CHECK_EQ(b, 0xffffffffffff0000ULL);
 	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), 0);
@@ -129,11 +129,11 @@ TEST(test_reserve)
 	CHECK_EQ(pmem_reserve(&pm, 0x40001000, 0x7f000), 0); /* whole range */
 	CHECK_EQ(pm.count, 1);
 	/* not entirely free */
-	CHECK_EQ(pmem_reserve(&pm, 0x40080000, 0x20000), PMEM_ERR_NOTFREE);
-	CHECK_EQ(pmem_reserve(&pm, 0x40000000, 0x1000), PMEM_ERR_NOTFREE);
-	CHECK_EQ(pmem_reserve(&pm, 0x400fe000, 0x2000), PMEM_ERR_NOTFREE);
-	CHECK_EQ(pmem_reserve(&pm, 0x50000000, 0x1000), PMEM_ERR_NOTFREE);
-	CHECK_EQ(pmem_reserve(&pm, 0x40090000, 0), PMEM_ERR_INVAL);
+	CHECK_EQ(pmem_reserve(&pm, 0x40080000, 0x20000), ERR_BUSY);
+	CHECK_EQ(pmem_reserve(&pm, 0x40000000, 0x1000), ERR_BUSY);
+	CHECK_EQ(pmem_reserve(&pm, 0x400fe000, 0x2000), ERR_BUSY);
+	CHECK_EQ(pmem_reserve(&pm, 0x50000000, 0x1000), ERR_BUSY);
+	CHECK_EQ(pmem_reserve(&pm, 0x40090000, 0), ERR_INVAL);
 	CHECK(is_range(0, 0x40090000, 0x6f000));
 	CHECK(invariants_ok(&pm));
 }
@@ -144,18 +144,18 @@ TEST(test_double_free_and_overlap)
 
 	pmem_init(&pm);
 	CHECK_EQ(pmem_add(&pm, 0x10000, 0x10000), 0);
-	CHECK_EQ(pmem_add(&pm, 0x18000, 0x1000), PMEM_ERR_OVERLAP);
-	CHECK_EQ(pmem_add(&pm, 0xf000, 0x2000), PMEM_ERR_OVERLAP);
-	CHECK_EQ(pmem_add(&pm, 0x1f000, 0x2000), PMEM_ERR_OVERLAP);
-	CHECK_EQ(pmem_add(&pm, 0x0, 0x100000), PMEM_ERR_OVERLAP);
+	CHECK_EQ(pmem_add(&pm, 0x18000, 0x1000), ERR_EXIST);
+	CHECK_EQ(pmem_add(&pm, 0xf000, 0x2000), ERR_EXIST);
+	CHECK_EQ(pmem_add(&pm, 0x1f000, 0x2000), ERR_EXIST);
+	CHECK_EQ(pmem_add(&pm, 0x0, 0x100000), ERR_EXIST);
 	CHECK_EQ(pmem_alloc(&pm, 0x4000, PG, &b), 0);
 	CHECK_EQ(pmem_free(&pm, b, 0x4000), 0);
-	CHECK_EQ(pmem_free(&pm, b, 0x4000), PMEM_ERR_DOUBLEFREE);
-	CHECK_EQ(pmem_free(&pm, b + 0x1000, 0x1000), PMEM_ERR_DOUBLEFREE);
+	CHECK_EQ(pmem_free(&pm, b, 0x4000), ERR_EXIST);
+	CHECK_EQ(pmem_free(&pm, b + 0x1000, 0x1000), ERR_EXIST);
 	CHECK_EQ(pmem_alloc(&pm, 0x4000, PG, &b), 0);
 	/* partially overlapping a free neighbour */
-	CHECK_EQ(pmem_free(&pm, b + 0x3000, 0x2000), PMEM_ERR_DOUBLEFREE);
-	CHECK_EQ(pmem_free(&pm, b, 0), PMEM_ERR_INVAL);
+	CHECK_EQ(pmem_free(&pm, b + 0x3000, 0x2000), ERR_EXIST);
+	CHECK_EQ(pmem_free(&pm, b, 0), ERR_INVAL);
 	CHECK_EQ(pmem_free_bytes(&pm), 0xc000);
 	CHECK_EQ(pm.count, 1);
 	CHECK(invariants_ok(&pm));
@@ -166,19 +166,19 @@ TEST(test_overflow_ranges)
 	u64 b = 0;
 
 	pmem_init(&pm);
-	CHECK_EQ(pmem_add(&pm, UINT64_MAX - 0xfff, 0x1000), PMEM_ERR_RANGE); /* end == 2^64 */
-	CHECK_EQ(pmem_add(&pm, 0xfffffffffffff000ULL, 0x2000), PMEM_ERR_RANGE);
-	CHECK_EQ(pmem_add(&pm, 1, UINT64_MAX), PMEM_ERR_RANGE);
+	CHECK_EQ(pmem_add(&pm, UINT64_MAX - 0xfff, 0x1000), ERR_RANGE); /* end == 2^64 */
+	CHECK_EQ(pmem_add(&pm, 0xfffffffffffff000ULL, 0x2000), ERR_RANGE);
+	CHECK_EQ(pmem_add(&pm, 1, UINT64_MAX), ERR_RANGE);
 	CHECK_EQ(pmem_add(&pm, 0, UINT64_MAX), 0); /* [0, 2^64 - 1) */
 	CHECK_EQ(pmem_free_bytes(&pm), UINT64_MAX);
-	CHECK_EQ(pmem_reserve(&pm, UINT64_MAX - 1, 2), PMEM_ERR_RANGE);
-	CHECK_EQ(pmem_free(&pm, UINT64_MAX, 1), PMEM_ERR_RANGE);
+	CHECK_EQ(pmem_reserve(&pm, UINT64_MAX - 1, 2), ERR_RANGE);
+	CHECK_EQ(pmem_free(&pm, UINT64_MAX, 1), ERR_RANGE);
 	CHECK_EQ(pmem_alloc(&pm, UINT64_MAX, 1, &b), 0);
 	CHECK_EQ(b, 0);
 	CHECK_EQ(pm.count, 0);
-	CHECK_EQ(pmem_alloc(&pm, 1, 1, &b), PMEM_ERR_NOMEM);
-	CHECK_EQ(pmem_add(&pm, 0, 0), PMEM_ERR_INVAL);
-	CHECK_EQ(pmem_add(NULL, 0, 1), PMEM_ERR_INVAL);
+	CHECK_EQ(pmem_alloc(&pm, 1, 1, &b), ERR_NOMEM);
+	CHECK_EQ(pmem_add(&pm, 0, 0), ERR_INVAL);
+	CHECK_EQ(pmem_add(NULL, 0, 1), ERR_INVAL);
 	CHECK_EQ(pmem_free_bytes(NULL), 0);
 }
 
@@ -191,14 +191,14 @@ TEST(test_fragmentation_and_full)
 	for (u64 i = 0; i < PMEM_MAX_RANGES; i++)
 		CHECK_EQ(pmem_add(&pm, i * 0x10000, 0x4000), 0);
 	CHECK_EQ(pm.count, PMEM_MAX_RANGES);
-	CHECK_EQ(pmem_add(&pm, 0x10000000, 0x1000), PMEM_ERR_FULL);
+	CHECK_EQ(pmem_add(&pm, 0x10000000, 0x1000), ERR_FULL);
 	/* merging into a neighbour needs no slot */
 	CHECK_EQ(pmem_add(&pm, 0x4000, 0x1000), 0);
 	/* a split needs a slot */
-	CHECK_EQ(pmem_reserve(&pm, 0x11000, 0x1000), PMEM_ERR_FULL);
+	CHECK_EQ(pmem_reserve(&pm, 0x11000, 0x1000), ERR_FULL);
 	CHECK_EQ(pmem_alloc(&pm, 0x1000, 0x2000, &b), 0); /* from 0x0: head, no split */
 	CHECK_EQ(b, 0);
-	CHECK_EQ(pmem_alloc(&pm, 0x1000, 0x2000, &b), PMEM_ERR_FULL); /* 0x2000 would split */
+	CHECK_EQ(pmem_alloc(&pm, 0x1000, 0x2000, &b), ERR_FULL); /* 0x2000 would split */
 	CHECK_EQ(pm.count, PMEM_MAX_RANGES);
 	/* edges never need slots */
 	CHECK_EQ(pmem_reserve(&pm, 0x10000, 0x1000), 0);
@@ -216,7 +216,7 @@ TEST(test_fragmentation_and_full)
 	CHECK_EQ(got, total);
 	CHECK_EQ(pm.count, 0);
 	CHECK_EQ(pmem_free_bytes(&pm), 0);
-	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), PMEM_ERR_NOMEM);
+	CHECK_EQ(pmem_alloc(&pm, PG, PG, &b), ERR_NOMEM);
 }
 
 /* ---- randomized model check against a bitmap (1 bit per 256-byte unit) ---- */
@@ -285,10 +285,10 @@ static u32 step_alloc(void)
 	u64 b = 0;
 	int rc = pmem_alloc(&pm, n * U, align * U, &b);
 
-	if (rc == PMEM_ERR_FULL)
+	if (rc == ERR_FULL)
 		return before == PMEM_MAX_RANGES && want >= 0 ? 0 : 1;
 	if (want < 0)
-		return rc == PMEM_ERR_NOMEM ? 0 : 1;
+		return rc == ERR_NOMEM ? 0 : 1;
 	if (rc != 0 || b != MBASE + (u64)want * U)
 		return 1;
 	model_set((u32)want, n, false);
@@ -310,13 +310,13 @@ static u32 step_free(void)
 	k = (u32)(rnd() % nlive);
 	first = (live[k].base - MBASE) / U;
 	rc = pmem_free(&pm, live[k].base, live[k].size);
-	if (rc == PMEM_ERR_FULL)
+	if (rc == ERR_FULL)
 		return pm.count == PMEM_MAX_RANGES ? 0 : 1;
 	if (rc != 0)
 		return 1;
 	model_set((u32)first, (u32)(live[k].size / U), true);
 	/* double free of the same block, or of a piece of it, must be refused */
-	if (rnd() % 4 == 0 && pmem_free(&pm, live[k].base, U) != PMEM_ERR_DOUBLEFREE)
+	if (rnd() % 4 == 0 && pmem_free(&pm, live[k].base, U) != ERR_EXIST)
 		return 1;
 	live[k] = live[--nlive];
 	return 0;
@@ -333,8 +333,8 @@ static u32 step_reserve(void)
 	free_all = model_all(first, n, true);
 	rc = pmem_reserve(&pm, MBASE + first * U, n * U);
 	if (!free_all)
-		return rc == PMEM_ERR_NOTFREE ? 0 : 1;
-	if (rc == PMEM_ERR_FULL)
+		return rc == ERR_BUSY ? 0 : 1;
+	if (rc == ERR_FULL)
 		return pm.count == PMEM_MAX_RANGES ? 0 : 1;
 	if (rc != 0)
 		return 1;
@@ -385,7 +385,7 @@ TEST(test_model_bitmap)
 
 		nlive--;
 		rc = pmem_free(&pm, live[nlive].base, live[nlive].size);
-		CHECK(rc == 0 || (rc == PMEM_ERR_FULL && pm.count == PMEM_MAX_RANGES));
+		CHECK(rc == 0 || (rc == ERR_FULL && pm.count == PMEM_MAX_RANGES));
 		if (rc == 0)
 			model_set((u32)((live[nlive].base - MBASE) / U),
 				  (u32)(live[nlive].size / U), true);

@@ -120,28 +120,30 @@ int arch_irq_cpu_init(void)
 	return 0;
 }
 
+/*
+ * Write intid's bit to a set/clear register pair: this pCPU's SGI frame for private
+ * interrupts, the distributor for SPIs. GICR_I{S,C}{ENABLE,ACTIVE}R0 sit at the same
+ * offsets as the distributor's first GICD_ registers (IHI 0069, the GICR_ SGI_base frame
+ * register map and the GICD_ register map).
+ */
+static void write_bit(u32 intid, u32 set_reg, u32 clear_reg, bool set)
+{
+	u32 bit = 1u << (intid % 32), reg = set ? set_reg : clear_reg;
+
+	if (intid < 32)
+		*(volatile u32 *)(my_sgi_frame() + reg) = bit;
+	else
+		gicd_wr(reg + (intid / 32) * 4, bit);
+}
+
 void arch_irq_enable(u32 intid, bool on)
 {
-	u32 bit = 1u << (intid % 32);
-
-	if (intid < 32) {
-		volatile u8 *sgi = my_sgi_frame();
-		*(volatile u32 *)(sgi + (on ? GICR_ISENABLER0 : GICR_ICENABLER0)) = bit;
-	} else {
-		gicd_wr((on ? GICD_ISENABLER : GICD_ICENABLER) + (intid / 32) * 4, bit);
-	}
+	write_bit(intid, GICD_ISENABLER, GICD_ICENABLER, on);
 }
 
 void arch_irq_set_active(u32 intid, bool active)
 {
-	u32 bit = 1u << (intid % 32);
-
-	if (intid < 32) {
-		volatile u8 *sgi = my_sgi_frame();
-		*(volatile u32 *)(sgi + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0)) = bit;
-	} else {
-		gicd_wr((active ? GICD_ISACTIVER : GICD_ICACTIVER) + (intid / 32) * 4, bit);
-	}
+	write_bit(intid, GICD_ISACTIVER, GICD_ICACTIVER, active);
 }
 
 bool arch_irq_is_active(u32 intid)

@@ -92,7 +92,7 @@ int virq_assign(struct vm *vm, u32 intid, bool hw)
 	q = &vm->arch.vgic.spi[intid - 32];
 	if (!q->owned) {
 		if (vm->arch.vgic.nr_owned == VGIC_MAX_OWNED)
-			return ERR_NOMEM;
+			return ERR_FULL;
 		vm->arch.vgic.owned[vm->arch.vgic.nr_owned++] = (u16)intid;
 	}
 	q->owned = true;

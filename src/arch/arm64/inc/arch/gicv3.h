@@ -54,6 +54,10 @@
 #define GICR_WAKER_CA (1u << 2)
 #define GICR_TYPER_LAST BIT(4)
 
+_Static_assert(GICR_ISENABLER0 == GICD_ISENABLER && GICR_ICENABLER0 == GICD_ICENABLER &&
+	       GICR_ISACTIVER0 == GICD_ISACTIVER && GICR_ICACTIVER0 == GICD_ICACTIVER,
+	       "SGI-frame and distributor set/clear registers share offsets");
+
 #define GIC_PRIO_HYP 0x80   /* the hypervisor's own interrupts */
 #define GIC_PRIO_GUEST 0xa0 /* physical interrupts owned by guests */
 #define GIC_SGI_KICK 0      /* "look at your vCPU again" between pCPUs */
