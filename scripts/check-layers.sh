@@ -7,9 +7,11 @@
 #  2. No architecture instruction (inline assembly, system-register access) outside
 #     src/arch and src/drivers.
 #  3. A device's functions are named only in its own files: the GIC driver and the
-#     vGIC (arch/arm64/gic; the vGIC is also driven by the rest of arch/arm64), the
-#     vPL011 (vdev/vpl011.c), passthrough (core/passthrough.c), the virtual timer
-#     (arch/arm64/vtimer.c, called by the arm64 vCPU switch). Comments may name them.
+#     vGIC (arch/arm64/gic; the vCPU context switch, vcpu_arch.c, also saves and
+#     restores the vGIC's list registers), the vPL011 (vdev/vpl011.c), passthrough
+#     (core/passthrough.c), the virtual timer (arch/arm64/vtimer.c and the context
+#     switch). Everyone else reaches them through virq.h, irq.h and the unit hooks.
+#     Comments may name them.
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -46,10 +48,11 @@ rule() {
 			| report "device function outside its unit"
 	done
 }
-rule '\bvgic_[a-z_]+\(' 'src/arch/arm64/*'
+CTXSW=src/arch/arm64/vcpu_arch.c
+rule '\bvgic_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/vgic*.h' "$CTXSW"
 rule '\bgicv3_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/gicv3.h'
 rule '\bvuart_[a-z_]+\(' 'src/vdev/vpl011.c'
-rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/*'
+rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/vtimer.c' 'src/arch/arm64/inc/arch/vtimer.h' "$CTXSW"
 rule '\b(pt_create|pt_stop|passthrough_irq|claim_irq)\(' 'src/core/passthrough.c'
 
 if [ -s "$out" ]; then

@@ -5,13 +5,14 @@
  */
 #include <arch/exc_entry.h>
 #include <arch/sysregs.h>
-#include <cpu.h>
 #include <arch/traps.h>
+#include <cpu.h>
 #include <hypercall.h>
 #include <irq.h>
 #include <printk.h>
 #include <trap.h>
 #include <vcpu.h>
+#include <virq.h>
 #include <vm.h>
 
 typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr, struct fault_info *fi);
@@ -29,7 +30,7 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
 		cpu()->sched.need_resched = true;
 	else                                    /* WFI: block until an interrupt is pending */
-		vgic_block_wfi(v);
+		virq_wait(v);
 	return TRAP_HANDLED;
 }
 

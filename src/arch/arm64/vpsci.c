@@ -6,6 +6,7 @@
 #include <arch/sysregs.h>
 #include <cpu.h>
 #include <hypercall.h>
+#include <virq.h>
 #include <vm.h>
 
 /*
@@ -92,7 +93,7 @@ bool psci_call(struct vcpu *v, u32 fn)
 	case PSCI_MIGRATE_INFO_TYPE: r = 2; break; /* no trusted OS to migrate */
 	case PSCI_CPU_SUSPEND_64:
 		r = PSCI_RET_SUCCESS;
-		vgic_block_wfi(v); /* power-down treated as standby: resume here */
+		virq_wait(v); /* power-down treated as standby: resume here */
 		break;
 	case PSCI_CPU_OFF:
 		v->state = VCPU_OFF;

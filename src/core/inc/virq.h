@@ -17,5 +17,9 @@ int virq_assign(struct vm *vm, u32 intid, bool hw);
 void virq_inject(struct vm *vm, u32 intid, u32 vcpu);
 /* An emulated level-sensitive line went high or low. */
 void virq_set_level(struct vm *vm, u32 intid, bool level);
+/* WFI of the vCPU loaded here: it waits until one of its interrupts would be
+ * signalled (race-free against virq_inject on other pCPUs). */
+struct vcpu;
+void virq_wait(struct vcpu *v);
 
 #endif

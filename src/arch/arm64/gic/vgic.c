@@ -402,7 +402,7 @@ bool vgic_has_pending(struct vcpu *v)
  * (Without the re-check a wake-up between the check and the store was lost and
  * the vCPU slept with its SGI pending: make bench's sgi_ipi hung.)
  */
-void vgic_block_wfi(struct vcpu *v)
+void virq_wait(struct vcpu *v)
 {
 	if (vgic_has_pending(v))
 		return;

@@ -60,7 +60,6 @@ void vgic_vcpu_reset(struct vcpu *v);
 void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
-void vgic_block_wfi(struct vcpu *v);  /* WFI of the loaded vCPU, race-free against virq_inject */
 /* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
 void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
 		     bool active);
