@@ -15,6 +15,11 @@ HV_INC := $(SRC_INC) -I$(HV_BUILD)/include
 # core called the GIC and vGIC directly (docs/benchmarks.md, issue 9 tables).
 HV_LTO := $(if $(filter clang,$(CC)),,-flto=auto -fno-fat-lto-objects)
 HV_CFLAGS = $(TARGET_CFLAGS) $(HV_LTO) $(HV_INC) -MMD -MP
+# gcc links through its driver (the LTO plugin); clang objects link with plain ld.
+HV_LINK_LD = $(LD) -nostdlib -T $(HV_LDS) --gc-sections
+HV_LINK_GCC = $(CC) $(TARGET_CFLAGS) $(HV_LTO) -nostartfiles -static -no-pie -Wl,-T,$(HV_LDS) \
+	-Wl,--gc-sections -Wl,--build-id=none
+HV_LINK = $(if $(filter clang,$(CC)),$(HV_LINK_LD),$(HV_LINK_GCC))
 HV_LDS := src/platform/$(PLATFORM)/linker.ld
 ASM_OFFSETS := $(HV_BUILD)/include/asm-offsets.h
 
@@ -61,8 +66,7 @@ $(HV_BUILD)/scenarios/%/scenario.o: $(HV_BUILD)/scenarios/%/scenario.dtb
 	$(CC) $(TARGET_ASFLAGS) -c -o $@ $@.S
 
 $(HV_BUILD)/scenarios/%/rtvisor.elf: $(HV_OBJS) $(HV_BUILD)/scenarios/%/scenario.o $(HV_LDS)
-	$(CC) $(TARGET_CFLAGS) $(HV_LTO) -nostartfiles -static -no-pie -Wl,-T,$(HV_LDS) \
-		-Wl,--gc-sections -Wl,--build-id=none -o $@ $(HV_OBJS) $(HV_BUILD)/scenarios/$*/scenario.o
+	$(HV_LINK) -o $@ $(HV_OBJS) $(HV_BUILD)/scenarios/$*/scenario.o
 
 $(HV_BUILD)/scenarios/%/rtvisor.bin: $(HV_BUILD)/scenarios/%/rtvisor.elf
 	$(OBJCOPY) -O binary $< $@
