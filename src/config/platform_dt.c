@@ -151,7 +151,7 @@ static int plat_stdout_node(const struct fdt *f)
 	size_t n = 0;
 
 	if (!sp)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	while (sp[n] && sp[n] != ':' && n < sizeof(path) - 1) {
 		path[n] = sp[n];
 		n++;
@@ -160,7 +160,7 @@ static int plat_stdout_node(const struct fdt *f)
 	if (path[0] != '/') {
 		const char *alias = plat_str(f, fdt_path(f, "/aliases"), path);
 
-		return alias ? fdt_path(f, alias) : FDT_ERR_NOTFOUND;
+		return alias ? fdt_path(f, alias) : ERR_NOENT;
 	}
 	return fdt_path(f, path);
 }

@@ -205,7 +205,7 @@ TEST(memory_nodes)
 	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 0, &a, &s), 0);
 	CHECK_EQ(a, 0x40000000);
 	CHECK_EQ(s, 0x10000000);
-	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 1, &a, &s), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 1, &a, &s), ERR_NOENT);
 	m = node("/memory@100000000");
 	CHECK(PROP_STR("/memory@100000000", "device_type", "memory"));
 	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 0, &a, &s), 0);

@@ -112,7 +112,7 @@ TEST(round_trip)
 	p = fdt_prop(&f, dev, "size-cells", &len);
 	CHECK(p && strcmp((const char *)p, "tail") == 0);
 	CHECK(fdt_path(&f, "/soc/leaf") >= 0);
-	CHECK_EQ(fdt_first_child(&f, fdt_path(&f, "/soc/leaf")), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_first_child(&f, fdt_path(&f, "/soc/leaf")), ERR_NOENT);
 	p = fdt_prop(&f, fdt_path(&f, "/chosen"), "bootargs", &len);
 	CHECK(p && strcmp((const char *)p, "console=ttyAMA0 earlycon") == 0);
 	/* each name stored once; "size-cells" and "cells" reuse the tail of "#size-cells" /
