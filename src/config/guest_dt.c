@@ -340,9 +340,9 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	int r;
 
 	if (!cfg || !p || !buf || !cfg_ok(cfg) || !platform_ok(cfg, p))
-		return GUEST_DT_ERR_INVAL;
+		return ERR_INVAL;
 	if (fdtw_init(&w, buf, size) < 0)
-		return GUEST_DT_ERR_NOSPACE;
+		return ERR_NOMEM;
 	fdtw_begin_node(&w, "");
 	root_props(&w);
 	chosen_node(&w, cfg, p);
@@ -357,7 +357,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	device_nodes(&w, cfg);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);
-	if (r == FDTW_ERR_NOSPACE)
-		return GUEST_DT_ERR_NOSPACE;
-	return r < 0 ? GUEST_DT_ERR_INVAL : 0;
+	if (r >= 0)
+		return 0;
+	return r == ERR_NOMEM ? ERR_NOMEM : ERR_INVAL; /* the writer refused what the input gave */
 }
