@@ -55,14 +55,6 @@ static const char *sep(const struct pctx *c)
 	return c->node[0] ? ": " : "";
 }
 
-/* Does node name 'name' have base name 'base' (the part before '@')? */
-static bool base_is(const char *name, const char *base)
-{
-	size_t n = strlen(base);
-
-	return strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
-}
-
 static bool valid_vm_name(const char *n)
 {
 	size_t i;
@@ -77,19 +69,6 @@ static bool valid_vm_name(const char *n)
 			return false;
 	}
 	return i > 0;
-}
-
-/* One NUL-terminated string filling the whole property. */
-static const char *prop_string(const u8 *p, int len)
-{
-	int i;
-
-	if (len <= 0 || p[len - 1] != '\0')
-		return NULL;
-	for (i = 0; i < len - 1; i++)
-		if (p[i] == '\0')
-			return NULL;
-	return (const char *)p;
 }
 
 static int want_cells(struct pctx *c, const char *field, int len, int cells)
@@ -109,7 +88,7 @@ static int want_bool(struct pctx *c, const char *field, int len)
 
 static int want_label(struct pctx *c, const u8 *p, int len, char *out)
 {
-	const char *str = prop_string(p, len);
+	const char *str = fdt_string(p, len);
 
 	if (!str || len < 2 || len > (int)CFG_NAME_LEN)
 		return perr(c, "%slabel: expected a string of 1 to %u characters", dot(c),
@@ -215,7 +194,7 @@ static int vm_dtb(struct pctx *c, void *obj, const u8 *p, int len)
 static int vm_bootargs(struct pctx *c, void *obj, const u8 *p, int len)
 {
 	struct cfg_vm *vm = obj;
-	const char *str = prop_string(p, len); /* "" is fine */
+	const char *str = fdt_string(p, len); /* "" is fine */
 
 	if (!str || len > (int)CFG_BOOTARGS_MAX + 1)
 		return perr(c, "bootargs: expected a string of at most %u characters",
@@ -249,7 +228,7 @@ static int vm_no_autostart(struct pctx *c, void *obj, const u8 *p, int len)
 static int vm_fault_policy(struct pctx *c, void *obj, const u8 *p, int len)
 {
 	struct cfg_vm *vm = obj;
-	const char *str = prop_string(p, len);
+	const char *str = fdt_string(p, len);
 
 	if (str && strcmp(str, "inject") == 0)
 		vm->fault_policy = FAULT_POLICY_INJECT;
@@ -477,25 +456,11 @@ static int dev_irqs(struct pctx *c, void *obj, const u8 *p, int len)
 	return 0;
 }
 
-/* Non-empty strings of printable characters without spaces, each NUL-terminated. */
-static bool valid_stringlist(const u8 *p, int len)
-{
-	int i;
-
-	if (len < 2 || p[0] == '\0' || p[len - 1] != '\0')
-		return false;
-	for (i = 0; i < len - 1; i++) {
-		if (p[i] == '\0' ? p[i + 1] == '\0' : (p[i] <= ' ' || p[i] > '~'))
-			return false;
-	}
-	return true;
-}
-
 static int dev_compatible(struct pctx *c, void *obj, const u8 *p, int len)
 {
 	struct cfg_dev *d = obj;
 
-	if (len > (int)CFG_COMPAT_MAX || !valid_stringlist(p, len))
+	if (len > (int)CFG_COMPAT_MAX || !fdt_stringlist_valid(p, len))
 		return perr(c, ".compatible: expected non-empty strings without spaces, "
 			    "at most %u bytes in all", (unsigned)CFG_COMPAT_MAX);
 	d->compatible = (const char *)p;
@@ -545,11 +510,11 @@ static int parse_vm_child(struct pctx *c, struct cfg_vm *vm, int node)
 	rtv_strlcpy(c->node, name, LABEL_LEN);
 	if (fdt_first_child(&c->f, node) >= 0)
 		return perr(c, ": unexpected sub-node");
-	if (base_is(name, "memory"))
+	if (fdt_node_name_is(name, "memory"))
 		r = parse_memory(c, vm, node);
-	else if (base_is(name, "image"))
+	else if (fdt_node_name_is(name, "image"))
 		r = parse_image(c, vm, node);
-	else if (base_is(name, "device"))
+	else if (fdt_node_name_is(name, "device"))
 		r = parse_device(c, vm, node);
 	else
 		r = perr(c, ": unknown node (expected memory@, image@ or device@)");
@@ -635,7 +600,7 @@ static int parse_root(struct pctx *c, int root)
 static int pool_policy(struct pctx *c, void *obj, const u8 *p, int len)
 {
 	struct cfg_pool *pl = obj;
-	const char *str = prop_string(p, len);
+	const char *str = fdt_string(p, len);
 
 	if (str && strcmp(str, "bind") == 0)
 		pl->dynamic = false;

@@ -8,6 +8,7 @@
  * SPI (number = INTID - 32), 1 = PPI (number = INTID - 16), flags 4 = level
  * high.
  */
+#include <fdt.h>
 #include <fdt_write.h>
 #include <guest_dt.h>
 #include <lib.h>
@@ -274,19 +275,6 @@ static void uart_node(struct fdt_writer *w, const struct cfg_vm *cfg,
 	fdtw_end_node(w);
 }
 
-/* Does the NUL-separated list (len bytes, last one NUL) contain str? */
-static bool list_has(const char *list, u32 len, const char *str)
-{
-	u32 pos = 0;
-
-	while (pos < len) {
-		if (strcmp(list + pos, str) == 0)
-			return true;
-		pos += (u32)strnlen(list + pos, len - pos) + 1U;
-	}
-	return false;
-}
-
 /* Node base name from the device's name: the part before '@', in DT node-name characters. */
 static void dev_base_name(const struct cfg_dev *d, char *out, size_t len)
 {
@@ -317,7 +305,7 @@ static void device_node(struct fdt_writer *w, const struct cfg_dev *d)
 		fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
 		prop_spis(w, d->irqs, d->nr_irqs);
 	}
-	if (list_has(d->compatible, d->compatible_len, "arm,primecell")) {
+	if (fdt_stringlist_has(d->compatible, (int)d->compatible_len, "arm,primecell")) {
 		fdtw_prop_u32(w, "clocks", PH_CLK);
 		fdtw_prop_string(w, "clock-names", "apb_pclk");
 	}

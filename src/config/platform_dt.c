@@ -30,24 +30,6 @@ static int plat_fail(struct plat_ctx *c, const char *what)
 	return -1;
 }
 
-/* String property (one NUL-terminated string), or NULL. */
-static const char *plat_str(const struct fdt *f, int node, const char *name)
-{
-	int len;
-	const char *p = fdt_prop(f, node, name, &len);
-
-	if (!p || len <= 0 || p[len - 1] != '\0')
-		return NULL;
-	return p;
-}
-
-static bool name_is(const char *name, const char *base)
-{
-	size_t n = strlen(base);
-
-	return name && strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
-}
-
 /* 3-cell GIC interrupt specifier -> INTID. */
 static int plat_intid(const u8 *spec, u32 *intid)
 {
@@ -65,12 +47,9 @@ static int plat_intid(const u8 *spec, u32 *intid)
 /* idx'th entry of a node's "interrupts" as INTID. */
 static int plat_irq(const struct fdt *f, int node, int idx, u32 *intid)
 {
-	int len;
-	const u8 *p = fdt_prop(f, node, "interrupts", &len);
+	const u8 *spec = fdt_prop_entry(f, node, "interrupts", idx, 3);
 
-	if (!p || len % 12 != 0 || idx < 0 || idx >= len / 12)
-		return -1;
-	return plat_intid(p + idx * 12, intid);
+	return spec ? plat_intid(spec, intid) : -1;
 }
 
 static int plat_reg(const struct fdt *f, int node, int idx, u64 *base, u64 *size)
@@ -87,9 +66,10 @@ static int plat_memory(struct plat_ctx *c, int root)
 	int n;
 
 	for (n = fdt_first_child(&c->f, root); n >= 0; n = fdt_next_sibling(&c->f, n)) {
-		const char *dt = plat_str(&c->f, n, "device_type");
+		const char *dt = fdt_prop_string(&c->f, n, "device_type");
 
-		if (!name_is(fdt_name(&c->f, n), "memory") && !(dt && strcmp(dt, "memory") == 0))
+		if (!fdt_node_name_is(fdt_name(&c->f, n), "memory") &&
+		    !(dt && strcmp(dt, "memory") == 0))
 			continue;
 		if (fdt_reg(&c->f, root, n, 0, &c->pi->ram_base, &c->pi->ram_size) < 0 ||
 		    c->pi->ram_size == 0)
@@ -112,7 +92,7 @@ static int plat_cpus(struct plat_ctx *c)
 	for (n = fdt_first_child(&c->f, cpus); n >= 0; n = fdt_next_sibling(&c->f, n)) {
 		u64 mpidr;
 
-		if (!name_is(fdt_name(&c->f, n), "cpu"))
+		if (!fdt_node_name_is(fdt_name(&c->f, n), "cpu"))
 			continue;
 		if (fdt_reg(&c->f, cpus, n, 0, &mpidr, NULL) < 0)
 			return plat_fail(c, "cpu node without a valid reg");
@@ -146,7 +126,7 @@ static int plat_gic(struct plat_ctx *c)
 /* Node named by /chosen stdout-path ("/path[:options]" or an alias), or negative. */
 static int plat_stdout_node(const struct fdt *f)
 {
-	const char *sp = plat_str(f, fdt_path(f, "/chosen"), "stdout-path");
+	const char *sp = fdt_prop_string(f, fdt_path(f, "/chosen"), "stdout-path");
 	char path[PATH_MAX_LEN];
 	size_t n = 0;
 
@@ -158,7 +138,7 @@ static int plat_stdout_node(const struct fdt *f)
 	}
 	path[n] = '\0';
 	if (path[0] != '/') {
-		const char *alias = plat_str(f, fdt_path(f, "/aliases"), path);
+		const char *alias = fdt_prop_string(f, fdt_path(f, "/aliases"), path);
 
 		return alias ? fdt_path(f, alias) : ERR_NOENT;
 	}
@@ -192,7 +172,7 @@ static int plat_psci(struct plat_ctx *c)
 	c->pi->psci = PSCI_CONDUIT_NONE;
 	if (psci < 0)
 		return 0; /* no PSCI: secondary CPUs cannot be started */
-	m = plat_str(&c->f, psci, "method");
+	m = fdt_prop_string(&c->f, psci, "method");
 	if (m && strcmp(m, "smc") == 0)
 		c->pi->psci = PSCI_CONDUIT_SMC;
 	else if (m && strcmp(m, "hvc") == 0)

@@ -487,24 +487,84 @@ const char *fdt_prop_name_at(const struct fdt *f, int node, int idx)
 	return NULL;
 }
 
-bool fdt_is_compatible(const struct fdt *f, int node, const char *compat)
+/* ---- property values ---- */
+
+bool fdt_stringlist_has(const void *list, int len, const char *str)
 {
-	int len;
-	const char *p = fdt_prop(f, node, "compatible", &len);
+	const u8 *p = list;
 	size_t want;
 	u32 pos = 0;
 
-	if (!p || len <= 0 || !compat)
+	if (!p || len <= 0 || !str)
 		return false;
-	want = strlen(compat);
+	want = strlen(str);
 	while (pos < (u32)len) {
-		u32 n = fdt_strnlen((const u8 *)p + pos, (u32)len - pos);
+		u32 n = fdt_strnlen(p + pos, (u32)len - pos);
 
-		if (n == want && n < (u32)len - pos && memcmp(p + pos, compat, n) == 0)
+		if (n == want && n < (u32)len - pos && memcmp(p + pos, str, n) == 0)
 			return true;
 		pos += n + 1;
 	}
 	return false;
+}
+
+bool fdt_stringlist_valid(const void *list, int len)
+{
+	const u8 *p = list;
+	int i;
+
+	if (!p || len < 2 || p[0] == '\0' || p[len - 1] != '\0')
+		return false;
+	for (i = 0; i < len - 1; i++) {
+		if (p[i] == '\0' ? p[i + 1] == '\0' : (p[i] <= ' ' || p[i] > '~'))
+			return false;
+	}
+	return true;
+}
+
+const char *fdt_string(const void *val, int len)
+{
+	const u8 *p = val;
+
+	if (!p || len <= 0 || fdt_strnlen(p, (u32)len) != (u32)len - 1)
+		return NULL;
+	return (const char *)p;
+}
+
+const char *fdt_prop_string(const struct fdt *f, int node, const char *name)
+{
+	int len;
+	const char *p = fdt_prop(f, node, name, &len);
+
+	if (!p || len <= 0 || p[len - 1] != '\0')
+		return NULL;
+	return p;
+}
+
+const void *fdt_prop_entry(const struct fdt *f, int node, const char *name, int idx, int cells)
+{
+	int len;
+	const u8 *p = fdt_prop(f, node, name, &len);
+
+	if (!p || cells <= 0 || cells > 4 || len % (cells * 4) != 0 || idx < 0 ||
+	    idx >= len / (cells * 4))
+		return NULL;
+	return p + idx * cells * 4;
+}
+
+bool fdt_node_name_is(const char *name, const char *base)
+{
+	size_t n = base ? strlen(base) : 0;
+
+	return name && base && strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
+}
+
+bool fdt_is_compatible(const struct fdt *f, int node, const char *compat)
+{
+	int len;
+	const void *p = fdt_prop(f, node, "compatible", &len);
+
+	return fdt_stringlist_has(p, len, compat);
 }
 
 int fdt_find_compatible(const struct fdt *f, int after, const char *compat)

@@ -9,7 +9,7 @@
  * strings block, which it moves right after the structure block.
  * Invariant: off + str_len <= size, so room() never underflows.
  */
-#include <fdt.h> /* FDT_MAGIC */
+#include <fdt.h> /* FDT_MAGIC, fdt_be32 */
 #include <fdt_write.h>
 #include <lib.h>
 
@@ -32,11 +32,6 @@ static void put32(u8 *p, u32 v)
 	p[1] = (u8)(v >> 16);
 	p[2] = (u8)(v >> 8);
 	p[3] = (u8)v;
-}
-
-static u32 get32(const u8 *p)
-{
-	return ((u32)p[0] << 24) | ((u32)p[1] << 16) | ((u32)p[2] << 8) | (u32)p[3];
 }
 
 static u32 pad4(u64 n)
@@ -302,15 +297,15 @@ static int fix_name_offsets(struct fdt_writer *w)
 	u32 off = STRUCT_OFF;
 
 	while (off < w->off) {
-		u32 tag = get32(w->buf + off);
+		u32 tag = fdt_be32(w->buf + off);
 
 		if (tag == TOK_BEGIN_NODE) {
 			off += 4U + pad4(strlen((const char *)w->buf + off + 4) + 1U);
 		} else if (tag == TOK_PROP) {
-			u32 dist = get32(w->buf + off + 8);
+			u32 dist = fdt_be32(w->buf + off + 8);
 
 			put32(w->buf + off + 8, w->str_len - dist);
-			off += 12U + pad4(get32(w->buf + off + 4));
+			off += 12U + pad4(fdt_be32(w->buf + off + 4));
 		} else if (tag == TOK_END_NODE || tag == TOK_END) {
 			off += 4U;
 		} else {

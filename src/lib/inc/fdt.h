@@ -41,6 +41,23 @@ int fdt_parent(const struct fdt *f, int node);
 /* Number of properties of node, and the name of the idx'th one (NULL if none). */
 int fdt_prop_count(const struct fdt *f, int node);
 const char *fdt_prop_name_at(const struct fdt *f, int node, int idx);
+/* Does a node name ("memory@40000000") have the base name base (the part before '@')? */
+bool fdt_node_name_is(const char *name, const char *base);
+
+/*
+ * Property values. A string property must end with its NUL; a string list is
+ * strings back to back, each with its NUL (devicetree specification 2.2.4).
+ */
+/* Node's property name as a string (a string list gives its first string), or NULL. */
+const char *fdt_prop_string(const struct fdt *f, int node, const char *name);
+/* A property value that is exactly one string, with no NUL before its end; else NULL. */
+const char *fdt_string(const void *val, int len);
+/* Does the string list [list, list + len) contain str? */
+bool fdt_stringlist_has(const void *list, int len, const char *str);
+/* Non-empty strings of printable characters without spaces, as compatible wants them? */
+bool fdt_stringlist_valid(const void *list, int len);
+/* The idx'th entry of `cells` cells (1..4) of a property, or NULL if there is none. */
+const void *fdt_prop_entry(const struct fdt *f, int node, const char *name, int idx, int cells);
 
 u32 fdt_be32(const void *p);
 u64 fdt_be64(const void *p);

@@ -340,6 +340,49 @@ TEST(small_tree_navigation)
 	CHECK_EQ(fdt_size_cells(&f, c), 1);
 }
 
+/* Value helpers: strings, string lists, fixed-size entries, node base names. */
+TEST(property_values)
+{
+	size_t len = 0;
+	unsigned char *blob = dt_read_file(QEMU_DTB, &len);
+	struct fdt f;
+	int uart, timer;
+
+	CHECK(fdt_string("abc", 4) != NULL);
+	CHECK(fdt_string("", 1) != NULL);
+	CHECK(fdt_string("abc", 3) == NULL);     /* no NUL */
+	CHECK(fdt_string("a\0b", 4) == NULL);    /* two strings */
+	CHECK(fdt_string("abc", 0) == NULL);
+	CHECK(fdt_stringlist_valid("a,b\0c", 6));
+	CHECK(!fdt_stringlist_valid("a b", 4));  /* space */
+	CHECK(!fdt_stringlist_valid("a\0\0b", 5)); /* empty string */
+	CHECK(!fdt_stringlist_valid("", 1));
+	CHECK(!fdt_stringlist_valid("ab", 2));   /* no NUL */
+	CHECK(fdt_stringlist_has("x\0yz", 5, "yz"));
+	CHECK(!fdt_stringlist_has("x\0yz", 5, "y"));
+	CHECK(!fdt_stringlist_has("x\0yz", 4, "yz")); /* last string unterminated */
+	CHECK(fdt_node_name_is("memory@40000000", "memory"));
+	CHECK(fdt_node_name_is("memory", "memory"));
+	CHECK(!fdt_node_name_is("memory2", "memory"));
+	CHECK(!fdt_node_name_is(NULL, "memory"));
+	CHECK(blob != NULL);
+	if (!blob)
+		return;
+	CHECK_EQ(fdt_open(&f, blob, len), 0);
+	uart = fdt_path(&f, "/pl011@9000000");
+	CHECK(strcmp(fdt_prop_string(&f, uart, "compatible"), "arm,pl011") == 0); /* first */
+	CHECK(fdt_prop_string(&f, uart, "interrupts") == NULL); /* <0 1 4>: no final NUL */
+	CHECK(fdt_prop_string(&f, uart, "nope") == NULL);
+	timer = fdt_find_compatible(&f, -1, "arm,armv8-timer");
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 3, 3) != NULL); /* 4 PPI triplets */
+	CHECK_EQ(fdt_be32((const u8 *)fdt_prop_entry(&f, timer, "interrupts", 1, 3) + 4), 14);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 4, 3) == NULL);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", -1, 3) == NULL);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 0, 5) == NULL); /* 48 bytes: not fives */
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 0, 0) == NULL);
+	free(blob);
+}
+
 TEST(reg_with_parent_cells)
 {
 	unsigned char blob[1024];
@@ -719,6 +762,7 @@ int main(void)
 	RUN(be_and_cells);
 	RUN(qemu_dtb);
 	RUN(small_tree_navigation);
+	RUN(property_values);
 	RUN(reg_with_parent_cells);
 	RUN(bogus_handles);
 	RUN(header_errors);
