@@ -6,6 +6,7 @@
  * Every refusal names the VM and the field: "vm 'rt': memory@40000000.reg: ...".
  */
 #include <config.h>
+#include <config_err.h>
 #include <fdt.h>
 #include <lib.h>
 
@@ -23,25 +24,16 @@ struct pctx {
 
 static int perr(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Format "vm '<vm>': <node>.<msg>" (or "scenario: <msg>" outside a VM). */
+/* "vm '<vm>': <node><msg>" (the message adds "." or ": "), "scenario: <msg>" outside a VM. */
 static int perr(struct pctx *c, const char *fmt, ...)
 {
-	char *m = c->err->msg;
-	int n;
 	va_list ap;
+	int r;
 
-	if (c->vm[0] == '\0')
-		n = snprintf(m, CFG_ERR_LEN, "scenario: ");
-	else if (c->node[0] == '\0')
-		n = snprintf(m, CFG_ERR_LEN, "vm '%s': ", c->vm);
-	else
-		n = snprintf(m, CFG_ERR_LEN, "vm '%s': %s", c->vm, c->node);
-	if (n < 0 || n >= (int)CFG_ERR_LEN)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(m + n, CFG_ERR_LEN - (size_t)n, fmt, ap);
+	r = cfg_verr(c->err, c->vm[0] ? c->vm : NULL, c->node, fmt, ap);
 	va_end(ap);
-	return -1;
+	return r;
 }
 
 /* Prefix for a field of the current node: "." after a sub-node name, else "". */
@@ -53,22 +45,6 @@ static const char *dot(const struct pctx *c)
 static const char *sep(const struct pctx *c)
 {
 	return c->node[0] ? ": " : "";
-}
-
-static bool valid_vm_name(const char *n)
-{
-	size_t i;
-
-	for (i = 0; n[i]; i++) {
-		char ch = n[i];
-
-		if (i >= CFG_NAME_LEN - 1)
-			return false;
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-		      ch == '-'))
-			return false;
-	}
-	return i > 0;
 }
 
 static int want_cells(struct pctx *c, const char *field, int len, int cells)
@@ -530,7 +506,7 @@ static int parse_vm(struct pctx *c, struct cfg_vm *vm, int node)
 
 	rtv_strlcpy(c->vm, name, LABEL_LEN);
 	c->node[0] = '\0';
-	if (!valid_vm_name(name))
+	if (!cfg_name_ok(name))
 		return perr(c, "invalid VM name (1 to %u characters of a-z 0-9 _ -)",
 			    (unsigned)(CFG_NAME_LEN - 1));
 	memset(vm, 0, sizeof(*vm));
@@ -654,7 +630,7 @@ static int parse_pool(struct pctx *c, struct cfg_pool *pl, int node)
 	const char *name = fdt_name(&c->f, node);
 	u32 seen;
 
-	if (!valid_vm_name(name))
+	if (!cfg_name_ok(name))
 		return perr(c, "pool '%s': invalid pool name", name);
 	rtv_strlcpy(pl->name, name, sizeof(pl->name));
 	if (dispatch_props(c, node, pool_props, ARRAY_SIZE(pool_props), pl, &seen) < 0)

@@ -414,6 +414,25 @@ TEST(duplicate_vm_name)
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': duplicate VM name");
 }
 
+/* The checker applies the parser's name rule to a scenario built in memory. */
+TEST(name_rule_in_memory)
+{
+	CHECK_EQ(load_isolation(), 0);
+	rtv_strlcpy(sc.vms[1].name, "abcdefghijklmno", CFG_NAME_LEN); /* 15: the longest */
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	rtv_strlcpy(sc.vms[1].name, "Intruder", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: vm #1: invalid VM name");
+	rtv_strlcpy(sc.vms[1].name, "", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: vm #1: invalid VM name");
+	CHECK_EQ(load_isolation(), 0);
+	sc.nr_pools = 1;
+	sc.pools[0] = (struct cfg_pool){ .name = "a b", .cpus = 0xf };
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: pool #0: invalid pool name");
+}
+
 TEST(struct_level_errors)
 {
 	struct cfg_limits lim = DT_QEMU_LIMITS;
@@ -786,6 +805,7 @@ int main(void)
 	RUN(guest_dt_edges);
 	RUN(invalid_configs);
 	RUN(duplicate_vm_name);
+	RUN(name_rule_in_memory);
 	RUN(struct_level_errors);
 	RUN(range_edges);
 	RUN(device_edges);
