@@ -710,6 +710,83 @@ TEST(parse_types)
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.label: expected a string");
 }
 
+/* Wrap pool nodes and VM nodes into a scenario and run it. */
+static int run_pools(const char *pools, const char *vms)
+{
+	static char src[8192];
+	size_t len = 0;
+	void *blob;
+
+	snprintf(src, sizeof(src),
+		 "/dts-v1/;\n/ {\ncompatible = \"rtvisor,scenario-v1\";\npools {\n%s};\nvms {\n%s};\n};\n",
+		 pools, vms);
+	blob = dt_compile_string(src, DT_IMG_DIR, &len);
+	CHECK(blob != NULL);
+	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
+}
+
+#define DYN_VM(props) VM_OPEN("rt") RT_PROPS "pool = \"p\";\n" props RT_NODES "};\n"
+#define REFUSED(call, want)                     \
+	do {                                    \
+		CHECK((call) < 0);              \
+		CHECK_STR_CONTAINS(cerr.msg, want); \
+	} while (0)
+
+/* Every property kind of the schema tables, with the message of each refusal. */
+TEST(parse_kinds)
+{
+	CHECK_EQ(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <100>; };\n",
+			   DYN_VM("weight = <1000>;\npriority = <15>;\nprivileged;\n")), 0);
+	CHECK(sc.pools[0].dynamic && sc.pools[0].cpus == 0xf && sc.pools[0].slice_us == 100);
+	CHECK(sc.vms[0].weight == 1000 && sc.vms[0].priority == 15 && sc.vms[0].has_priority);
+	CHECK(sc.vms[0].privileged && strcmp(sc.vms[0].pool, "p") == 0);
+	REFUSED(run_pools("p { policy = \"bind\"; cpus = <0 1 2 3>; slice-us = <100>; };\n",
+			  DYN_VM("")), "scenario: pool 'p': slice-us: only for dynamic pools");
+	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <99>; };\n",
+			  DYN_VM("")), "scenario: pool 'p': slice-us: 99 out of range 100..1000000");
+	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <0 100>; };\n",
+			  DYN_VM("")), "scenario: pool 'p': slice-us: expected 1 cell");
+	REFUSED(run_pools("p { policy = \"fifo\"; cpus = <0 1 2 3>; };\n", DYN_VM("")),
+		"scenario: pool 'p': policy: expected \"bind\" or \"dynamic\"");
+	REFUSED(run_pools("p { cpus = <0 1 2 3>; };\n", DYN_VM("")),
+		"scenario: pool 'p': policy: missing (required)");
+	REFUSED(run_pools("p { policy = \"bind\"; };\n", DYN_VM("")),
+		"scenario: pool 'p': cpus: missing (required)");
+	REFUSED(run_pools("p { policy = \"bind\"; cpus = <0 1 1>; };\n", DYN_VM("")),
+		"scenario: pool 'p': cpus[2]: pCPU 1 invalid or listed twice");
+	REFUSED(run_pools("p { policy = \"bind\"; cpus = <64>; };\n", DYN_VM("")),
+		"scenario: pool 'p': cpus[0]: pCPU 64 invalid or listed twice");
+	REFUSED(run_pools("p { policy = \"bind\"; cpus = <>; };\n", DYN_VM("")),
+		"scenario: pool 'p': cpus: expected 1 to 64 cells");
+	REFUSED(run_pools("P { policy = \"bind\"; cpus = <0>; };\n", DYN_VM("")),
+		"scenario: pool 'P': invalid pool name");
+	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
+			  DYN_VM("weight = <1001>;\n")), "vm 'rt': weight: 1001 out of range 1..1000");
+	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
+			  DYN_VM("priority = <16>;\n")), "vm 'rt': priority: 16 out of range 0..15");
+	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
+			  DYN_VM("weight = <0 1>;\n")), "vm 'rt': weight: expected 1 cell");
+	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS "pool = \"\";\n" RT_NODES "};\n"),
+		"vm 'rt': pool: expected a pool name");
+	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS "privileged = <1>;\n" RT_NODES "};\n"),
+		"vm 'rt': privileged: expected a boolean (empty) property");
+	REFUSED(run_vms("rt {\n#address-cells = <2>;\n#size-cells = <1>;\n" RT_BODY "};\n"),
+		"vm 'rt': #size-cells: expected <2>");
+	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS
+			"memory@40000000 { reg = <0 0x40000000 0 0x1000000>; identity = <1>; };\n};\n"),
+		"vm 'rt': memory@40000000.identity: expected a boolean (empty) property");
+	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS
+			"memory@40000000 { reg = <0 0x40000000 0 0x1000000>; phys = <1>; };\n};\n"),
+		"vm 'rt': memory@40000000.phys: expected 2 cells");
+	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+			" label = \"abcdefghijklmnop\"; };\n};\n"),
+		"vm 'rt': device@9010000.label: expected a string of 1 to 15 characters");
+	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000>; };\n};\n"),
+		"vm 'rt': device@9010000.reg: expected 4 cells");
+	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { interrupts = <40>; };\n};\n"),
+		"vm 'rt': device@9010000.reg: missing (required)");
+}
+
 TEST(parse_root_and_vms)
 {
 	size_t len = 0;
@@ -816,6 +893,7 @@ int main(void)
 	RUN(ram_total);
 	RUN(parse_limits);
 	RUN(parse_types);
+	RUN(parse_kinds);
 	RUN(parse_root_and_vms);
 	RUN(dynamic_memory_anywhere);
 	RUN(scenario_blob_corruption);
