@@ -139,13 +139,14 @@ static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *
 /* Every pCPU in exactly one pool (when there is a /pools node). */
 static int check_pools(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e)
 {
-	for (u32 i = 0; i < s->nr_pools; i++)
-		if (check_pool(s, i, l, e) < 0)
-			return -1;
-	for (u32 c = 0; s->nr_pools && c < usable_pcpus(l) && c < CFG_MAX_PCPUS; c++)
+	int err = 0;
+
+	for (u32 i = 0; !err && i < s->nr_pools; i++)
+		err = check_pool(s, i, l, e);
+	for (u32 c = 0; !err && s->nr_pools && c < usable_pcpus(l) && c < CFG_MAX_PCPUS; c++)
 		if (!pool_of_cpu(s, c))
-			return cfg_err(e, NULL, "pools: pCPU %u is in no pool", c);
-	return 0;
+			err = cfg_err(e, NULL, "pools: pCPU %u is in no pool", c);
+	return err;
 }
 
 static bool vm_in_dynamic_pool(const struct scenario *s, const struct cfg_vm *vm)
@@ -218,6 +219,7 @@ static int check_cpus(const struct scenario *s, u32 i, const struct cfg_limits *
 {
 	const struct cfg_vm *vm = &s->vms[i];
 	u32 k;
+	int err;
 
 	for (k = 0; k < vm->nr_vcpus; k++) {
 		if (vm->vcpu_pcpu[k] >= l->nr_pcpus)
@@ -226,8 +228,9 @@ static int check_cpus(const struct scenario *s, u32 i, const struct cfg_limits *
 		if (vm->vcpu_pcpu[k] >= usable_pcpus(l))
 			return cfg_err(e, vm->name, "cpus[%u]: pCPU %u above the hypervisor's limit "
 				       "of %u pCPUs", k, vm->vcpu_pcpu[k], (unsigned)LIM_PCPUS);
-		if (check_pcpu_unique(s, i, k, e) < 0)
-			return -1;
+		err = check_pcpu_unique(s, i, k, e);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -312,15 +315,17 @@ static int check_memory(const struct scenario *s, u32 i, const struct cfg_limits
 			struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
+	int err = 0;
 	u32 k;
 
-	for (k = 0; k < vm->nr_mem; k++) {
-		if (check_mem_shape(vm, &vm->mem[k], e) < 0 ||
-		    check_mem_platform(vm, &vm->mem[k], l, e) < 0 ||
-		    check_mem_unique(s, i, k, e) < 0)
-			return -1;
+	for (k = 0; !err && k < vm->nr_mem; k++) {
+		err = check_mem_shape(vm, &vm->mem[k], e);
+		if (!err)
+			err = check_mem_platform(vm, &vm->mem[k], l, e);
+		if (!err)
+			err = check_mem_unique(s, i, k, e);
 	}
-	return 0;
+	return err;
 }
 
 /* Is [base, base+size) inside one of the VM's (already checked) memory regions? */
@@ -358,11 +363,13 @@ static int check_image(const struct cfg_vm *vm, u32 k, struct cfg_error *e)
 
 static int check_images_entry(const struct cfg_vm *vm, struct cfg_error *e)
 {
+	int err = 0;
 	u32 k;
 
-	for (k = 0; k < vm->nr_images; k++)
-		if (check_image(vm, k, e) < 0)
-			return -1;
+	for (k = 0; !err && k < vm->nr_images; k++)
+		err = check_image(vm, k, e);
+	if (err)
+		return err;
 	if (!IS_ALIGNED(vm->entry, 4) || !in_vm_memory(vm, vm->entry, 4))
 		return cfg_err(e, vm->name, "entry: 0x%llx not (4-byte aligned) inside a memory region",
 			       X(vm->entry));
@@ -412,8 +419,10 @@ static int check_initrd(const struct cfg_vm *vm, struct cfg_error *e)
 /* What only the generated guest DTB uses: dtb area, bootargs, initrd. */
 static int check_guest_dt(const struct cfg_vm *vm, struct cfg_error *e)
 {
-	if (vm->has_dtb && check_dtb_area(vm, e) < 0)
-		return -1;
+	int err = vm->has_dtb ? check_dtb_area(vm, e) : 0;
+
+	if (err)
+		return err;
 	if (vm->bootargs && strnlen(vm->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
 		return cfg_err(e, vm->name, "bootargs: longer than %u characters",
 			       (unsigned)CFG_BOOTARGS_MAX);
@@ -516,6 +525,7 @@ static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_l
 {
 	const struct cfg_dev *d = &s->vms[i].devs[k];
 	u32 q;
+	int err;
 
 	for (q = 0; q < d->nr_irqs; q++) {
 		u32 irq = d->irqs[q];
@@ -532,8 +542,9 @@ static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_l
 			return cfg_err(e, s->vms[i].name,
 				       "%s.interrupts: INTID %u is the hypervisor UART's", d->name,
 				       irq);
-		if (check_irq_unique(s, i, k, q, e) < 0)
-			return -1;
+		err = check_irq_unique(s, i, k, q, e);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -542,15 +553,19 @@ static int check_devices(const struct scenario *s, u32 i, const struct cfg_limit
 			 struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
+	int err = 0;
 	u32 k;
 
-	for (k = 0; k < vm->nr_devs; k++) {
-		if (check_dev_shape(vm, &vm->devs[k], l, e) < 0 ||
-		    check_dev_vs_mem(vm, &vm->devs[k], e) < 0 || check_dev_unique(s, i, k, e) < 0 ||
-		    check_irqs(s, i, k, l, e) < 0)
-			return -1;
+	for (k = 0; !err && k < vm->nr_devs; k++) {
+		err = check_dev_shape(vm, &vm->devs[k], l, e);
+		if (!err)
+			err = check_dev_vs_mem(vm, &vm->devs[k], e);
+		if (!err)
+			err = check_dev_unique(s, i, k, e);
+		if (!err)
+			err = check_irqs(s, i, k, l, e);
 	}
-	return 0;
+	return err;
 }
 
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
@@ -628,36 +643,50 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		    struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
+	int err = check_vm_name(s, i, e);
 
-	if (check_vm_name(s, i, e) < 0 || check_counts(vm, e) < 0 ||
-	    check_cpus(s, i, l, e) < 0 || check_vm_pool(s, vm, e) < 0 || check_memory(s, i, l, e) < 0 ||
-	    check_ram_total(s, i, l, e) < 0 || check_images_entry(vm, e) < 0 ||
-	    check_guest_dt(vm, e) < 0 || check_devices(s, i, l, e) < 0 ||
-	    config_vm_capacity(vm, l->uart_intid, e) < 0)
-		return -1;
-	return 0;
+	if (!err)
+		err = check_counts(vm, e);
+	if (!err)
+		err = check_cpus(s, i, l, e);
+	if (!err)
+		err = check_vm_pool(s, vm, e);
+	if (!err)
+		err = check_memory(s, i, l, e);
+	if (!err)
+		err = check_ram_total(s, i, l, e);
+	if (!err)
+		err = check_images_entry(vm, e);
+	if (!err)
+		err = check_guest_dt(vm, e);
+	if (!err)
+		err = check_devices(s, i, l, e);
+	if (!err)
+		err = config_vm_capacity(vm, l->uart_intid, e);
+	return err;
 }
 
 int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err)
 {
 	static struct cfg_error dummy; /* used when the caller passes no err */
-	u32 i;
+	int r;
 
 	if (!err)
 		err = &dummy;
 	err->msg[0] = '\0';
 	if (!s || !lim)
 		return cfg_err(err, NULL, "no scenario or limits");
-	if (check_limits(lim, err) < 0)
-		return -1;
+	r = check_limits(lim, err);
+	if (r)
+		return r;
 	if (s->nr_vms == 0)
 		return cfg_err(err, NULL, "no VMs (add a node under /vms)");
 	if (s->nr_vms > CFG_MAX_VMS)
 		return cfg_err(err, NULL, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
-	if (s->nr_pools > CFG_MAX_POOLS || check_pools(s, lim, err) < 0)
-		return s->nr_pools > CFG_MAX_POOLS ? cfg_err(err, NULL, "too many pools") : -1;
-	for (i = 0; i < s->nr_vms; i++)
-		if (check_vm(s, i, lim, err) < 0)
-			return -1;
-	return 0;
+	if (s->nr_pools > CFG_MAX_POOLS)
+		return cfg_err(err, NULL, "too many pools");
+	r = check_pools(s, lim, err);
+	for (u32 i = 0; !r && i < s->nr_vms; i++)
+		r = check_vm(s, i, lim, err);
+	return r;
 }

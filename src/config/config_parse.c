@@ -321,6 +321,7 @@ STATIC_ASSERT(ARRAY_SIZE(kind_fn) == K_CUSTOM + 1, "a function for every kind");
 
 /* ---- the loop ---- */
 
+/* The row for property name, or -1 if the node kind has no such property. */
 static int rule_index(const struct schema *s, const char *name)
 {
 	u32 k;

@@ -23,11 +23,12 @@ struct plat_ctx {
 	size_t errlen;
 };
 
+/* The firmware DTB does not describe a machine rtvisor can run on: say why. */
 static int plat_fail(struct plat_ctx *c, const char *what)
 {
 	if (c->err && c->errlen > 0)
 		snprintf(c->err, c->errlen, "platform: %s", what);
-	return -1;
+	return ERR_INVAL;
 }
 
 /* 3-cell GIC interrupt specifier -> INTID. */
@@ -40,7 +41,7 @@ static int plat_intid(const u8 *spec, u32 *intid)
 	else if (type == GIC_PPI && num <= GIC_MAX_PPI)
 		*intid = 16U + num;
 	else
-		return -1;
+		return ERR_RANGE;
 	return 0;
 }
 
@@ -49,16 +50,17 @@ static int plat_irq(const struct fdt *f, int node, int idx, u32 *intid)
 {
 	const u8 *spec = fdt_prop_entry(f, node, "interrupts", idx, 3);
 
-	return spec ? plat_intid(spec, intid) : -1;
+	return spec ? plat_intid(spec, intid) : ERR_NOENT;
 }
 
 static int plat_reg(const struct fdt *f, int node, int idx, u64 *base, u64 *size)
 {
 	int parent = fdt_parent(f, node);
+	int err = parent < 0 ? parent : fdt_reg(f, parent, node, idx, base, size);
 
-	if (parent < 0 || fdt_reg(f, parent, node, idx, base, size) < 0)
-		return -1;
-	return *size != 0 ? 0 : -1;
+	if (err)
+		return err;
+	return *size != 0 ? 0 : ERR_RANGE;
 }
 
 static int plat_memory(struct plat_ctx *c, int root)
@@ -206,7 +208,7 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 		      char *err, size_t errlen)
 {
 	struct plat_ctx c;
-	int root;
+	int r;
 
 	c.pi = pi;
 	c.err = err;
@@ -214,13 +216,20 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 	if (err && errlen > 0)
 		err[0] = '\0';
 	if (!pi)
-		return -1;
+		return ERR_INVAL;
 	memset(pi, 0, sizeof(*pi));
 	if (!fdt || fdt_open(&c.f, fdt, max_size) < 0)
 		return plat_fail(&c, "invalid or truncated devicetree blob");
-	root = fdt_root(&c.f);
-	if (plat_memory(&c, root) < 0 || plat_cpus(&c) < 0 || plat_gic(&c) < 0 ||
-	    plat_uart(&c) < 0 || plat_psci(&c) < 0 || plat_timer(&c) < 0)
-		return -1;
-	return 0;
+	r = plat_memory(&c, fdt_root(&c.f));
+	if (!r)
+		r = plat_cpus(&c);
+	if (!r)
+		r = plat_gic(&c);
+	if (!r)
+		r = plat_uart(&c);
+	if (!r)
+		r = plat_psci(&c);
+	if (!r)
+		r = plat_timer(&c);
+	return r;
 }

@@ -583,6 +583,21 @@ TEST(owned_spis)
 	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 }
 
+/* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
+TEST(error_codes)
+{
+	CHECK_EQ(run_vms(VM_OPEN("rt") RT_PROPS "consle;\n" RT_NODES "};\n"), ERR_INVAL);
+	CHECK_EQ(config_parse(NULL, 0, &sc, &cerr), ERR_INVAL);
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[0].entry = 0x40080002;
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), ERR_INVAL);
+	sc.vms[0].entry = 0x40080000;
+	sc.vms[0].nr_devs = 1;
+	set_dev(&sc.vms[0].devs[0], "a", 0x10000000, 40, 16);
+	sc.vms[0].devs[0].nr_irqs = LIM_VGIC_OWNED_SPIS; /* with the console: one too many */
+	CHECK_EQ(config_vm_capacity(&sc.vms[0], 33, &cerr), ERR_INVAL);
+}
+
 TEST(console_intid_beyond_vgic)
 {
 	struct cfg_limits lim = DT_QEMU_LIMITS;
@@ -725,6 +740,7 @@ static int run_pools(const char *pools, const char *vms)
 	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
 }
 
+#define DYN_POOL "p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n"
 #define DYN_VM(props) VM_OPEN("rt") RT_PROPS "pool = \"p\";\n" props RT_NODES "};\n"
 #define REFUSED(call, want)                     \
 	do {                                    \
@@ -732,59 +748,71 @@ static int run_pools(const char *pools, const char *vms)
 		CHECK_STR_CONTAINS(cerr.msg, want); \
 	} while (0)
 
+/* One refusal per pool property kind: the pool node, and the message. */
+static const struct {
+	const char *pool, *want;
+} bad_pools[] = {
+	{ "p { policy = \"bind\"; cpus = <0 1 2 3>; slice-us = <100>; };",
+	  "scenario: pool 'p': slice-us: only for dynamic pools" },
+	{ "p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <99>; };",
+	  "scenario: pool 'p': slice-us: 99 out of range 100..1000000" },
+	{ "p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <0 100>; };",
+	  "scenario: pool 'p': slice-us: expected 1 cell" },
+	{ "p { policy = \"fifo\"; cpus = <0 1 2 3>; };",
+	  "scenario: pool 'p': policy: expected \"bind\" or \"dynamic\"" },
+	{ "p { cpus = <0 1 2 3>; };", "scenario: pool 'p': policy: missing (required)" },
+	{ "p { policy = \"bind\"; };", "scenario: pool 'p': cpus: missing (required)" },
+	{ "p { policy = \"bind\"; cpus = <0 1 1>; };",
+	  "scenario: pool 'p': cpus[2]: pCPU 1 invalid or listed twice" },
+	{ "p { policy = \"bind\"; cpus = <64>; };",
+	  "scenario: pool 'p': cpus[0]: pCPU 64 invalid or listed twice" },
+	{ "p { policy = \"bind\"; cpus = <>; };", "scenario: pool 'p': cpus: expected 1 to 64 cells" },
+	{ "P { policy = \"bind\"; cpus = <0>; };", "scenario: pool 'P': invalid pool name" },
+};
+
+/* One refusal per VM and sub-node property kind not covered elsewhere. */
+static const struct {
+	const char *pool, *vm, *want;
+} bad_vms[] = {
+	{ DYN_POOL, DYN_VM("weight = <1001>;\n"), "vm 'rt': weight: 1001 out of range 1..1000" },
+	{ DYN_POOL, DYN_VM("priority = <16>;\n"), "vm 'rt': priority: 16 out of range 0..15" },
+	{ DYN_POOL, DYN_VM("weight = <0 1>;\n"), "vm 'rt': weight: expected 1 cell" },
+	{ NULL, VM_OPEN("rt") RT_PROPS "pool = \"\";\n" RT_NODES "};\n",
+	  "vm 'rt': pool: expected a pool name" },
+	{ NULL, VM_OPEN("rt") RT_PROPS "privileged = <1>;\n" RT_NODES "};\n",
+	  "vm 'rt': privileged: expected a boolean (empty) property" },
+	{ NULL, "rt {\n#address-cells = <2>;\n#size-cells = <1>;\n" RT_BODY "};\n",
+	  "vm 'rt': #size-cells: expected <2>" },
+	{ NULL, VM_OPEN("rt") RT_PROPS
+	  "memory@40000000 { reg = <0 0x40000000 0 0x1000000>; identity = <1>; };\n};\n",
+	  "vm 'rt': memory@40000000.identity: expected a boolean (empty) property" },
+	{ NULL, VM_OPEN("rt") RT_PROPS
+	  "memory@40000000 { reg = <0 0x40000000 0 0x1000000>; phys = <1>; };\n};\n",
+	  "vm 'rt': memory@40000000.phys: expected 2 cells" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+	  " label = \"abcdefghijklmnop\"; };\n};\n",
+	  "vm 'rt': device@9010000.label: expected a string of 1 to 15 characters" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000>; };\n};\n",
+	  "vm 'rt': device@9010000.reg: expected 4 cells" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { interrupts = <40>; };\n};\n",
+	  "vm 'rt': device@9010000.reg: missing (required)" },
+};
+
 /* Every property kind of the schema tables, with the message of each refusal. */
 TEST(parse_kinds)
 {
+	u32 i;
+
 	CHECK_EQ(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <100>; };\n",
 			   DYN_VM("weight = <1000>;\npriority = <15>;\nprivileged;\n")), 0);
 	CHECK(sc.pools[0].dynamic && sc.pools[0].cpus == 0xf && sc.pools[0].slice_us == 100);
 	CHECK(sc.vms[0].weight == 1000 && sc.vms[0].priority == 15 && sc.vms[0].has_priority);
 	CHECK(sc.vms[0].privileged && strcmp(sc.vms[0].pool, "p") == 0);
-	REFUSED(run_pools("p { policy = \"bind\"; cpus = <0 1 2 3>; slice-us = <100>; };\n",
-			  DYN_VM("")), "scenario: pool 'p': slice-us: only for dynamic pools");
-	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <99>; };\n",
-			  DYN_VM("")), "scenario: pool 'p': slice-us: 99 out of range 100..1000000");
-	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <0 100>; };\n",
-			  DYN_VM("")), "scenario: pool 'p': slice-us: expected 1 cell");
-	REFUSED(run_pools("p { policy = \"fifo\"; cpus = <0 1 2 3>; };\n", DYN_VM("")),
-		"scenario: pool 'p': policy: expected \"bind\" or \"dynamic\"");
-	REFUSED(run_pools("p { cpus = <0 1 2 3>; };\n", DYN_VM("")),
-		"scenario: pool 'p': policy: missing (required)");
-	REFUSED(run_pools("p { policy = \"bind\"; };\n", DYN_VM("")),
-		"scenario: pool 'p': cpus: missing (required)");
-	REFUSED(run_pools("p { policy = \"bind\"; cpus = <0 1 1>; };\n", DYN_VM("")),
-		"scenario: pool 'p': cpus[2]: pCPU 1 invalid or listed twice");
-	REFUSED(run_pools("p { policy = \"bind\"; cpus = <64>; };\n", DYN_VM("")),
-		"scenario: pool 'p': cpus[0]: pCPU 64 invalid or listed twice");
-	REFUSED(run_pools("p { policy = \"bind\"; cpus = <>; };\n", DYN_VM("")),
-		"scenario: pool 'p': cpus: expected 1 to 64 cells");
-	REFUSED(run_pools("P { policy = \"bind\"; cpus = <0>; };\n", DYN_VM("")),
-		"scenario: pool 'P': invalid pool name");
-	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
-			  DYN_VM("weight = <1001>;\n")), "vm 'rt': weight: 1001 out of range 1..1000");
-	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
-			  DYN_VM("priority = <16>;\n")), "vm 'rt': priority: 16 out of range 0..15");
-	REFUSED(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n",
-			  DYN_VM("weight = <0 1>;\n")), "vm 'rt': weight: expected 1 cell");
-	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS "pool = \"\";\n" RT_NODES "};\n"),
-		"vm 'rt': pool: expected a pool name");
-	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS "privileged = <1>;\n" RT_NODES "};\n"),
-		"vm 'rt': privileged: expected a boolean (empty) property");
-	REFUSED(run_vms("rt {\n#address-cells = <2>;\n#size-cells = <1>;\n" RT_BODY "};\n"),
-		"vm 'rt': #size-cells: expected <2>");
-	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS
-			"memory@40000000 { reg = <0 0x40000000 0 0x1000000>; identity = <1>; };\n};\n"),
-		"vm 'rt': memory@40000000.identity: expected a boolean (empty) property");
-	REFUSED(run_vms(VM_OPEN("rt") RT_PROPS
-			"memory@40000000 { reg = <0 0x40000000 0 0x1000000>; phys = <1>; };\n};\n"),
-		"vm 'rt': memory@40000000.phys: expected 2 cells");
-	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
-			" label = \"abcdefghijklmnop\"; };\n};\n"),
-		"vm 'rt': device@9010000.label: expected a string of 1 to 15 characters");
-	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000>; };\n};\n"),
-		"vm 'rt': device@9010000.reg: expected 4 cells");
-	REFUSED(run_vms(VM_OPEN("rt") RT_BODY "device@9010000 { interrupts = <40>; };\n};\n"),
-		"vm 'rt': device@9010000.reg: missing (required)");
+	for (i = 0; i < ARRAY_SIZE(bad_pools); i++)
+		REFUSED(run_pools(bad_pools[i].pool, DYN_VM("")), bad_pools[i].want);
+	for (i = 0; i < ARRAY_SIZE(bad_vms); i++)
+		REFUSED(bad_vms[i].pool ? run_pools(bad_vms[i].pool, bad_vms[i].vm)
+					: run_vms(bad_vms[i].vm), bad_vms[i].want);
 }
 
 TEST(parse_root_and_vms)
@@ -887,6 +915,7 @@ int main(void)
 	RUN(range_edges);
 	RUN(device_edges);
 	RUN(owned_spis);
+	RUN(error_codes);
 	RUN(console_intid_beyond_vgic);
 	RUN(ipa_space);
 	RUN(pcpu_limit);
