@@ -1,7 +1,7 @@
 /*
  * Guest devicetree generator (see guest_dt.h; node list in docs/config.md).
  *
- * The input is checked first (guest_dt_check), then the tree is written in
+ * The input is checked first (cfg_ok, platform_ok), then the tree is written in
  * one pass with the FDT writer. Writer errors are sticky, so the node
  * functions do not test every call: fdtw_finish() reports the first failure.
  * Interrupt specifiers use the GICv3 binding: <type number flags>, type 0 =
