@@ -178,6 +178,23 @@ static int check_vm_pool(const struct scenario *s, const struct cfg_vm *vm, stru
 	return 0;
 }
 
+/* ---- items of a VM ---- */
+
+/* A check of item k (a memory region, a device) of VM i. */
+typedef int item_check(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		       struct cfg_error *e);
+
+/* Items 0..n-1 of VM i in order: each is checked against the ones before it. */
+static int check_each(const struct scenario *s, u32 i, u32 n, const struct cfg_limits *l,
+		      struct cfg_error *e, item_check *check)
+{
+	int err = 0;
+
+	for (u32 k = 0; !err && k < n; k++)
+		err = check(s, i, k, l, e);
+	return err;
+}
+
 /* ---- pCPUs ---- */
 
 /* vCPUs homed on pCPU p by VMs 0..i (vCPUs 0..k-1 of VM i). */
@@ -311,21 +328,15 @@ static int check_mem_unique(const struct scenario *s, u32 i, u32 k, struct cfg_e
 	return 0;
 }
 
-static int check_memory(const struct scenario *s, u32 i, const struct cfg_limits *l,
-			struct cfg_error *e)
+static int check_mem(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		     struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
-	int err = 0;
-	u32 k;
+	int err = check_mem_shape(vm, &vm->mem[k], e);
 
-	for (k = 0; !err && k < vm->nr_mem; k++) {
-		err = check_mem_shape(vm, &vm->mem[k], e);
-		if (!err)
-			err = check_mem_platform(vm, &vm->mem[k], l, e);
-		if (!err)
-			err = check_mem_unique(s, i, k, e);
-	}
-	return err;
+	if (!err)
+		err = check_mem_platform(vm, &vm->mem[k], l, e);
+	return err ? err : check_mem_unique(s, i, k, e);
 }
 
 /* Is [base, base+size) inside one of the VM's (already checked) memory regions? */
@@ -549,23 +560,17 @@ static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_l
 	return 0;
 }
 
-static int check_devices(const struct scenario *s, u32 i, const struct cfg_limits *l,
-			 struct cfg_error *e)
+static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		     struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
-	int err = 0;
-	u32 k;
+	int err = check_dev_shape(vm, &vm->devs[k], l, e);
 
-	for (k = 0; !err && k < vm->nr_devs; k++) {
-		err = check_dev_shape(vm, &vm->devs[k], l, e);
-		if (!err)
-			err = check_dev_vs_mem(vm, &vm->devs[k], e);
-		if (!err)
-			err = check_dev_unique(s, i, k, e);
-		if (!err)
-			err = check_irqs(s, i, k, l, e);
-	}
-	return err;
+	if (!err)
+		err = check_dev_vs_mem(vm, &vm->devs[k], e);
+	if (!err)
+		err = check_dev_unique(s, i, k, e);
+	return err ? err : check_irqs(s, i, k, l, e);
 }
 
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
@@ -652,7 +657,7 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	if (!err)
 		err = check_vm_pool(s, vm, e);
 	if (!err)
-		err = check_memory(s, i, l, e);
+		err = check_each(s, i, vm->nr_mem, l, e, check_mem);
 	if (!err)
 		err = check_ram_total(s, i, l, e);
 	if (!err)
@@ -660,7 +665,7 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	if (!err)
 		err = check_guest_dt(vm, e);
 	if (!err)
-		err = check_devices(s, i, l, e);
+		err = check_each(s, i, vm->nr_devs, l, e, check_dev);
 	if (!err)
 		err = config_vm_capacity(vm, l->uart_intid, e);
 	return err;

@@ -180,21 +180,15 @@ static int k_u32(struct pctx *c, const struct prop_rule *r, void *obj, const u8 
 	return 0;
 }
 
+/* K_U64: one value, aux says it was given; K_REG: a base and a size (aux). */
 static int k_u64(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
 {
-	if (len != 8)
-		return want_cells(c, r, 2);
-	put_uint(obj, r->to, fdt_be64(p));
-	put_uint(obj, r->aux, 1);
-	return 0;
-}
+	bool pair = r->kind == K_REG;
 
-static int k_reg(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
-{
-	if (len != 16)
-		return want_cells(c, r, 4);
+	if (len != (pair ? 16 : 8))
+		return want_cells(c, r, pair ? 4 : 2);
 	put_uint(obj, r->to, fdt_be64(p));
-	put_uint(obj, r->aux, fdt_be64(p + 8));
+	put_uint(obj, r->aux, pair ? fdt_be64(p + 8) : 1);
 	return 0;
 }
 
@@ -311,7 +305,7 @@ static int k_custom(struct pctx *c, const struct prop_rule *r, void *obj, const 
 }
 
 static prop_fn *const kind_fn[] = {
-	[K_U32] = k_u32,	[K_U64] = k_u64,	[K_REG] = k_reg,
+	[K_U32] = k_u32,	[K_U64] = k_u64,	[K_REG] = k_u64,
 	[K_TRUE] = k_flag,	[K_FALSE] = k_flag,	[K_EQ] = k_eq,
 	[K_CELLS] = k_cells,	[K_STRING] = k_string,	[K_NAME] = k_name,
 	[K_ENUM] = k_enum,	[K_STRLIST] = k_strlist, [K_BYTES] = k_bytes,
@@ -464,84 +458,97 @@ static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const
 
 /* ---- VM sub-nodes ---- */
 
-static int parse_memory(struct pctx *c, struct cfg_vm *vm, int node)
+/* Rules across a memory region's properties. */
+static int finish_memory(struct pctx *c, struct cfg_vm *vm, void *entry)
 {
-	struct cfg_mem *m;
-	int err;
+	struct cfg_mem *m = entry;
 
-	if (vm->nr_mem >= CFG_MAX_MEM)
-		return perr(c, ": too many memory regions (max %u)", (unsigned)CFG_MAX_MEM);
-	m = &vm->mem[vm->nr_mem];
-	memset(m, 0, sizeof(*m));
-	err = apply_props(c, node, &mem_schema, m);
-	if (err)
-		return err;
+	(void)vm;
 	if (m->has_phys && m->identity) /* has_phys: so far, only "phys" sets it */
 		return perr(c, ": 'phys' and 'identity' are mutually exclusive");
 	if (m->identity) {
 		m->phys = m->ipa;
 		m->has_phys = true;
 	}
-	vm->nr_mem++;
 	return 0;
 }
 
-static int parse_image(struct pctx *c, struct cfg_vm *vm, int node)
+/* The image labelled "initrd", if any, is the VM's initial ramdisk: one at most. */
+static int finish_image(struct pctx *c, struct cfg_vm *vm, void *entry)
 {
-	struct cfg_image *im;
-	int err;
+	const struct cfg_image *im = entry;
 
-	if (vm->nr_images >= CFG_MAX_IMAGES)
-		return perr(c, ": too many images (max %u)", (unsigned)CFG_MAX_IMAGES);
-	im = &vm->images[vm->nr_images];
-	memset(im, 0, sizeof(*im));
-	rtv_strlcpy(im->name, c->node, CFG_NAME_LEN);
-	err = apply_props(c, node, &image_schema, im);
-	if (err)
-		return err;
-	if (strcmp(im->name, CFG_INITRD_LABEL) == 0) {
-		if (vm->initrd_image >= 0)
-			return perr(c, ".label: a VM has at most one \"" CFG_INITRD_LABEL "\" image");
-		vm->initrd_image = (int)vm->nr_images;
-	}
-	vm->nr_images++;
+	if (strcmp(im->name, CFG_INITRD_LABEL) != 0)
+		return 0;
+	if (vm->initrd_image >= 0)
+		return perr(c, ".label: a VM has at most one \"" CFG_INITRD_LABEL "\" image");
+	vm->initrd_image = (int)vm->nr_images;
 	return 0;
 }
 
-static int parse_device(struct pctx *c, struct cfg_vm *vm, int node)
+/* A kind of VM sub-node: its schema, and the table of struct cfg_vm its entries go to. */
+struct subnode_kind {
+	const char *base;   /* the node name before '@' */
+	const char *plural; /* in "too many ..." */
+	const struct schema *schema;
+	u16 table, count;   /* offsets in struct cfg_vm: the array, its u32 number of entries */
+	u16 entry_size;
+	u32 max;
+	struct field name;  /* the member that the node name fills until a label replaces it */
+	int (*finish)(struct pctx *c, struct cfg_vm *vm, void *entry); /* NULL: nothing more */
+};
+
+#define VM_TABLE(arr, nr, lim)                                                               \
+	.table = offsetof(struct cfg_vm, arr), .count = offsetof(struct cfg_vm, nr),         \
+	.entry_size = sizeof(((struct cfg_vm *)0)->arr[0]), .max = (lim)
+
+static const struct subnode_kind subnodes[] = {
+	{ .base = "memory", .plural = "memory regions", .schema = &mem_schema,
+	  VM_TABLE(mem, nr_mem, CFG_MAX_MEM), .finish = finish_memory },
+	{ .base = "image", .plural = "images", .schema = &image_schema,
+	  VM_TABLE(images, nr_images, CFG_MAX_IMAGES), .name = AT(cfg_image, name),
+	  .finish = finish_image },
+	{ .base = "device", .plural = "devices", .schema = &dev_schema,
+	  VM_TABLE(devs, nr_devs, CFG_MAX_DEVS), .name = AT(cfg_dev, name) },
+};
+
+/* The next entry of the VM's table for kind k, filled from node. */
+static int parse_subnode(struct pctx *c, struct cfg_vm *vm, const struct subnode_kind *k,
+			 int node)
 {
-	struct cfg_dev *d;
+	u32 *count = (u32 *)(void *)((u8 *)vm + k->count);
+	u8 *entry;
 	int err;
 
-	if (vm->nr_devs >= CFG_MAX_DEVS)
-		return perr(c, ": too many devices (max %u)", (unsigned)CFG_MAX_DEVS);
-	d = &vm->devs[vm->nr_devs];
-	memset(d, 0, sizeof(*d));
-	rtv_strlcpy(d->name, c->node, CFG_NAME_LEN);
-	err = apply_props(c, node, &dev_schema, d);
-	if (err)
-		return err;
-	vm->nr_devs++;
-	return 0;
+	if (*count >= k->max)
+		return perr(c, ": too many %s (max %u)", k->plural, k->max);
+	entry = (u8 *)vm + k->table + *count * k->entry_size;
+	memset(entry, 0, k->entry_size);
+	if (k->name.size)
+		rtv_strlcpy((char *)entry + k->name.off, c->node, k->name.size);
+	err = apply_props(c, node, k->schema, entry);
+	if (!err && k->finish)
+		err = k->finish(c, vm, entry);
+	if (!err)
+		(*count)++;
+	return err;
 }
 
 static int parse_vm_child(struct pctx *c, struct cfg_vm *vm, int node)
 {
 	const char *name = fdt_name(&c->f, node);
+	u32 k;
 	int err;
 
 	rtv_strlcpy(c->node, name, LABEL_LEN);
 	rtv_strlcpy(c->field, ".", LABEL_LEN);
 	if (fdt_first_child(&c->f, node) >= 0)
 		return perr(c, ": unexpected sub-node");
-	if (fdt_node_name_is(name, "memory"))
-		err = parse_memory(c, vm, node);
-	else if (fdt_node_name_is(name, "image"))
-		err = parse_image(c, vm, node);
-	else if (fdt_node_name_is(name, "device"))
-		err = parse_device(c, vm, node);
-	else
-		err = perr(c, ": unknown node (expected memory@, image@ or device@)");
+	for (k = 0; k < ARRAY_SIZE(subnodes) && !fdt_node_name_is(name, subnodes[k].base); k++)
+		;
+	if (k == ARRAY_SIZE(subnodes))
+		return perr(c, ": unknown node (expected memory@, image@ or device@)");
+	err = parse_subnode(c, vm, &subnodes[k], node);
 	c->node[0] = c->field[0] = '\0';
 	return err;
 }

@@ -330,37 +330,33 @@ static int fdt_node_end(const struct fdt *f, int node)
 	return ERR_FORMAT;
 }
 
+/* off as a node handle if a node begins there (off may be an error), else ERR_NOENT. */
+static int fdt_node_at(const struct fdt *f, int off)
+{
+	return fdt_is_node(f, off) ? off : ERR_NOENT;
+}
+
 int fdt_root(const struct fdt *f)
 {
-	int off;
-
 	if (!f || !f->blob)
 		return ERR_NOENT;
-	off = fdt_skip_nops(f, 0);
-	return fdt_is_node(f, off) ? off : ERR_NOENT;
+	return fdt_node_at(f, fdt_skip_nops(f, 0));
 }
 
 int fdt_first_child(const struct fdt *f, int node)
 {
-	int off;
-
 	if (!fdt_is_node(f, node))
 		return ERR_NOENT;
-	off = fdt_after_props(f, node);
-	return fdt_is_node(f, off) ? off : ERR_NOENT;
+	return fdt_node_at(f, fdt_after_props(f, node));
 }
 
 int fdt_next_sibling(const struct fdt *f, int node)
 {
-	int off;
+	int end = fdt_is_node(f, node) ? fdt_node_end(f, node) : ERR_NOENT;
 
-	if (!fdt_is_node(f, node))
+	if (end < 0)
 		return ERR_NOENT;
-	off = fdt_node_end(f, node);
-	if (off < 0)
-		return ERR_NOENT;
-	off = fdt_skip_nops(f, (u32)off);
-	return fdt_is_node(f, off) ? off : ERR_NOENT;
+	return fdt_node_at(f, fdt_skip_nops(f, (u32)end));
 }
 
 const char *fdt_name(const struct fdt *f, int node)
