@@ -9,9 +9,10 @@
  * property it may have, saying how the value is read and checked (its kind),
  * which struct member it goes to, and its bounds. One loop (apply_props) applies
  * the rows to a node's properties, refuses unknown and duplicate ones and names
- * the first missing required one. Rules that involve more than one property
- * (phys vs identity, the initrd image, slice-us in a bind pool) follow the loop
- * in the node's parse function.
+ * the first missing required one. The kinds of VM sub-node are a table too
+ * (subnodes[]). Rules that involve more than one property (phys vs identity,
+ * the initrd image, slice-us in a bind pool) follow the loop: in the sub-node
+ * kind's finish function, or in parse_pool().
  */
 #include <config.h>
 #include <config_err.h>
