@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include <config.h>
+#include <err.h>
 #include <lib.h>
 #include <platform_info.h>
 
@@ -36,11 +37,11 @@ static int parse_u64(const char *s, u64 *out)
 	unsigned long long v;
 
 	if (!s || !*s)
-		return -1;
+		return ERR_INVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno != 0 || *end != '\0' || s[0] == '-')
-		return -1;
+		return ERR_INVAL;
 	*out = (u64)v;
 	return 0;
 }

@@ -8,33 +8,13 @@
  * which is established before any overlap/containment test runs on them.
  */
 #include <config.h>
+#include <config_err.h>
 #include <lib.h>
 
 #define INTID_SPI_MIN 32U
 #define INTID_SPI_MAX 1019U
 #define IPA_LIMIT (1ULL << LIM_IPA_BITS) /* first IPA a stage-2 table cannot map */
 #define X(v) ((unsigned long long)(v))
-
-static int cerr(struct cfg_error *e, const char *vm, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* "vm '<vm>': <msg>", or "scenario: <msg>" when vm is NULL. */
-static int cerr(struct cfg_error *e, const char *vm, const char *fmt, ...)
-{
-	int n;
-	va_list ap;
-
-	if (vm)
-		n = snprintf(e->msg, CFG_ERR_LEN, "vm '%s': ", vm);
-	else
-		n = snprintf(e->msg, CFG_ERR_LEN, "scenario: ");
-	if (n < 0 || n >= (int)CFG_ERR_LEN)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(e->msg + n, CFG_ERR_LEN - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ---- 64-bit range arithmetic ---- */
 
@@ -65,22 +45,6 @@ static bool name_terminated(const char *n)
 	return false;
 }
 
-static bool vm_name_ok(const char *n)
-{
-	size_t i;
-
-	if (!name_terminated(n))
-		return false;
-	for (i = 0; n[i]; i++) {
-		char ch = n[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-		      ch == '-'))
-			return false;
-	}
-	return true;
-}
-
 /* The part of [base, base + size) that is inside [ob, ob + os) (both range_ok). */
 static u64 overlap_size(u64 base, u64 size, u64 ob, u64 os)
 {
@@ -106,12 +70,12 @@ static u32 usable_pcpus(const struct cfg_limits *l)
 static int check_limits(const struct cfg_limits *l, struct cfg_error *e)
 {
 	if (l->nr_pcpus == 0)
-		return cerr(e, NULL, "limits: no pCPUs");
+		return cfg_err(e, NULL, "limits: no pCPUs");
 	if (!range_ok(l->ram_base, l->ram_size))
-		return cerr(e, NULL, "limits: invalid RAM range");
+		return cfg_err(e, NULL, "limits: invalid RAM range");
 	if (!range_ok(l->hv_base, l->hv_size) || !range_ok(l->uart_base, l->uart_size) ||
 	    !range_ok(l->gic_base, l->gic_size))
-		return cerr(e, NULL, "limits: invalid hypervisor, UART or GIC range");
+		return cfg_err(e, NULL, "limits: invalid hypervisor, UART or GIC range");
 	return 0;
 }
 
@@ -120,14 +84,14 @@ static int check_limits(const struct cfg_limits *l, struct cfg_error *e)
 static int check_counts(const struct cfg_vm *vm, struct cfg_error *e)
 {
 	if (vm->nr_vcpus == 0 || vm->nr_vcpus > CFG_MAX_VCPUS)
-		return cerr(e, vm->name, "cpus: expected 1 to %u vCPUs", (unsigned)CFG_MAX_VCPUS);
+		return cfg_err(e, vm->name, "cpus: expected 1 to %u vCPUs", (unsigned)CFG_MAX_VCPUS);
 	if (vm->nr_mem == 0)
-		return cerr(e, vm->name, "memory: no memory region");
+		return cfg_err(e, vm->name, "memory: no memory region");
 	if (vm->nr_mem > CFG_MAX_MEM || vm->nr_images > CFG_MAX_IMAGES ||
 	    vm->nr_devs > CFG_MAX_DEVS)
-		return cerr(e, vm->name, "too many memory regions, images or devices");
+		return cfg_err(e, vm->name, "too many memory regions, images or devices");
 	if (vm->fault_policy != FAULT_POLICY_INJECT && vm->fault_policy != FAULT_POLICY_STOP)
-		return cerr(e, vm->name, "fault-policy: invalid value");
+		return cfg_err(e, vm->name, "fault-policy: invalid value");
 	return 0;
 }
 
@@ -154,33 +118,35 @@ static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *
 {
 	const struct cfg_pool *p = &s->pools[i];
 
-	if (!vm_name_ok(p->name))
-		return cerr(e, NULL, "pool #%u: invalid pool name", i);
+	if (!cfg_name_ok(p->name))
+		return cfg_err(e, NULL, "pool #%u: invalid pool name", i);
 	for (u32 j = 0; j < i; j++) {
 		if (strcmp(s->pools[j].name, p->name) == 0)
-			return cerr(e, NULL, "pool '%s': duplicate pool name", p->name);
+			return cfg_err(e, NULL, "pool '%s': duplicate pool name", p->name);
 		if (s->pools[j].cpus & p->cpus)
-			return cerr(e, NULL, "pool '%s': cpus: pCPU %u already in pool '%s'", p->name,
-				    (u32)__builtin_ctzll(s->pools[j].cpus & p->cpus), s->pools[j].name);
+			return cfg_err(e, NULL, "pool '%s': cpus: pCPU %u already in pool '%s'",
+				       p->name, (u32)__builtin_ctzll(s->pools[j].cpus & p->cpus),
+				       s->pools[j].name);
 	}
 	if (!p->cpus)
-		return cerr(e, NULL, "pool '%s': cpus: empty", p->name);
+		return cfg_err(e, NULL, "pool '%s': cpus: empty", p->name);
 	if (usable_pcpus(l) < CFG_MAX_PCPUS && (p->cpus >> usable_pcpus(l)))
-		return cerr(e, NULL, "pool '%s': cpus: pCPU %u does not exist (%u pCPUs)", p->name,
-			    (u32)(63 - __builtin_clzll(p->cpus)), usable_pcpus(l));
+		return cfg_err(e, NULL, "pool '%s': cpus: pCPU %u does not exist (%u pCPUs)", p->name,
+			       (u32)(63 - __builtin_clzll(p->cpus)), usable_pcpus(l));
 	return 0;
 }
 
 /* Every pCPU in exactly one pool (when there is a /pools node). */
 static int check_pools(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e)
 {
-	for (u32 i = 0; i < s->nr_pools; i++)
-		if (check_pool(s, i, l, e) < 0)
-			return -1;
-	for (u32 c = 0; s->nr_pools && c < usable_pcpus(l) && c < CFG_MAX_PCPUS; c++)
+	int err = 0;
+
+	for (u32 i = 0; !err && i < s->nr_pools; i++)
+		err = check_pool(s, i, l, e);
+	for (u32 c = 0; !err && s->nr_pools && c < usable_pcpus(l) && c < CFG_MAX_PCPUS; c++)
 		if (!pool_of_cpu(s, c))
-			return cerr(e, NULL, "pools: pCPU %u is in no pool", c);
-	return 0;
+			err = cfg_err(e, NULL, "pools: pCPU %u is in no pool", c);
+	return err;
 }
 
 static bool vm_in_dynamic_pool(const struct scenario *s, const struct cfg_vm *vm)
@@ -195,20 +161,38 @@ static int check_vm_pool(const struct scenario *s, const struct cfg_vm *vm, stru
 	const struct cfg_pool *p;
 
 	if (!s->nr_pools && vm->pool[0])
-		return cerr(e, vm->name, "pool: no pool '%s' (the scenario has no /pools)", vm->pool);
+		return cfg_err(e, vm->name, "pool: no pool '%s' (the scenario has no /pools)",
+			       vm->pool);
 	if (s->nr_pools && !vm->pool[0])
-		return cerr(e, vm->name, "pool: missing (required when /pools exists)");
+		return cfg_err(e, vm->name, "pool: missing (required when /pools exists)");
 	p = s->nr_pools ? pool_named(s, vm->pool) : NULL;
 	if (s->nr_pools && !p)
-		return cerr(e, vm->name, "pool: no pool '%s'", vm->pool);
+		return cfg_err(e, vm->name, "pool: no pool '%s'", vm->pool);
 	if (!vm_in_dynamic_pool(s, vm) && (vm->weight || vm->has_priority))
-		return cerr(e, vm->name, "%s: only for VMs in a dynamic pool",
-			    vm->weight ? "weight" : "priority");
+		return cfg_err(e, vm->name, "%s: only for VMs in a dynamic pool",
+			       vm->weight ? "weight" : "priority");
 	for (u32 k = 0; p && k < vm->nr_vcpus; k++)
 		if (pool_of_cpu(s, vm->vcpu_pcpu[k]) != p)
-			return cerr(e, vm->name, "cpus[%u]: pCPU %u is not in pool '%s'", k,
-				    vm->vcpu_pcpu[k], p->name);
+			return cfg_err(e, vm->name, "cpus[%u]: pCPU %u is not in pool '%s'", k,
+				       vm->vcpu_pcpu[k], p->name);
 	return 0;
+}
+
+/* ---- items of a VM ---- */
+
+/* A check of item k (a memory region, a device) of VM i. */
+typedef int item_check(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		       struct cfg_error *e);
+
+/* Items 0..n-1 of VM i in order: each is checked against the ones before it. */
+static int check_each(const struct scenario *s, u32 i, u32 n, const struct cfg_limits *l,
+		      struct cfg_error *e, item_check *check)
+{
+	int err = 0;
+
+	for (u32 k = 0; !err && k < n; k++)
+		err = check(s, i, k, l, e);
+	return err;
 }
 
 /* ---- pCPUs ---- */
@@ -230,8 +214,8 @@ static int check_pcpu_unique(const struct scenario *s, u32 i, u32 k, struct cfg_
 
 	if (vm_in_dynamic_pool(s, &s->vms[i])) { /* shared by design, up to the runqueue size */
 		if (vcpus_on(s, i, k, p) >= CFG_MAX_VCPUS_PER_PCPU)
-			return cerr(e, s->vms[i].name, "cpus[%u]: more than %u vCPUs on pCPU %u", k,
-				    (unsigned)CFG_MAX_VCPUS_PER_PCPU, p);
+			return cfg_err(e, s->vms[i].name, "cpus[%u]: more than %u vCPUs on pCPU %u", k,
+				       (unsigned)CFG_MAX_VCPUS_PER_PCPU, p);
 		return 0;
 	}
 
@@ -241,9 +225,8 @@ static int check_pcpu_unique(const struct scenario *s, u32 i, u32 k, struct cfg_
 
 		for (l = 0; l < n; l++)
 			if (o->vcpu_pcpu[l] == p)
-				return cerr(e, s->vms[i].name,
-					    "cpus[%u]: pCPU %u already assigned to vm '%s' (vCPU %u)",
-					    k, p, o->name, l);
+				return cfg_err(e, s->vms[i].name, "cpus[%u]: pCPU %u already "
+					       "assigned to vm '%s' (vCPU %u)", k, p, o->name, l);
 	}
 	return 0;
 }
@@ -253,16 +236,18 @@ static int check_cpus(const struct scenario *s, u32 i, const struct cfg_limits *
 {
 	const struct cfg_vm *vm = &s->vms[i];
 	u32 k;
+	int err;
 
 	for (k = 0; k < vm->nr_vcpus; k++) {
 		if (vm->vcpu_pcpu[k] >= l->nr_pcpus)
-			return cerr(e, vm->name, "cpus[%u]: pCPU %u does not exist (%u pCPUs)", k,
-				    vm->vcpu_pcpu[k], l->nr_pcpus);
+			return cfg_err(e, vm->name, "cpus[%u]: pCPU %u does not exist (%u pCPUs)", k,
+				       vm->vcpu_pcpu[k], l->nr_pcpus);
 		if (vm->vcpu_pcpu[k] >= usable_pcpus(l))
-			return cerr(e, vm->name, "cpus[%u]: pCPU %u above the hypervisor's limit "
-				    "of %u pCPUs", k, vm->vcpu_pcpu[k], (unsigned)LIM_PCPUS);
-		if (check_pcpu_unique(s, i, k, e) < 0)
-			return -1;
+			return cfg_err(e, vm->name, "cpus[%u]: pCPU %u above the hypervisor's limit "
+				       "of %u pCPUs", k, vm->vcpu_pcpu[k], (unsigned)LIM_PCPUS);
+		err = check_pcpu_unique(s, i, k, e);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -273,24 +258,24 @@ static int check_mem_shape(const struct cfg_vm *vm, const struct cfg_mem *m,
 			   struct cfg_error *e)
 {
 	if (m->size == 0 || !IS_ALIGNED(m->size, SZ_4K) || !IS_ALIGNED(m->ipa, SZ_4K))
-		return cerr(e, vm->name, "memory@%llx.reg: ipa and size must be non-zero "
-			    "multiples of 4 KiB (size 0x%llx)", X(m->ipa), X(m->size));
+		return cfg_err(e, vm->name, "memory@%llx.reg: ipa and size must be non-zero "
+			       "multiples of 4 KiB (size 0x%llx)", X(m->ipa), X(m->size));
 	if (!range_ok(m->ipa, m->size))
-		return cerr(e, vm->name, "memory@%llx.reg: range wraps around (size 0x%llx)",
-			    X(m->ipa), X(m->size));
+		return cfg_err(e, vm->name, "memory@%llx.reg: range wraps around (size 0x%llx)",
+			       X(m->ipa), X(m->size));
 	if (!in_ipa_space(m->ipa, m->size))
-		return cerr(e, vm->name, "memory@%llx.reg: [0x%llx, 0x%llx) beyond the %u-bit "
-			    "guest-physical space", X(m->ipa), X(m->ipa), X(m->ipa + m->size),
-			    (unsigned)LIM_IPA_BITS);
+		return cfg_err(e, vm->name, "memory@%llx.reg: [0x%llx, 0x%llx) beyond the %u-bit "
+			       "guest-physical space", X(m->ipa), X(m->ipa), X(m->ipa + m->size),
+			       (unsigned)LIM_IPA_BITS);
 	if (m->identity && (!m->has_phys || m->phys != m->ipa))
-		return cerr(e, vm->name, "memory@%llx.identity: phys differs from ipa", X(m->ipa));
+		return cfg_err(e, vm->name, "memory@%llx.identity: phys differs from ipa", X(m->ipa));
 	if (!m->has_phys)
 		return 0;
 	if (!IS_ALIGNED(m->phys, SZ_4K))
-		return cerr(e, vm->name, "memory@%llx.phys: 0x%llx is not 4 KiB aligned",
-			    X(m->ipa), X(m->phys));
+		return cfg_err(e, vm->name, "memory@%llx.phys: 0x%llx is not 4 KiB aligned",
+			       X(m->ipa), X(m->phys));
 	if (!range_ok(m->phys, m->size))
-		return cerr(e, vm->name, "memory@%llx.phys: range wraps around", X(m->ipa));
+		return cfg_err(e, vm->name, "memory@%llx.phys: range wraps around", X(m->ipa));
 	return 0;
 }
 
@@ -298,23 +283,23 @@ static int check_mem_platform(const struct cfg_vm *vm, const struct cfg_mem *m,
 			      const struct cfg_limits *l, struct cfg_error *e)
 {
 	if (overlaps(m->ipa, m->size, l->gic_base, l->gic_size))
-		return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps the emulated GIC",
-			    X(m->ipa));
+		return cfg_err(e, vm->name, "memory@%llx.reg: IPA range overlaps the emulated GIC",
+			       X(m->ipa));
 	if (vm->console && overlaps(m->ipa, m->size, l->uart_base, l->uart_size))
-		return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps the console UART",
-			    X(m->ipa));
+		return cfg_err(e, vm->name, "memory@%llx.reg: IPA range overlaps the console UART",
+			       X(m->ipa));
 	if (!m->has_phys)
 		return 0;
 	if (!inside(m->phys, m->size, l->ram_base, l->ram_size))
-		return cerr(e, vm->name,
-			    "memory@%llx.phys: [0x%llx, 0x%llx) outside RAM [0x%llx, 0x%llx)",
-			    X(m->ipa), X(m->phys), X(m->phys + m->size), X(l->ram_base),
-			    X(l->ram_base + l->ram_size));
+		return cfg_err(e, vm->name,
+			       "memory@%llx.phys: [0x%llx, 0x%llx) outside RAM [0x%llx, 0x%llx)",
+			       X(m->ipa), X(m->phys), X(m->phys + m->size), X(l->ram_base),
+			       X(l->ram_base + l->ram_size));
 	if (overlaps(m->phys, m->size, l->hv_base, l->hv_size))
-		return cerr(e, vm->name,
-			    "memory@%llx.phys: [0x%llx, 0x%llx) overlaps the hypervisor "
-			    "[0x%llx, 0x%llx)", X(m->ipa), X(m->phys), X(m->phys + m->size),
-			    X(l->hv_base), X(l->hv_base + l->hv_size));
+		return cfg_err(e, vm->name,
+			       "memory@%llx.phys: [0x%llx, 0x%llx) overlaps the hypervisor "
+			       "[0x%llx, 0x%llx)", X(m->ipa), X(m->phys), X(m->phys + m->size),
+			       X(l->hv_base), X(l->hv_base + l->hv_size));
 	return 0;
 }
 
@@ -327,35 +312,31 @@ static int check_mem_unique(const struct scenario *s, u32 i, u32 k, struct cfg_e
 
 	for (n = 0; n < k; n++)
 		if (overlaps(m->ipa, m->size, vm->mem[n].ipa, vm->mem[n].size))
-			return cerr(e, vm->name, "memory@%llx.reg: IPA range overlaps memory@%llx",
-				    X(m->ipa), X(vm->mem[n].ipa));
+			return cfg_err(e, vm->name, "memory@%llx.reg: IPA range overlaps memory@%llx",
+				       X(m->ipa), X(vm->mem[n].ipa));
 	for (j = 0; j <= i && m->has_phys; j++) {
 		const struct cfg_vm *o = &s->vms[j];
 
 		for (n = 0; n < (j == i ? k : o->nr_mem); n++)
 			if (o->mem[n].has_phys &&
 			    overlaps(m->phys, m->size, o->mem[n].phys, o->mem[n].size))
-				return cerr(e, vm->name,
-					    "memory@%llx.phys: [0x%llx, 0x%llx) overlaps vm '%s' "
-					    "memory@%llx", X(m->ipa), X(m->phys),
-					    X(m->phys + m->size), o->name, X(o->mem[n].ipa));
+				return cfg_err(e, vm->name,
+					       "memory@%llx.phys: [0x%llx, 0x%llx) overlaps vm '%s' "
+					       "memory@%llx", X(m->ipa), X(m->phys),
+					       X(m->phys + m->size), o->name, X(o->mem[n].ipa));
 	}
 	return 0;
 }
 
-static int check_memory(const struct scenario *s, u32 i, const struct cfg_limits *l,
-			struct cfg_error *e)
+static int check_mem(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		     struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
-	u32 k;
+	int err = check_mem_shape(vm, &vm->mem[k], e);
 
-	for (k = 0; k < vm->nr_mem; k++) {
-		if (check_mem_shape(vm, &vm->mem[k], e) < 0 ||
-		    check_mem_platform(vm, &vm->mem[k], l, e) < 0 ||
-		    check_mem_unique(s, i, k, e) < 0)
-			return -1;
-	}
-	return 0;
+	if (!err)
+		err = check_mem_platform(vm, &vm->mem[k], l, e);
+	return err ? err : check_mem_unique(s, i, k, e);
 }
 
 /* Is [base, base+size) inside one of the VM's (already checked) memory regions? */
@@ -377,30 +358,32 @@ static int check_image(const struct cfg_vm *vm, u32 k, struct cfg_error *e)
 	u32 n;
 
 	if (!name_terminated(im->name))
-		return cerr(e, vm->name, "image #%u: invalid name", k);
+		return cfg_err(e, vm->name, "image #%u: invalid name", k);
 	if (im->size == 0 || !im->data)
-		return cerr(e, vm->name, "image '%s'.data: empty image", im->name);
+		return cfg_err(e, vm->name, "image '%s'.data: empty image", im->name);
 	if (!range_ok(im->load_ipa, im->size) || !in_vm_memory(vm, im->load_ipa, im->size))
-		return cerr(e, vm->name,
-			    "image '%s'.load: [0x%llx, +0x%llx) not inside one memory region",
-			    im->name, X(im->load_ipa), X(im->size));
+		return cfg_err(e, vm->name,
+			       "image '%s'.load: [0x%llx, +0x%llx) not inside one memory region",
+			       im->name, X(im->load_ipa), X(im->size));
 	for (n = 0; n < k; n++)
 		if (overlaps(im->load_ipa, im->size, vm->images[n].load_ipa, vm->images[n].size))
-			return cerr(e, vm->name, "image '%s'.load: overlaps image '%s'", im->name,
-				    vm->images[n].name);
+			return cfg_err(e, vm->name, "image '%s'.load: overlaps image '%s'", im->name,
+				       vm->images[n].name);
 	return 0;
 }
 
 static int check_images_entry(const struct cfg_vm *vm, struct cfg_error *e)
 {
+	int err = 0;
 	u32 k;
 
-	for (k = 0; k < vm->nr_images; k++)
-		if (check_image(vm, k, e) < 0)
-			return -1;
+	for (k = 0; !err && k < vm->nr_images; k++)
+		err = check_image(vm, k, e);
+	if (err)
+		return err;
 	if (!IS_ALIGNED(vm->entry, 4) || !in_vm_memory(vm, vm->entry, 4))
-		return cerr(e, vm->name, "entry: 0x%llx not (4-byte aligned) inside a memory region",
-			    X(vm->entry));
+		return cfg_err(e, vm->name, "entry: 0x%llx not (4-byte aligned) inside a memory region",
+			       X(vm->entry));
 	return 0;
 }
 
@@ -411,14 +394,14 @@ static int check_dtb_area(const struct cfg_vm *vm, struct cfg_error *e)
 	u32 n;
 
 	if (!IS_ALIGNED(base, 8))
-		return cerr(e, vm->name, "dtb: 0x%llx is not 8-byte aligned", X(base));
+		return cfg_err(e, vm->name, "dtb: 0x%llx is not 8-byte aligned", X(base));
 	if (!range_ok(base, CFG_GUEST_DT_MAX) || !in_vm_memory(vm, base, CFG_GUEST_DT_MAX))
-		return cerr(e, vm->name, "dtb: 0x%llx not inside a memory region (the generated "
-			    "DTB takes 0x%llx bytes)", X(base), X(CFG_GUEST_DT_MAX));
+		return cfg_err(e, vm->name, "dtb: 0x%llx not inside a memory region (the generated "
+			       "DTB takes 0x%llx bytes)", X(base), X(CFG_GUEST_DT_MAX));
 	for (n = 0; n < vm->nr_images; n++)
 		if (overlaps(base, CFG_GUEST_DT_MAX, vm->images[n].load_ipa, vm->images[n].size))
-			return cerr(e, vm->name, "dtb: [0x%llx, 0x%llx) overlaps image '%s'",
-				    X(base), X(base + CFG_GUEST_DT_MAX), vm->images[n].name);
+			return cfg_err(e, vm->name, "dtb: [0x%llx, 0x%llx) overlaps image '%s'",
+				       X(base), X(base + CFG_GUEST_DT_MAX), vm->images[n].name);
 	return 0;
 }
 
@@ -428,33 +411,35 @@ static int check_initrd(const struct cfg_vm *vm, struct cfg_error *e)
 	u32 n;
 
 	if (vm->initrd_image < -1 || vm->initrd_image >= (int)vm->nr_images)
-		return cerr(e, vm->name, "initrd: invalid image index %d", vm->initrd_image);
+		return cfg_err(e, vm->name, "initrd: invalid image index %d", vm->initrd_image);
 	for (n = 0; n < vm->nr_images; n++)
 		if (strcmp(vm->images[n].name, CFG_INITRD_LABEL) == 0 &&
 		    (int)n != vm->initrd_image)
-			return cerr(e, vm->name, "image #%u: a VM has at most one \"%s\" image", n,
-				    CFG_INITRD_LABEL);
+			return cfg_err(e, vm->name, "image #%u: a VM has at most one \"%s\" image", n,
+				       CFG_INITRD_LABEL);
 	if (vm->initrd_image >= 0 &&
 	    strcmp(vm->images[vm->initrd_image].name, CFG_INITRD_LABEL) != 0)
-		return cerr(e, vm->name, "initrd: image #%d is not labelled \"%s\"",
-			    vm->initrd_image, CFG_INITRD_LABEL);
+		return cfg_err(e, vm->name, "initrd: image #%d is not labelled \"%s\"",
+			       vm->initrd_image, CFG_INITRD_LABEL);
 	if (vm->initrd_image >= 0 && !vm->has_dtb)
-		return cerr(e, vm->name, "image '%s': an initrd needs dtb (the generated DTB "
-			    "tells the kernel where it is)", CFG_INITRD_LABEL);
+		return cfg_err(e, vm->name, "image '%s': an initrd needs dtb (the generated DTB "
+			       "tells the kernel where it is)", CFG_INITRD_LABEL);
 	return 0;
 }
 
 /* What only the generated guest DTB uses: dtb area, bootargs, initrd. */
 static int check_guest_dt(const struct cfg_vm *vm, struct cfg_error *e)
 {
-	if (vm->has_dtb && check_dtb_area(vm, e) < 0)
-		return -1;
+	int err = vm->has_dtb ? check_dtb_area(vm, e) : 0;
+
+	if (err)
+		return err;
 	if (vm->bootargs && strnlen(vm->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
-		return cerr(e, vm->name, "bootargs: longer than %u characters",
-			    (unsigned)CFG_BOOTARGS_MAX);
+		return cfg_err(e, vm->name, "bootargs: longer than %u characters",
+			       (unsigned)CFG_BOOTARGS_MAX);
 	if (vm->bootargs && !vm->has_dtb)
-		return cerr(e, vm->name, "bootargs: needs dtb (they are passed in the generated "
-			    "DTB)");
+		return cfg_err(e, vm->name, "bootargs: needs dtb (they are passed in the generated "
+			       "DTB)");
 	return check_initrd(vm, e);
 }
 
@@ -464,30 +449,30 @@ static int check_dev_shape(const struct cfg_vm *vm, const struct cfg_dev *d,
 			   const struct cfg_limits *l, struct cfg_error *e)
 {
 	if (!name_terminated(d->name))
-		return cerr(e, vm->name, "device: invalid name");
+		return cfg_err(e, vm->name, "device: invalid name");
 	if (d->size == 0 || !IS_ALIGNED(d->size, SZ_4K) || !IS_ALIGNED(d->base, SZ_4K))
-		return cerr(e, vm->name, "%s.reg: base and size must be non-zero multiples of "
-			    "4 KiB (0x%llx, 0x%llx)", d->name, X(d->base), X(d->size));
+		return cfg_err(e, vm->name, "%s.reg: base and size must be non-zero multiples of "
+			       "4 KiB (0x%llx, 0x%llx)", d->name, X(d->base), X(d->size));
 	if (!range_ok(d->base, d->size))
-		return cerr(e, vm->name, "%s.reg: range wraps around", d->name);
+		return cfg_err(e, vm->name, "%s.reg: range wraps around", d->name);
 	if (!in_ipa_space(d->base, d->size))
-		return cerr(e, vm->name, "%s.reg: [0x%llx, 0x%llx) beyond the %u-bit guest-physical "
-			    "space (devices are mapped IPA == PA)", d->name, X(d->base),
-			    X(d->base + d->size), (unsigned)LIM_IPA_BITS);
+		return cfg_err(e, vm->name, "%s.reg: [0x%llx, 0x%llx) beyond the %u-bit guest-physical "
+			       "space (devices are mapped IPA == PA)", d->name, X(d->base),
+			       X(d->base + d->size), (unsigned)LIM_IPA_BITS);
 	if (overlaps(d->base, d->size, l->uart_base, l->uart_size))
-		return cerr(e, vm->name, "%s.reg: overlaps the hypervisor UART at 0x%llx",
-			    d->name, X(l->uart_base));
+		return cfg_err(e, vm->name, "%s.reg: overlaps the hypervisor UART at 0x%llx",
+			       d->name, X(l->uart_base));
 	if (overlaps(d->base, d->size, l->gic_base, l->gic_size))
-		return cerr(e, vm->name, "%s.reg: overlaps the GIC [0x%llx, 0x%llx)", d->name,
-			    X(l->gic_base), X(l->gic_base + l->gic_size));
+		return cfg_err(e, vm->name, "%s.reg: overlaps the GIC [0x%llx, 0x%llx)", d->name,
+			       X(l->gic_base), X(l->gic_base + l->gic_size));
 	if (overlaps(d->base, d->size, l->ram_base, l->ram_size) ||
 	    overlaps(d->base, d->size, l->hv_base, l->hv_size))
-		return cerr(e, vm->name, "%s.reg: overlaps RAM or the hypervisor", d->name);
+		return cfg_err(e, vm->name, "%s.reg: overlaps RAM or the hypervisor", d->name);
 	if (d->nr_irqs > CFG_MAX_IRQS)
-		return cerr(e, vm->name, "%s.interrupts: too many", d->name);
+		return cfg_err(e, vm->name, "%s.interrupts: too many", d->name);
 	if (d->compatible && (d->compatible_len < 2 || d->compatible_len > CFG_COMPAT_MAX ||
 			      d->compatible[d->compatible_len - 1] != '\0'))
-		return cerr(e, vm->name, "%s.compatible: invalid string list", d->name);
+		return cfg_err(e, vm->name, "%s.compatible: invalid string list", d->name);
 	return 0;
 }
 
@@ -498,8 +483,8 @@ static int check_dev_vs_mem(const struct cfg_vm *vm, const struct cfg_dev *d,
 
 	for (n = 0; n < vm->nr_mem; n++)
 		if (overlaps(d->base, d->size, vm->mem[n].ipa, vm->mem[n].size))
-			return cerr(e, vm->name, "%s.reg: overlaps memory@%llx (IPA)", d->name,
-				    X(vm->mem[n].ipa));
+			return cfg_err(e, vm->name, "%s.reg: overlaps memory@%llx (IPA)", d->name,
+				       X(vm->mem[n].ipa));
 	return 0;
 }
 
@@ -514,10 +499,10 @@ static int check_dev_unique(const struct scenario *s, u32 i, u32 k, struct cfg_e
 
 		for (n = 0; n < (j == i ? k : o->nr_devs); n++)
 			if (overlaps(d->base, d->size, o->devs[n].base, o->devs[n].size))
-				return cerr(e, s->vms[i].name,
-					    "%s.reg: [0x%llx, 0x%llx) overlaps vm '%s' %s", d->name,
-					    X(d->base), X(d->base + d->size), o->name,
-					    o->devs[n].name);
+				return cfg_err(e, s->vms[i].name,
+					       "%s.reg: [0x%llx, 0x%llx) overlaps vm '%s' %s", d->name,
+					       X(d->base), X(d->base + d->size), o->name,
+					       o->devs[n].name);
 	}
 	return 0;
 }
@@ -537,10 +522,10 @@ static int check_irq_unique(const struct scenario *s, u32 i, u32 k, u32 q, struc
 
 			for (r = 0; r < nq; r++)
 				if (od->irqs[r] == irq)
-					return cerr(e, s->vms[i].name,
-						    "%s.interrupts: INTID %u already assigned "
-						    "to vm '%s' %s", s->vms[i].devs[k].name, irq,
-						    o->name, od->name);
+					return cfg_err(e, s->vms[i].name,
+						       "%s.interrupts: INTID %u already assigned "
+						       "to vm '%s' %s", s->vms[i].devs[k].name, irq,
+						       o->name, od->name);
 		}
 	}
 	return 0;
@@ -551,39 +536,41 @@ static int check_irqs(const struct scenario *s, u32 i, u32 k, const struct cfg_l
 {
 	const struct cfg_dev *d = &s->vms[i].devs[k];
 	u32 q;
+	int err;
 
 	for (q = 0; q < d->nr_irqs; q++) {
 		u32 irq = d->irqs[q];
 
 		if (irq < INTID_SPI_MIN || irq > INTID_SPI_MAX)
-			return cerr(e, s->vms[i].name,
-				    "%s.interrupts: INTID %u is not an SPI (32..1019)", d->name, irq);
+			return cfg_err(e, s->vms[i].name,
+				       "%s.interrupts: INTID %u is not an SPI (32..1019)", d->name,
+				       irq);
 		if (irq > LIM_VGIC_MAX_INTID)
-			return cerr(e, s->vms[i].name,
-				    "%s.interrupts: INTID %u above the vGIC's limit %u", d->name, irq,
-				    (unsigned)LIM_VGIC_MAX_INTID);
+			return cfg_err(e, s->vms[i].name,
+				       "%s.interrupts: INTID %u above the vGIC's limit %u", d->name,
+				       irq, (unsigned)LIM_VGIC_MAX_INTID);
 		if (l->uart_intid != 0 && irq == l->uart_intid)
-			return cerr(e, s->vms[i].name,
-				    "%s.interrupts: INTID %u is the hypervisor UART's", d->name, irq);
-		if (check_irq_unique(s, i, k, q, e) < 0)
-			return -1;
+			return cfg_err(e, s->vms[i].name,
+				       "%s.interrupts: INTID %u is the hypervisor UART's", d->name,
+				       irq);
+		err = check_irq_unique(s, i, k, q, e);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-static int check_devices(const struct scenario *s, u32 i, const struct cfg_limits *l,
-			 struct cfg_error *e)
+static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		     struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
-	u32 k;
+	int err = check_dev_shape(vm, &vm->devs[k], l, e);
 
-	for (k = 0; k < vm->nr_devs; k++) {
-		if (check_dev_shape(vm, &vm->devs[k], l, e) < 0 ||
-		    check_dev_vs_mem(vm, &vm->devs[k], e) < 0 || check_dev_unique(s, i, k, e) < 0 ||
-		    check_irqs(s, i, k, l, e) < 0)
-			return -1;
-	}
-	return 0;
+	if (!err)
+		err = check_dev_vs_mem(vm, &vm->devs[k], e);
+	if (!err)
+		err = check_dev_unique(s, i, k, e);
+	return err ? err : check_irqs(s, i, k, l, e);
 }
 
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
@@ -610,14 +597,14 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 
 	if (vm->console && uart_intid != 0 &&
 	    (uart_intid < INTID_SPI_MIN || uart_intid > LIM_VGIC_MAX_INTID))
-		return cerr(e, vm->name, "console: the UART's INTID %u is not an SPI the vGIC "
-			    "holds (32..%u)", uart_intid, (unsigned)LIM_VGIC_MAX_INTID);
+		return cfg_err(e, vm->name, "console: the UART's INTID %u is not an SPI the vGIC "
+			       "holds (32..%u)", uart_intid, (unsigned)LIM_VGIC_MAX_INTID);
 	if (spis > LIM_VGIC_OWNED_SPIS)
-		return cerr(e, vm->name, "interrupts: %u owned SPIs (devices%s), the vGIC holds %u",
-			    spis, vm->console ? " and console" : "", (unsigned)LIM_VGIC_OWNED_SPIS);
+		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s), the vGIC holds %u",
+			       spis, vm->console ? " and console" : "", (unsigned)LIM_VGIC_OWNED_SPIS);
 	if (regions > LIM_MMIO_REGIONS)
-		return cerr(e, vm->name, "%u emulated MMIO regions, the table holds %u", regions,
-			    (unsigned)LIM_MMIO_REGIONS);
+		return cfg_err(e, vm->name, "%u emulated MMIO regions, the table holds %u", regions,
+			       (unsigned)LIM_MMIO_REGIONS);
 	return 0;
 }
 
@@ -638,8 +625,8 @@ static int check_ram_total(const struct scenario *s, u32 i, const struct cfg_lim
 			need = s->vms[j].mem[k].size > ~(u64)0 - need ? ~(u64)0 :
 			       need + s->vms[j].mem[k].size;
 	if (need > avail)
-		return cerr(e, s->vms[i].name, "memory: the VMs so far need 0x%llx bytes of RAM, "
-			    "0x%llx are left beside the hypervisor", X(need), X(avail));
+		return cfg_err(e, s->vms[i].name, "memory: the VMs so far need 0x%llx bytes of RAM, "
+			       "0x%llx are left beside the hypervisor", X(need), X(avail));
 	return 0;
 }
 
@@ -649,11 +636,11 @@ static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
 {
 	u32 j;
 
-	if (!vm_name_ok(s->vms[i].name))
-		return cerr(e, NULL, "vm #%u: invalid VM name", i);
+	if (!cfg_name_ok(s->vms[i].name))
+		return cfg_err(e, NULL, "vm #%u: invalid VM name", i);
 	for (j = 0; j < i; j++)
 		if (strcmp(s->vms[j].name, s->vms[i].name) == 0)
-			return cerr(e, s->vms[i].name, "duplicate VM name (VMs #%u and #%u)", j, i);
+			return cfg_err(e, s->vms[i].name, "duplicate VM name (VMs #%u and #%u)", j, i);
 	return 0;
 }
 
@@ -661,36 +648,50 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		    struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
+	int err = check_vm_name(s, i, e);
 
-	if (check_vm_name(s, i, e) < 0 || check_counts(vm, e) < 0 ||
-	    check_cpus(s, i, l, e) < 0 || check_vm_pool(s, vm, e) < 0 || check_memory(s, i, l, e) < 0 ||
-	    check_ram_total(s, i, l, e) < 0 || check_images_entry(vm, e) < 0 ||
-	    check_guest_dt(vm, e) < 0 || check_devices(s, i, l, e) < 0 ||
-	    config_vm_capacity(vm, l->uart_intid, e) < 0)
-		return -1;
-	return 0;
+	if (!err)
+		err = check_counts(vm, e);
+	if (!err)
+		err = check_cpus(s, i, l, e);
+	if (!err)
+		err = check_vm_pool(s, vm, e);
+	if (!err)
+		err = check_each(s, i, vm->nr_mem, l, e, check_mem);
+	if (!err)
+		err = check_ram_total(s, i, l, e);
+	if (!err)
+		err = check_images_entry(vm, e);
+	if (!err)
+		err = check_guest_dt(vm, e);
+	if (!err)
+		err = check_each(s, i, vm->nr_devs, l, e, check_dev);
+	if (!err)
+		err = config_vm_capacity(vm, l->uart_intid, e);
+	return err;
 }
 
 int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err)
 {
 	static struct cfg_error dummy; /* used when the caller passes no err */
-	u32 i;
+	int r;
 
 	if (!err)
 		err = &dummy;
 	err->msg[0] = '\0';
 	if (!s || !lim)
-		return cerr(err, NULL, "no scenario or limits");
-	if (check_limits(lim, err) < 0)
-		return -1;
+		return cfg_err(err, NULL, "no scenario or limits");
+	r = check_limits(lim, err);
+	if (r)
+		return r;
 	if (s->nr_vms == 0)
-		return cerr(err, NULL, "no VMs (add a node under /vms)");
+		return cfg_err(err, NULL, "no VMs (add a node under /vms)");
 	if (s->nr_vms > CFG_MAX_VMS)
-		return cerr(err, NULL, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
-	if (s->nr_pools > CFG_MAX_POOLS || check_pools(s, lim, err) < 0)
-		return s->nr_pools > CFG_MAX_POOLS ? cerr(err, NULL, "too many pools") : -1;
-	for (i = 0; i < s->nr_vms; i++)
-		if (check_vm(s, i, lim, err) < 0)
-			return -1;
-	return 0;
+		return cfg_err(err, NULL, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
+	if (s->nr_pools > CFG_MAX_POOLS)
+		return cfg_err(err, NULL, "too many pools");
+	r = check_pools(s, lim, err);
+	for (u32 i = 0; !r && i < s->nr_vms; i++)
+		r = check_vm(s, i, lim, err);
+	return r;
 }

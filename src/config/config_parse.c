@@ -4,568 +4,589 @@
  * Only the syntax is checked here (known properties, lengths, types, limits);
  * config_check() decides whether the scenario is valid for a machine.
  * Every refusal names the VM and the field: "vm 'rt': memory@40000000.reg: ...".
+ *
+ * Each node kind (VM, memory@, image@, device@, pool) has a schema: one row per
+ * property it may have, saying how the value is read and checked (its kind),
+ * which struct member it goes to, and its bounds. One loop (apply_props) applies
+ * the rows to a node's properties, refuses unknown and duplicate ones and names
+ * the first missing required one. The kinds of VM sub-node are a table too
+ * (subnodes[]). Rules that involve more than one property (phys vs identity,
+ * the initrd image, slice-us in a bind pool) follow the loop: in the sub-node
+ * kind's finish function, or in parse_pool().
  */
 #include <config.h>
+#include <config_err.h>
 #include <fdt.h>
 #include <lib.h>
 
 #define SCENARIO_COMPAT "rtvisor,scenario-v1"
 #define LABEL_LEN 48U
-#define CELLS(n) ((n) * 4)
 
 struct pctx {
 	struct fdt f;
 	struct scenario *s;
 	struct cfg_error *err;
-	char vm[LABEL_LEN];   /* current VM (node name), "" outside a VM */
-	char node[LABEL_LEN]; /* current sub-node name, "" for VM-level properties */
+	char vm[LABEL_LEN];    /* current VM (node name), "" outside a VM */
+	char node[LABEL_LEN];  /* current sub-node name, "" for VM-level properties */
+	char field[LABEL_LEN]; /* before a property name in messages: "", "." or "pool 'p': " */
 };
 
-static int perr(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ---- schema ---- */
 
-/* Format "vm '<vm>': <node>.<msg>" (or "scenario: <msg>" outside a VM). */
+enum prop_kind {
+	K_U32,     /* one cell in lo..hi */
+	K_U64,     /* two cells, high first */
+	K_REG,     /* four cells: base into `to`, size into `aux` */
+	K_TRUE,    /* empty property: the bool `to` becomes true */
+	K_FALSE,   /* empty property: the bool `to` becomes false ("no-autostart") */
+	K_EQ,      /* one cell that must be lo (#address-cells = <2>); stored nowhere */
+	K_CELLS,   /* lo..hi cells into the u32 array `to`, their number into `aux` */
+	K_STRING,  /* one string of lo..hi characters; `to` points at it in the blob */
+	K_NAME,    /* one string of lo..hi characters, copied into the char array `to` */
+	K_ENUM,    /* one of the two strings in choices; its index goes into `to` */
+	K_STRLIST, /* printable strings, no spaces, at most hi bytes; `to` points, `aux` length */
+	K_BYTES,   /* non-empty data (an /incbin/ image); `to` points, `aux` size */
+	K_CUSTOM,  /* read by the row's own function */
+};
+
+/* A member of the node's struct: where a value goes. size 0: nowhere. */
+struct field {
+	u16 off;
+	u16 size;
+};
+
+#define AT(type, member) { offsetof(struct type, member), sizeof(((struct type *)0)->member) }
+
+struct prop_rule;
+typedef int prop_fn(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len);
+
+struct prop_rule {
+	const char *name;
+	enum prop_kind kind;
+	bool required;
+	struct field to;            /* the value */
+	struct field aux;           /* the count, length or size of `to`; for a single value, a
+				       bool that becomes true when the property is given */
+	u32 lo, hi;                 /* bounds of the value (K_U32), of the number of cells,
+				       characters or bytes (lists, strings), or the value (K_EQ) */
+	const char *expect;         /* what to say instead of the kind's "expected ..." */
+	const char *choices[2];     /* K_ENUM: the accepted strings, for index 0 and 1 */
+	prop_fn *custom;            /* K_CUSTOM */
+};
+
+struct schema {
+	const struct prop_rule *rules;
+	u32 n;
+};
+
+#define SCHEMA(rules) { rules, ARRAY_SIZE(rules) }
+/* apply_props notes the properties seen so far as bits of a u32. */
+#define SCHEMA_FITS(rules) STATIC_ASSERT(ARRAY_SIZE(rules) <= 32, #rules ": more than 32 rows")
+
+/* ---- messages ---- */
+
+static int perr(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct pctx *c, const struct prop_rule *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "vm '<vm>': <node><msg>" (the message adds "." or ": "), "scenario: <msg>" outside a VM. */
 static int perr(struct pctx *c, const char *fmt, ...)
 {
-	char *m = c->err->msg;
-	int n;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = cfg_verr(c->err, c->vm[0] ? c->vm : NULL, c->node, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* A problem with the value of rule r: "<field><name>: <msg>". */
+static int bad(struct pctx *c, const struct prop_rule *r, const char *fmt, ...)
+{
+	char msg[CFG_ERR_LEN];
 	va_list ap;
 
-	if (c->vm[0] == '\0')
-		n = snprintf(m, CFG_ERR_LEN, "scenario: ");
-	else if (c->node[0] == '\0')
-		n = snprintf(m, CFG_ERR_LEN, "vm '%s': ", c->vm);
-	else
-		n = snprintf(m, CFG_ERR_LEN, "vm '%s': %s", c->vm, c->node);
-	if (n < 0 || n >= (int)CFG_ERR_LEN)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(m + n, CFG_ERR_LEN - (size_t)n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return -1;
+	return perr(c, "%s%s: %s", c->field, r->name, msg);
 }
 
-/* Prefix for a field of the current node: "." after a sub-node name, else "". */
-static const char *dot(const struct pctx *c)
-{
-	return c->node[0] ? "." : "";
-}
-
+/* Before a message about the node itself: ": " after a sub-node name, else "". */
 static const char *sep(const struct pctx *c)
 {
 	return c->node[0] ? ": " : "";
 }
 
-/* Does node name 'name' have base name 'base' (the part before '@')? */
-static bool base_is(const char *name, const char *base)
+/* Before a property name in a message about the property as such (a duplicate). */
+static const char *dot(const struct pctx *c)
 {
-	size_t n = strlen(base);
-
-	return strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
+	return c->node[0] ? "." : "";
 }
 
-static bool valid_vm_name(const char *n)
+/* "expected 1 to 8 cells", "expected at most 16 cells", or the row's own words. */
+static int bad_count(struct pctx *c, const struct prop_rule *r, const char *what,
+		     const char *unit)
 {
-	size_t i;
-
-	for (i = 0; n[i]; i++) {
-		char ch = n[i];
-
-		if (i >= CFG_NAME_LEN - 1)
-			return false;
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-		      ch == '-'))
-			return false;
-	}
-	return i > 0;
+	if (r->expect)
+		return bad(c, r, "expected %s", r->expect);
+	if (r->lo == 0)
+		return bad(c, r, "expected %sat most %u %s", what, r->hi, unit);
+	return bad(c, r, "expected %s%u to %u %s", what, r->lo, r->hi, unit);
 }
 
-/* One NUL-terminated string filling the whole property. */
-static const char *prop_string(const u8 *p, int len)
+static int want_cells(struct pctx *c, const struct prop_rule *r, int cells)
 {
-	int i;
-
-	if (len <= 0 || p[len - 1] != '\0')
-		return NULL;
-	for (i = 0; i < len - 1; i++)
-		if (p[i] == '\0')
-			return NULL;
-	return (const char *)p;
+	return bad(c, r, "expected %d cell%s", cells, cells == 1 ? "" : "s");
 }
 
-static int want_cells(struct pctx *c, const char *field, int len, int cells)
+/* ---- storing values ---- */
+
+/* Store v into a bool, u32 (or enum) or u64 member; nothing if there is no member. */
+static void put_uint(void *obj, struct field f, u64 v)
 {
-	if (len != CELLS(cells))
-		return perr(c, "%s%s: expected %d cell%s", dot(c), field, cells,
-			    cells == 1 ? "" : "s");
+	u8 *at = (u8 *)obj + f.off;
+	u8 b = (u8)v;
+	u32 w = (u32)v;
+
+	if (f.size == sizeof(b))
+		memcpy(at, &b, sizeof(b));
+	else if (f.size == sizeof(w))
+		memcpy(at, &w, sizeof(w));
+	else if (f.size == sizeof(v))
+		memcpy(at, &v, sizeof(v));
+}
+
+/* Point a member at data in the blob (which outlives the scenario). */
+static void put_ptr(void *obj, struct field f, const void *p)
+{
+	if (f.size == sizeof(p))
+		memcpy((u8 *)obj + f.off, &p, sizeof(p));
+}
+
+/* ---- kinds ---- */
+
+static int k_u32(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	u32 v;
+
+	if (len != 4)
+		return want_cells(c, r, 1);
+	v = fdt_be32(p);
+	if (v < r->lo || v > r->hi)
+		return bad(c, r, "%u out of range %u..%u", v, r->lo, r->hi);
+	put_uint(obj, r->to, v);
+	put_uint(obj, r->aux, 1);
 	return 0;
 }
 
-static int want_bool(struct pctx *c, const char *field, int len)
+/* K_U64: one value, aux says it was given; K_REG: a base and a size (aux). */
+static int k_u64(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
 {
+	bool pair = r->kind == K_REG;
+
+	if (len != (pair ? 16 : 8))
+		return want_cells(c, r, pair ? 4 : 2);
+	put_uint(obj, r->to, fdt_be64(p));
+	put_uint(obj, r->aux, pair ? fdt_be64(p + 8) : 1);
+	return 0;
+}
+
+static int k_flag(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	(void)p;
 	if (len != 0)
-		return perr(c, "%s%s: expected a boolean (empty) property", dot(c), field);
+		return bad(c, r, "expected a boolean (empty) property");
+	put_uint(obj, r->to, r->kind == K_TRUE);
 	return 0;
 }
 
-static int want_label(struct pctx *c, const u8 *p, int len, char *out)
+static int k_eq(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
 {
-	const char *str = prop_string(p, len);
-
-	if (!str || len < 2 || len > (int)CFG_NAME_LEN)
-		return perr(c, "%slabel: expected a string of 1 to %u characters", dot(c),
-			    (unsigned)(CFG_NAME_LEN - 1));
-	rtv_strlcpy(out, str, CFG_NAME_LEN);
+	(void)obj;
+	if (len != 4 || fdt_be32(p) != r->lo)
+		return bad(c, r, "expected <%u>", r->lo);
 	return 0;
 }
 
-/* #address-cells / #size-cells are accepted (for dtc's checks) but must be <2>. */
-static int want_two(struct pctx *c, const char *field, const u8 *p, int len)
+/* A list of lo..hi cells? */
+static int want_cell_list(struct pctx *c, const struct prop_rule *r, int len)
 {
-	if (len != 4 || fdt_be32(p) != 2)
-		return perr(c, "%s%s: expected <2>", dot(c), field);
+	if (len < 0 || len % 4 != 0 || (u32)len / 4 < r->lo || (u32)len / 4 > r->hi)
+		return bad_count(c, r, "", "cells");
 	return 0;
 }
 
-static bool is_cells_prop(const char *name)
+static int k_cells(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
 {
-	return name && (strcmp(name, "#address-cells") == 0 || strcmp(name, "#size-cells") == 0);
+	u8 *at = (u8 *)obj + r->to.off;
+	u32 i, n = (u32)len / 4;
+	int err = want_cell_list(c, r, len);
+
+	if (err)
+		return err;
+	for (i = 0; i < n && (i + 1) * 4 <= r->to.size; i++) {
+		u32 v = fdt_be32(p + i * 4);
+
+		memcpy(at + i * 4, &v, sizeof(v));
+	}
+	put_uint(obj, r->aux, i);
+	return 0;
 }
 
-/* ---- property dispatch ---- */
+/* One string of lo..hi characters, or NULL after reporting it. */
+static const char *want_string(struct pctx *c, const struct prop_rule *r, const u8 *p, int len)
+{
+	const char *str = fdt_string(p, len);
 
-struct prop_handler {
-	const char *name;
-	int (*fn)(struct pctx *c, void *obj, const u8 *p, int len);
+	if (!str || (u32)len - 1 < r->lo || (u32)len - 1 > r->hi) {
+		bad_count(c, r, "a string of ", "characters");
+		return NULL;
+	}
+	return str;
+}
+
+static int k_string(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	const char *str = want_string(c, r, p, len);
+
+	if (!str)
+		return ERR_INVAL;
+	put_ptr(obj, r->to, str);
+	return 0;
+}
+
+static int k_name(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	const char *str = want_string(c, r, p, len);
+
+	if (!str)
+		return ERR_INVAL;
+	rtv_strlcpy((char *)obj + r->to.off, str, r->to.size);
+	return 0;
+}
+
+static int k_enum(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	const char *str = fdt_string(p, len);
+	u32 i;
+
+	for (i = 0; str && i < ARRAY_SIZE(r->choices); i++) {
+		if (strcmp(str, r->choices[i]) == 0) {
+			put_uint(obj, r->to, i);
+			return 0;
+		}
+	}
+	return bad(c, r, "expected \"%s\" or \"%s\"", r->choices[0], r->choices[1]);
+}
+
+static int k_strlist(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	if (len > (int)r->hi || !fdt_stringlist_valid(p, len))
+		return bad(c, r, "expected non-empty strings without spaces, "
+			   "at most %u bytes in all", r->hi);
+	put_ptr(obj, r->to, p);
+	put_uint(obj, r->aux, (u32)len);
+	return 0;
+}
+
+static int k_bytes(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	if (len <= 0)
+		return bad(c, r, "empty image");
+	put_ptr(obj, r->to, p);
+	put_uint(obj, r->aux, (u32)len);
+	return 0;
+}
+
+static int k_custom(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	return r->custom(c, r, obj, p, len);
+}
+
+static prop_fn *const kind_fn[] = {
+	[K_U32] = k_u32,	[K_U64] = k_u64,	[K_REG] = k_u64,
+	[K_TRUE] = k_flag,	[K_FALSE] = k_flag,	[K_EQ] = k_eq,
+	[K_CELLS] = k_cells,	[K_STRING] = k_string,	[K_NAME] = k_name,
+	[K_ENUM] = k_enum,	[K_STRLIST] = k_strlist, [K_BYTES] = k_bytes,
+	[K_CUSTOM] = k_custom,
 };
+STATIC_ASSERT(ARRAY_SIZE(kind_fn) == K_CUSTOM + 1, "a function for every kind");
 
-/*
- * Run the matching handler for every property of node; unknown or duplicate
- * properties are refused. 'seen' gets one bit per handler that ran.
- */
-static int dispatch_props(struct pctx *c, int node, const struct prop_handler *h, size_t nh,
-			  void *obj, u32 *seen)
+/* ---- the loop ---- */
+
+/* The row for property name, or -1 if the node kind has no such property. */
+static int rule_index(const struct schema *s, const char *name)
 {
-	int i, count = fdt_prop_count(&c->f, node);
+	u32 k;
 
-	*seen = 0;
+	for (k = 0; k < s->n; k++)
+		if (strcmp(s->rules[k].name, name) == 0)
+			return (int)k;
+	return -1;
+}
+
+static int check_required(struct pctx *c, const struct schema *s, u32 seen)
+{
+	u32 k;
+
+	for (k = 0; k < s->n; k++)
+		if (s->rules[k].required && !(seen & (1U << k)))
+			return bad(c, &s->rules[k], "missing (required)");
+	return 0;
+}
+
+/* Apply the schema to every property of node into obj; refuse unknown and duplicate ones. */
+static int apply_props(struct pctx *c, int node, const struct schema *s, void *obj)
+{
+	int i, k, err, count = fdt_prop_count(&c->f, node);
+	u32 seen = 0;
+
 	for (i = 0; i < count; i++) {
 		const char *name = fdt_prop_name_at(&c->f, node, i);
 		int len;
 		const u8 *p = fdt_prop(&c->f, node, name, &len);
-		size_t k;
 
 		if (!name || !p)
 			return perr(c, "%sunreadable property", sep(c));
-		for (k = 0; k < nh && strcmp(h[k].name, name) != 0; k++)
-			;
-		if (k == nh)
+		k = rule_index(s, name);
+		if (k < 0)
 			return perr(c, "%sunknown property '%s'", sep(c), name);
-		if (*seen & (1U << k))
+		if (seen & (1U << k))
 			return perr(c, "%s%s: duplicate property", dot(c), name);
-		*seen |= 1U << k;
-		if (h[k].fn(c, obj, p, len) < 0)
-			return -1;
+		seen |= 1U << k;
+		err = kind_fn[s->rules[k].kind](c, &s->rules[k], obj, p, len);
+		if (err)
+			return err;
+	}
+	return check_required(c, s, seen);
+}
+
+/* ---- schemas ---- */
+
+/* The enum's values are the indexes of its strings. */
+STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy choices");
+
+static const struct prop_rule vm_rules[] = {
+	{ .name = "cpus", .kind = K_CELLS, .required = true, .to = AT(cfg_vm, vcpu_pcpu),
+	  .aux = AT(cfg_vm, nr_vcpus), .lo = 1, .hi = CFG_MAX_VCPUS },
+	{ .name = "entry", .kind = K_U64, .required = true, .to = AT(cfg_vm, entry) },
+	{ .name = "dtb", .kind = K_U64, .to = AT(cfg_vm, dtb_ipa), .aux = AT(cfg_vm, has_dtb) },
+	{ .name = "bootargs", .kind = K_STRING, .to = AT(cfg_vm, bootargs),
+	  .hi = CFG_BOOTARGS_MAX },
+	{ .name = "console", .kind = K_TRUE, .to = AT(cfg_vm, console) },
+	{ .name = "no-autostart", .kind = K_FALSE, .to = AT(cfg_vm, autostart) },
+	{ .name = "fault-policy", .kind = K_ENUM, .to = AT(cfg_vm, fault_policy),
+	  .choices = { "inject", "stop" } },
+	{ .name = "#address-cells", .kind = K_EQ, .lo = 2 },
+	{ .name = "#size-cells", .kind = K_EQ, .lo = 2 },
+	{ .name = "pool", .kind = K_NAME, .to = AT(cfg_vm, pool), .lo = 1, .hi = CFG_NAME_LEN - 1,
+	  .expect = "a pool name" },
+	{ .name = "weight", .kind = K_U32, .to = AT(cfg_vm, weight), .lo = 1,
+	  .hi = CFG_WEIGHT_MAX },
+	{ .name = "priority", .kind = K_U32, .to = AT(cfg_vm, priority),
+	  .aux = AT(cfg_vm, has_priority), .hi = CFG_PRIO_MAX },
+	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
+};
+
+static const struct prop_rule mem_rules[] = {
+	{ .name = "reg", .kind = K_REG, .required = true, .to = AT(cfg_mem, ipa),
+	  .aux = AT(cfg_mem, size) },
+	{ .name = "phys", .kind = K_U64, .to = AT(cfg_mem, phys), .aux = AT(cfg_mem, has_phys) },
+	{ .name = "identity", .kind = K_TRUE, .to = AT(cfg_mem, identity) },
+};
+
+static const struct prop_rule image_rules[] = {
+	{ .name = "load", .kind = K_U64, .required = true, .to = AT(cfg_image, load_ipa) },
+	{ .name = "data", .kind = K_BYTES, .required = true, .to = AT(cfg_image, data),
+	  .aux = AT(cfg_image, size) },
+	{ .name = "label", .kind = K_NAME, .to = AT(cfg_image, name), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1 },
+};
+
+static const struct prop_rule dev_rules[] = {
+	{ .name = "reg", .kind = K_REG, .required = true, .to = AT(cfg_dev, base),
+	  .aux = AT(cfg_dev, size) },
+	{ .name = "interrupts", .kind = K_CELLS, .to = AT(cfg_dev, irqs),
+	  .aux = AT(cfg_dev, nr_irqs), .hi = CFG_MAX_IRQS },
+	{ .name = "label", .kind = K_NAME, .to = AT(cfg_dev, name), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1 },
+	{ .name = "compatible", .kind = K_STRLIST, .to = AT(cfg_dev, compatible),
+	  .aux = AT(cfg_dev, compatible_len), .hi = CFG_COMPAT_MAX },
+};
+
+static prop_fn pool_cpus;
+
+static const struct prop_rule pool_rules[] = {
+	{ .name = "policy", .kind = K_ENUM, .required = true, .to = AT(cfg_pool, dynamic),
+	  .choices = { "bind", "dynamic" } },
+	{ .name = "cpus", .kind = K_CUSTOM, .required = true, .custom = pool_cpus, .lo = 1,
+	  .hi = CFG_MAX_PCPUS },
+	{ .name = "slice-us", .kind = K_U32, .to = AT(cfg_pool, slice_us), .lo = 100,
+	  .hi = 1000000 },
+};
+
+SCHEMA_FITS(vm_rules);
+SCHEMA_FITS(mem_rules);
+SCHEMA_FITS(image_rules);
+SCHEMA_FITS(dev_rules);
+SCHEMA_FITS(pool_rules);
+static const struct schema vm_schema = SCHEMA(vm_rules);
+static const struct schema mem_schema = SCHEMA(mem_rules);
+static const struct schema image_schema = SCHEMA(image_rules);
+static const struct schema dev_schema = SCHEMA(dev_rules);
+static const struct schema pool_schema = SCHEMA(pool_rules);
+
+/* Pool cpus: pCPU numbers, each below 64 and listed once, make the pool's bitmask. */
+static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	struct cfg_pool *pl = obj;
+	int i, err = want_cell_list(c, r, len);
+
+	if (err)
+		return err;
+	for (i = 0; i < len / 4; i++) {
+		u32 cpu = fdt_be32(p + i * 4);
+
+		if (cpu >= CFG_MAX_PCPUS || (pl->cpus & (1ULL << cpu)))
+			return perr(c, "%s%s[%d]: pCPU %u invalid or listed twice", c->field, r->name,
+				    i, cpu);
+		pl->cpus |= 1ULL << cpu;
 	}
 	return 0;
 }
 
-static int require(struct pctx *c, u32 seen, u32 bit, const char *field)
+/* ---- VM sub-nodes ---- */
+
+/* Rules across a memory region's properties. */
+static int finish_memory(struct pctx *c, struct cfg_vm *vm, void *entry)
 {
-	if (!(seen & (1U << bit)))
-		return perr(c, "%s%s: missing (required)", dot(c), field);
-	return 0;
-}
+	struct cfg_mem *m = entry;
 
-/* ---- VM properties ---- */
-
-static int vm_cpus(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-	u32 i;
-
-	if (len <= 0 || len % 4 != 0 || len > CELLS((int)CFG_MAX_VCPUS))
-		return perr(c, "cpus: expected 1 to %u cells", (unsigned)CFG_MAX_VCPUS);
-	vm->nr_vcpus = (u32)len / 4U;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpu_pcpu[i] = fdt_be32(p + i * 4U);
-	return 0;
-}
-
-static int vm_entry(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-
-	if (want_cells(c, "entry", len, 2) < 0)
-		return -1;
-	vm->entry = fdt_be64(p);
-	return 0;
-}
-
-static int vm_dtb(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-
-	if (want_cells(c, "dtb", len, 2) < 0)
-		return -1;
-	vm->dtb_ipa = fdt_be64(p);
-	vm->has_dtb = true;
-	return 0;
-}
-
-static int vm_bootargs(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-	const char *str = prop_string(p, len); /* "" is fine */
-
-	if (!str || len > (int)CFG_BOOTARGS_MAX + 1)
-		return perr(c, "bootargs: expected a string of at most %u characters",
-			    (unsigned)CFG_BOOTARGS_MAX);
-	vm->bootargs = str;
-	return 0;
-}
-
-static int vm_console(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-
-	(void)p;
-	if (want_bool(c, "console", len) < 0)
-		return -1;
-	vm->console = true;
-	return 0;
-}
-
-static int vm_no_autostart(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-
-	(void)p;
-	if (want_bool(c, "no-autostart", len) < 0)
-		return -1;
-	vm->autostart = false;
-	return 0;
-}
-
-static int vm_fault_policy(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-	const char *str = prop_string(p, len);
-
-	if (str && strcmp(str, "inject") == 0)
-		vm->fault_policy = FAULT_POLICY_INJECT;
-	else if (str && strcmp(str, "stop") == 0)
-		vm->fault_policy = FAULT_POLICY_STOP;
-	else
-		return perr(c, "fault-policy: expected \"inject\" or \"stop\"");
-	return 0;
-}
-
-static int vm_addr_cells(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	(void)obj;
-	return want_two(c, "#address-cells", p, len);
-}
-
-static int vm_size_cells(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	(void)obj;
-	return want_two(c, "#size-cells", p, len);
-}
-
-static int vm_pool(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	return want_label(c, p, len, ((struct cfg_vm *)obj)->pool) < 0
-		       ? perr(c, "pool: expected a pool name") : 0;
-}
-
-static int vm_u32(struct pctx *c, const char *field, const u8 *p, int len, u32 lo, u32 hi,
-		  u32 *out)
-{
-	if (want_cells(c, field, len, 1) < 0)
-		return -1;
-	*out = fdt_be32(p);
-	if (*out < lo || *out > hi)
-		return perr(c, "%s: %u out of range %u..%u", field, *out, lo, hi);
-	return 0;
-}
-
-static int vm_weight(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	return vm_u32(c, "weight", p, len, 1, CFG_WEIGHT_MAX, &((struct cfg_vm *)obj)->weight);
-}
-
-static int vm_priority(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_vm *vm = obj;
-
-	vm->has_priority = true;
-	return vm_u32(c, "priority", p, len, 0, CFG_PRIO_MAX, &vm->priority);
-}
-
-static int vm_privileged(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	(void)p;
-	if (want_bool(c, "privileged", len) < 0)
-		return -1;
-	((struct cfg_vm *)obj)->privileged = true;
-	return 0;
-}
-
-enum { VMP_CPUS, VMP_ENTRY };
-static const struct prop_handler vm_props[] = {
-	{ "cpus", vm_cpus },
-	{ "entry", vm_entry },
-	{ "dtb", vm_dtb },
-	{ "bootargs", vm_bootargs },
-	{ "console", vm_console },
-	{ "no-autostart", vm_no_autostart },
-	{ "fault-policy", vm_fault_policy },
-	{ "#address-cells", vm_addr_cells },
-	{ "#size-cells", vm_size_cells },
-	{ "pool", vm_pool },
-	{ "weight", vm_weight },
-	{ "priority", vm_priority },
-	{ "privileged", vm_privileged },
-};
-
-/* ---- memory@ ---- */
-
-static int mem_reg(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_mem *m = obj;
-
-	if (want_cells(c, "reg", len, 4) < 0)
-		return -1;
-	m->ipa = fdt_be64(p);
-	m->size = fdt_be64(p + 8);
-	return 0;
-}
-
-static int mem_phys(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_mem *m = obj;
-
-	if (want_cells(c, "phys", len, 2) < 0)
-		return -1;
-	m->phys = fdt_be64(p);
-	m->has_phys = true;
-	return 0;
-}
-
-static int mem_identity(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_mem *m = obj;
-
-	(void)p;
-	if (want_bool(c, "identity", len) < 0)
-		return -1;
-	m->identity = true;
-	return 0;
-}
-
-enum { MEMP_REG, MEMP_PHYS, MEMP_IDENTITY };
-static const struct prop_handler mem_props[] = {
-	{ "reg", mem_reg },
-	{ "phys", mem_phys },
-	{ "identity", mem_identity },
-};
-
-static int parse_memory(struct pctx *c, struct cfg_vm *vm, int node)
-{
-	struct cfg_mem *m;
-	u32 seen;
-
-	if (vm->nr_mem >= CFG_MAX_MEM)
-		return perr(c, ": too many memory regions (max %u)", (unsigned)CFG_MAX_MEM);
-	m = &vm->mem[vm->nr_mem];
-	memset(m, 0, sizeof(*m));
-	if (dispatch_props(c, node, mem_props, ARRAY_SIZE(mem_props), m, &seen) < 0 ||
-	    require(c, seen, MEMP_REG, "reg") < 0)
-		return -1;
-	if ((seen & (1U << MEMP_PHYS)) && (seen & (1U << MEMP_IDENTITY)))
+	(void)vm;
+	if (m->has_phys && m->identity) /* has_phys: so far, only "phys" sets it */
 		return perr(c, ": 'phys' and 'identity' are mutually exclusive");
 	if (m->identity) {
 		m->phys = m->ipa;
 		m->has_phys = true;
 	}
-	vm->nr_mem++;
 	return 0;
 }
 
-/* ---- image@ ---- */
-
-static int img_load(struct pctx *c, void *obj, const u8 *p, int len)
+/* The image labelled "initrd", if any, is the VM's initial ramdisk: one at most. */
+static int finish_image(struct pctx *c, struct cfg_vm *vm, void *entry)
 {
-	struct cfg_image *im = obj;
+	const struct cfg_image *im = entry;
 
-	if (want_cells(c, "load", len, 2) < 0)
-		return -1;
-	im->load_ipa = fdt_be64(p);
+	if (strcmp(im->name, CFG_INITRD_LABEL) != 0)
+		return 0;
+	if (vm->initrd_image >= 0)
+		return perr(c, ".label: a VM has at most one \"" CFG_INITRD_LABEL "\" image");
+	vm->initrd_image = (int)vm->nr_images;
 	return 0;
 }
 
-static int img_data(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_image *im = obj;
-
-	if (len <= 0)
-		return perr(c, ".data: empty image");
-	im->data = p;
-	im->size = (u64)len;
-	return 0;
-}
-
-static int img_label(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_image *im = obj;
-
-	return want_label(c, p, len, im->name);
-}
-
-enum { IMGP_LOAD, IMGP_DATA };
-static const struct prop_handler img_props[] = {
-	{ "load", img_load },
-	{ "data", img_data },
-	{ "label", img_label },
+/* A kind of VM sub-node: its schema, and the table of struct cfg_vm its entries go to. */
+struct subnode_kind {
+	const char *base;   /* the node name before '@' */
+	const char *plural; /* in "too many ..." */
+	const struct schema *schema;
+	u16 table, count;   /* offsets in struct cfg_vm: the array, its u32 number of entries */
+	u16 entry_size;
+	u32 max;
+	struct field name;  /* the member that the node name fills until a label replaces it */
+	int (*finish)(struct pctx *c, struct cfg_vm *vm, void *entry); /* NULL: nothing more */
 };
 
-static int parse_image(struct pctx *c, struct cfg_vm *vm, int node)
-{
-	struct cfg_image *im;
-	u32 seen;
+#define VM_TABLE(arr, nr, lim)                                                               \
+	.table = offsetof(struct cfg_vm, arr), .count = offsetof(struct cfg_vm, nr),         \
+	.entry_size = sizeof(((struct cfg_vm *)0)->arr[0]), .max = (lim)
 
-	if (vm->nr_images >= CFG_MAX_IMAGES)
-		return perr(c, ": too many images (max %u)", (unsigned)CFG_MAX_IMAGES);
-	im = &vm->images[vm->nr_images];
-	memset(im, 0, sizeof(*im));
-	rtv_strlcpy(im->name, c->node, CFG_NAME_LEN);
-	if (dispatch_props(c, node, img_props, ARRAY_SIZE(img_props), im, &seen) < 0 ||
-	    require(c, seen, IMGP_LOAD, "load") < 0 || require(c, seen, IMGP_DATA, "data") < 0)
-		return -1;
-	if (strcmp(im->name, CFG_INITRD_LABEL) == 0) {
-		if (vm->initrd_image >= 0)
-			return perr(c, ".label: a VM has at most one \"" CFG_INITRD_LABEL "\" image");
-		vm->initrd_image = (int)vm->nr_images;
-	}
-	vm->nr_images++;
-	return 0;
-}
-
-/* ---- device@ ---- */
-
-static int dev_reg(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_dev *d = obj;
-
-	if (want_cells(c, "reg", len, 4) < 0)
-		return -1;
-	d->base = fdt_be64(p);
-	d->size = fdt_be64(p + 8);
-	return 0;
-}
-
-static int dev_irqs(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_dev *d = obj;
-	u32 i;
-
-	if (len < 0 || len % 4 != 0 || len > CELLS((int)CFG_MAX_IRQS))
-		return perr(c, ".interrupts: expected at most %u cells", (unsigned)CFG_MAX_IRQS);
-	d->nr_irqs = (u32)len / 4U;
-	for (i = 0; i < d->nr_irqs; i++)
-		d->irqs[i] = fdt_be32(p + i * 4U);
-	return 0;
-}
-
-/* Non-empty strings of printable characters without spaces, each NUL-terminated. */
-static bool valid_stringlist(const u8 *p, int len)
-{
-	int i;
-
-	if (len < 2 || p[0] == '\0' || p[len - 1] != '\0')
-		return false;
-	for (i = 0; i < len - 1; i++) {
-		if (p[i] == '\0' ? p[i + 1] == '\0' : (p[i] <= ' ' || p[i] > '~'))
-			return false;
-	}
-	return true;
-}
-
-static int dev_compatible(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_dev *d = obj;
-
-	if (len > (int)CFG_COMPAT_MAX || !valid_stringlist(p, len))
-		return perr(c, ".compatible: expected non-empty strings without spaces, "
-			    "at most %u bytes in all", (unsigned)CFG_COMPAT_MAX);
-	d->compatible = (const char *)p;
-	d->compatible_len = (u32)len;
-	return 0;
-}
-
-static int dev_label(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_dev *d = obj;
-
-	return want_label(c, p, len, d->name);
-}
-
-enum { DEVP_REG };
-static const struct prop_handler dev_props[] = {
-	{ "reg", dev_reg },
-	{ "interrupts", dev_irqs },
-	{ "label", dev_label },
-	{ "compatible", dev_compatible },
+static const struct subnode_kind subnodes[] = {
+	{ .base = "memory", .plural = "memory regions", .schema = &mem_schema,
+	  VM_TABLE(mem, nr_mem, CFG_MAX_MEM), .finish = finish_memory },
+	{ .base = "image", .plural = "images", .schema = &image_schema,
+	  VM_TABLE(images, nr_images, CFG_MAX_IMAGES), .name = AT(cfg_image, name),
+	  .finish = finish_image },
+	{ .base = "device", .plural = "devices", .schema = &dev_schema,
+	  VM_TABLE(devs, nr_devs, CFG_MAX_DEVS), .name = AT(cfg_dev, name) },
 };
 
-static int parse_device(struct pctx *c, struct cfg_vm *vm, int node)
+/* The next entry of the VM's table for kind k, filled from node. */
+static int parse_subnode(struct pctx *c, struct cfg_vm *vm, const struct subnode_kind *k,
+			 int node)
 {
-	struct cfg_dev *d;
-	u32 seen;
+	u32 *count = (u32 *)(void *)((u8 *)vm + k->count);
+	u8 *entry;
+	int err;
 
-	if (vm->nr_devs >= CFG_MAX_DEVS)
-		return perr(c, ": too many devices (max %u)", (unsigned)CFG_MAX_DEVS);
-	d = &vm->devs[vm->nr_devs];
-	memset(d, 0, sizeof(*d));
-	rtv_strlcpy(d->name, c->node, CFG_NAME_LEN);
-	if (dispatch_props(c, node, dev_props, ARRAY_SIZE(dev_props), d, &seen) < 0 ||
-	    require(c, seen, DEVP_REG, "reg") < 0)
-		return -1;
-	vm->nr_devs++;
-	return 0;
+	if (*count >= k->max)
+		return perr(c, ": too many %s (max %u)", k->plural, k->max);
+	entry = (u8 *)vm + k->table + *count * k->entry_size;
+	memset(entry, 0, k->entry_size);
+	if (k->name.size)
+		rtv_strlcpy((char *)entry + k->name.off, c->node, k->name.size);
+	err = apply_props(c, node, k->schema, entry);
+	if (!err && k->finish)
+		err = k->finish(c, vm, entry);
+	if (!err)
+		(*count)++;
+	return err;
 }
-
-/* ---- VM node ---- */
 
 static int parse_vm_child(struct pctx *c, struct cfg_vm *vm, int node)
 {
 	const char *name = fdt_name(&c->f, node);
-	int r;
+	u32 k;
+	int err;
 
 	rtv_strlcpy(c->node, name, LABEL_LEN);
+	rtv_strlcpy(c->field, ".", LABEL_LEN);
 	if (fdt_first_child(&c->f, node) >= 0)
 		return perr(c, ": unexpected sub-node");
-	if (base_is(name, "memory"))
-		r = parse_memory(c, vm, node);
-	else if (base_is(name, "image"))
-		r = parse_image(c, vm, node);
-	else if (base_is(name, "device"))
-		r = parse_device(c, vm, node);
-	else
-		r = perr(c, ": unknown node (expected memory@, image@ or device@)");
-	c->node[0] = '\0';
-	return r;
+	for (k = 0; k < ARRAY_SIZE(subnodes) && !fdt_node_name_is(name, subnodes[k].base); k++)
+		;
+	if (k == ARRAY_SIZE(subnodes))
+		return perr(c, ": unknown node (expected memory@, image@ or device@)");
+	err = parse_subnode(c, vm, &subnodes[k], node);
+	c->node[0] = c->field[0] = '\0';
+	return err;
 }
 
-static int parse_vm(struct pctx *c, struct cfg_vm *vm, int node)
+/* ---- VMs and pools: tables of nodes ---- */
+
+typedef int entry_fn(struct pctx *c, u32 i, int node);
+
+/* Parse each child of parent into entry *count of a table of max entries ("VMs"...). */
+static int parse_entries(struct pctx *c, int parent, u32 *count, u32 max, const char *what,
+			 entry_fn *parse)
 {
+	int node, err;
+
+	for (node = fdt_first_child(&c->f, parent); node >= 0;
+	     node = fdt_next_sibling(&c->f, node)) {
+		if (*count >= max) {
+			c->vm[0] = '\0'; /* about the scenario, not the last VM */
+			return perr(c, "too many %s (max %u)", what, max);
+		}
+		err = parse(c, *count, node);
+		if (err)
+			return err;
+		(*count)++;
+	}
+	return 0;
+}
+
+static int parse_vm(struct pctx *c, u32 i, int node)
+{
+	struct cfg_vm *vm = &c->s->vms[i];
 	const char *name = fdt_name(&c->f, node);
-	u32 seen;
-	int child;
+	int child, err;
 
 	rtv_strlcpy(c->vm, name, LABEL_LEN);
-	c->node[0] = '\0';
-	if (!valid_vm_name(name))
+	c->node[0] = c->field[0] = '\0';
+	if (!cfg_name_ok(name))
 		return perr(c, "invalid VM name (1 to %u characters of a-z 0-9 _ -)",
 			    (unsigned)(CFG_NAME_LEN - 1));
 	memset(vm, 0, sizeof(*vm));
@@ -573,20 +594,21 @@ static int parse_vm(struct pctx *c, struct cfg_vm *vm, int node)
 	vm->fault_policy = FAULT_POLICY_STOP;
 	vm->autostart = true;
 	vm->initrd_image = -1;
-	if (dispatch_props(c, node, vm_props, ARRAY_SIZE(vm_props), vm, &seen) < 0 ||
-	    require(c, seen, VMP_CPUS, "cpus") < 0 || require(c, seen, VMP_ENTRY, "entry") < 0)
-		return -1;
-	for (child = fdt_first_child(&c->f, node); child >= 0;
+	err = apply_props(c, node, &vm_schema, vm);
+	for (child = fdt_first_child(&c->f, node); !err && child >= 0;
 	     child = fdt_next_sibling(&c->f, child))
-		if (parse_vm_child(c, vm, child) < 0)
-			return -1;
-	return 0;
+		err = parse_vm_child(c, vm, child);
+	return err;
+}
+
+static bool is_cells_prop(const char *name)
+{
+	return name && (strcmp(name, "#address-cells") == 0 || strcmp(name, "#size-cells") == 0);
 }
 
 static int parse_vms(struct pctx *c, int vms)
 {
 	int i, count = fdt_prop_count(&c->f, vms);
-	int node;
 
 	for (i = 0; i < count; i++) {
 		const char *n = fdt_prop_name_at(&c->f, vms, i);
@@ -594,19 +616,32 @@ static int parse_vms(struct pctx *c, int vms)
 		if (!is_cells_prop(n))
 			return perr(c, "/vms: unknown property '%s'", n ? n : "?");
 	}
-	for (node = fdt_first_child(&c->f, vms); node >= 0; node = fdt_next_sibling(&c->f, node)) {
-		if (c->s->nr_vms >= CFG_MAX_VMS) {
-			c->vm[0] = '\0';
-			return perr(c, "too many VMs (max %u)", (unsigned)CFG_MAX_VMS);
-		}
-		if (parse_vm(c, &c->s->vms[c->s->nr_vms], node) < 0)
-			return -1;
-		c->s->nr_vms++;
-	}
-	return 0;
+	return parse_entries(c, vms, &c->s->nr_vms, CFG_MAX_VMS, "VMs", parse_vm);
 }
 
-/* Root: compatible, optional cell sizes and model; the only node is /vms. */
+/* ---- /pools ---- */
+
+static int parse_pool(struct pctx *c, u32 i, int node)
+{
+	struct cfg_pool *pl = &c->s->pools[i];
+	const char *name = fdt_name(&c->f, node);
+	int err;
+
+	if (!cfg_name_ok(name))
+		return perr(c, "pool '%s': invalid pool name", name);
+	memset(pl, 0, sizeof(*pl));
+	rtv_strlcpy(pl->name, name, sizeof(pl->name));
+	snprintf(c->field, LABEL_LEN, "pool '%s': ", pl->name);
+	err = apply_props(c, node, &pool_schema, pl);
+	if (!err && !pl->dynamic && pl->slice_us) /* given: 0 is out of its range */
+		err = perr(c, "pool '%s': slice-us: only for dynamic pools", name);
+	c->field[0] = '\0';
+	return err;
+}
+
+/* ---- root ---- */
+
+/* Root: compatible, optional cell sizes and model; the only nodes are /vms and /pools. */
 static int parse_root(struct pctx *c, int root)
 {
 	int i, child, count = fdt_prop_count(&c->f, root);
@@ -630,96 +665,26 @@ static int parse_root(struct pctx *c, int root)
 	return 0;
 }
 
-/* ---- /pools ---- */
-
-static int pool_policy(struct pctx *c, void *obj, const u8 *p, int len)
+static int parse_scenario(struct pctx *c)
 {
-	struct cfg_pool *pl = obj;
-	const char *str = prop_string(p, len);
+	int pools, vms, err = parse_root(c, fdt_root(&c->f));
 
-	if (str && strcmp(str, "bind") == 0)
-		pl->dynamic = false;
-	else if (str && strcmp(str, "dynamic") == 0)
-		pl->dynamic = true;
-	else
-		return perr(c, "pool '%s': policy: expected \"bind\" or \"dynamic\"", pl->name);
-	return 0;
-}
-
-static int pool_cpus(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_pool *pl = obj;
-
-	if (len <= 0 || len % 4 != 0 || len > CELLS((int)CFG_MAX_PCPUS))
-		return perr(c, "pool '%s': cpus: expected 1 to %u cells", pl->name,
-			    (unsigned)CFG_MAX_PCPUS);
-	for (int i = 0; i < len / 4; i++) {
-		u32 cpu = fdt_be32(p + i * 4);
-
-		if (cpu >= CFG_MAX_PCPUS || (pl->cpus & (1ULL << cpu)))
-			return perr(c, "pool '%s': cpus[%d]: pCPU %u invalid or listed twice", pl->name,
-				    i, cpu);
-		pl->cpus |= 1ULL << cpu;
-	}
-	return 0;
-}
-
-static int pool_slice(struct pctx *c, void *obj, const u8 *p, int len)
-{
-	struct cfg_pool *pl = obj;
-
-	if (len != 4)
-		return perr(c, "pool '%s': slice-us: expected 1 cell", pl->name);
-	pl->slice_us = fdt_be32(p);
-	if (pl->slice_us < 100 || pl->slice_us > 1000000)
-		return perr(c, "pool '%s': slice-us: %u out of range 100..1000000", pl->name,
-			    pl->slice_us);
-	return 0;
-}
-
-enum { PLP_POLICY, PLP_CPUS, PLP_SLICE };
-static const struct prop_handler pool_props[] = {
-	{ "policy", pool_policy },
-	{ "cpus", pool_cpus },
-	{ "slice-us", pool_slice },
-};
-
-static int parse_pool(struct pctx *c, struct cfg_pool *pl, int node)
-{
-	const char *name = fdt_name(&c->f, node);
-	u32 seen;
-
-	if (!valid_vm_name(name))
-		return perr(c, "pool '%s': invalid pool name", name);
-	rtv_strlcpy(pl->name, name, sizeof(pl->name));
-	if (dispatch_props(c, node, pool_props, ARRAY_SIZE(pool_props), pl, &seen) < 0)
-		return -1;
-	if (!(seen & (1U << PLP_POLICY)) || !(seen & (1U << PLP_CPUS)))
-		return perr(c, "pool '%s': %s: missing (required)", name,
-			    (seen & (1U << PLP_POLICY)) ? "cpus" : "policy");
-	if (!pl->dynamic && (seen & (1U << PLP_SLICE)))
-		return perr(c, "pool '%s': slice-us: only for dynamic pools", name);
-	return 0;
-}
-
-static int parse_pools(struct pctx *c, int pools)
-{
-	for (int node = fdt_first_child(&c->f, pools); node >= 0;
-	     node = fdt_next_sibling(&c->f, node)) {
-		if (c->s->nr_pools >= CFG_MAX_POOLS)
-			return perr(c, "too many pools (max %u)", (unsigned)CFG_MAX_POOLS);
-		if (parse_pool(c, &c->s->pools[c->s->nr_pools], node) < 0)
-			return -1;
-		c->s->nr_pools++;
-	}
-	return 0;
+	pools = fdt_path(&c->f, "/pools");
+	if (!err && pools >= 0)
+		err = parse_entries(c, pools, &c->s->nr_pools, CFG_MAX_POOLS, "pools", parse_pool);
+	vms = fdt_path(&c->f, "/vms");
+	if (!err && vms < 0)
+		err = perr(c, "no /vms node");
+	if (!err)
+		err = parse_vms(c, vms);
+	return err;
 }
 
 int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cfg_error *err)
 {
 	static struct cfg_error dummy; /* used when the caller passes no err */
 	struct pctx c;
-	int r, vms;
+	int r;
 
 	memset(&c, 0, sizeof(c));
 	c.err = err ? err : &dummy;
@@ -728,20 +693,10 @@ int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cf
 		return perr(&c, "no scenario storage");
 	memset(s, 0, sizeof(*s));
 	c.s = s;
-	if (!fdt || (r = fdt_open(&c.f, fdt, max_size)) < 0)
+	if (!fdt || fdt_open(&c.f, fdt, max_size) < 0)
 		return perr(&c, "not a valid devicetree blob");
-	r = parse_root(&c, fdt_root(&c.f));
-	if (r < 0)
-		return r;
-	if (fdt_path(&c.f, "/pools") >= 0 && parse_pools(&c, fdt_path(&c.f, "/pools")) < 0) {
-		memset(s, 0, sizeof(*s));
-		return -1;
-	}
-	vms = fdt_path(&c.f, "/vms");
-	if (vms < 0)
-		return perr(&c, "no /vms node");
-	r = parse_vms(&c, vms);
-	if (r < 0)
-		memset(s, 0, sizeof(*s));
+	r = parse_scenario(&c);
+	if (r)
+		memset(s, 0, sizeof(*s)); /* half a scenario is no scenario */
 	return r;
 }

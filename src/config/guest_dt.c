@@ -1,13 +1,14 @@
 /*
  * Guest devicetree generator (see guest_dt.h; node list in docs/config.md).
  *
- * The input is checked first (guest_dt_check), then the tree is written in
+ * The input is checked first (cfg_ok, platform_ok), then the tree is written in
  * one pass with the FDT writer. Writer errors are sticky, so the node
  * functions do not test every call: fdtw_finish() reports the first failure.
  * Interrupt specifiers use the GICv3 binding: <type number flags>, type 0 =
  * SPI (number = INTID - 32), 1 = PPI (number = INTID - 16), flags 4 = level
  * high.
  */
+#include <fdt.h>
 #include <fdt_write.h>
 #include <guest_dt.h>
 #include <lib.h>
@@ -274,19 +275,6 @@ static void uart_node(struct fdt_writer *w, const struct cfg_vm *cfg,
 	fdtw_end_node(w);
 }
 
-/* Does the NUL-separated list (len bytes, last one NUL) contain str? */
-static bool list_has(const char *list, u32 len, const char *str)
-{
-	u32 pos = 0;
-
-	while (pos < len) {
-		if (strcmp(list + pos, str) == 0)
-			return true;
-		pos += (u32)strnlen(list + pos, len - pos) + 1U;
-	}
-	return false;
-}
-
 /* Node base name from the device's name: the part before '@', in DT node-name characters. */
 static void dev_base_name(const struct cfg_dev *d, char *out, size_t len)
 {
@@ -317,7 +305,7 @@ static void device_node(struct fdt_writer *w, const struct cfg_dev *d)
 		fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
 		prop_spis(w, d->irqs, d->nr_irqs);
 	}
-	if (list_has(d->compatible, d->compatible_len, "arm,primecell")) {
+	if (fdt_stringlist_has(d->compatible, (int)d->compatible_len, "arm,primecell")) {
 		fdtw_prop_u32(w, "clocks", PH_CLK);
 		fdtw_prop_string(w, "clock-names", "apb_pclk");
 	}
@@ -340,9 +328,9 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	int r;
 
 	if (!cfg || !p || !buf || !cfg_ok(cfg) || !platform_ok(cfg, p))
-		return GUEST_DT_ERR_INVAL;
+		return ERR_INVAL;
 	if (fdtw_init(&w, buf, size) < 0)
-		return GUEST_DT_ERR_NOSPACE;
+		return ERR_NOMEM;
 	fdtw_begin_node(&w, "");
 	root_props(&w);
 	chosen_node(&w, cfg, p);
@@ -357,7 +345,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	device_nodes(&w, cfg);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);
-	if (r == FDTW_ERR_NOSPACE)
-		return GUEST_DT_ERR_NOSPACE;
-	return r < 0 ? GUEST_DT_ERR_INVAL : 0;
+	if (r >= 0)
+		return 0;
+	return r == ERR_NOMEM ? ERR_NOMEM : ERR_INVAL; /* the writer refused what the input gave */
 }

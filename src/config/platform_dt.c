@@ -23,29 +23,12 @@ struct plat_ctx {
 	size_t errlen;
 };
 
+/* The firmware DTB does not describe a machine rtvisor can run on: say why. */
 static int plat_fail(struct plat_ctx *c, const char *what)
 {
 	if (c->err && c->errlen > 0)
 		snprintf(c->err, c->errlen, "platform: %s", what);
-	return -1;
-}
-
-/* String property (one NUL-terminated string), or NULL. */
-static const char *plat_str(const struct fdt *f, int node, const char *name)
-{
-	int len;
-	const char *p = fdt_prop(f, node, name, &len);
-
-	if (!p || len <= 0 || p[len - 1] != '\0')
-		return NULL;
-	return p;
-}
-
-static bool name_is(const char *name, const char *base)
-{
-	size_t n = strlen(base);
-
-	return name && strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
+	return ERR_INVAL;
 }
 
 /* 3-cell GIC interrupt specifier -> INTID. */
@@ -58,28 +41,26 @@ static int plat_intid(const u8 *spec, u32 *intid)
 	else if (type == GIC_PPI && num <= GIC_MAX_PPI)
 		*intid = 16U + num;
 	else
-		return -1;
+		return ERR_RANGE;
 	return 0;
 }
 
 /* idx'th entry of a node's "interrupts" as INTID. */
 static int plat_irq(const struct fdt *f, int node, int idx, u32 *intid)
 {
-	int len;
-	const u8 *p = fdt_prop(f, node, "interrupts", &len);
+	const u8 *spec = fdt_prop_entry(f, node, "interrupts", idx, 3);
 
-	if (!p || len % 12 != 0 || idx < 0 || idx >= len / 12)
-		return -1;
-	return plat_intid(p + idx * 12, intid);
+	return spec ? plat_intid(spec, intid) : ERR_NOENT;
 }
 
 static int plat_reg(const struct fdt *f, int node, int idx, u64 *base, u64 *size)
 {
 	int parent = fdt_parent(f, node);
+	int err = parent < 0 ? parent : fdt_reg(f, parent, node, idx, base, size);
 
-	if (parent < 0 || fdt_reg(f, parent, node, idx, base, size) < 0)
-		return -1;
-	return *size != 0 ? 0 : -1;
+	if (err)
+		return err;
+	return *size != 0 ? 0 : ERR_RANGE;
 }
 
 static int plat_memory(struct plat_ctx *c, int root)
@@ -87,9 +68,10 @@ static int plat_memory(struct plat_ctx *c, int root)
 	int n;
 
 	for (n = fdt_first_child(&c->f, root); n >= 0; n = fdt_next_sibling(&c->f, n)) {
-		const char *dt = plat_str(&c->f, n, "device_type");
+		const char *dt = fdt_prop_string(&c->f, n, "device_type");
 
-		if (!name_is(fdt_name(&c->f, n), "memory") && !(dt && strcmp(dt, "memory") == 0))
+		if (!fdt_node_name_is(fdt_name(&c->f, n), "memory") &&
+		    !(dt && strcmp(dt, "memory") == 0))
 			continue;
 		if (fdt_reg(&c->f, root, n, 0, &c->pi->ram_base, &c->pi->ram_size) < 0 ||
 		    c->pi->ram_size == 0)
@@ -112,7 +94,7 @@ static int plat_cpus(struct plat_ctx *c)
 	for (n = fdt_first_child(&c->f, cpus); n >= 0; n = fdt_next_sibling(&c->f, n)) {
 		u64 mpidr;
 
-		if (!name_is(fdt_name(&c->f, n), "cpu"))
+		if (!fdt_node_name_is(fdt_name(&c->f, n), "cpu"))
 			continue;
 		if (fdt_reg(&c->f, cpus, n, 0, &mpidr, NULL) < 0)
 			return plat_fail(c, "cpu node without a valid reg");
@@ -146,21 +128,21 @@ static int plat_gic(struct plat_ctx *c)
 /* Node named by /chosen stdout-path ("/path[:options]" or an alias), or negative. */
 static int plat_stdout_node(const struct fdt *f)
 {
-	const char *sp = plat_str(f, fdt_path(f, "/chosen"), "stdout-path");
+	const char *sp = fdt_prop_string(f, fdt_path(f, "/chosen"), "stdout-path");
 	char path[PATH_MAX_LEN];
 	size_t n = 0;
 
 	if (!sp)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	while (sp[n] && sp[n] != ':' && n < sizeof(path) - 1) {
 		path[n] = sp[n];
 		n++;
 	}
 	path[n] = '\0';
 	if (path[0] != '/') {
-		const char *alias = plat_str(f, fdt_path(f, "/aliases"), path);
+		const char *alias = fdt_prop_string(f, fdt_path(f, "/aliases"), path);
 
-		return alias ? fdt_path(f, alias) : FDT_ERR_NOTFOUND;
+		return alias ? fdt_path(f, alias) : ERR_NOENT;
 	}
 	return fdt_path(f, path);
 }
@@ -192,7 +174,7 @@ static int plat_psci(struct plat_ctx *c)
 	c->pi->psci = PSCI_CONDUIT_NONE;
 	if (psci < 0)
 		return 0; /* no PSCI: secondary CPUs cannot be started */
-	m = plat_str(&c->f, psci, "method");
+	m = fdt_prop_string(&c->f, psci, "method");
 	if (m && strcmp(m, "smc") == 0)
 		c->pi->psci = PSCI_CONDUIT_SMC;
 	else if (m && strcmp(m, "hvc") == 0)
@@ -226,7 +208,7 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 		      char *err, size_t errlen)
 {
 	struct plat_ctx c;
-	int root;
+	int r;
 
 	c.pi = pi;
 	c.err = err;
@@ -234,13 +216,20 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 	if (err && errlen > 0)
 		err[0] = '\0';
 	if (!pi)
-		return -1;
+		return ERR_INVAL;
 	memset(pi, 0, sizeof(*pi));
 	if (!fdt || fdt_open(&c.f, fdt, max_size) < 0)
 		return plat_fail(&c, "invalid or truncated devicetree blob");
-	root = fdt_root(&c.f);
-	if (plat_memory(&c, root) < 0 || plat_cpus(&c) < 0 || plat_gic(&c) < 0 ||
-	    plat_uart(&c) < 0 || plat_psci(&c) < 0 || plat_timer(&c) < 0)
-		return -1;
-	return 0;
+	r = plat_memory(&c, fdt_root(&c.f));
+	if (!r)
+		r = plat_cpus(&c);
+	if (!r)
+		r = plat_gic(&c);
+	if (!r)
+		r = plat_uart(&c);
+	if (!r)
+		r = plat_psci(&c);
+	if (!r)
+		r = plat_timer(&c);
+	return r;
 }

@@ -90,29 +90,29 @@ static int fdt_token(const struct fdt *f, u32 off, u32 *tag, u32 *next)
 	u32 size = f->size_struct;
 
 	if ((off & 3U) != 0 || off > size || size - off < 4)
-		return FDT_ERR_TRUNCATED;
+		return ERR_TRUNC;
 	*tag = fdt_be32(s + off);
 	if (*tag == FDT_BEGIN_NODE) {
 		u32 n = fdt_strnlen(s + off + 4, size - off - 4);
 
 		if (n == size - off - 4)
-			return FDT_ERR_TRUNCATED;
+			return ERR_TRUNC;
 		*next = ALIGN_UP(off + 4 + n + 1, 4U);
 	} else if (*tag == FDT_PROP) {
 		u32 len;
 
 		if (size - off < 12)
-			return FDT_ERR_TRUNCATED;
+			return ERR_TRUNC;
 		len = fdt_be32(s + off + 4);
 		if (len > size - off - 12)
-			return FDT_ERR_TRUNCATED;
+			return ERR_TRUNC;
 		*next = ALIGN_UP(off + 12 + len, 4U);
 	} else if (*tag == FDT_END_NODE || *tag == FDT_NOP || *tag == FDT_END) {
 		*next = off + 4;
 	} else {
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	}
-	return *next <= size ? 0 : FDT_ERR_TRUNCATED;
+	return *next <= size ? 0 : ERR_TRUNC;
 }
 
 /* A property's name offset must point at a NUL-terminated string in the strings block. */
@@ -122,9 +122,9 @@ static int fdt_check_propname(const struct fdt *f, u32 off)
 	const u8 *strs = f->blob + f->off_strings;
 
 	if (nameoff >= f->size_strings)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	if (fdt_strnlen(strs + nameoff, f->size_strings - nameoff) == f->size_strings - nameoff)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	return 0;
 }
 
@@ -142,23 +142,23 @@ static int fdt_check_token(const struct fdt *f, struct fdt_walk *w, u32 tag, u32
 		return 0;
 	case FDT_BEGIN_NODE:
 		if (w->root_done || w->depth >= FDT_MAX_DEPTH)
-			return FDT_ERR_BADSTRUCT;
+			return ERR_FORMAT;
 		w->depth++;
 		w->had_child = false;
 		return 0;
 	case FDT_END_NODE:
 		if (w->depth == 0)
-			return FDT_ERR_BADSTRUCT;
+			return ERR_FORMAT;
 		w->depth--;
 		w->had_child = true;
 		w->root_done = w->depth == 0;
 		return 0;
 	case FDT_PROP:
 		if (w->depth == 0 || w->had_child)
-			return FDT_ERR_BADSTRUCT;
+			return ERR_FORMAT;
 		return fdt_check_propname(f, off);
 	default: /* FDT_END */
-		return (w->root_done && w->depth == 0) ? 1 : FDT_ERR_BADSTRUCT;
+		return (w->root_done && w->depth == 0) ? 1 : ERR_FORMAT;
 	}
 }
 
@@ -187,12 +187,12 @@ static int fdt_check_rsvmap(const u8 *b, u32 total, u32 hdr)
 	u32 off = fdt_be32(b + H_OFF_RSVMAP);
 
 	if (off < hdr || (off & 7U) != 0)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	for (; off <= total && total - off >= 16; off += 16) {
 		if (fdt_be64(b + off) == 0 && fdt_be64(b + off + 8) == 0)
 			return 0;
 	}
-	return FDT_ERR_TRUNCATED;
+	return ERR_TRUNC;
 }
 
 /* A block [off, off+size) must lie after the header and within totalsize. */
@@ -207,7 +207,7 @@ static int fdt_check_version(const u8 *b, u32 *hdr)
 	u32 last_comp = fdt_be32(b + H_LAST_COMP);
 
 	if (version < 16 || last_comp > FDT_LAST_VERSION || last_comp > version)
-		return FDT_ERR_BADVERSION;
+		return ERR_FORMAT;
 	*hdr = version >= 17 ? FDT_HDR_V17 : FDT_HDR_V16;
 	return 0;
 }
@@ -218,13 +218,13 @@ static int fdt_check_header(struct fdt *f, const u8 *b, size_t max_size)
 	int r;
 
 	if (max_size < FDT_HDR_V17 || fdt_be32(b + H_MAGIC) != FDT_MAGIC)
-		return max_size < FDT_HDR_V17 ? FDT_ERR_TRUNCATED : FDT_ERR_BADMAGIC;
+		return max_size < FDT_HDR_V17 ? ERR_TRUNC : ERR_FORMAT;
 	r = fdt_check_version(b, &hdr);
 	if (r < 0)
 		return r;
 	total = fdt_be32(b + H_TOTALSIZE);
 	if (total < hdr || total > max_size || total > FDT_MAX_TOTAL)
-		return FDT_ERR_TRUNCATED;
+		return ERR_TRUNC;
 	f->blob = b;
 	f->totalsize = total;
 	f->off_struct = fdt_be32(b + H_OFF_STRUCT);
@@ -235,10 +235,10 @@ static int fdt_check_header(struct fdt *f, const u8 *b, size_t max_size)
 	else /* v16 has no size_dt_struct: bound it by the blob */
 		f->size_struct = f->off_struct <= total ? ((total - f->off_struct) & ~3U) : 0;
 	if ((f->off_struct & 3U) != 0 || (f->size_struct & 3U) != 0)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	if (!fdt_block_ok(f->off_struct, f->size_struct, hdr, total) ||
 	    !fdt_block_ok(f->off_strings, f->size_strings, hdr, total))
-		return FDT_ERR_TRUNCATED;
+		return ERR_TRUNC;
 	return fdt_check_rsvmap(b, total, hdr);
 }
 
@@ -248,7 +248,7 @@ int fdt_open(struct fdt *f, const void *blob, size_t max_size)
 	int r;
 
 	if (!f || !blob)
-		return FDT_ERR_BADMAGIC;
+		return ERR_FORMAT;
 	memset(f, 0, sizeof(*f));
 	r = fdt_check_header(&tmp, blob, max_size);
 	if (r < 0)
@@ -289,7 +289,7 @@ static int fdt_skip_nops(const struct fdt *f, u32 off)
 			return (int)off;
 		off = next;
 	}
-	return FDT_ERR_BADSTRUCT;
+	return ERR_FORMAT;
 }
 
 /* Offset of the first token after node's BEGIN_NODE, its properties and NOPs. */
@@ -299,14 +299,14 @@ static int fdt_after_props(const struct fdt *f, int node)
 	u32 off;
 
 	if (fdt_tag_at(f, node, &next) != FDT_BEGIN_NODE)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	off = next;
 	while (fdt_token(f, off, &tag, &next) == 0) {
 		if (tag != FDT_PROP && tag != FDT_NOP)
 			return (int)off;
 		off = next;
 	}
-	return FDT_ERR_BADSTRUCT;
+	return ERR_FORMAT;
 }
 
 /* Offset just after node's matching END_NODE. */
@@ -316,7 +316,7 @@ static int fdt_node_end(const struct fdt *f, int node)
 	int depth = 0;
 
 	if (node < 0)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	off = (u32)node;
 	while (fdt_token(f, off, &tag, &next) == 0) {
 		if (tag == FDT_BEGIN_NODE)
@@ -327,40 +327,36 @@ static int fdt_node_end(const struct fdt *f, int node)
 			break;
 		off = next;
 	}
-	return FDT_ERR_BADSTRUCT;
+	return ERR_FORMAT;
+}
+
+/* off as a node handle if a node begins there (off may be an error), else ERR_NOENT. */
+static int fdt_node_at(const struct fdt *f, int off)
+{
+	return fdt_is_node(f, off) ? off : ERR_NOENT;
 }
 
 int fdt_root(const struct fdt *f)
 {
-	int off;
-
 	if (!f || !f->blob)
-		return FDT_ERR_NOTFOUND;
-	off = fdt_skip_nops(f, 0);
-	return fdt_is_node(f, off) ? off : FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
+	return fdt_node_at(f, fdt_skip_nops(f, 0));
 }
 
 int fdt_first_child(const struct fdt *f, int node)
 {
-	int off;
-
 	if (!fdt_is_node(f, node))
-		return FDT_ERR_NOTFOUND;
-	off = fdt_after_props(f, node);
-	return fdt_is_node(f, off) ? off : FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
+	return fdt_node_at(f, fdt_after_props(f, node));
 }
 
 int fdt_next_sibling(const struct fdt *f, int node)
 {
-	int off;
+	int end = fdt_is_node(f, node) ? fdt_node_end(f, node) : ERR_NOENT;
 
-	if (!fdt_is_node(f, node))
-		return FDT_ERR_NOTFOUND;
-	off = fdt_node_end(f, node);
-	if (off < 0)
-		return FDT_ERR_NOTFOUND;
-	off = fdt_skip_nops(f, (u32)off);
-	return fdt_is_node(f, off) ? off : FDT_ERR_NOTFOUND;
+	if (end < 0)
+		return ERR_NOENT;
+	return fdt_node_at(f, fdt_skip_nops(f, (u32)end));
 }
 
 const char *fdt_name(const struct fdt *f, int node)
@@ -382,13 +378,13 @@ static int fdt_subnode_n(const struct fdt *f, int parent, const char *name, size
 		if (n && strlen(n) == len && memcmp(n, name, len) == 0)
 			return child;
 	}
-	return FDT_ERR_NOTFOUND;
+	return ERR_NOENT;
 }
 
 int fdt_subnode(const struct fdt *f, int parent, const char *name)
 {
 	if (!name)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	return fdt_subnode_n(f, parent, name, strlen(name));
 }
 
@@ -397,7 +393,7 @@ int fdt_path(const struct fdt *f, const char *path)
 	int node = fdt_root(f);
 
 	if (!path || path[0] != '/')
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	while (node >= 0 && *path) {
 		size_t len = 0;
 
@@ -430,7 +426,7 @@ const void *fdt_prop(const struct fdt *f, int node, const char *name, int *len)
 	u32 tag, next, off;
 
 	if (len)
-		*len = FDT_ERR_NOTFOUND;
+		*len = ERR_NOENT;
 	if (!name || fdt_tag_at(f, node, &next) != FDT_BEGIN_NODE)
 		return NULL;
 	for (off = next; fdt_token(f, off, &tag, &next) == 0; off = next) {
@@ -461,7 +457,7 @@ int fdt_prop_count(const struct fdt *f, int node)
 	int n = 0;
 
 	if (fdt_tag_at(f, node, &next) != FDT_BEGIN_NODE)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	for (off = next; fdt_token(f, off, &tag, &next) == 0; off = next) {
 		if (tag == FDT_PROP)
 			n++;
@@ -487,24 +483,84 @@ const char *fdt_prop_name_at(const struct fdt *f, int node, int idx)
 	return NULL;
 }
 
-bool fdt_is_compatible(const struct fdt *f, int node, const char *compat)
+/* ---- property values ---- */
+
+bool fdt_stringlist_has(const void *list, int len, const char *str)
 {
-	int len;
-	const char *p = fdt_prop(f, node, "compatible", &len);
+	const u8 *p = list;
 	size_t want;
 	u32 pos = 0;
 
-	if (!p || len <= 0 || !compat)
+	if (!p || len <= 0 || !str)
 		return false;
-	want = strlen(compat);
+	want = strlen(str);
 	while (pos < (u32)len) {
-		u32 n = fdt_strnlen((const u8 *)p + pos, (u32)len - pos);
+		u32 n = fdt_strnlen(p + pos, (u32)len - pos);
 
-		if (n == want && n < (u32)len - pos && memcmp(p + pos, compat, n) == 0)
+		if (n == want && n < (u32)len - pos && memcmp(p + pos, str, n) == 0)
 			return true;
 		pos += n + 1;
 	}
 	return false;
+}
+
+bool fdt_stringlist_valid(const void *list, int len)
+{
+	const u8 *p = list;
+	int i;
+
+	if (!p || len < 2 || p[0] == '\0' || p[len - 1] != '\0')
+		return false;
+	for (i = 0; i < len - 1; i++) {
+		if (p[i] == '\0' ? p[i + 1] == '\0' : (p[i] <= ' ' || p[i] > '~'))
+			return false;
+	}
+	return true;
+}
+
+const char *fdt_string(const void *val, int len)
+{
+	const u8 *p = val;
+
+	if (!p || len <= 0 || fdt_strnlen(p, (u32)len) != (u32)len - 1)
+		return NULL;
+	return (const char *)p;
+}
+
+const char *fdt_prop_string(const struct fdt *f, int node, const char *name)
+{
+	int len;
+	const char *p = fdt_prop(f, node, name, &len);
+
+	if (!p || len <= 0 || p[len - 1] != '\0')
+		return NULL;
+	return p;
+}
+
+const void *fdt_prop_entry(const struct fdt *f, int node, const char *name, int idx, int cells)
+{
+	int len;
+	const u8 *p = fdt_prop(f, node, name, &len);
+
+	if (!p || cells <= 0 || cells > 4 || len % (cells * 4) != 0 || idx < 0 ||
+	    idx >= len / (cells * 4))
+		return NULL;
+	return p + idx * cells * 4;
+}
+
+bool fdt_node_name_is(const char *name, const char *base)
+{
+	size_t n = base ? strlen(base) : 0;
+
+	return name && base && strncmp(name, base, n) == 0 && (name[n] == '\0' || name[n] == '@');
+}
+
+bool fdt_is_compatible(const struct fdt *f, int node, const char *compat)
+{
+	int len;
+	const void *p = fdt_prop(f, node, "compatible", &len);
+
+	return fdt_stringlist_has(p, len, compat);
 }
 
 int fdt_find_compatible(const struct fdt *f, int after, const char *compat)
@@ -512,19 +568,19 @@ int fdt_find_compatible(const struct fdt *f, int after, const char *compat)
 	u32 tag, next, off;
 
 	if (!f || !f->blob)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	if (after < 0) {
 		off = 0;
 	} else {
 		if (fdt_tag_at(f, after, &next) != FDT_BEGIN_NODE)
-			return FDT_ERR_NOTFOUND;
+			return ERR_NOENT;
 		off = next;
 	}
 	for (; fdt_token(f, off, &tag, &next) == 0 && tag != FDT_END; off = next) {
 		if (tag == FDT_BEGIN_NODE && fdt_is_compatible(f, (int)off, compat))
 			return (int)off;
 	}
-	return FDT_ERR_NOTFOUND;
+	return ERR_NOENT;
 }
 
 int fdt_parent(const struct fdt *f, int node)
@@ -534,19 +590,19 @@ int fdt_parent(const struct fdt *f, int node)
 	u32 tag, next, off;
 
 	if (!fdt_is_node(f, node))
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	for (off = 0; fdt_token(f, off, &tag, &next) == 0 && tag != FDT_END; off = next) {
 		if (tag == FDT_BEGIN_NODE) {
 			if ((int)off == node)
-				return depth > 0 ? stack[depth - 1] : FDT_ERR_NOTFOUND;
+				return depth > 0 ? stack[depth - 1] : ERR_NOENT;
 			if (depth >= FDT_MAX_DEPTH)
-				return FDT_ERR_BADSTRUCT;
+				return ERR_FORMAT;
 			stack[depth++] = (int)off;
 		} else if (tag == FDT_END_NODE && depth > 0) {
 			depth--;
 		}
 	}
-	return FDT_ERR_NOTFOUND;
+	return ERR_NOENT;
 }
 
 static int fdt_cells_prop(const struct fdt *f, int node, const char *name, int dflt)
@@ -556,11 +612,11 @@ static int fdt_cells_prop(const struct fdt *f, int node, const char *name, int d
 	u32 v;
 
 	if (!p)
-		return fdt_is_node(f, node) ? dflt : FDT_ERR_NOTFOUND;
+		return fdt_is_node(f, node) ? dflt : ERR_NOENT;
 	if (len != 4)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	v = fdt_be32(p);
-	return v <= 4 ? (int)v : FDT_ERR_BADSTRUCT;
+	return v <= 4 ? (int)v : ERR_FORMAT;
 }
 
 int fdt_address_cells(const struct fdt *f, int node)
@@ -581,15 +637,15 @@ int fdt_reg(const struct fdt *f, int parent, int node, int idx, u64 *addr, u64 *
 	const u8 *p;
 
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	p = fdt_prop(f, node, "reg", &len);
 	if (!p)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	entry = (ac + sc) * 4;
 	if (len % entry != 0)
-		return FDT_ERR_BADSTRUCT;
+		return ERR_FORMAT;
 	if (idx < 0 || idx >= len / entry)
-		return FDT_ERR_NOTFOUND;
+		return ERR_NOENT;
 	p += idx * entry;
 	if (addr)
 		*addr = fdt_cells(p, ac);

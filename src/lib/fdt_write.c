@@ -9,7 +9,7 @@
  * strings block, which it moves right after the structure block.
  * Invariant: off + str_len <= size, so room() never underflows.
  */
-#include <fdt.h> /* FDT_MAGIC */
+#include <fdt.h> /* FDT_MAGIC, fdt_be32 */
 #include <fdt_write.h>
 #include <lib.h>
 
@@ -34,11 +34,6 @@ static void put32(u8 *p, u32 v)
 	p[3] = (u8)v;
 }
 
-static u32 get32(const u8 *p)
-{
-	return ((u32)p[0] << 24) | ((u32)p[1] << 16) | ((u32)p[2] << 8) | (u32)p[3];
-}
-
 static u32 pad4(u64 n)
 {
 	return (u32)ALIGN_UP(n, 4U);
@@ -55,9 +50,9 @@ static int fail(struct fdt_writer *w, int e)
 static int usable(struct fdt_writer *w)
 {
 	if (!w)
-		return FDTW_ERR_ARG;
+		return ERR_INVAL;
 	if (!w->err && (w->finished || !w->buf))
-		return fail(w, FDTW_ERR_STATE);
+		return fail(w, ERR_BUSY);
 	return w->err;
 }
 
@@ -69,15 +64,15 @@ static u32 room(const struct fdt_writer *w)
 int fdtw_init(struct fdt_writer *w, void *buf, size_t size)
 {
 	if (!w)
-		return FDTW_ERR_ARG;
+		return ERR_INVAL;
 	memset(w, 0, sizeof(*w));
 	if (!buf)
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	w->buf = buf;
 	w->size = size > MAX_TOTAL ? MAX_TOTAL : (u32)size;
 	if (w->size < STRUCT_OFF) {
 		w->size = 0;
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	}
 	memset(w->buf, 0, STRUCT_OFF); /* header (filled at finish) and reservation map */
 	w->off = STRUCT_OFF;
@@ -110,12 +105,12 @@ int fdtw_begin_node(struct fdt_writer *w, const char *name)
 	if (r)
 		return r;
 	if (!name)
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	if (w->depth == 0 && w->root_done)
-		return fail(w, FDTW_ERR_STATE); /* one root only */
+		return fail(w, ERR_BUSY); /* one root only */
 	n = strnlen(name, room(w));
 	if (n >= room(w) || 4U + (u64)pad4(n + 1) > room(w))
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	emit32(w, TOK_BEGIN_NODE);
 	emit_padded(w, name, (u32)n + 1U);
 	w->depth++;
@@ -131,9 +126,9 @@ int fdtw_end_node(struct fdt_writer *w)
 	if (r)
 		return r;
 	if (w->depth == 0)
-		return fail(w, FDTW_ERR_STATE);
+		return fail(w, ERR_BUSY);
 	if (room(w) < 4)
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	emit32(w, TOK_END_NODE);
 	w->depth--;
 	w->had_child = true;
@@ -174,16 +169,16 @@ static int prop_begin(struct fdt_writer *w, const char *name, u32 len, u8 **data
 	if (r)
 		return r;
 	if (!name || !name[0])
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	if (w->depth == 0 || w->had_child)
-		return fail(w, FDTW_ERR_STATE);
+		return fail(w, ERR_BUSY);
 	nlen = (u32)strnlen(name, room(w));
 	if (nlen >= room(w))
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	dist = find_string(w, name, nlen);
 	need = 12U + (u64)pad4(len) + (dist ? 0U : nlen + 1U);
 	if (need > room(w))
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	if (!dist) {
 		w->str_len += nlen + 1U;
 		memcpy(w->buf + w->size - w->str_len, name, nlen + 1U);
@@ -204,7 +199,7 @@ int fdtw_prop(struct fdt_writer *w, const char *name, const void *data, u32 len)
 	int r;
 
 	if (w && !data && len)
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	r = prop_begin(w, name, len, &d);
 	if (r == 0 && len)
 		memcpy(d, data, len);
@@ -245,7 +240,7 @@ int fdtw_prop_cells(struct fdt_writer *w, const char *name, const u32 *cells, u3
 	int r;
 
 	if (w && ((!cells && n) || n > MAX_TOTAL / 4U))
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	r = prop_begin(w, name, n * 4U, &d);
 	for (i = 0; r == 0 && i < n; i++)
 		put32(d + i * 4U, cells[i]);
@@ -279,13 +274,13 @@ int fdtw_prop_stringlist(struct fdt_writer *w, const char *name, const char *con
 	if (r)
 		return r;
 	if (!strs || n == 0)
-		return fail(w, FDTW_ERR_ARG);
+		return fail(w, ERR_INVAL);
 	for (i = 0; i < n; i++)
 		if (!strs[i])
-			return fail(w, FDTW_ERR_ARG);
+			return fail(w, ERR_INVAL);
 	total = stringlist_len(strs, n);
 	if (total > room(w))
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	r = prop_begin(w, name, (u32)total, &d);
 	for (i = 0; r == 0 && i < n; i++) {
 		u32 l = (u32)strlen(strs[i]) + 1U;
@@ -302,19 +297,19 @@ static int fix_name_offsets(struct fdt_writer *w)
 	u32 off = STRUCT_OFF;
 
 	while (off < w->off) {
-		u32 tag = get32(w->buf + off);
+		u32 tag = fdt_be32(w->buf + off);
 
 		if (tag == TOK_BEGIN_NODE) {
 			off += 4U + pad4(strlen((const char *)w->buf + off + 4) + 1U);
 		} else if (tag == TOK_PROP) {
-			u32 dist = get32(w->buf + off + 8);
+			u32 dist = fdt_be32(w->buf + off + 8);
 
 			put32(w->buf + off + 8, w->str_len - dist);
-			off += 12U + pad4(get32(w->buf + off + 4));
+			off += 12U + pad4(fdt_be32(w->buf + off + 4));
 		} else if (tag == TOK_END_NODE || tag == TOK_END) {
 			off += 4U;
 		} else {
-			return fail(w, FDTW_ERR_STATE); /* corrupted by the caller */
+			return fail(w, ERR_BUSY); /* corrupted by the caller */
 		}
 	}
 	return 0;
@@ -343,9 +338,9 @@ int fdtw_finish(struct fdt_writer *w)
 	if (r)
 		return r;
 	if (w->depth != 0 || !w->root_done)
-		return fail(w, FDTW_ERR_STATE);
+		return fail(w, ERR_BUSY);
 	if (room(w) < 4)
-		return fail(w, FDTW_ERR_NOSPACE);
+		return fail(w, ERR_NOMEM);
 	emit32(w, TOK_END);
 	if (fix_name_offsets(w) < 0)
 		return w->err;

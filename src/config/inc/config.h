@@ -119,10 +119,16 @@ struct cfg_error {
 	char msg[CFG_ERR_LEN];   /* "vm 'rt': memory[0].phys: ..." */
 };
 
-/* Parse a scenario blob. 0 on success; negative with err->msg naming the VM and field. */
+/*
+ * The three functions below return 0, or ERR_INVAL (err.h) for a scenario they
+ * refuse, with err->msg naming the VM and the field (config_parse and
+ * config_check also take a NULL err).
+ */
+
+/* Parse a scenario blob into s (zeroed if refused). */
 int config_parse(const void *fdt, size_t max_size, struct scenario *s, struct cfg_error *err);
 
-/* Validate a parsed scenario against the machine. 0 if valid; negative with err->msg. */
+/* Validate a parsed scenario against the machine. */
 int config_check(const struct scenario *s, const struct cfg_limits *lim, struct cfg_error *err);
 
 /*

@@ -10,10 +10,8 @@
 #define RTV_GUEST_DT_H
 
 #include <config.h>
+#include <err.h>
 #include <types.h>
-
-#define GUEST_DT_ERR_NOSPACE (-1) /* buf is too small */
-#define GUEST_DT_ERR_INVAL (-2)   /* NULL argument, or cfg/platform values the DT cannot express */
 
 #define GUEST_DT_GICD_SIZE 0x10000ULL
 #define GUEST_DT_GICR_STRIDE 0x20000ULL /* one RD_base + SGI_base frame pair per vCPU */
@@ -30,8 +28,9 @@ struct guest_dt_platform {      /* what the VM sees, independent of the host's D
 /*
  * Build the VM's DTB into buf (size bytes; CFG_GUEST_DT_MAX is always enough
  * for a VM config_check() accepts). Images' load addresses and sizes come
- * from cfg. 0 on success (the DTB's size is its header's totalsize) or
- * GUEST_DT_ERR_*. Never writes outside [buf, buf + size).
+ * from cfg. 0 on success (the DTB's size is its header's totalsize), ERR_NOMEM
+ * if buf is too small, or ERR_INVAL for a NULL argument or cfg/platform values
+ * the DT cannot express. Never writes outside [buf, buf + size).
  */
 int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, void *buf,
 		   size_t size);

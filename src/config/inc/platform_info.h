@@ -1,6 +1,6 @@
 /*
  * What the hypervisor learns about the machine from the firmware devicetree
- * (the DTB QEMU passes in x0). Filled by platform_discover() (core/platform_dt.c).
+ * (the DTB QEMU passes in x0). Filled by platform_discover() (config/platform_dt.c).
  */
 #ifndef RTV_PLATFORM_INFO_H
 #define RTV_PLATFORM_INFO_H
@@ -33,8 +33,8 @@ struct platform_info {
 extern struct platform_info plat;
 
 /*
- * Parse the firmware DTB. Returns 0 on success, negative on a malformed or
- * incomplete tree, with a one-line reason in err (errlen bytes).
+ * Parse the firmware DTB. Returns 0 on success, or ERR_INVAL for a malformed or
+ * incomplete tree with a one-line reason in err (errlen bytes).
  */
 int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi,
 		      char *err, size_t errlen);

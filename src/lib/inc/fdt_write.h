@@ -10,16 +10,15 @@
  * Every call is bounds-checked against the buffer: nothing is ever written
  * outside [buf, buf + size). Errors are sticky: after the first one every
  * further call (and fdtw_finish) returns it, so a caller may chain calls and
- * test only the result of fdtw_finish().
+ * test only the result of fdtw_finish(). Errors (err.h): ERR_NOMEM, the buffer
+ * is too small; ERR_BUSY, a call out of order (unbalanced nodes, a property
+ * after a child); ERR_INVAL, a NULL or invalid argument.
  */
 #ifndef RTV_FDT_WRITE_H
 #define RTV_FDT_WRITE_H
 
+#include <err.h>
 #include <types.h>
-
-#define FDTW_ERR_NOSPACE (-1) /* the buffer is too small */
-#define FDTW_ERR_STATE (-2)   /* call out of order: unbalanced nodes, property after a child */
-#define FDTW_ERR_ARG (-3)     /* NULL or invalid argument */
 
 struct fdt_writer {
 	u8 *buf;
@@ -33,7 +32,7 @@ struct fdt_writer {
 	int err;         /* first error, sticky */
 };
 
-/* Start a DTB in buf. 0 or FDTW_ERR_*. */
+/* Start a DTB in buf. 0 or a negative ERR_*. */
 int fdtw_init(struct fdt_writer *w, void *buf, size_t size);
 
 /* The first node is the root; give it the name "". */
@@ -50,7 +49,7 @@ int fdtw_prop_string(struct fdt_writer *w, const char *name, const char *s);
 int fdtw_prop_stringlist(struct fdt_writer *w, const char *name, const char *const *strs,
 			 u32 n);
 
-/* Close the blob: all nodes must be closed. Total size of the DTB, or FDTW_ERR_*. */
+/* Close the blob: all nodes must be closed. Total size of the DTB, or a negative ERR_*. */
 int fdtw_finish(struct fdt_writer *w);
 
 #endif

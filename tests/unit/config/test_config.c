@@ -414,6 +414,25 @@ TEST(duplicate_vm_name)
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': duplicate VM name");
 }
 
+/* The checker applies the parser's name rule to a scenario built in memory. */
+TEST(name_rule_in_memory)
+{
+	CHECK_EQ(load_isolation(), 0);
+	rtv_strlcpy(sc.vms[1].name, "abcdefghijklmno", CFG_NAME_LEN); /* 15: the longest */
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	rtv_strlcpy(sc.vms[1].name, "Intruder", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: vm #1: invalid VM name");
+	rtv_strlcpy(sc.vms[1].name, "", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: vm #1: invalid VM name");
+	CHECK_EQ(load_isolation(), 0);
+	sc.nr_pools = 1;
+	sc.pools[0] = (struct cfg_pool){ .name = "a b", .cpus = 0xf };
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "scenario: pool #0: invalid pool name");
+}
+
 TEST(struct_level_errors)
 {
 	struct cfg_limits lim = DT_QEMU_LIMITS;
@@ -564,6 +583,21 @@ TEST(owned_spis)
 	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 }
 
+/* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
+TEST(error_codes)
+{
+	CHECK_EQ(run_vms(VM_OPEN("rt") RT_PROPS "consle;\n" RT_NODES "};\n"), ERR_INVAL);
+	CHECK_EQ(config_parse(NULL, 0, &sc, &cerr), ERR_INVAL);
+	CHECK_EQ(load_isolation(), 0);
+	sc.vms[0].entry = 0x40080002;
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), ERR_INVAL);
+	sc.vms[0].entry = 0x40080000;
+	sc.vms[0].nr_devs = 1;
+	set_dev(&sc.vms[0].devs[0], "a", 0x10000000, 40, 16);
+	sc.vms[0].devs[0].nr_irqs = LIM_VGIC_OWNED_SPIS; /* with the console: one too many */
+	CHECK_EQ(config_vm_capacity(&sc.vms[0], 33, &cerr), ERR_INVAL);
+}
+
 TEST(console_intid_beyond_vgic)
 {
 	struct cfg_limits lim = DT_QEMU_LIMITS;
@@ -691,6 +725,96 @@ TEST(parse_types)
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.label: expected a string");
 }
 
+/* Wrap pool nodes and VM nodes into a scenario and run it. */
+static int run_pools(const char *pools, const char *vms)
+{
+	static char src[8192];
+	size_t len = 0;
+	void *blob;
+
+	snprintf(src, sizeof(src),
+		 "/dts-v1/;\n/ {\ncompatible = \"rtvisor,scenario-v1\";\npools {\n%s};\nvms {\n%s};\n};\n",
+		 pools, vms);
+	blob = dt_compile_string(src, DT_IMG_DIR, &len);
+	CHECK(blob != NULL);
+	return parse_and_check(blob, len, &DT_QEMU_LIMITS);
+}
+
+#define DYN_POOL "p { policy = \"dynamic\"; cpus = <0 1 2 3>; };\n"
+#define DYN_VM(props) VM_OPEN("rt") RT_PROPS "pool = \"p\";\n" props RT_NODES "};\n"
+#define REFUSED(call, want)                     \
+	do {                                    \
+		CHECK((call) < 0);              \
+		CHECK_STR_CONTAINS(cerr.msg, want); \
+	} while (0)
+
+/* One refusal per pool property kind: the pool node, and the message. */
+static const struct {
+	const char *pool, *want;
+} bad_pools[] = {
+	{ "p { policy = \"bind\"; cpus = <0 1 2 3>; slice-us = <100>; };",
+	  "scenario: pool 'p': slice-us: only for dynamic pools" },
+	{ "p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <99>; };",
+	  "scenario: pool 'p': slice-us: 99 out of range 100..1000000" },
+	{ "p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <0 100>; };",
+	  "scenario: pool 'p': slice-us: expected 1 cell" },
+	{ "p { policy = \"fifo\"; cpus = <0 1 2 3>; };",
+	  "scenario: pool 'p': policy: expected \"bind\" or \"dynamic\"" },
+	{ "p { cpus = <0 1 2 3>; };", "scenario: pool 'p': policy: missing (required)" },
+	{ "p { policy = \"bind\"; };", "scenario: pool 'p': cpus: missing (required)" },
+	{ "p { policy = \"bind\"; cpus = <0 1 1>; };",
+	  "scenario: pool 'p': cpus[2]: pCPU 1 invalid or listed twice" },
+	{ "p { policy = \"bind\"; cpus = <64>; };",
+	  "scenario: pool 'p': cpus[0]: pCPU 64 invalid or listed twice" },
+	{ "p { policy = \"bind\"; cpus = <>; };", "scenario: pool 'p': cpus: expected 1 to 64 cells" },
+	{ "P { policy = \"bind\"; cpus = <0>; };", "scenario: pool 'P': invalid pool name" },
+};
+
+/* One refusal per VM and sub-node property kind not covered elsewhere. */
+static const struct {
+	const char *pool, *vm, *want;
+} bad_vms[] = {
+	{ DYN_POOL, DYN_VM("weight = <1001>;\n"), "vm 'rt': weight: 1001 out of range 1..1000" },
+	{ DYN_POOL, DYN_VM("priority = <16>;\n"), "vm 'rt': priority: 16 out of range 0..15" },
+	{ DYN_POOL, DYN_VM("weight = <0 1>;\n"), "vm 'rt': weight: expected 1 cell" },
+	{ NULL, VM_OPEN("rt") RT_PROPS "pool = \"\";\n" RT_NODES "};\n",
+	  "vm 'rt': pool: expected a pool name" },
+	{ NULL, VM_OPEN("rt") RT_PROPS "privileged = <1>;\n" RT_NODES "};\n",
+	  "vm 'rt': privileged: expected a boolean (empty) property" },
+	{ NULL, "rt {\n#address-cells = <2>;\n#size-cells = <1>;\n" RT_BODY "};\n",
+	  "vm 'rt': #size-cells: expected <2>" },
+	{ NULL, VM_OPEN("rt") RT_PROPS
+	  "memory@40000000 { reg = <0 0x40000000 0 0x1000000>; identity = <1>; };\n};\n",
+	  "vm 'rt': memory@40000000.identity: expected a boolean (empty) property" },
+	{ NULL, VM_OPEN("rt") RT_PROPS
+	  "memory@40000000 { reg = <0 0x40000000 0 0x1000000>; phys = <1>; };\n};\n",
+	  "vm 'rt': memory@40000000.phys: expected 2 cells" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000 0 0x1000>;"
+	  " label = \"abcdefghijklmnop\"; };\n};\n",
+	  "vm 'rt': device@9010000.label: expected a string of 1 to 15 characters" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { reg = <0 0x9010000>; };\n};\n",
+	  "vm 'rt': device@9010000.reg: expected 4 cells" },
+	{ NULL, VM_OPEN("rt") RT_BODY "device@9010000 { interrupts = <40>; };\n};\n",
+	  "vm 'rt': device@9010000.reg: missing (required)" },
+};
+
+/* Every property kind of the schema tables, with the message of each refusal. */
+TEST(parse_kinds)
+{
+	u32 i;
+
+	CHECK_EQ(run_pools("p { policy = \"dynamic\"; cpus = <0 1 2 3>; slice-us = <100>; };\n",
+			   DYN_VM("weight = <1000>;\npriority = <15>;\nprivileged;\n")), 0);
+	CHECK(sc.pools[0].dynamic && sc.pools[0].cpus == 0xf && sc.pools[0].slice_us == 100);
+	CHECK(sc.vms[0].weight == 1000 && sc.vms[0].priority == 15 && sc.vms[0].has_priority);
+	CHECK(sc.vms[0].privileged && strcmp(sc.vms[0].pool, "p") == 0);
+	for (i = 0; i < ARRAY_SIZE(bad_pools); i++)
+		REFUSED(run_pools(bad_pools[i].pool, DYN_VM("")), bad_pools[i].want);
+	for (i = 0; i < ARRAY_SIZE(bad_vms); i++)
+		REFUSED(bad_vms[i].pool ? run_pools(bad_vms[i].pool, bad_vms[i].vm)
+					: run_vms(bad_vms[i].vm), bad_vms[i].want);
+}
+
 TEST(parse_root_and_vms)
 {
 	size_t len = 0;
@@ -786,16 +910,19 @@ int main(void)
 	RUN(guest_dt_edges);
 	RUN(invalid_configs);
 	RUN(duplicate_vm_name);
+	RUN(name_rule_in_memory);
 	RUN(struct_level_errors);
 	RUN(range_edges);
 	RUN(device_edges);
 	RUN(owned_spis);
+	RUN(error_codes);
 	RUN(console_intid_beyond_vgic);
 	RUN(ipa_space);
 	RUN(pcpu_limit);
 	RUN(ram_total);
 	RUN(parse_limits);
 	RUN(parse_types);
+	RUN(parse_kinds);
 	RUN(parse_root_and_vms);
 	RUN(dynamic_memory_anywhere);
 	RUN(scenario_blob_corruption);

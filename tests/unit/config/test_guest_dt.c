@@ -205,7 +205,7 @@ TEST(memory_nodes)
 	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 0, &a, &s), 0);
 	CHECK_EQ(a, 0x40000000);
 	CHECK_EQ(s, 0x10000000);
-	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 1, &a, &s), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 1, &a, &s), ERR_NOENT);
 	m = node("/memory@100000000");
 	CHECK(PROP_STR("/memory@100000000", "device_type", "memory"));
 	CHECK_EQ(fdt_reg(&f, fdt_root(&f), m, 0, &a, &s), 0);
@@ -365,7 +365,7 @@ TEST(buffer_too_small)
 	CHECK(vm && build(vm, &QEMU_VIRT, CFG_GUEST_DT_MAX) == 0);
 	total = fdt_blob_size(dtb);
 	for (size = 0; size < total; size++) {
-		CHECK_EQ(build(vm, &QEMU_VIRT, size), GUEST_DT_ERR_NOSPACE);
+		CHECK_EQ(build(vm, &QEMU_VIRT, size), ERR_NOMEM);
 		if (!guards_intact(size)) {
 			printf("  size %zu: write outside the buffer\n", size);
 			CHECK(0);
@@ -381,31 +381,31 @@ TEST(invalid_input)
 	struct cfg_vm vm = *load_vm();
 	struct guest_dt_platform p = QEMU_VIRT;
 
-	CHECK_EQ(guest_dt_build(NULL, &p, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
-	CHECK_EQ(guest_dt_build(&vm, NULL, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
-	CHECK_EQ(guest_dt_build(&vm, &p, NULL, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(NULL, &p, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, NULL, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &p, NULL, CFG_GUEST_DT_MAX), ERR_INVAL);
 	p.timer_intids[2] = 32; /* not a PPI */
-	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	p = QEMU_VIRT;
 	p.maint_intid = 15;
-	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	p = QEMU_VIRT;
 	p.uart_intid = 31;
-	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	vm.console = false; /* the UART INTID does not matter then */
 	CHECK_EQ(guest_dt_build(&vm, &p, dtb, CFG_GUEST_DT_MAX), 0);
 	vm = sc.vms[0];
 	vm.devs[0].irqs[0] = 1020;
-	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	vm = sc.vms[0];
 	vm.nr_vcpus = 0;
-	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	vm = sc.vms[0];
 	vm.initrd_image = 2;
-	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 	vm = sc.vms[0];
 	vm.devs[0].compatible_len = 3; /* "arm" without its NUL */
-	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), GUEST_DT_ERR_INVAL);
+	CHECK_EQ(guest_dt_build(&vm, &QEMU_VIRT, dtb, CFG_GUEST_DT_MAX), ERR_INVAL);
 }
 
 /* The largest VM config_check() accepts fits in CFG_GUEST_DT_MAX with room to spare. */

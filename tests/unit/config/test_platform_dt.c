@@ -278,6 +278,7 @@ TEST(bad_blobs)
 
 	CHECK(platform_discover(junk, sizeof(junk), &pi, err, sizeof(err)) < 0);
 	CHECK_STR_CONTAINS(err, "invalid or truncated");
+	CHECK_EQ(platform_discover(junk, sizeof(junk), &pi, err, sizeof(err)), ERR_INVAL);
 	CHECK(platform_discover(NULL, 0, &pi, err, sizeof(err)) < 0);
 	CHECK(blob != NULL);
 	if (!blob)

@@ -281,13 +281,13 @@ TEST(qemu_dtb)
 	CHECK_EQ(a, 2);
 	CHECK_EQ(fdt_parent(&f, cpu), cpus);
 	CHECK_EQ(fdt_parent(&f, cpus), root);
-	CHECK_EQ(fdt_parent(&f, root), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_subnode(&f, cpus, "cpu"), FDT_ERR_NOTFOUND); /* exact names only */
+	CHECK_EQ(fdt_parent(&f, root), ERR_NOENT);
+	CHECK_EQ(fdt_subnode(&f, cpus, "cpu"), ERR_NOENT); /* exact names only */
 	mem = fdt_path(&f, "/memory@40000000");
 	CHECK_EQ(fdt_reg(&f, root, mem, 0, &a, &s), 0);
 	CHECK_EQ(a, 0x40000000);
 	CHECK_EQ(s, 0x80000000);
-	CHECK_EQ(fdt_reg(&f, root, mem, 1, &a, &s), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg(&f, root, mem, 1, &a, &s), ERR_NOENT);
 	gic = fdt_find_compatible(&f, -1, "arm,gic-v3");
 	CHECK(gic >= 0);
 	CHECK(strcmp(fdt_name(&f, gic), "intc@8000000") == 0);
@@ -314,30 +314,73 @@ TEST(small_tree_navigation)
 	CHECK(strcmp(fdt_name(&f, a), "a@1000") == 0);
 	b = fdt_next_sibling(&f, a); /* across the NOP */
 	CHECK(strcmp(fdt_name(&f, b), "b") == 0);
-	CHECK_EQ(fdt_next_sibling(&f, b), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_next_sibling(&f, root), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_next_sibling(&f, b), ERR_NOENT);
+	CHECK_EQ(fdt_next_sibling(&f, root), ERR_NOENT);
 	c = fdt_path(&f, "/b/c");
 	d = fdt_path(&f, "/b/c/d/");
 	CHECK(c >= 0 && d >= 0);
 	CHECK_EQ(fdt_path(&f, "/"), root);
-	CHECK_EQ(fdt_path(&f, "b/c"), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_path(&f, "/b/x"), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_path(&f, "/a"), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_first_child(&f, d), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_path(&f, "b/c"), ERR_NOENT);
+	CHECK_EQ(fdt_path(&f, "/b/x"), ERR_NOENT);
+	CHECK_EQ(fdt_path(&f, "/a"), ERR_NOENT);
+	CHECK_EQ(fdt_first_child(&f, d), ERR_NOENT);
 	p = fdt_prop(&f, c, "empty", &l);
 	CHECK(p != NULL);
 	CHECK_EQ(l, 0);
 	CHECK(fdt_prop(&f, c, "nope", &l) == NULL);
-	CHECK_EQ(l, FDT_ERR_NOTFOUND);
+	CHECK_EQ(l, ERR_NOENT);
 	CHECK_EQ(fdt_find_compatible(&f, -1, "x,b"), a);
 	CHECK_EQ(fdt_find_compatible(&f, a, "x,b"), d);
-	CHECK_EQ(fdt_find_compatible(&f, d, "x,b"), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_find_compatible(&f, -1, "x"), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_find_compatible(&f, d, "x,b"), ERR_NOENT);
+	CHECK_EQ(fdt_find_compatible(&f, -1, "x"), ERR_NOENT);
 	CHECK_EQ(fdt_prop_count(&f, root), 3);
 	CHECK(strcmp(fdt_prop_name_at(&f, root, 2), "#size-cells") == 0);
 	CHECK(fdt_prop_name_at(&f, root, 3) == NULL);
 	CHECK_EQ(fdt_address_cells(&f, c), 2); /* defaults */
 	CHECK_EQ(fdt_size_cells(&f, c), 1);
+}
+
+/* Value helpers: strings, string lists, fixed-size entries, node base names. */
+TEST(property_values)
+{
+	size_t len = 0;
+	unsigned char *blob = dt_read_file(QEMU_DTB, &len);
+	struct fdt f;
+	int uart, timer;
+
+	CHECK(fdt_string("abc", 4) != NULL);
+	CHECK(fdt_string("", 1) != NULL);
+	CHECK(fdt_string("abc", 3) == NULL);     /* no NUL */
+	CHECK(fdt_string("a\0b", 4) == NULL);    /* two strings */
+	CHECK(fdt_string("abc", 0) == NULL);
+	CHECK(fdt_stringlist_valid("a,b\0c", 6));
+	CHECK(!fdt_stringlist_valid("a b", 4));  /* space */
+	CHECK(!fdt_stringlist_valid("a\0\0b", 5)); /* empty string */
+	CHECK(!fdt_stringlist_valid("", 1));
+	CHECK(!fdt_stringlist_valid("ab", 2));   /* no NUL */
+	CHECK(fdt_stringlist_has("x\0yz", 5, "yz"));
+	CHECK(!fdt_stringlist_has("x\0yz", 5, "y"));
+	CHECK(!fdt_stringlist_has("x\0yz", 4, "yz")); /* last string unterminated */
+	CHECK(fdt_node_name_is("memory@40000000", "memory"));
+	CHECK(fdt_node_name_is("memory", "memory"));
+	CHECK(!fdt_node_name_is("memory2", "memory"));
+	CHECK(!fdt_node_name_is(NULL, "memory"));
+	CHECK(blob != NULL);
+	if (!blob)
+		return;
+	CHECK_EQ(fdt_open(&f, blob, len), 0);
+	uart = fdt_path(&f, "/pl011@9000000");
+	CHECK(strcmp(fdt_prop_string(&f, uart, "compatible"), "arm,pl011") == 0); /* first */
+	CHECK(fdt_prop_string(&f, uart, "interrupts") == NULL); /* <0 1 4>: no final NUL */
+	CHECK(fdt_prop_string(&f, uart, "nope") == NULL);
+	timer = fdt_find_compatible(&f, -1, "arm,armv8-timer");
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 3, 3) != NULL); /* 4 PPI triplets */
+	CHECK_EQ(fdt_be32((const u8 *)fdt_prop_entry(&f, timer, "interrupts", 1, 3) + 4), 14);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 4, 3) == NULL);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", -1, 3) == NULL);
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 0, 5) == NULL); /* 48 bytes: not fives */
+	CHECK(fdt_prop_entry(&f, timer, "interrupts", 0, 0) == NULL);
+	free(blob);
 }
 
 TEST(reg_with_parent_cells)
@@ -353,8 +396,8 @@ TEST(reg_with_parent_cells)
 	CHECK_EQ(fdt_reg(&f, fdt_root(&f), a_node, 0, &a, &s), 0);
 	CHECK_EQ(a, 0x1000);
 	CHECK_EQ(s, 0x100);
-	CHECK_EQ(fdt_reg(&f, fdt_root(&f), a_node, 1, &a, &s), FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_reg(&f, fdt_root(&f), fdt_path(&f, "/b"), 0, &a, &s), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), a_node, 1, &a, &s), ERR_NOENT);
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), fdt_path(&f, "/b"), 0, &a, &s), ERR_NOENT);
 	/* with the wrong parent the cell sizes (2+1 default) still give 12 bytes */
 	CHECK_EQ(fdt_reg(&f, fdt_path(&f, "/b"), a_node, 0, &a, &s), 0);
 }
@@ -398,10 +441,10 @@ TEST(header_errors)
 	size_t len = small_blob(blob);
 	struct fdt f;
 
-	CHECK_EQ(fdt_open(&f, NULL, len), FDT_ERR_BADMAGIC);
+	CHECK_EQ(fdt_open(&f, NULL, len), ERR_FORMAT);
 	memcpy(m, blob, len);
 	m[0] ^= 1;
-	CHECK_EQ(fdt_open(&f, m, len), FDT_ERR_BADMAGIC);
+	CHECK_EQ(fdt_open(&f, m, len), ERR_FORMAT);
 	CHECK_EQ(fdt_blob_size(m), 0);
 #define MUT(off, val, want)                             \
 	do {                                            \
@@ -409,23 +452,23 @@ TEST(header_errors)
 		put32(m + (off), (val));                \
 		CHECK_EQ(fdt_open(&f, m, len), (want)); \
 	} while (0)
-	MUT(20, 15, FDT_ERR_BADVERSION);          /* version */
-	MUT(24, 18, FDT_ERR_BADVERSION);          /* last_comp_version */
-	MUT(4, (unsigned)len + 4, FDT_ERR_TRUNCATED); /* totalsize > buffer */
-	MUT(4, 20, FDT_ERR_TRUNCATED);             /* totalsize < header */
-	MUT(4, 0xfffffff0U, FDT_ERR_TRUNCATED);
-	MUT(8, 58, FDT_ERR_BADSTRUCT);             /* struct offset misaligned */
-	MUT(8, 0xfffffff0U, FDT_ERR_TRUNCATED);    /* struct offset beyond */
-	MUT(8, 8, FDT_ERR_TRUNCATED);              /* struct block inside the header */
-	MUT(36, 0xfffffffcU, FDT_ERR_TRUNCATED);   /* struct size */
-	MUT(36, 6, FDT_ERR_BADSTRUCT);             /* struct size not a multiple of 4 */
-	MUT(12, (unsigned)len, FDT_ERR_TRUNCATED); /* strings offset at end, size > 0 */
-	MUT(32, 0xffffffffU, FDT_ERR_TRUNCATED);   /* strings size */
-	MUT(16, 44, FDT_ERR_BADSTRUCT);            /* rsvmap misaligned */
-	MUT(16, 4, FDT_ERR_BADSTRUCT);             /* rsvmap inside header */
-	MUT(36, 8, FDT_ERR_TRUNCATED);             /* struct cut short */
+	MUT(20, 15, ERR_FORMAT);          /* version */
+	MUT(24, 18, ERR_FORMAT);          /* last_comp_version */
+	MUT(4, (unsigned)len + 4, ERR_TRUNC); /* totalsize > buffer */
+	MUT(4, 20, ERR_TRUNC);             /* totalsize < header */
+	MUT(4, 0xfffffff0U, ERR_TRUNC);
+	MUT(8, 58, ERR_FORMAT);             /* struct offset misaligned */
+	MUT(8, 0xfffffff0U, ERR_TRUNC);    /* struct offset beyond */
+	MUT(8, 8, ERR_TRUNC);              /* struct block inside the header */
+	MUT(36, 0xfffffffcU, ERR_TRUNC);   /* struct size */
+	MUT(36, 6, ERR_FORMAT);             /* struct size not a multiple of 4 */
+	MUT(12, (unsigned)len, ERR_TRUNC); /* strings offset at end, size > 0 */
+	MUT(32, 0xffffffffU, ERR_TRUNC);   /* strings size */
+	MUT(16, 44, ERR_FORMAT);            /* rsvmap misaligned */
+	MUT(16, 4, ERR_FORMAT);             /* rsvmap inside header */
+	MUT(36, 8, ERR_TRUNC);             /* struct cut short */
 	/* header must fit the buffer */
-	CHECK_EQ(fdt_open(&f, blob, 39), FDT_ERR_TRUNCATED);
+	CHECK_EQ(fdt_open(&f, blob, 39), ERR_TRUNC);
 	/* unterminated memory reservation map */
 	memcpy(m, blob, len);
 	m[40 + 3] = 1;
@@ -719,6 +762,7 @@ int main(void)
 	RUN(be_and_cells);
 	RUN(qemu_dtb);
 	RUN(small_tree_navigation);
+	RUN(property_values);
 	RUN(reg_with_parent_cells);
 	RUN(bogus_handles);
 	RUN(header_errors);

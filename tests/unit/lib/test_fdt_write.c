@@ -112,7 +112,7 @@ TEST(round_trip)
 	p = fdt_prop(&f, dev, "size-cells", &len);
 	CHECK(p && strcmp((const char *)p, "tail") == 0);
 	CHECK(fdt_path(&f, "/soc/leaf") >= 0);
-	CHECK_EQ(fdt_first_child(&f, fdt_path(&f, "/soc/leaf")), FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_first_child(&f, fdt_path(&f, "/soc/leaf")), ERR_NOENT);
 	p = fdt_prop(&f, fdt_path(&f, "/chosen"), "bootargs", &len);
 	CHECK(p && strcmp((const char *)p, "console=ttyAMA0 earlycon") == 0);
 	/* each name stored once; "size-cells" and "cells" reuse the tail of "#size-cells" /
@@ -143,7 +143,7 @@ TEST(overflow_every_size)
 	CHECK(total > 0);
 	for (size = 0; size < total; size++) {
 		b = buf_with_guards();
-		if (build_sample(b, (size_t)size) != FDTW_ERR_NOSPACE) {
+		if (build_sample(b, (size_t)size) != ERR_NOMEM) {
 			printf("  size %d not refused\n", size);
 			CHECK(0);
 		}
@@ -166,14 +166,14 @@ TEST(big_property_overflow)
 
 	CHECK_EQ(fdtw_init(&w, b, 256), 0);
 	CHECK_EQ(fdtw_begin_node(&w, ""), 0);
-	CHECK_EQ(fdtw_prop(&w, "big", big, sizeof(big)), FDTW_ERR_NOSPACE);
-	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), FDTW_ERR_NOSPACE); /* sticky */
-	CHECK_EQ(fdtw_end_node(&w), FDTW_ERR_NOSPACE);
-	CHECK_EQ(fdtw_finish(&w), FDTW_ERR_NOSPACE);
+	CHECK_EQ(fdtw_prop(&w, "big", big, sizeof(big)), ERR_NOMEM);
+	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), ERR_NOMEM); /* sticky */
+	CHECK_EQ(fdtw_end_node(&w), ERR_NOMEM);
+	CHECK_EQ(fdtw_finish(&w), ERR_NOMEM);
 	CHECK(guards_intact(256));
 	CHECK_EQ(fdtw_init(&w, b, 256), 0);
 	CHECK_EQ(fdtw_begin_node(&w, ""), 0);
-	CHECK_EQ(fdtw_prop_cells(&w, "c", (const u32 *)big, 0x40000000U), FDTW_ERR_ARG);
+	CHECK_EQ(fdtw_prop_cells(&w, "c", (const u32 *)big, 0x40000000U), ERR_INVAL);
 	CHECK(guards_intact(256));
 }
 
@@ -183,45 +183,45 @@ TEST(order_errors)
 	struct fdt_writer w;
 
 	fdtw_init(&w, b, BUF_MAX);
-	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), FDTW_ERR_STATE); /* property outside the root */
+	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), ERR_BUSY); /* property outside the root */
 	fdtw_init(&w, b, BUF_MAX);
-	CHECK_EQ(fdtw_end_node(&w), FDTW_ERR_STATE);
+	CHECK_EQ(fdtw_end_node(&w), ERR_BUSY);
 	fdtw_init(&w, b, BUF_MAX);
-	CHECK_EQ(fdtw_finish(&w), FDTW_ERR_STATE); /* no root */
+	CHECK_EQ(fdtw_finish(&w), ERR_BUSY); /* no root */
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
 	fdtw_begin_node(&w, "a");
 	fdtw_end_node(&w);
-	CHECK_EQ(fdtw_prop_u32(&w, "late", 1), FDTW_ERR_STATE); /* property after a child */
+	CHECK_EQ(fdtw_prop_u32(&w, "late", 1), ERR_BUSY); /* property after a child */
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
 	fdtw_begin_node(&w, "a");
-	CHECK_EQ(fdtw_finish(&w), FDTW_ERR_STATE); /* unclosed node */
+	CHECK_EQ(fdtw_finish(&w), ERR_BUSY); /* unclosed node */
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
-	CHECK_EQ(fdtw_begin_node(&w, "second-root"), FDTW_ERR_STATE);
+	CHECK_EQ(fdtw_begin_node(&w, "second-root"), ERR_BUSY);
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
-	CHECK_EQ(fdtw_prop(&w, "", NULL, 0), FDTW_ERR_ARG);
+	CHECK_EQ(fdtw_prop(&w, "", NULL, 0), ERR_INVAL);
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
-	CHECK_EQ(fdtw_prop(&w, "p", NULL, 4), FDTW_ERR_ARG);
+	CHECK_EQ(fdtw_prop(&w, "p", NULL, 4), ERR_INVAL);
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
-	CHECK_EQ(fdtw_prop_string(&w, "s", NULL), FDTW_ERR_ARG);
+	CHECK_EQ(fdtw_prop_string(&w, "s", NULL), ERR_INVAL);
 	fdtw_init(&w, b, BUF_MAX);
-	CHECK_EQ(fdtw_begin_node(&w, NULL), FDTW_ERR_ARG);
-	CHECK_EQ(fdtw_init(NULL, b, BUF_MAX), FDTW_ERR_ARG);
-	CHECK_EQ(fdtw_init(&w, NULL, BUF_MAX), FDTW_ERR_ARG);
-	CHECK_EQ(fdtw_begin_node(&w, ""), FDTW_ERR_ARG);
-	CHECK_EQ(fdtw_begin_node(NULL, ""), FDTW_ERR_ARG);
+	CHECK_EQ(fdtw_begin_node(&w, NULL), ERR_INVAL);
+	CHECK_EQ(fdtw_init(NULL, b, BUF_MAX), ERR_INVAL);
+	CHECK_EQ(fdtw_init(&w, NULL, BUF_MAX), ERR_INVAL);
+	CHECK_EQ(fdtw_begin_node(&w, ""), ERR_INVAL);
+	CHECK_EQ(fdtw_begin_node(NULL, ""), ERR_INVAL);
 	/* a finished blob takes no more calls */
 	fdtw_init(&w, b, BUF_MAX);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
 	CHECK(fdtw_finish(&w) > 0);
-	CHECK_EQ(fdtw_finish(&w), FDTW_ERR_STATE);
+	CHECK_EQ(fdtw_finish(&w), ERR_BUSY);
 	CHECK(guards_intact(BUF_MAX));
 }
 
@@ -236,7 +236,7 @@ TEST(minimal_tree)
 	CHECK_EQ(fdtw_init(&w, b, 71), 0);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
-	CHECK_EQ(fdtw_finish(&w), FDTW_ERR_NOSPACE);
+	CHECK_EQ(fdtw_finish(&w), ERR_NOMEM);
 	CHECK_EQ(fdtw_init(&w, b, 72), 0);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
@@ -245,7 +245,7 @@ TEST(minimal_tree)
 	CHECK_EQ(fdt_open(&f, b, 72), 0);
 	CHECK_EQ(fdt_prop_count(&f, fdt_root(&f)), 0);
 	CHECK_EQ(fdt_be32(b + 32), 0); /* no strings */
-	CHECK_EQ(fdtw_init(&w, b, 55), FDTW_ERR_NOSPACE);
+	CHECK_EQ(fdtw_init(&w, b, 55), ERR_NOMEM);
 	CHECK(guards_intact(72));
 }
 
