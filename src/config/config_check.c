@@ -575,12 +575,6 @@ static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
 
-/* Emulated MMIO regions the VM registers at creation: vGICD, vGICR, and vPL011. */
-static u32 vm_mmio_regions(const struct cfg_vm *vm)
-{
-	return 2u + (vm->console ? 1u : 0u);
-}
-
 /* SPIs the VM's vGIC must own: every device interrupt (each assigned once) and the console's. */
 static u32 vm_owned_spis(const struct cfg_vm *vm)
 {
@@ -593,7 +587,7 @@ static u32 vm_owned_spis(const struct cfg_vm *vm)
 
 int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *e)
 {
-	u32 spis = vm_owned_spis(vm), regions = vm_mmio_regions(vm);
+	u32 spis = vm_owned_spis(vm);
 
 	if (vm->console && uart_intid != 0 &&
 	    (uart_intid < INTID_SPI_MIN || uart_intid > LIM_VGIC_MAX_INTID))
@@ -602,9 +596,6 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 	if (spis > LIM_VGIC_OWNED_SPIS)
 		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s), the vGIC holds %u",
 			       spis, vm->console ? " and console" : "", (unsigned)LIM_VGIC_OWNED_SPIS);
-	if (regions > LIM_MMIO_REGIONS)
-		return cfg_err(e, vm->name, "%u emulated MMIO regions, the table holds %u", regions,
-			       (unsigned)LIM_MMIO_REGIONS);
 	return 0;
 }
 

@@ -330,7 +330,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	if (!cfg || !p || !buf || !cfg_ok(cfg) || !platform_ok(cfg, p))
 		return ERR_INVAL;
 	if (fdtw_init(&w, buf, size) < 0)
-		return ERR_NOMEM;
+		return ERR_FULL;
 	fdtw_begin_node(&w, "");
 	root_props(&w);
 	chosen_node(&w, cfg, p);
@@ -347,5 +347,5 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	r = fdtw_finish(&w);
 	if (r >= 0)
 		return 0;
-	return r == ERR_NOMEM ? ERR_NOMEM : ERR_INVAL; /* the writer refused what the input gave */
+	return r == ERR_FULL ? ERR_FULL : ERR_INVAL; /* the writer refused what the input gave */
 }

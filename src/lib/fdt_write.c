@@ -72,7 +72,7 @@ int fdtw_init(struct fdt_writer *w, void *buf, size_t size)
 	w->size = size > MAX_TOTAL ? MAX_TOTAL : (u32)size;
 	if (w->size < STRUCT_OFF) {
 		w->size = 0;
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	}
 	memset(w->buf, 0, STRUCT_OFF); /* header (filled at finish) and reservation map */
 	w->off = STRUCT_OFF;
@@ -110,7 +110,7 @@ int fdtw_begin_node(struct fdt_writer *w, const char *name)
 		return fail(w, ERR_BUSY); /* one root only */
 	n = strnlen(name, room(w));
 	if (n >= room(w) || 4U + (u64)pad4(n + 1) > room(w))
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	emit32(w, TOK_BEGIN_NODE);
 	emit_padded(w, name, (u32)n + 1U);
 	w->depth++;
@@ -128,7 +128,7 @@ int fdtw_end_node(struct fdt_writer *w)
 	if (w->depth == 0)
 		return fail(w, ERR_BUSY);
 	if (room(w) < 4)
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	emit32(w, TOK_END_NODE);
 	w->depth--;
 	w->had_child = true;
@@ -174,11 +174,11 @@ static int prop_begin(struct fdt_writer *w, const char *name, u32 len, u8 **data
 		return fail(w, ERR_BUSY);
 	nlen = (u32)strnlen(name, room(w));
 	if (nlen >= room(w))
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	dist = find_string(w, name, nlen);
 	need = 12U + (u64)pad4(len) + (dist ? 0U : nlen + 1U);
 	if (need > room(w))
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	if (!dist) {
 		w->str_len += nlen + 1U;
 		memcpy(w->buf + w->size - w->str_len, name, nlen + 1U);
@@ -280,7 +280,7 @@ int fdtw_prop_stringlist(struct fdt_writer *w, const char *name, const char *con
 			return fail(w, ERR_INVAL);
 	total = stringlist_len(strs, n);
 	if (total > room(w))
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	r = prop_begin(w, name, (u32)total, &d);
 	for (i = 0; r == 0 && i < n; i++) {
 		u32 l = (u32)strlen(strs[i]) + 1U;
@@ -340,7 +340,7 @@ int fdtw_finish(struct fdt_writer *w)
 	if (w->depth != 0 || !w->root_done)
 		return fail(w, ERR_BUSY);
 	if (room(w) < 4)
-		return fail(w, ERR_NOMEM);
+		return fail(w, ERR_FULL);
 	emit32(w, TOK_END);
 	if (fix_name_offsets(w) < 0)
 		return w->err;

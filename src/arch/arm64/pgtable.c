@@ -350,13 +350,25 @@ static bool leaf_allowed(u32 level, u64 pa)
 	return level >= 1 && IS_ALIGNED(pa, PT_LEVEL_SIZE(level));
 }
 
+/* The level-l entry under w->va: its base, where this step ends, whether it covers it all. */
+struct span {
+	u64 eb, cend;
+	bool full;
+};
+
+static struct span entry_span(const struct walk *w, u32 l)
+{
+	u64 eb = ALIGN_DOWN(w->va, PT_LEVEL_SIZE(l));
+	u64 cend = min_u64(w->end, eb + PT_LEVEL_SIZE(l));
+
+	return (struct span){ eb, cend, w->va == eb && cend == eb + PT_LEVEL_SIZE(l) };
+}
+
 static int step_map(struct walk *w, u32 *level)
 {
 	u32 l = *level;
 	u64 d = walk_read(w, l);
-	u64 eb = ALIGN_DOWN(w->va, PT_LEVEL_SIZE(l));
-	u64 cend = min_u64(w->end, eb + PT_LEVEL_SIZE(l));
-	bool full = w->va == eb && cend == eb + PT_LEVEL_SIZE(l);
+	struct span sp = entry_span(w, l);
 	u64 pa = w->va + w->delta;
 	u64 want;
 
@@ -364,22 +376,22 @@ static int step_map(struct walk *w, u32 *level)
 	case E_TABLE:
 		return walk_descend(w, level, d);
 	case E_INVALID:
-		if (!full || !leaf_allowed(l, pa))
+		if (!sp.full || !leaf_allowed(l, pa))
 			return walk_new_table(w, level, 0);
 		walk_write(w, l, mk_leaf(w->pt, pa, l, w->attr));
 		break;
 	case E_LEAF:
-		if (leaf_oa(d, l) + (w->va - eb) != pa)
+		if (leaf_oa(d, l) + (w->va - sp.eb) != pa)
 			return ERR_EXIST;
 		want = mk_leaf(w->pt, leaf_oa(d, l), l, w->attr);
 		if (want == d)
 			break; /* already mapped exactly like this */
-		if (!full)
+		if (!sp.full)
 			return walk_new_table(w, level, d); /* split, then change part */
 		walk_write(w, l, want);
 		break;
 	}
-	w->va = cend;
+	w->va = sp.cend;
 	return STEP_NEXT;
 }
 
@@ -387,9 +399,7 @@ static int step_unmap(struct walk *w, u32 *level)
 {
 	u32 l = *level;
 	u64 d = walk_read(w, l);
-	u64 eb = ALIGN_DOWN(w->va, PT_LEVEL_SIZE(l));
-	u64 cend = min_u64(w->end, eb + PT_LEVEL_SIZE(l));
-	bool full = w->va == eb && cend == eb + PT_LEVEL_SIZE(l);
+	struct span sp = entry_span(w, l);
 
 	switch (ent_kind(d, l)) {
 	case E_TABLE:
@@ -397,12 +407,12 @@ static int step_unmap(struct walk *w, u32 *level)
 	case E_INVALID:
 		break;
 	case E_LEAF:
-		if (!full)
+		if (!sp.full)
 			return walk_new_table(w, level, d);
 		walk_write(w, l, 0);
 		break;
 	}
-	w->va = cend;
+	w->va = sp.cend;
 	return STEP_NEXT;
 }
 

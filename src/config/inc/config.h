@@ -133,7 +133,7 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
 
 /*
  * Does the VM fit the hypervisor's per-VM tables (rtv_limits.h: owned SPIs, the console's
- * INTID, emulated MMIO regions)? Part of config_check(); vm_create() asks again before it
+ * INTID)? Part of config_check(); vm_create() asks again before it
  * changes anything. Devices must already be checked (interrupts in range, each once).
  */
 int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *err);

@@ -28,7 +28,7 @@ struct guest_dt_platform {      /* what the VM sees, independent of the host's D
 /*
  * Build the VM's DTB into buf (size bytes; CFG_GUEST_DT_MAX is always enough
  * for a VM config_check() accepts). Images' load addresses and sizes come
- * from cfg. 0 on success (the DTB's size is its header's totalsize), ERR_NOMEM
+ * from cfg. 0 on success (the DTB's size is its header's totalsize), ERR_FULL
  * if buf is too small, or ERR_INVAL for a NULL argument or cfg/platform values
  * the DT cannot express. Never writes outside [buf, buf + size).
  */

@@ -10,7 +10,7 @@
  * Every call is bounds-checked against the buffer: nothing is ever written
  * outside [buf, buf + size). Errors are sticky: after the first one every
  * further call (and fdtw_finish) returns it, so a caller may chain calls and
- * test only the result of fdtw_finish(). Errors (err.h): ERR_NOMEM, the buffer
+ * test only the result of fdtw_finish(). Errors (err.h): ERR_FULL, the buffer
  * is too small; ERR_BUSY, a call out of order (unbalanced nodes, a property
  * after a child); ERR_INVAL, a NULL or invalid argument.
  */

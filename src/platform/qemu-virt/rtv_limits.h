@@ -45,8 +45,6 @@
 
 /* ---- memory and emulated devices ---- */
 #define LIM_IPA_BITS 40         /* guest-physical space of every VM (stage-2 VTCR_EL2.T0SZ) */
-#define LIM_MMIO_REGIONS 16     /* emulated MMIO regions per VM (vGICD, vGICR, vPL011) */
-#define LIM_VM_MMIO_USED 3      /* the most a VM registers today: vGICD, vGICR, vPL011 */
 #define LIM_PMEM_RANGES 64      /* free host-RAM ranges the allocator can track */
 #define LIM_PT_POOL_PAGES 1024  /* 4 KiB pages for all translation tables (EL2 and stage 2) */
 
@@ -60,8 +58,6 @@
 #define LIM_SHELL_ARGS 6         /* words of a shell command line */
 
 /* Relations the code relies on, checked at compile time. */
-_Static_assert(LIM_VM_MMIO_USED <= LIM_MMIO_REGIONS,
-	       "a VM's emulated devices must fit its MMIO table");
 _Static_assert(LIM_VGIC_OWNED_SPIS <= LIM_VGIC_SPIS, "owned SPIs are a subset of the visible ones");
 _Static_assert(LIM_VGIC_MAX_INTID <= 1019, "the vGIC cannot show more than the GIC's SPIs");
 /* Each fixed memory region may split one free range; plus the hypervisor and the DTB. */

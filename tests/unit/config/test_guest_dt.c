@@ -365,7 +365,7 @@ TEST(buffer_too_small)
 	CHECK(vm && build(vm, &QEMU_VIRT, CFG_GUEST_DT_MAX) == 0);
 	total = fdt_blob_size(dtb);
 	for (size = 0; size < total; size++) {
-		CHECK_EQ(build(vm, &QEMU_VIRT, size), ERR_NOMEM);
+		CHECK_EQ(build(vm, &QEMU_VIRT, size), ERR_FULL);
 		if (!guards_intact(size)) {
 			printf("  size %zu: write outside the buffer\n", size);
 			CHECK(0);

@@ -143,7 +143,7 @@ TEST(overflow_every_size)
 	CHECK(total > 0);
 	for (size = 0; size < total; size++) {
 		b = buf_with_guards();
-		if (build_sample(b, (size_t)size) != ERR_NOMEM) {
+		if (build_sample(b, (size_t)size) != ERR_FULL) {
 			printf("  size %d not refused\n", size);
 			CHECK(0);
 		}
@@ -166,10 +166,10 @@ TEST(big_property_overflow)
 
 	CHECK_EQ(fdtw_init(&w, b, 256), 0);
 	CHECK_EQ(fdtw_begin_node(&w, ""), 0);
-	CHECK_EQ(fdtw_prop(&w, "big", big, sizeof(big)), ERR_NOMEM);
-	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), ERR_NOMEM); /* sticky */
-	CHECK_EQ(fdtw_end_node(&w), ERR_NOMEM);
-	CHECK_EQ(fdtw_finish(&w), ERR_NOMEM);
+	CHECK_EQ(fdtw_prop(&w, "big", big, sizeof(big)), ERR_FULL);
+	CHECK_EQ(fdtw_prop_u32(&w, "x", 1), ERR_FULL); /* sticky */
+	CHECK_EQ(fdtw_end_node(&w), ERR_FULL);
+	CHECK_EQ(fdtw_finish(&w), ERR_FULL);
 	CHECK(guards_intact(256));
 	CHECK_EQ(fdtw_init(&w, b, 256), 0);
 	CHECK_EQ(fdtw_begin_node(&w, ""), 0);
@@ -236,7 +236,7 @@ TEST(minimal_tree)
 	CHECK_EQ(fdtw_init(&w, b, 71), 0);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
-	CHECK_EQ(fdtw_finish(&w), ERR_NOMEM);
+	CHECK_EQ(fdtw_finish(&w), ERR_FULL);
 	CHECK_EQ(fdtw_init(&w, b, 72), 0);
 	fdtw_begin_node(&w, "");
 	fdtw_end_node(&w);
@@ -245,7 +245,7 @@ TEST(minimal_tree)
 	CHECK_EQ(fdt_open(&f, b, 72), 0);
 	CHECK_EQ(fdt_prop_count(&f, fdt_root(&f)), 0);
 	CHECK_EQ(fdt_be32(b + 32), 0); /* no strings */
-	CHECK_EQ(fdtw_init(&w, b, 55), ERR_NOMEM);
+	CHECK_EQ(fdtw_init(&w, b, 55), ERR_FULL);
 	CHECK(guards_intact(72));
 }
 
