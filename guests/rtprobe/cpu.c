@@ -2,10 +2,10 @@
  * CPU set-up probes: FP enable, debug state, PMU discovery.
  */
 #include "guest/console.h"
+#include "guest/cpu.h"
 #include "guest/sysreg.h"
 #include "rtprobe.h"
 
-#define CPACR_FPEN (3ULL << 20)
 #define OSLAR_EL1 S2_0_C1_C0_4
 #define OSLSR_EL1 S2_0_C1_C1_4
 #define PMCR_EL0 S3_3_C9_C12_0
@@ -15,8 +15,7 @@ static void probe_fp(void)
 {
 	uint64_t cpacr;
 
-	sysreg_write(cpacr_el1, sysreg_read(cpacr_el1) | CPACR_FPEN);
-	isb();
+	cpu_fp_enable();
 	cpacr = sysreg_read(cpacr_el1);
 	printf("rtprobe: cpacr fpen=%llu fp %s\n", (unsigned long long)(cpacr >> 20) & 3,
 	       rtprobe_fp_roundtrip(0x1234) == 0x1234 ? "ok" : "wrong");

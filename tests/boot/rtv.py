@@ -104,6 +104,13 @@ def lines_of(text, vm):
     return [l.split(tag, 1)[1].strip() for l in text.splitlines() if tag in l]
 
 
+def stats(text):
+    """The shell's `stats` table in text: {pCPU: {cause: EL2 entries}}."""
+    head = next(l for l in text.splitlines() if "irq-timer" in l).split()
+    rows = re.findall(r"^\s*cpu(\d+)((?:[ \t]+\d+)+)\s*$", text, re.M)
+    return {int(c): dict(zip(head, (int(x) for x in v.split()))) for c, v in rows}
+
+
 def ticks_reports(text, vm):
     """(ticks, min, avg, max, jitter) tuples from hello's timer reports of one VM."""
     out = []

@@ -58,9 +58,7 @@ def test_weighted_shares_in_dynamic_pool(sched):
 
 def test_bind_pcpu_is_tickless(sched):
     sched.expect(r"\[rt\] hello: ticks=5000 ", timeout=120)  # >= 5 s of guest time
-    out = shell(sched, "stats")
-    head = next(l for l in out.splitlines() if "irq-timer" in l).split()
-    row = dict(zip(head, [int(x) for x in re.search(r"cpu2((?:\s+\d+)+)", out).group(1).split()]))
+    row = rtv.stats(shell(sched, "stats"))[2]
     assert row["tick"] == 0 and row["sched"] == 0, row
     assert row["irq-hyp"] == 0 and row["irq-dev"] == 0, row   # nothing but its own work
     assert row["irq-timer"] >= 5000, row

@@ -51,6 +51,19 @@ static inline void irq_restore(uint64_t flags)
 	sysreg_write(daif, flags);
 }
 
+/*
+ * Let EL1 and EL0 use FP/SIMD: CPACR_EL1.FPEN = 0b11 (Arm ARM D19.2, CPACR_EL1); at
+ * reset it traps them. The library itself never uses these registers (it is built
+ * with -mgeneral-regs-only), so only a guest that wants them calls this.
+ */
+#define CPACR_EL1_FPEN (3ULL << 20)
+
+static inline void cpu_fp_enable(void)
+{
+	sysreg_write(cpacr_el1, sysreg_read(cpacr_el1) | CPACR_EL1_FPEN);
+	isb();
+}
+
 static inline void cpu_wfi(void)
 {
 	__asm__ volatile("dsb sy\n\twfi" : : : "memory");
