@@ -73,11 +73,4 @@ int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch st
 int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
 void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
 
-/*
- * Provided by the architecture (src/arch/<arch>/):
- */
-int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch state */
-int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
-void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
-
 #endif
