@@ -49,4 +49,7 @@ u32 pci_swizzle(u32 pin, u32 dev);
  * its interrupt-map has no entry for it. */
 u32 pci_host_intid(const struct pci_host *h, u32 dev, u32 pin);
 
+/* QEMU 7.2 virt's host bridge, for the host tool and tests (no firmware DTB there). */
+void pci_host_qemu_virt(struct pci_host *h);
+
 #endif
