@@ -28,15 +28,8 @@ def serials(tmp_path):
 
 
 def run(m, cmd, want=None, timeout=60):
-    """Type a command into the Linux shell; what it printed (see test_linux.run)."""
-    for _ in range(2):
-        m.read_for(0.3)
-        m.send(cmd + "\r")
-        m.expect(PROMPT, timeout=timeout)
-        out = "\n".join(rtv.lines_of(m.p.before, "linux"))
-        if want is None or want in out:
-            break
-    return out
+    """Type a command into the Linux shell; what it printed (rtv.shell_run)."""
+    return rtv.shell_run(m, PROMPT, "linux", cmd, want, timeout)
 
 
 def boot(machine, image, name, extra):
