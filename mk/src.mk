@@ -13,11 +13,11 @@
 #   src/platform/<board>  limits, linker script, QEMU machine
 
 PLATFORM ?= qemu-virt
-SRC_INC_DIRS := src/lib/inc src/config/inc src/core/inc src/arch/arm64/inc \
+SRC_INC_DIRS := src/lib/inc src/config/inc src/core/inc src/vdev/inc src/arch/arm64/inc \
 	src/drivers/inc src/platform/$(PLATFORM)
 SRC_INC := $(addprefix -I,$(SRC_INC_DIRS))
 SRC_HDRS := $(foreach d,$(SRC_INC_DIRS),$(wildcard $(d)/*.h $(d)/*/*.h))
 
 # What the host tool links: the scenario parser and checker with their helpers.
 CONFIG_SRCS := src/config/config_parse.c src/config/config_check.c src/config/config_err.c \
-	src/config/platform_dt.c src/lib/fdt.c src/lib/strlcpy.c src/lib/err.c
+	src/config/platform_dt.c src/config/pci_host.c src/config/config_pci.c src/lib/fdt.c src/lib/strlcpy.c src/lib/err.c

@@ -9,8 +9,11 @@
 #  3. A device's functions are named only in its own files: the GIC driver and the
 #     vGIC (arch/arm64/gic; the vCPU context switch, vcpu_arch.c, also saves and
 #     restores the vGIC's list registers), the vPL011 (vdev/vpl011.c), passthrough
-#     (core/passthrough.c), the virtual timer (arch/arm64/vtimer.c and the context
-#     switch). Everyone else reaches them through virq.h, irq.h and the unit hooks.
+#     (core/passthrough.c; its interrupt helper also from vdev/vpci.c), the virtual
+#     timer (arch/arm64/vtimer.c and the context switch), the physical PCI bus
+#     (core/pci, drivers/pci_ecam.c; used by vdev/vpci*.c and the shell's `pci`) and
+#     the vPCI unit (vdev/vpci*.c). Everyone else reaches them through virq.h, irq.h
+#     and the unit hooks.
 #     Comments may name them.
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
@@ -53,7 +56,14 @@ rule '\bvgic_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/vgic*.h'
 rule '\bgicv3_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/gicv3.h'
 rule '\bvuart_[a-z_]+\(' 'src/vdev/vpl011.c'
 rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/vtimer.c' 'src/arch/arm64/inc/arch/vtimer.h' "$CTXSW"
-rule '\b(pt_create|pt_stop|passthrough_irq|claim_irq)\(' 'src/core/passthrough.c'
+rule '\b(pt_create|pt_stop|passthrough_irq)\(' 'src/core/passthrough.c'
+rule '\bpassthrough_[a-z_]+\(' 'src/core/passthrough.c' 'src/core/inc/passthrough.h' \
+	'src/vdev/vpci.c'
+rule '\bvpci_[a-z_]+\(' 'src/vdev/vpci*.c' 'src/vdev/inc/vpci_cfg.h'
+rule '\bpci_cfg_[a-z_]+\(' 'src/drivers/pci_ecam.c' 'src/core/inc/pci_cfg.h' 'src/core/pci/*' \
+	'src/vdev/vpci*.c'
+rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|caps_[a-z_]+|alloc_[a-z_]+)\(' \
+	'src/core/pci/*' 'src/core/inc/pci*.h' 'src/vdev/vpci*.c' 'src/core/console/shell_cmds.c'
 
 if [ -s "$out" ]; then
 	cat "$out"

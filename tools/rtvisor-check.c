@@ -21,6 +21,7 @@
 #define MAX_BLOB (64UL * 1024 * 1024)
 
 static const char *prog = "rtvisor-check";
+static struct pci_host pci_host; /* QEMU virt's, or the --platform DTB's */
 
 static void usage(void)
 {
@@ -97,6 +98,8 @@ static void use_platform(const char *path, struct cfg_limits *l)
 	l->uart_size = pi.uart_size;
 	l->uart_intid = pi.uart_intid;
 	l->gic_base = pi.gicd_base < pi.gicr_base ? pi.gicd_base : pi.gicr_base;
+	pci_host = pi.pci;
+	l->pci = pi.pci.present ? &pci_host : NULL;
 	l->gic_size = (pi.gicr_base + pi.gicr_size > pi.gicd_base + pi.gicd_size
 			       ? pi.gicr_base + pi.gicr_size
 			       : pi.gicd_base + pi.gicd_size) - l->gic_base;
@@ -134,21 +137,33 @@ static const char *parse_args(int argc, char **argv, struct cfg_limits *l)
 	return file;
 }
 
-int main(int argc, char **argv)
+/* The machine rtvisor-check assumes without options: QEMU virt (docs/config.md). */
+static void qemu_virt_limits(struct cfg_limits *l)
 {
-	struct cfg_limits lim = {
+	*l = (struct cfg_limits){
 		.ram_base = 0x40000000, .ram_size = 0x80000000,
 		.hv_base = 0x40000000, .hv_size = 0x04000000,
 		.nr_pcpus = 4,
 		.uart_base = 0x09000000, .uart_size = 0x1000, .uart_intid = 33,
 		.gic_base = 0x08000000, .gic_size = 0x01000000,
+		.pci = &pci_host,
 	};
+	pci_host_qemu_virt(&pci_host);
+}
+
+int main(int argc, char **argv)
+{
 	static struct scenario s;
+	struct cfg_limits lim;
 	struct cfg_error err;
-	const char *file = parse_args(argc, argv, &lim);
+	const char *file;
 	size_t len = 0;
-	void *blob = read_file(file, &len);
+	void *blob;
 	int rc;
+
+	qemu_virt_limits(&lim);
+	file = parse_args(argc, argv, &lim);
+	blob = read_file(file, &len);
 
 	if (!blob) {
 		printf("%s: %s: error: %s\n", prog, file, strerror(errno));

@@ -5,7 +5,7 @@
  * config_check() decides whether the scenario is valid for a machine.
  * Every refusal names the VM and the field: "vm 'rt': memory@40000000.reg: ...".
  *
- * Each node kind (VM, memory@, image@, device@, pool) has a schema: one row per
+ * Each node kind (VM, memory@, image@, device@, pci@, pool) has a schema: one row per
  * property it may have, saying how the value is read and checked (its kind),
  * which struct member it goes to, and its bounds. One loop (apply_props) applies
  * the rows to a node's properties, refuses unknown and duplicate ones and names
@@ -416,6 +416,14 @@ static const struct prop_rule dev_rules[] = {
 	  .aux = AT(cfg_dev, compatible_len), .hi = CFG_COMPAT_MAX },
 };
 
+static const struct prop_rule pci_rules[] = {
+	{ .name = "bdf", .kind = K_CELLS, .required = true, .to = AT(cfg_pci, bdf),
+	  .aux = AT(cfg_pci, nr_bdf), .lo = 3, .hi = 3, .expect = "<bus device function>" },
+	{ .name = "dma", .kind = K_TRUE, .to = AT(cfg_pci, dma) },
+	{ .name = "label", .kind = K_NAME, .to = AT(cfg_pci, name), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1 },
+};
+
 static prop_fn pool_cpus;
 
 static const struct prop_rule pool_rules[] = {
@@ -432,11 +440,13 @@ SCHEMA_FITS(mem_rules);
 SCHEMA_FITS(image_rules);
 SCHEMA_FITS(dev_rules);
 SCHEMA_FITS(pool_rules);
+SCHEMA_FITS(pci_rules);
 static const struct schema vm_schema = SCHEMA(vm_rules);
 static const struct schema mem_schema = SCHEMA(mem_rules);
 static const struct schema image_schema = SCHEMA(image_rules);
 static const struct schema dev_schema = SCHEMA(dev_rules);
 static const struct schema pool_schema = SCHEMA(pool_rules);
+static const struct schema pci_schema = SCHEMA(pci_rules);
 
 /* Pool cpus: pCPU numbers, each below 64 and listed once, make the pool's bitmask. */
 static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
@@ -511,6 +521,8 @@ static const struct subnode_kind subnodes[] = {
 	  .finish = finish_image },
 	{ .base = "device", .plural = "devices", .schema = &dev_schema,
 	  VM_TABLE(devs, nr_devs, CFG_MAX_DEVS), .name = AT(cfg_dev, name) },
+	{ .base = "pci", .plural = "PCI functions", .schema = &pci_schema,
+	  VM_TABLE(pci, nr_pci, CFG_MAX_PCI), .name = AT(cfg_pci, name) },
 };
 
 /* The next entry of the VM's table for kind k, filled from node. */
@@ -548,7 +560,7 @@ static int parse_vm_child(struct pctx *c, struct cfg_vm *vm, int node)
 	for (k = 0; k < ARRAY_SIZE(subnodes) && !fdt_node_name_is(name, subnodes[k].base); k++)
 		;
 	if (k == ARRAY_SIZE(subnodes))
-		return perr(c, ": unknown node (expected memory@, image@ or device@)");
+		return perr(c, ": unknown node (expected memory@, image@, device@ or pci@)");
 	err = parse_subnode(c, vm, &subnodes[k], node);
 	c->node[0] = c->field[0] = '\0';
 	return err;

@@ -46,6 +46,11 @@ static bool platform_ok(const struct cfg_vm *cfg, const struct guest_dt_platform
 			return false;
 	if (!is_ppi(p->maint_intid))
 		return false;
+	for (i = 0; p->pci && i < p->pci->nr_irqs && i < GUEST_DT_PCI_IRQS; i++)
+		if (!is_spi(p->pci->irqs[i].intid))
+			return false;
+	if (p->pci && p->pci->bus_start > p->pci->bus_end)
+		return false;
 	return !cfg->console || is_spi(p->uart_intid);
 }
 
@@ -145,6 +150,8 @@ static void chosen_node(struct fdt_writer *w, const struct cfg_vm *cfg,
 		fdtw_prop_u64(w, "linux,initrd-start", im->load_ipa);
 		fdtw_prop_u64(w, "linux,initrd-end", im->load_ipa + im->size);
 	}
+	if (p->pci) /* keep the BARs the hypervisor assigned (it maps them IPA = PA) */
+		fdtw_prop_u32(w, "linux,pci-probe-only", 1);
 	fdtw_end_node(w);
 }
 
@@ -312,6 +319,71 @@ static void device_node(struct fdt_writer *w, const struct cfg_dev *d)
 	fdtw_end_node(w);
 }
 
+/* ---- the PCIe host bridge (PCI Bus Binding to IEEE 1275; Linux's host-generic-pci) ---- */
+
+#define PCI_HI_PREFETCH BIT(30)
+#define PCI_RANGE_CELLS 7U
+#define PCI_IMAP_CELLS 8U /* <3 child address> <pin> <gic> <0 spi 4> (the GIC has no address) */
+
+static void pci_ranges(struct fdt_writer *w, const struct guest_dt_pci *pci)
+{
+	u32 cells[GUEST_DT_PCI_RANGES * PCI_RANGE_CELLS];
+	u32 n = 0;
+
+	for (u32 i = 0; i < pci->nr_ranges && i < GUEST_DT_PCI_RANGES; i++) {
+		const struct guest_dt_pci_range *r = &pci->ranges[i];
+		u32 *c = &cells[n];
+
+		c[0] = r->space << 24 | (r->prefetch ? PCI_HI_PREFETCH : 0);
+		c[1] = (u32)(r->pci >> 32);
+		c[2] = (u32)r->pci;
+		c[3] = (u32)(r->cpu >> 32);
+		c[4] = (u32)r->cpu;
+		c[5] = (u32)(r->size >> 32);
+		c[6] = (u32)r->size;
+		n += PCI_RANGE_CELLS;
+	}
+	fdtw_prop_cells(w, "ranges", cells, n);
+}
+
+/* Exactly the VM's functions: the mask keeps bus, device and function. */
+static void pci_interrupt_map(struct fdt_writer *w, const struct guest_dt_pci *pci)
+{
+	static const u32 mask[4] = { 0x00ffff00U, 0, 0, 7 };
+	u32 cells[GUEST_DT_PCI_IRQS * PCI_IMAP_CELLS];
+	u32 n = 0;
+
+	for (u32 i = 0; i < pci->nr_irqs && i < GUEST_DT_PCI_IRQS; i++) {
+		const struct guest_dt_pci_irq *q = &pci->irqs[i];
+		const u32 e[PCI_IMAP_CELLS] = { q->bdf << 8, 0, 0, q->pin, PH_GIC, IRQ_SPI,
+						q->intid - INTID_SPI_MIN, IRQ_LEVEL_HIGH };
+
+		memcpy(&cells[n], e, sizeof(e));
+		n += PCI_IMAP_CELLS;
+	}
+	fdtw_prop_cells(w, "interrupt-map-mask", mask, 4);
+	fdtw_prop_cells(w, "interrupt-map", cells, n);
+}
+
+static void pci_node(struct fdt_writer *w, const struct guest_dt_pci *pci)
+{
+	const u32 bus_range[2] = { pci->bus_start, pci->bus_end };
+
+	node_at(w, "pcie", pci->ecam_base);
+	fdtw_prop_string(w, "compatible", "pci-host-ecam-generic");
+	fdtw_prop_string(w, "device_type", "pci");
+	fdtw_prop_u32(w, "#address-cells", 3);
+	fdtw_prop_u32(w, "#size-cells", 2);
+	fdtw_prop_u32(w, "#interrupt-cells", 1);
+	prop_reg(w, pci->ecam_base, (u64)(pci->bus_end - pci->bus_start + 1) << 20);
+	fdtw_prop_cells(w, "bus-range", bus_range, 2);
+	fdtw_prop_u32(w, "linux,pci-domain", 0);
+	fdtw_prop_empty(w, "dma-coherent");
+	pci_ranges(w, pci);
+	pci_interrupt_map(w, pci);
+	fdtw_end_node(w);
+}
+
 static void device_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
 {
 	u32 i;
@@ -343,6 +415,8 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	clock_node(&w);
 	uart_node(&w, cfg, p);
 	device_nodes(&w, cfg);
+	if (p->pci)
+		pci_node(&w, p->pci);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);
 	if (r >= 0)

@@ -1,7 +1,7 @@
 /*
  * Platform discovery from the firmware devicetree (QEMU virt and alike):
- * RAM, CPUs, GICv3, PL011 console, PSCI conduit and timer interrupts.
- * Interrupt specifiers are the GIC's 3-cell <type number flags>.
+ * RAM, CPUs, GICv3, PL011 console, PSCI conduit, timer interrupts and the
+ * PCIe host bridge. Interrupt specifiers are the GIC's 3-cell <type number flags>.
  */
 #include <fdt.h>
 #include <lib.h>
@@ -204,6 +204,109 @@ static int plat_timer(struct plat_ctx *c)
 	return 0;
 }
 
+/* ---- PCIe host bridge (PCI Bus Binding to IEEE 1275, "ranges" and "interrupt-map") ---- */
+
+#define PCI_SPACE(hi) (((hi) >> 24) & 3U) /* phys.hi ss bits: 1 I/O, 2 mem32, 3 mem64 */
+#define PCI_RANGE_CELLS 7U                /* 3 bus address + 2 CPU address + 2 size */
+
+/* Parent #address-cells 2 (the root of every machine rtvisor runs on): 3 + 2 + 2 cells. */
+static int pci_ranges(struct plat_ctx *c, int node, struct pci_host *h)
+{
+	int len;
+	const u8 *p = fdt_prop(&c->f, node, "ranges", &len);
+	struct pci_window *const by_space[4] = { NULL, &h->io, &h->mem32, &h->mem64 };
+
+	if (!p || len <= 0 || len % (int)(PCI_RANGE_CELLS * 4) != 0)
+		return plat_fail(c, "PCIe host: ranges must hold <3 2 2>-cell entries");
+	for (; len > 0; len -= (int)(PCI_RANGE_CELLS * 4), p += PCI_RANGE_CELLS * 4) {
+		struct pci_window *w = by_space[PCI_SPACE(fdt_be32(p))];
+
+		if (w && !w->size) /* the first window of each kind */
+			*w = (struct pci_window){ .pci = fdt_be64(p + 4), .cpu = fdt_be64(p + 12),
+						  .size = fdt_be64(p + 20) };
+	}
+	return 0;
+}
+
+static int pci_bus_range(struct plat_ctx *c, int node, struct pci_host *h)
+{
+	int len;
+	const u8 *p = fdt_prop(&c->f, node, "bus-range", &len);
+	u64 buses = h->ecam_size >> PCI_ECAM_BUS_SHIFT;
+
+	h->bus_start = p && len == 8 ? fdt_be32(p) : 0;
+	h->bus_end = p && len == 8 ? fdt_be32(p + 4) : (u32)(buses ? buses - 1 : 0);
+	if (h->bus_end > 255 || h->bus_start > h->bus_end ||
+	    h->bus_end - h->bus_start + 1 > buses)
+		return plat_fail(c, "PCIe host: bus-range outside its ECAM");
+	return 0;
+}
+
+/* One interrupt-map entry: <child unit address (3), pin, parent phandle, parent unit
+ * address (its #address-cells), GIC specifier (3)>. The parent is taken to be the GIC
+ * (rtvisor routes nothing else). Returns the entry's length in cells, or 0. */
+static u32 pci_intmap_entry(struct plat_ctx *c, const u8 *p, u32 left, struct pci_intmap *e)
+{
+	int gic = fdt_find_compatible(&c->f, -1, "arm,gic-v3");
+	/* The parent's #address-cells, 0 when absent (as interrupt-map parsers take it). */
+	int pac = gic < 0 ? -1 : fdt_has_prop(&c->f, gic, "#address-cells") ?
+		  fdt_address_cells(&c->f, gic) : 0;
+	u32 cells = 5U + (u32)pac + 3U;
+
+	if (pac < 0 || pac > 2 || left < cells)
+		return 0;
+	e->addr_hi = fdt_be32(p);
+	e->pin = fdt_be32(p + 12);
+	if (plat_intid(p + (5U + (u32)pac) * 4, &e->intid))
+		return 0;
+	return cells;
+}
+
+static int pci_intmap(struct plat_ctx *c, int node, struct pci_host *h)
+{
+	int len;
+	const u8 *mask = fdt_prop(&c->f, node, "interrupt-map-mask", &len);
+	const u8 *p;
+	u32 left;
+
+	if (!mask || len != 16)
+		return plat_fail(c, "PCIe host: interrupt-map-mask must hold 4 cells");
+	h->mask_hi = fdt_be32(mask);
+	h->mask_pin = fdt_be32(mask + 12);
+	p = fdt_prop(&c->f, node, "interrupt-map", &len);
+	left = p && len > 0 ? (u32)len / 4 : 0;
+	while (left > 0 && h->nr_intmap < PCI_HOST_MAX_INTMAP) {
+		u32 n = pci_intmap_entry(c, p, left, &h->intmap[h->nr_intmap]);
+
+		if (!n)
+			return plat_fail(c, "PCIe host: interrupt-map entry not <3 1 phandle GIC>");
+		h->nr_intmap++;
+		p += n * 4;
+		left -= n;
+	}
+	return 0;
+}
+
+/* Optional: a machine without one simply has no PCI functions to give. */
+static int plat_pci(struct plat_ctx *c)
+{
+	struct pci_host *h = &c->pi->pci;
+	int node = fdt_find_compatible(&c->f, -1, "pci-host-ecam-generic");
+	int r;
+
+	if (node < 0)
+		return 0;
+	if (plat_reg(&c->f, node, 0, &h->ecam_base, &h->ecam_size) < 0)
+		return plat_fail(c, "PCIe host: bad reg (ECAM)");
+	r = pci_bus_range(c, node, h);
+	if (!r)
+		r = pci_ranges(c, node, h);
+	if (!r)
+		r = pci_intmap(c, node, h);
+	h->present = r == 0;
+	return r;
+}
+
 int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi,
 		      char *err, size_t errlen)
 {
@@ -231,5 +334,7 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 		r = plat_psci(&c);
 	if (!r)
 		r = plat_timer(&c);
+	if (!r)
+		r = plat_pci(&c);
 	return r;
 }

@@ -66,6 +66,7 @@ static void fill_limits(struct cfg_limits *lim)
 		.uart_intid = plat.uart_intid,
 		.gic_base = plat.gicd_base,
 		.gic_size = plat.gicr_base + plat.gicr_size - plat.gicd_base,
+		.pci = plat.pci.present ? &plat.pci : NULL,
 	};
 }
 

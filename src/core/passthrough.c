@@ -7,6 +7,7 @@
 #include <err.h>
 #include <irq.h>
 #include <lib.h>
+#include <passthrough.h>
 #include <vdev.h>
 #include <virq.h>
 #include <vm.h>
@@ -25,7 +26,7 @@ static void passthrough_irq(u32 intid, void *data)
 }
 
 /* The guest enables it through its vGIC (HW-mapped SPIs mirror the enable). */
-static int claim_irq(struct vm *vm, u32 intid)
+int passthrough_claim_irq(struct vm *vm, u32 intid)
 {
 	int r = virq_assign(vm, intid, true);
 
@@ -48,7 +49,7 @@ static int pt_create(struct vm *vm, char *msg, size_t len)
 			return r;
 		}
 		for (u32 k = 0; k < d->nr_irqs; k++) {
-			r = claim_irq(vm, d->irqs[k]);
+			r = passthrough_claim_irq(vm, d->irqs[k]);
 			if (r) {
 				snprintf(msg, len, "%s: interrupt %u unavailable (%s)", d->name,
 					 d->irqs[k], err_name(r));
@@ -59,18 +60,22 @@ static int pt_create(struct vm *vm, char *msg, size_t len)
 	return 0;
 }
 
+void passthrough_quiet_irq(struct vm *vm, u32 intid)
+{
+	if (irq_data(intid) != vm)
+		return; /* never claimed (creation failed first) or someone else's */
+	arch_irq_enable(intid, false);
+	arch_irq_set_active(intid, false);
+}
+
 /* Stopped (or never created): its interrupts stay disabled until it starts again. */
 static void pt_stop(struct vm *vm)
 {
 	for (u32 i = 0; i < vm->cfg->nr_devs; i++) {
 		const struct cfg_dev *d = &vm->cfg->devs[i];
 
-		for (u32 k = 0; k < d->nr_irqs; k++) {
-			if (irq_data(d->irqs[k]) != vm)
-				continue;
-			arch_irq_enable(d->irqs[k], false);
-			arch_irq_set_active(d->irqs[k], false);
-		}
+		for (u32 k = 0; k < d->nr_irqs; k++)
+			passthrough_quiet_irq(vm, d->irqs[k]);
 	}
 }
 

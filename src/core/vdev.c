@@ -65,3 +65,10 @@ void vdev_vm_stop(struct vm *vm)
 		if (u->vm_stop)
 			u->vm_stop(vm);
 }
+
+void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p)
+{
+	for_each_unit(u)
+		if (u->guest_dt)
+			u->guest_dt(vm, p);
+}

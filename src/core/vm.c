@@ -177,7 +177,7 @@ static int vm_load_images(struct vm *vm)
 /* Describe the VM to its guest: a DTB built from the scenario at every start. */
 static int vm_load_dtb(struct vm *vm)
 {
-	const struct guest_dt_platform p = {
+	struct guest_dt_platform p = {
 		.gicd_base = plat.gicd_base, .gicr_base = plat.gicr_base,
 		.uart_base = plat.uart_base, .uart_intid = plat.uart_intid,
 		.timer_intids = { plat.timer_intid_sec, plat.timer_intid_phys, plat.timer_intid_virt,
@@ -189,6 +189,7 @@ static int vm_load_dtb(struct vm *vm)
 
 	if (!vm->cfg->has_dtb)
 		return 0;
+	vdev_guest_dt(vm, &p);
 	r = mm_ipa_to_pa(vm, vm->cfg->dtb_ipa, CFG_GUEST_DT_MAX, &pa);
 	if (r)
 		return r;

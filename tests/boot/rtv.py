@@ -98,6 +98,26 @@ class Machine:
         self.log.close()
 
 
+def shell_run(m, prompt, vm, cmd, want=None, timeout=60):
+    """Type a command into VM vm's shell (prompt: a regex); what it printed, tags removed.
+
+    Like a person, wait for the shell to settle after its prompt before typing
+    (busybox switches the terminal to raw mode after printing it). If `want` is
+    given and missing from the output, type the command once more: a line typed
+    during that switch was seen to be lost on a heavily loaded host.
+    """
+    out = ""
+    for attempt in range(2):
+        m.read_for(0.3)
+        m.send(cmd + "\r")
+        m.expect(prompt, timeout=timeout)
+        out = "\n".join(lines_of(m.p.before, vm))
+        if want is None or want in out:
+            break
+        print("retrying %r: got %r" % (cmd, out))
+    return out
+
+
 def lines_of(text, vm):
     """Console lines tagged by VM `vm`, without the tag."""
     tag = "[%s] " % vm

@@ -22,22 +22,8 @@ def boot(machine, image, name):
 
 
 def run(m, cmd, want=None, timeout=60):
-    """Type a command into the Linux shell; return what it printed (tags removed).
-
-    Like a person, wait for the shell to settle after its prompt before typing
-    (busybox switches the terminal to raw mode after printing it). If `want` is
-    given and missing from the output, type the command once more: a line typed
-    during that switch was seen to be lost on a heavily loaded host.
-    """
-    for attempt in range(2):
-        m.read_for(0.3)
-        m.send(cmd + "\r")
-        m.expect(PROMPT, timeout=timeout)
-        out = "\n".join(rtv.lines_of(m.p.before, "linux"))
-        if want is None or want in out:
-            break
-        print("retrying %r: got %r" % (cmd, out))
-    return out
+    """Type a command into the Linux shell; return what it printed (rtv.shell_run)."""
+    return rtv.shell_run(m, PROMPT, "linux", cmd, want, timeout)
 
 
 def test_linux_boots_smp_with_timer_and_uart_interrupts(machine, images):

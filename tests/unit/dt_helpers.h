@@ -120,8 +120,17 @@ static int dt_run_dtc(const void *blob, size_t len, const char *args, char *out,
 	return rc;
 }
 
+/* QEMU virt's PCIe host bridge (pci_host_qemu_virt), set before main() runs. */
+static struct pci_host dt_qemu_pci;
+
+__attribute__((constructor)) static void dt_qemu_pci_init(void)
+{
+	pci_host_qemu_virt(&dt_qemu_pci);
+}
+
 /* The limits rtvisor-check assumes for QEMU virt (docs/config.md). */
 static const struct cfg_limits DT_QEMU_LIMITS = {
+	.pci = &dt_qemu_pci,
 	.ram_base = 0x40000000, .ram_size = 0x80000000,
 	.hv_base = 0x40000000, .hv_size = 0x04000000,
 	.nr_pcpus = 4,

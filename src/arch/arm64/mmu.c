@@ -110,6 +110,16 @@ int arch_mmu_init(void)
 	return r ? r : protect_image();
 }
 
+/* New entries only fill invalid ones (no break-before-make); the barrier publishes them. */
+int arch_mmu_map_device(u64 pa, u64 size)
+{
+	int r = pt_map(&hyp_pt, pa, pa, size, PT_R | PT_W | PT_DEVICE);
+
+	dsb(ish);
+	isb();
+	return r;
+}
+
 /* Read the EL2 map back: 1 if it is W^X as protect_image() meant, for the boot log. */
 static bool hyp_map_is_wx(void)
 {

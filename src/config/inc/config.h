@@ -10,6 +10,7 @@
 #ifndef RTV_CONFIG_H
 #define RTV_CONFIG_H
 
+#include <pci_host.h>
 #include <rtv_limits.h>
 #include <types.h>
 
@@ -19,6 +20,7 @@
 #define CFG_MAX_MEM LIM_MEM_REGIONS
 #define CFG_MAX_DEVS LIM_DEVICES
 #define CFG_MAX_IRQS LIM_DEV_IRQS
+#define CFG_MAX_PCI LIM_PCI_FUNCS
 #define CFG_MAX_IMAGES LIM_IMAGES
 #define CFG_NAME_LEN LIM_NAME_LEN
 #define CFG_ERR_LEN 160
@@ -52,6 +54,21 @@ struct cfg_dev {        /* passthrough MMIO region, mapped IPA == PA */
 	const char *compatible;
 	u32 compatible_len;
 };
+
+/* A PCI function the VM owns (pci@<n> node; docs/pci.md). Its BARs, INTx line and
+ * capabilities are found on the bus at boot. */
+struct cfg_pci {
+	char name[CFG_NAME_LEN];
+	u32 bdf[3];        /* bus, device, function */
+	u32 nr_bdf;        /* cells given (the parser accepts exactly 3) */
+	bool dma;          /* may master the bus: DMA with physical addresses, so the VM's
+			    * RAM must be identity-mapped (trusted: no IOMMU checks it) */
+};
+
+static inline u32 cfg_pci_bdf(const struct cfg_pci *p)
+{
+	return PCI_BDF(p->bdf[0], p->bdf[1], p->bdf[2]);
+}
 
 struct cfg_image {
 	char name[CFG_NAME_LEN];
@@ -88,6 +105,8 @@ struct cfg_vm {
 	int initrd_image;  /* index of the image labelled "initrd", -1 if none */
 	u32 nr_devs;
 	struct cfg_dev devs[CFG_MAX_DEVS];
+	u32 nr_pci;
+	struct cfg_pci pci[CFG_MAX_PCI];
 	bool console;      /* emulated PL011 at the platform UART address */
 	enum fault_policy fault_policy;
 	bool autostart;    /* start at boot (default true) */
@@ -113,6 +132,7 @@ struct cfg_limits {
 	u64 uart_base, uart_size; /* the hypervisor's console: never passed through */
 	u64 gic_base, gic_size;   /* GICD..GICR span: emulated, never passed through */
 	u32 uart_intid;           /* the console's INTID: never passed through (0: unknown) */
+	const struct pci_host *pci; /* the PCIe host bridge; NULL: none (no pci@ allowed) */
 };
 
 struct cfg_error {

@@ -17,12 +17,39 @@
 #define GUEST_DT_GICR_STRIDE 0x20000ULL /* one RD_base + SGI_base frame pair per vCPU */
 #define GUEST_DT_UART_SIZE 0x1000ULL
 
+/* A PCIe host bridge showing the VM's functions only (src/vdev/vpci.c fills it). */
+#define GUEST_DT_PCI_RANGES (LIM_PCI_FUNCS * 6)
+#define GUEST_DT_PCI_IRQS LIM_PCI_FUNCS
+#define GUEST_DT_PCI_IO 1U      /* range spaces, as in phys.hi (PCI Bus Binding 2.2.1.1) */
+#define GUEST_DT_PCI_MEM32 2U
+#define GUEST_DT_PCI_MEM64 3U
+
+struct guest_dt_pci_range {
+	u32 space;                   /* GUEST_DT_PCI_* */
+	bool prefetch;
+	u64 pci, cpu, size;          /* bus address, CPU address (= IPA = PA), bytes */
+};
+
+struct guest_dt_pci_irq {
+	u32 bdf, pin, intid;         /* pin 1..4; intid: an SPI */
+};
+
+struct guest_dt_pci {
+	u64 ecam_base;               /* the ECAM of bus bus_start; 1 MiB per bus */
+	u32 bus_start, bus_end;
+	u32 nr_ranges;
+	struct guest_dt_pci_range ranges[GUEST_DT_PCI_RANGES];
+	u32 nr_irqs;
+	struct guest_dt_pci_irq irqs[GUEST_DT_PCI_IRQS];
+};
+
 struct guest_dt_platform {      /* what the VM sees, independent of the host's DTB */
 	u64 gicd_base, gicr_base;    /* vGIC: GICR frames are 0x20000 per vCPU */
 	u64 uart_base; u32 uart_intid; /* emulated PL011 if cfg->console (INTID: an SPI) */
 	u32 timer_intids[4];         /* secure phys, nonsecure phys, virt, hyp phys: PPI INTIDs */
 	u32 maint_intid;             /* vGIC maintenance interrupt: a PPI INTID */
 	u32 cntfrq;                  /* optional clock-frequency; 0 = omit */
+	const struct guest_dt_pci *pci; /* its PCIe host bridge; NULL: none */
 };
 
 /*

@@ -5,6 +5,7 @@
 #ifndef RTV_PLATFORM_INFO_H
 #define RTV_PLATFORM_INFO_H
 
+#include <pci_host.h>
 #include <rtv_limits.h>
 #include <types.h>
 
@@ -27,6 +28,7 @@ struct platform_info {
 	u32 timer_intid_virt;         /* 3rd entry (EL1 virt) */
 	u32 timer_intid_phys;         /* 2nd entry (EL1 non-secure phys) */
 	u32 gic_maint_intid;          /* "arm,gic-v3" interrupts (PPI 9 -> 25) */
+	struct pci_host pci;          /* "pci-host-ecam-generic", if any (present = false: none) */
 };
 
 /* This machine, as platform_discover() found it at boot (defined in main.c). */

@@ -2,6 +2,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <lib.h>
+#include <pci.h>
 #include <printk.h>
 #include <sched.h>
 #include <shell.h>
@@ -56,6 +57,10 @@ static void info_resources(const struct vm *vm)
 			printk(" %u", cfg->devs[i].irqs[k]);
 		printk("\n");
 	}
+	if (cfg->nr_pci) {
+		printk("  PCI functions:\n");
+		pci_show((int)vm->id);
+	}
 	printk("  console %s, fault-policy %s, resets %u\n", cfg->console ? "yes" : "no",
 	       cfg->fault_policy == FAULT_POLICY_INJECT ? "inject" : "stop", vm->resets);
 	printk("  faults %lu (reported in full %lu, summarised %lu)\n", vm->faults.total,
@@ -75,6 +80,14 @@ static void cmd_vm_info(int argc, char **argv)
 		printk("  creation failed: %s\n", vm->create_error);
 	info_vcpus(vm);
 	info_resources(vm);
+}
+
+/* The physical PCI functions: owner, BARs (bus and CPU address), INTx line. */
+static void cmd_pci(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	pci_show(-1);
 }
 
 static void cmd_vm_start(int argc, char **argv)
@@ -331,6 +344,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "load", NULL, 0, 1, "load [period-ms]", cmd_load },
 	{ "stats", NULL, 0, 0, "stats", cmd_stats },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
+	{ "pci", NULL, 0, 0, "pci", cmd_pci },
 };
 
 const u32 shell_nr_cmds = ARRAY_SIZE(shell_cmds);

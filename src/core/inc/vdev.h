@@ -18,6 +18,7 @@
 
 struct vm;
 struct cfg_vm;
+struct guest_dt_platform;
 
 /* Units run in order of their stage: an interrupt controller exists before devices
  * claim its interrupts. (Plain numbers: they name linker sections.) */
@@ -40,6 +41,9 @@ struct vdev_unit {
 	void (*vm_reset)(struct vm *vm);
 	/* The VM stopped (or its creation failed): quiesce what it owns. */
 	void (*vm_stop)(struct vm *vm);
+	/* Its guest devicetree is being built: add what the VM's devicetree must describe
+	 * that the scenario alone does not say (a PCI bus as found at boot). */
+	void (*guest_dt)(struct vm *vm, struct guest_dt_platform *p);
 };
 
 #define VDEV_STR_(x) #x
@@ -55,5 +59,6 @@ u32 vdev_mmio_windows(const struct cfg_vm *cfg);
 int vdev_vm_create(struct vm *vm, char *msg, size_t len);
 void vdev_vm_reset(struct vm *vm);
 void vdev_vm_stop(struct vm *vm);
+void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p);
 
 #endif

@@ -330,7 +330,8 @@ static const char *const required_invalid[] = {
 	"mem-phys-unaligned", "dev-size-unaligned", "dev-size-zero", "irq-ppi", "irq-too-big",
 	"mem-wraps", "mem-phys-wraps", "dev-wraps", "dtb-outside", "dtb-overlaps-image",
 	"dtb-unaligned", "dtb-area-outside", "bootargs-long", "bootargs-no-dtb", "initrd-no-dtb",
-	"initrd-twice", "dev-compatible-empty",
+	"initrd-twice", "dev-compatible-empty", "pci-shared", "pci-intx-shared",
+	"pci-dma-no-identity", "pci-bdf-range", "pci-bdf-cells", "pci-intx-device",
 };
 
 static int expect_of(const char *path, char *out, size_t n)
@@ -397,6 +398,42 @@ TEST(invalid_configs)
 		CHECK(j < n);
 	}
 	CHECK(n >= 45);
+}
+
+/* ---- PCI functions ---- */
+
+#define PCI_VMS                                                                       \
+	VM_OPEN("linux") RT_BODY "pci@0 { label = \"serial\"; bdf = <0 2 0>; };\n};\n"    \
+	VM_OPEN("rt") "cpus = <3>;\nentry = <0x0 0x40080000>;\n"                           \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x1000000>; };\n"                     \
+	"image@0 { load = <0x0 0x40080000>; data = /incbin/(\"hello.bin\"); };\n};\n"
+
+TEST(pci_needs_a_host_bridge)
+{
+	struct cfg_limits lim = DT_QEMU_LIMITS;
+
+	CHECK_EQ(run_vms(PCI_VMS), 0);
+	CHECK_EQ(sc.vms[0].nr_pci, 1);
+	CHECK_EQ(cfg_pci_bdf(&sc.vms[0].pci[0]), 0x10);
+	lim.pci = NULL;
+	CHECK(config_check(&sc, &lim, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'linux': serial: the machine has no PCIe host bridge");
+}
+
+/* One VM may own several functions on one line (it owns the whole line). */
+TEST(pci_line_shared_in_one_vm)
+{
+	CHECK_EQ(run_vms(PCI_VMS), 0);
+	sc.vms[0].pci[1] = sc.vms[0].pci[0];
+	sc.vms[0].pci[1].bdf[1] = 6; /* slot 6: INTA on the line of slot 2 */
+	sc.vms[0].nr_pci = 2;
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	sc.vms[1].pci[0] = sc.vms[0].pci[1];
+	sc.vms[1].pci[0].bdf[1] = 10; /* the same line in another VM */
+	sc.vms[1].nr_pci = 1;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': serial: INTx line INTID 37 (INTA of 00:0a.0) shared "
+			   "with vm 'linux' serial");
 }
 
 /* ---- what dtc cannot express: C-level structs ---- */
@@ -909,6 +946,8 @@ int main(void)
 	RUN(parse_guest_dt_inputs);
 	RUN(guest_dt_edges);
 	RUN(invalid_configs);
+	RUN(pci_needs_a_host_bridge);
+	RUN(pci_line_shared_in_one_vm);
 	RUN(duplicate_vm_name);
 	RUN(name_rule_in_memory);
 	RUN(struct_level_errors);

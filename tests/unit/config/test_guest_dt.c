@@ -298,6 +298,42 @@ TEST(passthrough_devices)
 		CHECK(strstr(fdt_name(&f, c), "a000000") == NULL);
 }
 
+/* A VM owning 00:02.0 (I/O BAR, INTA -> 37) and 01:00.0 (a 64-bit BAR, INTB -> 38). */
+TEST(pci_host_bridge)
+{
+	static const struct guest_dt_pci pci = {
+		.ecam_base = 0x4010000000ULL, .bus_start = 0, .bus_end = 1, .nr_ranges = 2,
+		.ranges = { { GUEST_DT_PCI_MEM64, true, 0x8000000000ULL, 0x8000000000ULL, 0x4000 },
+			    { GUEST_DT_PCI_IO, false, 0, 0x3eff0000, 0x2000 } },
+		.nr_irqs = 2, .irqs = { { 0x10, 1, 37 }, { 0x100, 2, 38 } },
+	};
+	static const u32 ranges[] = { 0x43000000, 0x80, 0, 0x80, 0, 0, 0x4000,
+				      0x01000000, 0, 0, 0, 0x3eff0000, 0, 0x2000 };
+	static const u32 imap[] = { 0x1000, 0, 0, 1, 1, 0, 5, 4, 0x10000, 0, 0, 2, 1, 0, 6, 4 };
+	static const u32 mask[] = { 0xffff00, 0, 0, 7 };
+	static const u32 buses[] = { 0, 1 };
+	struct guest_dt_platform p = QEMU_VIRT;
+	const struct cfg_vm *vm = load_vm();
+	const char *br = "/pcie@4010000000";
+	u64 a = 0, sz = 0;
+
+	p.pci = &pci;
+	CHECK(vm && build(vm, &p, CFG_GUEST_DT_MAX) == 0);
+	CHECK(PROP_STR(br, "compatible", "pci-host-ecam-generic"));
+	CHECK(PROP_STR(br, "device_type", "pci"));
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), node(br), 0, &a, &sz), 0);
+	CHECK_EQ(a, 0x4010000000ULL);
+	CHECK_EQ(sz, 0x200000);                     /* two buses of ECAM */
+	CHECK(prop_cells_are(br, "bus-range", buses, 2));
+	CHECK(prop_cells_are(br, "ranges", ranges, 14));
+	CHECK(prop_cells_are(br, "interrupt-map-mask", mask, 4));
+	CHECK(prop_cells_are(br, "interrupt-map", imap, 16));
+	CHECK_EQ(prop_u32("/chosen", "linux,pci-probe-only"), 1);
+	CHECK_EQ(build(vm, &QEMU_VIRT, CFG_GUEST_DT_MAX), 0);   /* no PCI: no node, no flag */
+	CHECK(fdt_path(&f, br) < 0);
+	CHECK(!fdt_has_prop(&f, fdt_path(&f, "/chosen"), "linux,pci-probe-only"));
+}
+
 /* Not a primecell: no clocks; several interrupts; odd label characters. */
 TEST(device_variants)
 {
@@ -472,6 +508,7 @@ int main(void)
 	RUN(console_and_chosen);
 	RUN(passthrough_devices);
 	RUN(device_variants);
+	RUN(pci_host_bridge);
 	RUN(scaling_and_no_console);
 	RUN(timer_frequency);
 	RUN(buffer_too_small);

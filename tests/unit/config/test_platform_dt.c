@@ -103,6 +103,55 @@ TEST(qemu_virt_gicv3_smp4)
 	CHECK_EQ(err[0], 0);
 }
 
+/* The PCIe host of QEMU 7.2 virt (highmem ECAM) and its INTx routing:
+ * INTID = 35 + (slot + pin - 1) mod 4, slots equal mod 4 share a line. */
+TEST(qemu_virt_pcie_host)
+{
+	struct platform_info pi;
+	const struct pci_host *h = &pi.pci;
+	char err[128];
+
+	CHECK_EQ(discover_file("tests/unit/data/qemu-virt-gicv3.dtb", &pi, err, sizeof(err)), 0);
+	CHECK(h->present);
+	CHECK_EQ(h->ecam_base, 0x4010000000ULL);
+	CHECK_EQ(h->ecam_size, 0x10000000);
+	CHECK_EQ(h->bus_start, 0);
+	CHECK_EQ(h->bus_end, 255);
+	CHECK_EQ(h->io.cpu, 0x3eff0000);
+	CHECK_EQ(h->io.pci, 0);
+	CHECK_EQ(h->io.size, 0x10000);
+	CHECK_EQ(h->mem32.cpu, 0x10000000);
+	CHECK_EQ(h->mem32.pci, 0x10000000);
+	CHECK_EQ(h->mem32.size, 0x2eff0000);
+	CHECK_EQ(h->mem64.cpu, 0x8000000000ULL);
+	CHECK_EQ(h->mem64.size, 0x8000000000ULL);
+	CHECK_EQ(h->nr_intmap, 16);
+	CHECK_EQ(h->mask_hi, 0x1800);
+	CHECK_EQ(h->mask_pin, 7);
+	for (u32 slot = 0; slot < 32; slot++)
+		for (u32 pin = 1; pin <= 4; pin++)
+			CHECK_EQ(pci_host_intid(h, slot, pin), 35 + (slot + pin - 1) % 4);
+	CHECK_EQ(pci_host_intid(h, 1, 0), 0); /* no pin: no line */
+}
+
+TEST(pci_swizzle_rotates_by_device)
+{
+	CHECK_EQ(pci_swizzle(1, 0), 1);
+	CHECK_EQ(pci_swizzle(1, 1), 2);
+	CHECK_EQ(pci_swizzle(4, 1), 1);
+	CHECK_EQ(pci_swizzle(2, 7), 1);
+	CHECK_EQ(pci_swizzle(3, 31), 2);
+}
+
+TEST(no_pcie_host_is_fine)
+{
+	struct platform_info pi;
+	char err[128];
+
+	CHECK_EQ(discover_parts(&P_DEFAULT, &pi, err, sizeof(err)), 0);
+	CHECK(!pi.pci.present);
+}
+
 TEST(qemu_virt_gicv3_smp2)
 {
 	struct platform_info pi;
@@ -295,6 +344,9 @@ int main(void)
 {
 	RUN(qemu_virt_gicv3_smp4);
 	RUN(qemu_virt_gicv3_smp2);
+	RUN(qemu_virt_pcie_host);
+	RUN(pci_swizzle_rotates_by_device);
+	RUN(no_pcie_host_is_fine);
 	RUN(qemu_virt_gicv2_refused);
 	RUN(synthetic_full);
 	RUN(stdout_path_variants);

@@ -1,0 +1,116 @@
+/*
+ * Scenario rules for the PCI functions a VM owns (pci@ nodes; docs/config.md, docs/pci.md).
+ *
+ * What the scenario alone decides is checked here, on the host and at boot: the
+ * function's address, one owner, RAM a bus-mastering function can DMA into, and the
+ * INTx line of a root-bus function, computed from the host's interrupt-map for INTA
+ * (the pin single-function devices use). Whether the function exists, its real pin and
+ * the line of a function behind a bridge are known only on the bus: the hypervisor
+ * checks them when it creates the VM (src/vdev/vpci.c).
+ */
+#include <config_err.h>
+#include <config_pci.h>
+#include <lib.h>
+
+#define PCI_INTA 1U
+#define BDF_ARGS(p) (p)->bdf[0], (p)->bdf[1], (p)->bdf[2]
+
+static int pci_shape(const struct cfg_vm *vm, const struct cfg_pci *p, const struct pci_host *h,
+		     struct cfg_error *e)
+{
+	if (p->nr_bdf != 3 || p->bdf[0] > 255 || p->bdf[1] > 31 || p->bdf[2] > 7)
+		return cfg_err(e, vm->name, "%s.bdf: <%u %u %u> is not <bus 0-255, device 0-31, "
+			       "function 0-7>", p->name, BDF_ARGS(p));
+	if (!h || !h->present)
+		return cfg_err(e, vm->name, "%s: the machine has no PCIe host bridge", p->name);
+	if (p->bdf[0] < h->bus_start || p->bdf[0] > h->bus_end)
+		return cfg_err(e, vm->name, "%s.bdf: bus %u outside the host's buses %u-%u", p->name,
+			       p->bdf[0], h->bus_start, h->bus_end);
+	return 0;
+}
+
+/* Earlier functions of this VM and of earlier VMs. */
+static int pci_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	const struct cfg_pci *p = &s->vms[i].pci[k];
+
+	for (u32 j = 0; j <= i; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+
+		for (u32 n = 0; n < (j == i ? k : o->nr_pci); n++)
+			if (cfg_pci_bdf(&o->pci[n]) == cfg_pci_bdf(p))
+				return cfg_err(e, s->vms[i].name, "%s.bdf: %02x:%02x.%x already "
+					       "assigned to vm '%s' %s", p->name, BDF_ARGS(p),
+					       o->name, o->pci[n].name);
+	}
+	return 0;
+}
+
+/* Without an IOMMU the function reaches memory by physical address: the addresses the
+ * guest programs must be its RAM's physical ones. */
+static int pci_dma(const struct cfg_vm *vm, const struct cfg_pci *p, struct cfg_error *e)
+{
+	for (u32 n = 0; p->dma && n < vm->nr_mem; n++)
+		if (!vm->mem[n].identity)
+			return cfg_err(e, vm->name, "%s.dma: memory@%llx is not identity-mapped; "
+				       "without an IOMMU the function DMAs to physical addresses",
+				       p->name, (unsigned long long)vm->mem[n].ipa);
+	return 0;
+}
+
+/* The host's line for INTA of a root-bus function, 0 if not known from the scenario. */
+static u32 pci_root_line(const struct cfg_pci *p, const struct pci_host *h)
+{
+	return p->bdf[0] == h->bus_start ? pci_host_intid(h, p->bdf[1], PCI_INTA) : 0;
+}
+
+/* A level line cannot be split between VMs: an earlier VM's function on the same line. */
+static int pci_line_vs_pci(const struct cfg_vm *vm, const struct cfg_pci *p, u32 line,
+			   const struct cfg_vm *o, const struct pci_host *h, struct cfg_error *e)
+{
+	for (u32 n = 0; n < o->nr_pci; n++)
+		if (pci_root_line(&o->pci[n], h) == line)
+			return cfg_err(e, vm->name, "%s: INTx line INTID %u (INTA of %02x:%02x.%x) "
+				       "shared with vm '%s' %s: one level line cannot serve two VMs",
+				       p->name, line, BDF_ARGS(p), o->name, o->pci[n].name);
+	return 0;
+}
+
+/* ... nor be a passthrough device's interrupt (of any VM). */
+static int pci_line_vs_devs(const struct cfg_vm *vm, const struct cfg_pci *p, u32 line,
+			    const struct cfg_vm *o, struct cfg_error *e)
+{
+	for (u32 n = 0; n < o->nr_devs; n++)
+		for (u32 q = 0; q < o->devs[n].nr_irqs; q++)
+			if (o->devs[n].irqs[q] == line)
+				return cfg_err(e, vm->name, "%s: INTx line INTID %u is an interrupt of "
+					       "vm '%s' %s", p->name, line, o->name, o->devs[n].name);
+	return 0;
+}
+
+static int pci_line(const struct scenario *s, u32 i, u32 k, const struct pci_host *h,
+		    struct cfg_error *e)
+{
+	const struct cfg_pci *p = &s->vms[i].pci[k];
+	u32 line = pci_root_line(p, h);
+	int err = 0;
+
+	for (u32 j = 0; line && !err && j < i; j++)
+		err = pci_line_vs_pci(&s->vms[i], p, line, &s->vms[j], h, e);
+	for (u32 j = 0; line && !err && j < s->nr_vms; j++)
+		err = pci_line_vs_devs(&s->vms[i], p, line, &s->vms[j], e);
+	return err;
+}
+
+int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+		     struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	int err = pci_shape(vm, &vm->pci[k], l->pci, e);
+
+	if (!err)
+		err = pci_unique(s, i, k, e);
+	if (!err)
+		err = pci_dma(vm, &vm->pci[k], e);
+	return err ? err : pci_line(s, i, k, l->pci, e);
+}
