@@ -7,6 +7,7 @@
 #   src/core       VMs, vCPUs, run loop, faults, hypercalls, memory, device registry
 #   src/core/sched schedulers (bind, dynamic), pools, CPU utilisation
 #   src/core/console  console queue and output, printk, shell, housekeeping pCPU
+#   src/core/debug guest inspection: consistent snapshots, guest memory reads
 #   src/vdev       emulated devices (units) that are not part of the architecture
 #   src/arch/arm64 EL2 entry, traps, stage-2, vCPU context; gic/: GICv3 + vGIC
 #   src/drivers    drivers for the hypervisor's own devices (PL011)

@@ -388,6 +388,7 @@ static const struct prop_rule vm_rules[] = {
 	{ .name = "priority", .kind = K_U32, .to = AT(cfg_vm, priority),
 	  .aux = AT(cfg_vm, has_priority), .hi = CFG_PRIO_MAX },
 	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
+	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
 };
 
 static const struct prop_rule mem_rules[] = {

@@ -5,6 +5,7 @@
  */
 #include <asm/barrier.h>
 #include <cpu.h>
+#include <debug.h>
 #include <err.h>
 #include <guest_dt.h>
 #include <lib.h>
@@ -327,6 +328,8 @@ void vm_service(struct cpu *c)
 {
 	struct vcpu *v = c->sched.current;
 
+	if (v && v->debug_sync)
+		debug_sync_here(v);
 	if (v && v->vm->state != VM_RUNNING && v->vm->state != VM_PAUSED && !v->parked) {
 		vcpu_park(v);
 		v->parked = true;

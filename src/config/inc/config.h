@@ -115,6 +115,7 @@ struct cfg_vm {
 	u32 priority;      /* dynamic pools: 0..15, higher runs first (default 0) */
 	bool has_priority; /* "priority" given */
 	bool privileged;   /* may call the management hypercalls */
+	bool debug;        /* the shell may inspect it (docs/debugging.md) */
 };
 
 struct scenario {

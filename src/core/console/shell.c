@@ -46,6 +46,34 @@ bool shell_u32_arg(const char *s, u32 *out)
 	return true;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A 64-bit address: hexadecimal, with or without 0x. */
+bool shell_addr_arg(const char *s, u64 *out)
+{
+	u64 v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s || strlen(s) > 16)
+		return false;
+	for (; *s; s++) {
+		int d = hex_digit(*s);
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (u64)d;
+	}
+	*out = v;
+	return true;
+}
+
 struct vm *shell_vm_arg(const char *s)
 {
 	struct vm *vm = vm_by_name(s);

@@ -6,6 +6,7 @@
 #include <printk.h>
 #include <sched.h>
 #include <shell.h>
+#include <shell_debug.h>
 #include <vm.h>
 
 static void cmd_help(int argc, char **argv)
@@ -343,6 +344,11 @@ const struct shell_cmd shell_cmds[] = {
 	{ "pool", "move", 2, 2, "pool move <cpu> <pool>", cmd_pool_move },
 	{ "load", NULL, 0, 1, "load [period-ms]", cmd_load },
 	{ "stats", NULL, 0, 0, "stats", cmd_stats },
+	{ "regs", NULL, 1, 2, "regs <vm> [vcpu]", cmd_regs },
+	{ "sysregs", NULL, 1, 2, "sysregs <vm> [vcpu]", cmd_sysregs },
+	{ "gic", NULL, 1, 1, "gic <vm>", cmd_gic },
+	{ "walk", NULL, 2, 3, "walk <vm> <va> [vcpu]", cmd_walk },
+	{ "mem", NULL, 3, 4, "mem <vm> ipa|va <addr> [bytes]", cmd_mem },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
 };

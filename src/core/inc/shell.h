@@ -30,6 +30,7 @@ extern const u32 shell_nr_cmds;
 /* Helpers for commands: parse or print a one-line error. */
 struct vm *shell_vm_arg(const char *s);
 bool shell_u32_arg(const char *s, u32 *out);
+bool shell_addr_arg(const char *s, u64 *out);  /* hexadecimal, 0x optional */
 void shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -26,6 +26,7 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile bool needs_load; /* struct changed by another pCPU: reload registers */
 	volatile bool parked;     /* its pCPU has stopped running it (VM not running) */
+	volatile bool debug_sync; /* the shell wants its state in memory (debug.h) */
 };
 
 /*

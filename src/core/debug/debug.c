@@ -1,0 +1,91 @@
+/* Stopping a debuggable VM for a consistent snapshot, and reading its memory (debug.h). */
+#include <asm/barrier.h>
+#include <cpu.h>
+#include <debug.h>
+#include <err.h>
+#include <lib.h>
+#include <mm.h>
+#include <sched.h>
+#include <vm.h>
+
+#define DEBUG_SYNC_US 100000 /* how long the shell waits for a pCPU to put a vCPU */
+
+int debug_allowed(const struct vm *vm, char *msg, size_t len)
+{
+	if (!vm->cfg->debug) {
+		snprintf(msg, len, "vm '%s' is not debuggable (add 'debug;' to it in the scenario)",
+			 vm->cfg->name);
+		return ERR_PERM;
+	}
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
+		snprintf(msg, len, "vm '%s' is %s", vm->cfg->name, vm_status_name(vm));
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
+/*
+ * Put then load again: memory now holds the vCPU's state, and the pCPU holds it too,
+ * so its timer stays armed (a vCPU waiting in WFI on a bind pCPU, which has no tick,
+ * is woken only by it). The VM is paused, so the two copies stay equal.
+ */
+void debug_sync_here(struct vcpu *v)
+{
+	if (v->vm->state != VM_RUNNING && !v->needs_load) {
+		vcpu_put(v);
+		vcpu_load(v);
+	}
+	smp_mb();
+	v->debug_sync = false;
+}
+
+/* A vCPU loaded on another pCPU: ask that pCPU, wait a bounded time. */
+static bool sync_remote(struct vcpu *v, u64 deadline)
+{
+	v->debug_sync = true;
+	smp_mb();
+	sched_set_need_resched(v->pcpu);
+	while (v->debug_sync && sched_now() < deadline)
+		smp_mb();
+	return !v->debug_sync;
+}
+
+static bool sync_vcpu(struct vcpu *v, u64 deadline)
+{
+	if (!sched_vcpu_loaded(v))
+		return true; /* its state is in memory already */
+	if (cpu()->sched.current == v) {
+		v->debug_sync = true;
+		debug_sync_here(v);
+		return true;
+	}
+	return sync_remote(v, deadline);
+}
+
+int debug_stop(struct vm *vm, bool *paused)
+{
+	u64 deadline = sched_now() + sched_us_to_ticks(DEBUG_SYNC_US);
+	int r = 0;
+
+	*paused = vm_pause(vm) == 0;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		if (!sync_vcpu(&vm->vcpus[i], deadline))
+			r = ERR_BUSY;
+	return r;
+}
+
+void debug_continue(struct vm *vm, bool paused)
+{
+	if (paused)
+		(void)vm_resume(vm); /* only fails if someone else resumed or stopped it meanwhile */
+}
+
+int debug_read_ipa(const struct vm *vm, u64 ipa, void *buf, size_t len)
+{
+	u64 pa;
+	int r = mm_ipa_to_pa(vm, ipa, len, &pa);
+
+	if (!r)
+		memcpy(buf, (const void *)(uintptr_t)pa, len);
+	return r;
+}
