@@ -10,6 +10,7 @@
  * (printed by the next fault after that time). `vm info` and `stats` always
  * show the counts.
  */
+#include <debug.h>
 #include <printk.h>
 #include <sched.h>
 #include <trap.h>
@@ -22,6 +23,11 @@ static const char *const kind_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "exec",
 	[FAULT_SYSREG] = "sysreg", [FAULT_INSN] = "instruction", [FAULT_SERROR] = "serror",
 };
+
+const char *fault_kind_name(enum fault_kind k)
+{
+	return (u32)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
+}
 
 static bool is_abort(enum fault_kind k)
 {
@@ -86,6 +92,7 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 	if (vm->cfg->fault_policy == FAULT_POLICY_INJECT && fi->kind != FAULT_SERROR) {
 		if (should_report(vm))
 			report(v, st, fi, is_abort(fi->kind) ? "abort injected" : "undef injected");
+		crash_watch(v, fi);
 		if (is_abort(fi->kind))
 			vcpu_inject_abort(v, fi->kind != FAULT_EXEC, fi->far);
 		else
@@ -95,5 +102,6 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 	__atomic_fetch_add(&vm->faults.total, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&vm->faults.reported, 1, __ATOMIC_RELAXED);
 	report(v, st, fi, "VM stopped");
+	crash_capture(v, fi, "stopped by the fault policy");
 	vm_stop(vm, "guest fault");
 }

@@ -130,6 +130,22 @@ def test_intruder_stopped_other_vm_runs(machine):
     assert len(rtv.ticks_reports(text, "rt")) >= 1
 
 
+def test_crash_snapshot_of_stopped_intruder(machine):
+    """The fault policy stopped a `debug;` VM: `crash` shows the fault, the vCPU's registers
+    at that moment and its last console lines; a VM without `debug;` is refused."""
+    m = machine(rtv.scenario_image("isolation-stop"), "isolation-crash")
+    m.expect(r"vm 'intruder' stopped: guest fault")
+    m.open_shell()
+    m.p.send("crash intruder\r")
+    m.p.expect(r"rtvisor> ", timeout=30)
+    out = m.p.before
+    assert re.search(r"vm 'intruder' vcpu 0: stopped by the fault policy, \d+ ms ago: read at "
+                     r"0x50000000 \(esr 0x9\w+, pc 0x6008\w+\)", out), out
+    assert re.search(r"x0\s+[0-9a-f]{16}", out) and "sctlr_el1" in out, out
+    assert re.search(r"\|\s+intruder: ", out), out       # its console before the fault
+    assert m.sh("crash rt", r"error: vm 'rt' is not debuggable")
+
+
 def test_shell_vm_life_cycle(machine, demo_image):
     m = machine(demo_image, "demo-shell")
     m.expect(r"\[beta\] hello: ticks=1000", timeout=90)

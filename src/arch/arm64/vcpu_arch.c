@@ -125,6 +125,16 @@ void vcpu_put(struct vcpu *v)
 	isb();
 }
 
+/* Copy v's live state (loaded on this pCPU) to memory; v stays loaded. Reads only. */
+void vcpu_save_state(struct vcpu *v)
+{
+	if (v->needs_load)
+		return; /* memory is already the newer copy */
+	el1_save(&v->arch.el1);
+	fpsimd_save(&v->arch.fp);
+	vgic_hw_save(v);
+}
+
 /* One guest entry: list registers filled, run until an exit, the exit handled. */
 void vcpu_run(struct vcpu *v)
 {

@@ -99,6 +99,36 @@ void cmd_walk(int argc, char **argv)
 		debug_continue(vm, paused);
 }
 
+/* The snapshot the fault policy or the loop detector kept; the VM need not run. */
+void cmd_crash(int argc, char **argv)
+{
+	struct vm *vm = shell_vm_arg(argv[0]);
+	const struct fault_info *fi;
+	const struct vcpu *v;
+	const char *why;
+	u64 age_us;
+
+	(void)argc;
+	if (!vm)
+		return;
+	if (!vm->cfg->debug) {
+		shell_error("vm '%s' is not debuggable (add 'debug;' to it in the scenario)",
+			    vm->cfg->name);
+		return;
+	}
+	v = crash_snapshot(vm, &fi, &why, &age_us);
+	if (!v) {
+		printk("vm '%s': no crash recorded\n", vm->cfg->name);
+		return;
+	}
+	printk("vm '%s' vcpu %u: %s, %lu ms ago: %s at 0x%lx (esr 0x%lx, pc 0x%lx)\n",
+	       vm->cfg->name, v->id, why, age_us / 1000, fault_kind_name(fi->kind), fi->addr,
+	       fi->esr, vcpu_pc(v));
+	arch_debug_regs(v);
+	arch_debug_sysregs(v);
+	crash_print_console(vm);
+}
+
 static void hex_dump(u64 addr, const u8 *b, u32 n)
 {
 	for (u32 i = 0; i < n; i += 16) {

@@ -25,16 +25,14 @@ int debug_allowed(const struct vm *vm, char *msg, size_t len)
 }
 
 /*
- * Put then load again: memory now holds the vCPU's state, and the pCPU holds it too,
- * so its timer stays armed (a vCPU waiting in WFI on a bind pCPU, which has no tick,
- * is woken only by it). The VM is paused, so the two copies stay equal.
+ * Copy the vCPU's state to memory and leave it loaded: its timer stays armed (a vCPU
+ * waiting in WFI on a bind pCPU, which has no tick, is woken only by it). The VM is
+ * paused, so the two copies stay equal.
  */
 void debug_sync_here(struct vcpu *v)
 {
-	if (v->vm->state != VM_RUNNING && !v->needs_load) {
-		vcpu_put(v);
-		vcpu_load(v);
-	}
+	if (v->vm->state != VM_RUNNING)
+		vcpu_save_state(v);
 	smp_mb();
 	v->debug_sync = false;
 }

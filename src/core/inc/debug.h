@@ -27,6 +27,14 @@ int debug_read_ipa(const struct vm *vm, u64 ipa, void *buf, size_t len);
 /* On the vCPU's own pCPU (vm_service): a snapshot was asked for: put its state. */
 void debug_sync_here(struct vcpu *v);
 
+/* Crash snapshots (crash.c), on the faulting vCPU's pCPU; only for `debug;` VMs. */
+struct fault_info;
+void crash_capture(struct vcpu *v, const struct fault_info *fi, const char *why);
+void crash_watch(struct vcpu *v, const struct fault_info *fi); /* loop detector */
+const struct vcpu *crash_snapshot(const struct vm *vm, const struct fault_info **fi,
+				  const char **why, u64 *age_us);
+void crash_print_console(const struct vm *vm);
+
 /*
  * Provided by the architecture (arm64: arch/arm64/debug_*.c), on a stopped VM:
  */

@@ -7,5 +7,6 @@ void cmd_sysregs(int argc, char **argv);
 void cmd_gic(int argc, char **argv);
 void cmd_walk(int argc, char **argv);
 void cmd_mem(int argc, char **argv);
+void cmd_crash(int argc, char **argv);
 
 #endif

@@ -32,5 +32,6 @@ struct fault_info {
 };
 
 void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *fi);
+const char *fault_kind_name(enum fault_kind k);
 
 #endif

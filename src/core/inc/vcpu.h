@@ -35,6 +35,7 @@ struct vcpu {
 void vcpu_reset(struct vcpu *v, u64 entry, u64 x0);   /* power-on state at entry, x0 = arg */
 void vcpu_load(struct vcpu *v);                       /* its context into this pCPU */
 void vcpu_put(struct vcpu *v);                        /* and back out */
+void vcpu_save_state(struct vcpu *v);  /* loaded here: copy its state to memory, stay loaded */
 void vcpu_run(struct vcpu *v);   /* enter the guest once; handle the exit before returning */
 void vcpu_park(struct vcpu *v);  /* its VM stopped: silence its state on this pCPU */
 u64 vcpu_reg(const struct vcpu *v, u32 idx);          /* general register, idx 31 = xzr */
