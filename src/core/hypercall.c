@@ -5,15 +5,67 @@
  */
 #include <console.h>
 #include <cpu.h>
+#include <err.h>
 #include <printk.h>
 #include <sched.h>
 #include <hypercall.h>
 #include <version.h>
 #include <vm.h>
 
+struct hc_service {
+	u32 fn;
+	hc_handler *handler;
+};
+
+static struct hc_service services[LIM_HC_SERVICES];
+static u32 nr_services;
+
 static void ret(struct vcpu *v, u64 x0)
 {
 	vcpu_set_reg(v, 0, x0);
+}
+
+static hc_handler *service_of(u32 fn)
+{
+	for (u32 i = 0; i < nr_services; i++)
+		if (services[i].fn == fn)
+			return services[i].handler;
+	return NULL;
+}
+
+/* IDs that core answers itself: a unit may not take them over. */
+static bool core_owns(u32 fn)
+{
+	return fn == SMCCC_VERSION || fn == SMCCC_ARCH_FEATURES ||
+	       (fn & 0xff000000U) == 0x84000000U || (fn & 0xff000000U) == 0xc4000000U ||
+	       (fn >= RTV_HC_BASE && fn <= RTV_HC_VCPU_PIN);
+}
+
+int hypercall_register(u32 fn, hc_handler *fn_handler)
+{
+	if (!fn_handler)
+		return ERR_INVAL;
+	if (core_owns(fn) || service_of(fn))
+		return ERR_EXIST;
+	if (nr_services == LIM_HC_SERVICES)
+		return ERR_FULL;
+	services[nr_services++] = (struct hc_service){ fn, fn_handler };
+	return 0;
+}
+
+/*
+ * SMCCC_ARCH_FEATURES (DEN 0028 7.3): 0 for the discovery calls and the registered
+ * services, NOT_SUPPORTED for everything else, the CPU workaround calls included (so a
+ * guest sees what it saw before this call existed). The queried ID is W1 (SMC32 call):
+ * an x1 with bits [63:32] set names no function.
+ */
+static u64 arch_features(u64 fn)
+{
+	if (fn >> 32)
+		return SMCCC_NOT_SUPPORTED;
+	if (fn == SMCCC_VERSION || fn == SMCCC_ARCH_FEATURES || service_of((u32)fn))
+		return 0;
+	return SMCCC_NOT_SUPPORTED;
 }
 
 static void vm_info(struct vcpu *v)
@@ -117,11 +169,20 @@ enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
 
+	hc_handler *h = service_of(fn);
+
+	if (h) {
+		h(v);
+		return TRAP_HANDLED;
+	}
 	if (psci_call(v, fn) || management_call(v, fn))
 		return TRAP_HANDLED;
 	switch (fn) {
 	case SMCCC_VERSION:
 		ret(v, 0x10001); /* SMCCC 1.1 */
+		break;
+	case SMCCC_ARCH_FEATURES:
+		ret(v, arch_features(vcpu_reg(v, 1)));
 		break;
 	case RTV_HC_VERSION:
 		ret(v, RTV_VERSION_MAJOR << 16 | RTV_VERSION_MINOR);

@@ -25,9 +25,22 @@
 #define RTV_HC_DENIED ((u64)-3)
 #define RTV_HC_INVALID ((u64)-2)
 
+/* Fast SMC32 call in rtvisor's range: the SCMI channel's doorbell (`arm,smc-id`, scmi.c). */
+#define RTV_HC_SCMI 0x86000010U
+
 struct vcpu;
 
 enum trap_status hypercall(struct vcpu *v);
+
+/*
+ * Services that units add (SCMI, stolen time): a handler owns one function ID, sets the
+ * results in x0.. itself and never stops the vCPU. Registered from a unit's init hook, on
+ * the boot CPU before the other pCPUs start; read-only afterwards. 0, ERR_EXIST (the ID
+ * is taken, also by PSCI or rtvisor's own calls), ERR_FULL (LIM_HC_SERVICES), ERR_INVAL.
+ * A registered ID answers SMCCC_ARCH_FEATURES with 0 (DEN 0028 7.3.1).
+ */
+typedef void hc_handler(struct vcpu *v);
+int hypercall_register(u32 fn, hc_handler *fn_handler);
 
 /*
  * Provided by the architecture (arm64: vpsci.c, the guest's PSCI firmware interface):
