@@ -13,7 +13,7 @@
 #   src/platform/<board>  limits, linker script, QEMU machine
 
 PLATFORM ?= qemu-virt
-SRC_INC_DIRS := src/lib/inc src/config/inc src/core/inc src/arch/arm64/inc \
+SRC_INC_DIRS := src/lib/inc src/config/inc src/core/inc src/vdev/inc src/arch/arm64/inc \
 	src/drivers/inc src/platform/$(PLATFORM)
 SRC_INC := $(addprefix -I,$(SRC_INC_DIRS))
 SRC_HDRS := $(foreach d,$(SRC_INC_DIRS),$(wildcard $(d)/*.h $(d)/*/*.h))

@@ -27,6 +27,8 @@ int arch_mmu_init(void);             /* boot CPU: the hypervisor's own map (W^X,
 void arch_mmu_cpu_enable(void);      /* every CPU: turn that map on */
 void arch_mmu_report(void);          /* boot log: the map read back */
 void arch_dcache_clean(u64 pa, u64 size); /* to the point of coherency */
+void arch_dcache_clean_inval(u64 pa, u64 size); /* and drop the lines (memory a guest maps
+                                                   non-cacheable: both see RAM) */
 void arch_icache_sync(void);         /* after writing instructions (guest images) */
 
 #endif
