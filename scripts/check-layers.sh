@@ -10,8 +10,9 @@
 #     vGIC (arch/arm64/gic; the vCPU context switch, vcpu_arch.c, also saves and
 #     restores the vGIC's list registers), the vPL011 (vdev/vpl011.c), passthrough
 #     (core/passthrough.c), the virtual timer (arch/arm64/vtimer.c and the context
-#     switch). Everyone else reaches them through virq.h, irq.h and the unit hooks.
-#     Comments may name them.
+#     switch), the SCMI server (vdev/scmi*.c: reached through its registered hypercall,
+#     hypercall_register). Everyone else reaches them through virq.h, irq.h, hypercall.h
+#     and the unit hooks. Comments may name them.
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -54,6 +55,9 @@ rule '\bgicv3_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/gicv3.h
 rule '\bvuart_[a-z_]+\(' 'src/vdev/vpl011.c'
 rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/vtimer.c' 'src/arch/arm64/inc/arch/vtimer.h' "$CTXSW"
 rule '\b(pt_create|pt_stop|passthrough_irq|claim_irq)\(' 'src/core/passthrough.c'
+rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
+# The platform's clock hook is the governor's alone.
+rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 
 if [ -s "$out" ]; then
 	cat "$out"

@@ -229,7 +229,7 @@ static void opp_node(struct fdt_writer *w, const struct guest_dt_platform *p)
 
 /* SCMI over SMC/HVC (Linux binding arm,scmi.yaml): the CLOCK protocol provides the CPU
  * clocks; the shared memory is the page at CFG_PV_IPA. */
-static void scmi_nodes(struct fdt_writer *w, const struct cfg_vm *cfg,
+static void cpu_freq_nodes(struct fdt_writer *w, const struct cfg_vm *cfg,
 		       const struct guest_dt_platform *p)
 {
 	if (!cfg->scmi)
@@ -409,7 +409,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	clock_node(&w);
 	uart_node(&w, cfg, p);
 	device_nodes(&w, cfg);
-	scmi_nodes(&w, cfg, p);
+	cpu_freq_nodes(&w, cfg, p);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);
 	if (r >= 0)

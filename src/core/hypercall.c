@@ -6,6 +6,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <err.h>
+#include <freq.h>
 #include <printk.h>
 #include <sched.h>
 #include <hypercall.h>
@@ -127,10 +128,24 @@ static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
 	return hc_result(r, msg, v);
 }
 
-static u64 hc_load(u64 pcpu)
+/* x1..x3: the pCPU's frequency (kHz), the governor's last load sample (permille, or -1
+ * before the first) and its VMs' highest request (kHz, 0 if none): docs/hypercalls.md. */
+static void hc_load_freq(struct vcpu *v, u32 pcpu)
+{
+	struct freq_view fv;
+
+	freq_view(pcpu, &fv);
+	vcpu_set_reg(v, 1, freq_opps[fv.level].khz);
+	vcpu_set_reg(v, 2, fv.load == ~0u ? (u64)-1 : fv.load);
+	vcpu_set_reg(v, 3, fv.req == FREQ_NO_REQUEST ? 0 : freq_opps[fv.req].khz);
+}
+
+static u64 hc_load(struct vcpu *v, u64 pcpu)
 {
 	u32 l = pcpu < nr_cpus ? util_permille((u32)pcpu) : ~0u;
 
+	if (pcpu < nr_cpus)
+		hc_load_freq(v, (u32)pcpu);
 	return l == ~0u ? RTV_HC_INVALID : l;
 }
 
@@ -144,7 +159,7 @@ static bool management_call(struct vcpu *v, u32 fn)
 	if (!v->vm->cfg->privileged)
 		r = RTV_HC_DENIED;
 	else if (fn == RTV_HC_LOAD)
-		r = hc_load(a1);
+		r = hc_load(v, a1);
 	else if (fn == RTV_HC_POOL_MOVE)
 		r = hc_pool_move(v, a1, a2);
 	else if (fn == RTV_HC_VM_WEIGHT)
