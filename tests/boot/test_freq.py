@@ -35,7 +35,7 @@ def assert_rt_fixed(view):
 
 
 def test_scmi_discovery_and_malformed_messages(freqm):
-    text = vm_keys(freqm, 2, "v", r"scmi rates status=0 n=5:[ \d]+")
+    text = vm_keys(freqm, 2, "v", r"scmi rates status=0 n=5:[ \d]+\r+\n")
     assert " ".join(str(f * 1000000) for f in LEVELS) in text
     text = vm_keys(freqm, 2, "x", r"\[idle\] spin: scmi malformed done")
     bad = dict(re.findall(r"scmi bad (\w+)=(-?\d+)", text))
