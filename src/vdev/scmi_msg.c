@@ -28,11 +28,15 @@
 #define RATE_FLAG_AUTO 0x8U
 #define RATE_FLAGS_KNOWN 0xfU
 
+struct msg_row;
+
 struct req {
 	struct scmi_agent *a;
 	const u8 *p;     /* parameters */
 	u32 n;           /* their length */
 	struct scmi_msg *out;
+	const struct msg_row *rows; /* the protocol's messages */
+	u32 nrows;
 };
 
 typedef int msg_fn(struct req *r);
@@ -84,12 +88,12 @@ static int version(struct req *r, u32 v)
 }
 
 /* PROTOCOL_MESSAGE_ATTRIBUTES: 0 attributes for a message the protocol has. */
-static int msg_attributes(struct req *r, const struct msg_row *rows, u32 nrows)
+static int msg_attributes(struct req *r)
 {
 	u32 id = param(r, 0);
 
-	for (u32 i = 0; i < nrows; i++)
-		if (rows[i].id == id) {
+	for (u32 i = 0; i < r->nrows; i++)
+		if (r->rows[i].id == id) {
 			put32(r, 0);
 			return SCMI_SUCCESS;
 		}
@@ -106,8 +110,6 @@ static int base_attributes(struct req *r)
 	put32(r, 1U << 8 | 1U);
 	return SCMI_SUCCESS;
 }
-
-static int base_msg_attributes(struct req *r);
 
 static int base_vendor(struct req *r)
 {
@@ -154,15 +156,10 @@ static int base_discover_agent(struct req *r)
 
 static const struct msg_row base_rows[] = {
 	{ 0x0, 0, base_version },	{ 0x1, 0, base_attributes },
-	{ 0x2, 4, base_msg_attributes }, { 0x3, 0, base_vendor },
+	{ 0x2, 4, msg_attributes },	{ 0x3, 0, base_vendor },
 	{ 0x4, 0, base_sub_vendor },	{ 0x5, 0, base_impl_version },
 	{ 0x6, 4, base_list_protocols }, { 0x7, 4, base_discover_agent },
 };
-
-static int base_msg_attributes(struct req *r)
-{
-	return msg_attributes(r, base_rows, ARRAY_SIZE(base_rows));
-}
 
 /* ---- CLOCK (DEN 0056 4.6) ---- */
 
@@ -174,8 +171,6 @@ static int clock_attributes(struct req *r)
 	put32(r, r->a->nr_clocks & 0xffffU);
 	return SCMI_SUCCESS;
 }
-
-static int clock_msg_attributes(struct req *r);
 
 static bool clock_ok(const struct req *r, u32 id)
 {
@@ -283,20 +278,17 @@ static int clock_config_set(struct req *r)
 
 static const struct msg_row clock_rows[] = {
 	{ 0x0, 0, clock_version },	{ 0x1, 0, clock_attributes },
-	{ 0x2, 4, clock_msg_attributes }, { 0x3, 4, clock_attrs_of },
+	{ 0x2, 4, msg_attributes },	{ 0x3, 4, clock_attrs_of },
 	{ 0x4, 8, clock_describe_rates }, { 0x5, 16, clock_rate_set },
 	{ 0x6, 4, clock_rate_get },	{ 0x7, 8, clock_config_set },
 };
-
-static int clock_msg_attributes(struct req *r)
-{
-	return msg_attributes(r, clock_rows, ARRAY_SIZE(clock_rows));
-}
 
 /* ---- dispatch ---- */
 
 static int dispatch(struct req *r, const struct msg_row *rows, u32 nrows, u32 msg)
 {
+	r->rows = rows;
+	r->nrows = nrows;
 	for (u32 i = 0; i < nrows; i++) {
 		if (rows[i].id != msg)
 			continue;
@@ -321,7 +313,7 @@ static int serve(struct req *r, u32 h)
 /* Reply: the request's header, then the status, then the results. */
 void scmi_handle(struct scmi_agent *a, const struct scmi_msg *in, struct scmi_msg *out)
 {
-	struct req r = { a, in->payload, 0, out };
+	struct req r = { a, in->payload, 0, out, NULL, 0 };
 	s32 status;
 
 	memset(out, 0, sizeof(*out));

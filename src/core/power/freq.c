@@ -89,33 +89,34 @@ static u64 ticks_us(u64 t)
 	return f ? t * 1000000 / f : 0;
 }
 
+/* Idle-vCPU time of pcpu since the point (*t0, *i0), at most the span; the point moves
+ * to now. */
+static u64 idle_since(u32 pcpu, u64 now, u64 *t0, u64 *i0)
+{
+	u64 idle = util_idle_ticks(&cpus[pcpu], now), span = now - *t0, di = idle - *i0;
+
+	*t0 = now;
+	*i0 = idle;
+	return di < span ? di : span;
+}
+
 /* Time and energy since the last accounting point, at the level held since. */
 static void account(u32 pcpu, u64 now)
 {
 	struct freq_cpu *f = &fc[pcpu];
-	u64 idle = util_idle_ticks(&cpus[pcpu], now), dt = now - f->acc_time;
-	u64 di = idle - f->acc_idle;
+	u64 dt = now - f->acc_time, di = idle_since(pcpu, now, &f->acc_time, &f->acc_idle);
 
-	if (di > dt)
-		di = dt;
 	f->time_in[f->level] += dt;
 	f->energy_nj += freq_energy_nj(f->level, ticks_us(dt - di), ticks_us(di));
-	f->acc_time = now;
-	f->acc_idle = idle;
 }
 
 /* The load over the window that ends now, and a new window. */
 static void close_window(u32 pcpu, u64 now)
 {
 	struct freq_cpu *f = &fc[pcpu];
-	u64 idle = util_idle_ticks(&cpus[pcpu], now), len = now - f->win_start;
-	u64 di = idle - f->win_idle;
+	u64 len = now - f->win_start, di = idle_since(pcpu, now, &f->win_start, &f->win_idle);
 
-	if (di > len)
-		di = len;
 	f->load = len ? (u32)((len - di) * 1000 / len) : 0;
-	f->win_start = now;
-	f->win_idle = idle;
 }
 
 /* ---- decisions ---- */
