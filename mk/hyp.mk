@@ -3,7 +3,7 @@
 
 include src/platform/$(PLATFORM)/platform.mk
 
-HV_SRC_DIRS := src/lib src/config src/core src/core/sched src/core/console src/core/pci src/core/debug src/vdev src/arch/arm64 \
+HV_SRC_DIRS := src/lib src/config src/core src/core/sched src/core/console src/core/pci src/core/debug src/core/power src/vdev src/arch/arm64 \
 	src/arch/arm64/gic src/drivers src/platform/$(PLATFORM)
 HV_C_SRCS := $(filter-out src/arch/arm64/asm-offsets.c,$(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.c)))
 HV_S_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))

@@ -11,10 +11,10 @@
 #     restores the vGIC's list registers), the vPL011 (vdev/vpl011.c), passthrough
 #     (core/passthrough.c; its interrupt helper also from vdev/vpci.c), the virtual
 #     timer (arch/arm64/vtimer.c and the context switch), the physical PCI bus
-#     (core/pci, drivers/pci_ecam.c; used by vdev/vpci*.c and the shell's `pci`) and
-#     the vPCI unit (vdev/vpci*.c). Everyone else reaches them through virq.h, irq.h
-#     and the unit hooks.
-#     Comments may name them.
+#     (core/pci, drivers/pci_ecam.c; used by vdev/vpci*.c and the shell's `pci`), the
+#     vPCI unit (vdev/vpci*.c) and the SCMI server (vdev/scmi*.c: reached through its
+#     registered hypercall, hypercall_register). Everyone else reaches them through
+#     virq.h, irq.h, hypercall.h and the unit hooks. Comments may name them.
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -64,6 +64,9 @@ rule '\bpci_cfg_[a-z_]+\(' 'src/drivers/pci_ecam.c' 'src/core/inc/pci_cfg.h' 'sr
 	'src/vdev/vpci*.c'
 rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|caps_[a-z_]+|alloc_[a-z_]+)\(' \
 	'src/core/pci/*' 'src/core/inc/pci*.h' 'src/vdev/vpci*.c' 'src/core/console/shell_cmds.c'
+rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
+# The platform's clock hook is the governor's alone.
+rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 
 if [ -s "$out" ]; then
 	cat "$out"

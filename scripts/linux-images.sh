@@ -23,7 +23,8 @@ declare -A KERNEL_META=([cloud]=linux-image-cloud-arm64:arm64 [rt]=linux-image-r
 FLAVORS=(cloud rt)
 BUSYBOX_PKG=busybox-static:arm64
 # Loaded by /init in dependency order; one missing from a kernel is only a warning.
-MODULES=(virtio_mmio virtio_console virtio_blk virtio_net uio uio_pdrv_genirq)
+MODULES=(virtio_mmio virtio_console virtio_blk virtio_net uio uio_pdrv_genirq
+	cpufreq_dt cpufreq_userspace cpufreq_powersave)
 MIN_INITRAMFS_BYTES=$((512 * 1024))   # busybox alone compresses to ~1 MiB
 
 APT_OPTS=(-q -o DPkg::Lock::Timeout=300)

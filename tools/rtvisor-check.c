@@ -16,6 +16,7 @@
 #include <config.h>
 #include <err.h>
 #include <lib.h>
+#include <plat_freq.h>
 #include <platform_info.h>
 
 #define MAX_BLOB (64UL * 1024 * 1024)
@@ -137,10 +138,14 @@ static const char *parse_args(int argc, char **argv, struct cfg_limits *l)
 	return file;
 }
 
+/* The platform's operating points (plat_freq.h): rt-freq-khz must name one. */
+static const u32 opp_khz[] = { PLAT_OPP_LIST(PLAT_OPP_KHZ) };
+
 /* The machine rtvisor-check assumes without options: QEMU virt (docs/config.md). */
 static void qemu_virt_limits(struct cfg_limits *l)
 {
 	*l = (struct cfg_limits){
+		.opp_khz = opp_khz, .nr_opps = sizeof(opp_khz) / sizeof(opp_khz[0]),
 		.ram_base = 0x40000000, .ram_size = 0x80000000,
 		.hv_base = 0x40000000, .hv_size = 0x04000000,
 		.nr_pcpus = 4,

@@ -12,7 +12,10 @@
  * d = write MDSCR_EL1 = 0x1000, keep running for 100 ms of counter time (other
  *     vCPUs of a dynamic pool get the pCPU meanwhile), read it back:
  *     "spin: mdscr=<hex>",
- * r = PSCI SYSTEM_RESET.
+ * r = PSCI SYSTEM_RESET,
+ * SCMI (VMs with `scmi`, scmi.c): f / F = CLOCK_RATE_SET of clock 0 to the lowest /
+ *     highest rate, g = CLOCK_RATE_GET ("spin: scmi status=0 rate=<Hz>"), v = the
+ *     rates DESCRIBE_RATES lists, x = malformed messages ("spin: scmi bad <what>=<status>").
  */
 #include "guest/console.h"
 #include "guest/cpu.h"
@@ -22,6 +25,7 @@
 #include "guest/psci.h"
 #include "guest/sysreg.h"
 #include "guest/timer.h"
+#include "spin.h"
 
 #define RTV_HC_LOAD 0xc6000004U
 #define RTV_HC_POOL_MOVE 0xc6000005U
@@ -102,6 +106,11 @@ static void command(uint8_t c)
 	case 'n': narrow_calls(); break;
 	case 'd': mdscr_check(); break;
 	case 'r': psci_system_reset(); break;
+	case 'f': scmi_rate_set(0); break;
+	case 'F': scmi_rate_set(1); break;
+	case 'g': scmi_rate_get(); break;
+	case 'v': scmi_rates(); break;
+	case 'x': scmi_malformed(); break;
 	default: printf("spin: key %02x\n", c); break;
 	}
 }

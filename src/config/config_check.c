@@ -115,6 +115,47 @@ static const struct cfg_pool *pool_named(const struct scenario *s, const char *n
 	return NULL;
 }
 
+/* ---- frequency policy of a pool (docs/power.md) ---- */
+
+static bool is_opp(const struct cfg_limits *l, u32 khz)
+{
+	for (u32 i = 0; i < l->nr_opps; i++)
+		if (l->opp_khz[i] == khz)
+			return true;
+	return !l->opp_khz;
+}
+
+/* Which property a pool of this kind may not have (NULL: none). */
+static const char *freq_misplaced(const struct cfg_pool *p)
+{
+	if (!p->dynamic && p->has_freq_policy)
+		return "freq-policy: only for dynamic pools (a bind pool runs at rt-freq-khz)";
+	if (p->dynamic && p->rt_freq_khz)
+		return "rt-freq-khz: only for bind pools";
+	if (p->freq_policy != CFG_FREQ_ONDEMAND && (p->freq_up || p->freq_down || p->freq_sample_ms))
+		return "freq-up, freq-down, freq-sample-ms: only with freq-policy \"ondemand\"";
+	return NULL;
+}
+
+static int check_pool_freq(const struct cfg_pool *p, const struct cfg_limits *l,
+			   struct cfg_error *e)
+{
+	const char *bad = freq_misplaced(p);
+	u32 up = p->freq_up ? p->freq_up : 80, down = p->freq_down ? p->freq_down : 30;
+
+	if (bad)
+		return cfg_err(e, NULL, "pool '%s': %s", p->name, bad);
+	if (p->freq_policy > CFG_FREQ_ONDEMAND)
+		return cfg_err(e, NULL, "pool '%s': freq-policy: invalid value", p->name);
+	if (down >= up)
+		return cfg_err(e, NULL, "pool '%s': freq-down (%u%%) must be below freq-up (%u%%)",
+			       p->name, down, up);
+	if (p->rt_freq_khz && !is_opp(l, p->rt_freq_khz))
+		return cfg_err(e, NULL, "pool '%s': rt-freq-khz: %u kHz is not an operating point "
+			       "of the platform", p->name, p->rt_freq_khz);
+	return 0;
+}
+
 static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		      struct cfg_error *e)
 {
@@ -135,7 +176,7 @@ static int check_pool(const struct scenario *s, u32 i, const struct cfg_limits *
 	if (usable_pcpus(l) < CFG_MAX_PCPUS && (p->cpus >> usable_pcpus(l)))
 		return cfg_err(e, NULL, "pool '%s': cpus: pCPU %u does not exist (%u pCPUs)", p->name,
 			       (u32)(63 - __builtin_clzll(p->cpus)), usable_pcpus(l));
-	return 0;
+	return check_pool_freq(p, l, e);
 }
 
 /* Every pCPU in exactly one pool (when there is a /pools node). */
@@ -639,6 +680,20 @@ static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
 	return 0;
 }
 
+/* The SCMI shared-memory page is the VM's: none of its memory or devices may be there. */
+static int check_scmi(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	for (u32 n = 0; vm->scmi && n < vm->nr_mem; n++)
+		if (overlaps(CFG_PV_IPA, CFG_PV_SIZE, vm->mem[n].ipa, vm->mem[n].size))
+			return cfg_err(e, vm->name, "scmi: its shared memory at 0x%llx overlaps "
+				       "memory@%llx", X(CFG_PV_IPA), X(vm->mem[n].ipa));
+	for (u32 n = 0; vm->scmi && n < vm->nr_devs; n++)
+		if (overlaps(CFG_PV_IPA, CFG_PV_SIZE, vm->devs[n].base, vm->devs[n].size))
+			return cfg_err(e, vm->name, "scmi: its shared memory at 0x%llx overlaps %s",
+				       X(CFG_PV_IPA), vm->devs[n].name);
+	return 0;
+}
+
 static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		    struct cfg_error *e)
 {
@@ -663,6 +718,8 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		err = check_each(s, i, vm->nr_devs, l, e, check_dev);
 	if (!err)
 		err = check_each(s, i, vm->nr_pci, l, e, config_check_pci);
+	if (!err)
+		err = check_scmi(vm, e);
 	if (!err)
 		err = config_vm_capacity(vm, l->uart_intid, e);
 	return err;

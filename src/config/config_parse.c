@@ -43,7 +43,7 @@ enum prop_kind {
 	K_CELLS,   /* lo..hi cells into the u32 array `to`, their number into `aux` */
 	K_STRING,  /* one string of lo..hi characters; `to` points at it in the blob */
 	K_NAME,    /* one string of lo..hi characters, copied into the char array `to` */
-	K_ENUM,    /* one of the two strings in choices; its index goes into `to` */
+	K_ENUM,    /* one of the strings in choices; its index goes into `to` */
 	K_STRLIST, /* printable strings, no spaces, at most hi bytes; `to` points, `aux` length */
 	K_BYTES,   /* non-empty data (an /incbin/ image); `to` points, `aux` size */
 	K_CUSTOM,  /* read by the row's own function */
@@ -70,7 +70,7 @@ struct prop_rule {
 	u32 lo, hi;                 /* bounds of the value (K_U32), of the number of cells,
 				       characters or bytes (lists, strings), or the value (K_EQ) */
 	const char *expect;         /* what to say instead of the kind's "expected ..." */
-	const char *choices[2];     /* K_ENUM: the accepted strings, for index 0 and 1 */
+	const char *choices[3];     /* K_ENUM: the accepted strings, for index 0, 1 (, 2) */
 	prop_fn *custom;            /* K_CUSTOM */
 };
 
@@ -267,18 +267,28 @@ static int k_name(struct pctx *c, const struct prop_rule *r, void *obj, const u8
 	return 0;
 }
 
+/* "expected \"a\" or \"b\"", "expected \"a\", \"b\" or \"c\"". */
+static int bad_choice(struct pctx *c, const struct prop_rule *r)
+{
+	if (!r->choices[2])
+		return bad(c, r, "expected \"%s\" or \"%s\"", r->choices[0], r->choices[1]);
+	return bad(c, r, "expected \"%s\", \"%s\" or \"%s\"", r->choices[0], r->choices[1],
+		   r->choices[2]);
+}
+
 static int k_enum(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
 {
 	const char *str = fdt_string(p, len);
 	u32 i;
 
-	for (i = 0; str && i < ARRAY_SIZE(r->choices); i++) {
+	for (i = 0; str && i < ARRAY_SIZE(r->choices) && r->choices[i]; i++) {
 		if (strcmp(str, r->choices[i]) == 0) {
 			put_uint(obj, r->to, i);
+			put_uint(obj, r->aux, 1);
 			return 0;
 		}
 	}
-	return bad(c, r, "expected \"%s\" or \"%s\"", r->choices[0], r->choices[1]);
+	return bad_choice(c, r);
 }
 
 static int k_strlist(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
@@ -367,6 +377,8 @@ static int apply_props(struct pctx *c, int node, const struct schema *s, void *o
 
 /* The enum's values are the indexes of its strings. */
 STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy choices");
+STATIC_ASSERT(CFG_FREQ_PERFORMANCE == 0 && CFG_FREQ_POWERSAVE == 1 && CFG_FREQ_ONDEMAND == 2,
+	      "freq-policy choices");
 
 static const struct prop_rule vm_rules[] = {
 	{ .name = "cpus", .kind = K_CELLS, .required = true, .to = AT(cfg_vm, vcpu_pcpu),
@@ -389,6 +401,7 @@ static const struct prop_rule vm_rules[] = {
 	  .aux = AT(cfg_vm, has_priority), .hi = CFG_PRIO_MAX },
 	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
 	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
+	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
 };
 
 static const struct prop_rule mem_rules[] = {
@@ -434,6 +447,15 @@ static const struct prop_rule pool_rules[] = {
 	  .hi = CFG_MAX_PCPUS },
 	{ .name = "slice-us", .kind = K_U32, .to = AT(cfg_pool, slice_us), .lo = 100,
 	  .hi = 1000000 },
+	{ .name = "freq-policy", .kind = K_ENUM, .to = AT(cfg_pool, freq_policy),
+	  .aux = AT(cfg_pool, has_freq_policy),
+	  .choices = { "performance", "powersave", "ondemand" } },
+	{ .name = "freq-up", .kind = K_U32, .to = AT(cfg_pool, freq_up), .lo = 1, .hi = 100 },
+	{ .name = "freq-down", .kind = K_U32, .to = AT(cfg_pool, freq_down), .lo = 1, .hi = 100 },
+	{ .name = "freq-sample-ms", .kind = K_U32, .to = AT(cfg_pool, freq_sample_ms), .lo = 10,
+	  .hi = 10000 },
+	{ .name = "rt-freq-khz", .kind = K_U32, .to = AT(cfg_pool, rt_freq_khz), .lo = 1,
+	  .hi = 0xffffffffU },
 };
 
 SCHEMA_FITS(vm_rules);

@@ -15,6 +15,10 @@
 
 #define PH_GIC 1U /* phandles */
 #define PH_CLK 2U
+#define PH_SCMI_CLK 3U
+#define PH_SCMI_SHMEM 4U
+#define PH_OPP 5U
+#define SCMI_PROTO_CLOCK 0x14U
 
 #define IRQ_SPI 0U
 #define IRQ_PPI 1U
@@ -50,6 +54,8 @@ static bool platform_ok(const struct cfg_vm *cfg, const struct guest_dt_platform
 		if (!is_spi(p->pci->irqs[i].intid))
 			return false;
 	if (p->pci && p->pci->bus_start > p->pci->bus_end)
+		return false;
+	if (cfg->scmi && (!p->opp_khz || !p->nr_opps))
 		return false;
 	return !cfg->console || is_spi(p->uart_intid);
 }
@@ -168,6 +174,17 @@ static void aliases_node(struct fdt_writer *w, const struct cfg_vm *cfg,
 	fdtw_end_node(w);
 }
 
+/* With SCMI: the vCPU's clock is SCMI clock N, its rates the OPP table's. */
+static void cpu_clock_props(struct fdt_writer *w, const struct cfg_vm *cfg, u32 n)
+{
+	const u32 clk[2] = { PH_SCMI_CLK, n };
+
+	if (!cfg->scmi)
+		return;
+	fdtw_prop_cells(w, "clocks", clk, 2);
+	fdtw_prop_u32(w, "operating-points-v2", PH_OPP);
+}
+
 /* cpu@N, reg = N: the virtual MPIDR's Aff0 is the vCPU index. */
 static void cpus_node(struct fdt_writer *w, const struct cfg_vm *cfg)
 {
@@ -182,6 +199,7 @@ static void cpus_node(struct fdt_writer *w, const struct cfg_vm *cfg)
 		fdtw_prop_string(w, "compatible", "arm,armv8");
 		fdtw_prop_u32(w, "reg", i);
 		fdtw_prop_string(w, "enable-method", "psci");
+		cpu_clock_props(w, cfg, i);
 		fdtw_end_node(w);
 	}
 	fdtw_end_node(w);
@@ -194,6 +212,54 @@ static void psci_node(struct fdt_writer *w)
 	fdtw_begin_node(w, "psci");
 	fdtw_prop_stringlist(w, "compatible", compat, ARRAY_SIZE(compat));
 	fdtw_prop_string(w, "method", "hvc");
+	fdtw_end_node(w);
+}
+
+/* The platform's operating points, one table for every CPU (each its own clock). */
+static void opp_node(struct fdt_writer *w, const struct guest_dt_platform *p)
+{
+	fdtw_begin_node(w, "opp-table");
+	fdtw_prop_string(w, "compatible", "operating-points-v2");
+	fdtw_prop_u32(w, "phandle", PH_OPP);
+	for (u32 i = 0; i < p->nr_opps; i++) {
+		u64 hz = (u64)p->opp_khz[i] * 1000;
+		char name[NAME_LEN];
+
+		snprintf(name, sizeof(name), "opp-%llu", (unsigned long long)hz);
+		fdtw_begin_node(w, name);
+		fdtw_prop_u64(w, "opp-hz", hz);
+		fdtw_prop_u32(w, "clock-latency-ns", p->opp_latency_ns);
+		fdtw_end_node(w);
+	}
+	fdtw_end_node(w);
+}
+
+/* SCMI over SMC/HVC (Linux binding arm,scmi.yaml): the CLOCK protocol provides the CPU
+ * clocks; the shared memory is the page at CFG_PV_IPA. */
+static void cpu_freq_nodes(struct fdt_writer *w, const struct cfg_vm *cfg,
+		       const struct guest_dt_platform *p)
+{
+	if (!cfg->scmi)
+		return;
+	opp_node(w, p);
+	fdtw_begin_node(w, "firmware");
+	fdtw_begin_node(w, "scmi");
+	fdtw_prop_string(w, "compatible", "arm,scmi-smc");
+	fdtw_prop_u32(w, "arm,smc-id", p->scmi_smc_id);
+	fdtw_prop_u32(w, "shmem", PH_SCMI_SHMEM);
+	fdtw_prop_u32(w, "#address-cells", 1);
+	fdtw_prop_u32(w, "#size-cells", 0);
+	node_at(w, "protocol", SCMI_PROTO_CLOCK);
+	fdtw_prop_u32(w, "reg", SCMI_PROTO_CLOCK);
+	fdtw_prop_u32(w, "#clock-cells", 1);
+	fdtw_prop_u32(w, "phandle", PH_SCMI_CLK);
+	fdtw_end_node(w);
+	fdtw_end_node(w);
+	fdtw_end_node(w);
+	node_at(w, "scmi-shmem", CFG_PV_IPA);
+	fdtw_prop_string(w, "compatible", "arm,scmi-shmem");
+	prop_reg(w, CFG_PV_IPA, CFG_PV_SIZE);
+	fdtw_prop_u32(w, "phandle", PH_SCMI_SHMEM);
 	fdtw_end_node(w);
 }
 
@@ -417,6 +483,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	device_nodes(&w, cfg);
 	if (p->pci)
 		pci_node(&w, p->pci);
+	cpu_freq_nodes(&w, cfg, p);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);
 	if (r >= 0)

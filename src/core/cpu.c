@@ -81,8 +81,8 @@ void cpu_loop(void)
 	for (;;) {
 		struct vcpu *v;
 
-		if (c->housekeeper && hk_pending()) /* one load and branch on other pCPUs */
-			hk_run();
+		if (c->housekeeper) /* one load and branch on other pCPUs */
+			hk_step();
 		if (c->sched.need_resched) {
 			c->sched.need_resched = false; /* before acting: a new request is never lost */
 			smp_mb();

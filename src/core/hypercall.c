@@ -5,15 +5,68 @@
  */
 #include <console.h>
 #include <cpu.h>
+#include <err.h>
+#include <freq.h>
 #include <printk.h>
 #include <sched.h>
 #include <hypercall.h>
 #include <version.h>
 #include <vm.h>
 
+struct hc_service {
+	u32 fn;
+	hc_handler *handler;
+};
+
+static struct hc_service services[LIM_HC_SERVICES];
+static u32 nr_services;
+
 static void ret(struct vcpu *v, u64 x0)
 {
 	vcpu_set_reg(v, 0, x0);
+}
+
+static hc_handler *service_of(u32 fn)
+{
+	for (u32 i = 0; i < nr_services; i++)
+		if (services[i].fn == fn)
+			return services[i].handler;
+	return NULL;
+}
+
+/* IDs that core answers itself: a unit may not take them over. */
+static bool core_owns(u32 fn)
+{
+	return fn == SMCCC_VERSION || fn == SMCCC_ARCH_FEATURES ||
+	       (fn & 0xff000000U) == 0x84000000U || (fn & 0xff000000U) == 0xc4000000U ||
+	       (fn >= RTV_HC_BASE && fn <= RTV_HC_VCPU_PIN);
+}
+
+int hypercall_register(u32 fn, hc_handler *fn_handler)
+{
+	if (!fn_handler)
+		return ERR_INVAL;
+	if (core_owns(fn) || service_of(fn))
+		return ERR_EXIST;
+	if (nr_services == LIM_HC_SERVICES)
+		return ERR_FULL;
+	services[nr_services++] = (struct hc_service){ fn, fn_handler };
+	return 0;
+}
+
+/*
+ * SMCCC_ARCH_FEATURES (DEN 0028 7.3): 0 for the discovery calls and the registered
+ * services, NOT_SUPPORTED for everything else, the CPU workaround calls included (so a
+ * guest sees what it saw before this call existed). The queried ID is W1 (SMC32 call):
+ * an x1 with bits [63:32] set names no function.
+ */
+static u64 arch_features(u64 fn)
+{
+	if (fn >> 32)
+		return SMCCC_NOT_SUPPORTED;
+	if (fn == SMCCC_VERSION || fn == SMCCC_ARCH_FEATURES || service_of((u32)fn))
+		return 0;
+	return SMCCC_NOT_SUPPORTED;
 }
 
 static void vm_info(struct vcpu *v)
@@ -75,10 +128,24 @@ static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
 	return hc_result(r, msg, v);
 }
 
-static u64 hc_load(u64 pcpu)
+/* x1..x3: the pCPU's frequency (kHz), the governor's last load sample (permille, or -1
+ * before the first) and its VMs' highest request (kHz, 0 if none): docs/hypercalls.md. */
+static void hc_load_freq(struct vcpu *v, u32 pcpu)
+{
+	struct freq_view fv;
+
+	freq_view(pcpu, &fv);
+	vcpu_set_reg(v, 1, freq_opps[fv.level].khz);
+	vcpu_set_reg(v, 2, fv.load == ~0u ? (u64)-1 : fv.load);
+	vcpu_set_reg(v, 3, fv.req == FREQ_NO_REQUEST ? 0 : freq_opps[fv.req].khz);
+}
+
+static u64 hc_load(struct vcpu *v, u64 pcpu)
 {
 	u32 l = pcpu < nr_cpus ? util_permille((u32)pcpu) : ~0u;
 
+	if (pcpu < nr_cpus)
+		hc_load_freq(v, (u32)pcpu);
 	return l == ~0u ? RTV_HC_INVALID : l;
 }
 
@@ -92,7 +159,7 @@ static bool management_call(struct vcpu *v, u32 fn)
 	if (!v->vm->cfg->privileged)
 		r = RTV_HC_DENIED;
 	else if (fn == RTV_HC_LOAD)
-		r = hc_load(a1);
+		r = hc_load(v, a1);
 	else if (fn == RTV_HC_POOL_MOVE)
 		r = hc_pool_move(v, a1, a2);
 	else if (fn == RTV_HC_VM_WEIGHT)
@@ -117,11 +184,20 @@ enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
 
+	hc_handler *h = service_of(fn);
+
+	if (h) {
+		h(v);
+		return TRAP_HANDLED;
+	}
 	if (psci_call(v, fn) || management_call(v, fn))
 		return TRAP_HANDLED;
 	switch (fn) {
 	case SMCCC_VERSION:
 		ret(v, 0x10001); /* SMCCC 1.1 */
+		break;
+	case SMCCC_ARCH_FEATURES:
+		ret(v, arch_features(vcpu_reg(v, 1)));
 		break;
 	case RTV_HC_VERSION:
 		ret(v, RTV_VERSION_MAJOR << 16 | RTV_VERSION_MINOR);

@@ -11,6 +11,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <fdt.h>
+#include <freq.h>
 #include <housekeep.h>
 #include <irq.h>
 #include <lib.h>
@@ -59,6 +60,7 @@ static void discover(u64 dtb)
 static void fill_limits(struct cfg_limits *lim)
 {
 	*lim = (struct cfg_limits){
+		.opp_khz = freq_khz, .nr_opps = FREQ_NR_LEVELS,
 		.ram_base = plat.ram_base, .ram_size = plat.ram_size,
 		.hv_base = mm_hv_base(), .hv_size = mm_hv_size(),
 		.nr_pcpus = nr_cpus,
@@ -144,6 +146,7 @@ void hyp_main(u64 dtb)
 	load_scenario();
 	if (create_pools())
 		halt("pool set-up failed");
+	freq_init(&scn);
 	create_vms();
 	if (cpu_start_secondaries())
 		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");

@@ -8,8 +8,10 @@
 #include <debug.h>
 #include <err.h>
 #include <guest_dt.h>
+#include <hypercall.h>
 #include <lib.h>
 #include <mm.h>
+#include <freq.h>
 #include <platform_info.h>
 #include <printk.h>
 #include <sched.h>
@@ -179,6 +181,8 @@ static int vm_load_images(struct vm *vm)
 static int vm_load_dtb(struct vm *vm)
 {
 	struct guest_dt_platform p = {
+		.opp_khz = freq_khz, .nr_opps = FREQ_NR_LEVELS,
+		.opp_latency_ns = PLAT_FREQ_LATENCY_NS, .scmi_smc_id = RTV_HC_SCMI,
 		.gicd_base = plat.gicd_base, .gicr_base = plat.gicr_base,
 		.uart_base = plat.uart_base, .uart_intid = plat.uart_intid,
 		.timer_intids = { plat.timer_intid_sec, plat.timer_intid_phys, plat.timer_intid_virt,

@@ -2,6 +2,7 @@
 import os
 import re
 import subprocess
+import time
 
 import pexpect
 
@@ -139,3 +140,31 @@ def ticks_reports(text, vm):
         if m:
             out.append(tuple(int(x) for x in m.groups()))
     return out
+
+
+FREQ_CPU = re.compile(r"cpu(\d+) pool=(\S+) policy=(\S+) load=(\S+) req=(\S+) level=(\d+)MHz "
+                      r"ms=([\d/]+) mJ=(\d+)")
+
+
+def freq(m):
+    """The shell's `freq` view (the shell must have the focus): {pCPU: dict}."""
+    m.send("freq\r")
+    m.expect(r"requests:[^\r\n]*")
+    text = m.p.before + m.p.after
+    m.expect(r"rtvisor> ")
+    out = {}
+    for c, pool, pol, load, req, mhz, ms, mj in FREQ_CPU.findall(text):
+        out[int(c)] = {"pool": pool, "policy": pol, "load": load, "req": req, "mhz": int(mhz),
+                       "ms": [int(x) for x in ms.split("/")], "mj": int(mj), "text": text}
+    return out
+
+
+def wait_freq(m, pcpu, want, timeout=20):
+    """Poll `freq` until pCPU pcpu satisfies want(row); return that view (or fail)."""
+    end = time.time() + timeout
+    while True:
+        view = freq(m)
+        if want(view[pcpu]):
+            return view
+        assert time.time() < end, "pCPU %d never got there: %s" % (pcpu, view[pcpu]["text"])
+        time.sleep(0.5)

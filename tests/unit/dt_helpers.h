@@ -6,6 +6,7 @@
 #ifndef RTV_DT_HELPERS_H
 #define RTV_DT_HELPERS_H
 
+#include <plat_freq.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +130,11 @@ __attribute__((constructor)) static void dt_qemu_pci_init(void)
 }
 
 /* The limits rtvisor-check assumes for QEMU virt (docs/config.md). */
+static const u32 DT_QEMU_OPP_KHZ[] = { PLAT_OPP_LIST(PLAT_OPP_KHZ) };
+
 static const struct cfg_limits DT_QEMU_LIMITS = {
 	.pci = &dt_qemu_pci,
+	.opp_khz = DT_QEMU_OPP_KHZ, .nr_opps = PLAT_NR_OPPS,
 	.ram_base = 0x40000000, .ram_size = 0x80000000,
 	.hv_base = 0x40000000, .hv_size = 0x04000000,
 	.nr_pcpus = 4,

@@ -187,6 +187,17 @@ void arch_dcache_clean(u64 pa, u64 size)
 	dsb(ish);
 }
 
+/* DC CIVAC (Arm ARM C5.3.17): clean and invalidate by VA to the point of coherency. */
+void arch_dcache_clean_inval(u64 pa, u64 size)
+{
+	u64 line = dcache_line();
+
+	dsb(ish);
+	for (u64 a = ALIGN_DOWN(pa, line); a < pa + size; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	dsb(ish);
+}
+
 void arch_icache_sync(void)
 {
 	__asm__ volatile("ic iallu" : : : "memory");

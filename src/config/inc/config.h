@@ -88,7 +88,17 @@ struct cfg_pool {
 	bool dynamic;      /* policy "dynamic" (else "bind") */
 	u64 cpus;          /* bitmask of member pCPUs */
 	u32 slice_us;      /* dynamic: time slice (default 1000) */
+	/* Frequency scaling (docs/power.md); 0 = not given, the default applies. */
+	u32 freq_policy;   /* dynamic: CFG_FREQ_* (default performance) */
+	bool has_freq_policy;
+	u32 freq_up, freq_down; /* ondemand: load thresholds in percent (80, 30) */
+	u32 freq_sample_ms; /* ondemand: sampling period (100) */
+	u32 rt_freq_khz;   /* bind: level of a pCPU running an RT VM (the highest) */
 };
+/* freq-policy values: the order of enum freq_gov (freq.h). */
+#define CFG_FREQ_PERFORMANCE 0
+#define CFG_FREQ_POWERSAVE 1
+#define CFG_FREQ_ONDEMAND 2
 
 struct cfg_vm {
 	char name[CFG_NAME_LEN];
@@ -116,7 +126,12 @@ struct cfg_vm {
 	bool has_priority; /* "priority" given */
 	bool privileged;   /* may call the management hypercalls */
 	bool debug;        /* the shell may inspect it (docs/debugging.md) */
+	bool scmi;         /* SCMI server (CPU clocks) at CFG_PV_IPA, docs/power.md */
 };
+
+/* The paravirtual page of an `scmi` VM: the SCMI shared memory (arm,scmi-shmem). */
+#define CFG_PV_IPA 0x090c0000ULL
+#define CFG_PV_SIZE 0x1000ULL
 
 struct scenario {
 	u32 nr_pools;
@@ -134,6 +149,8 @@ struct cfg_limits {
 	u64 gic_base, gic_size;   /* GICD..GICR span: emulated, never passed through */
 	u32 uart_intid;           /* the console's INTID: never passed through (0: unknown) */
 	const struct pci_host *pci; /* the PCIe host bridge; NULL: none (no pci@ allowed) */
+	const u32 *opp_khz;       /* the platform's operating points (rt-freq-khz); NULL: any */
+	u32 nr_opps;
 };
 
 struct cfg_error {

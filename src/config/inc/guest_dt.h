@@ -4,7 +4,9 @@
  * drift apart. The tree follows the Linux arm64 bindings: CPUs (PSCI via
  * hvc), memory, GICv3, architected timer, the emulated PL011 (if the VM has
  * the console), passthrough devices that have a "compatible", and /chosen
- * (bootargs, initrd, stdout-path). Content: docs/config.md ("Guest DTB").
+ * (bootargs, initrd, stdout-path); for a VM with `scmi`, the SCMI firmware node, its
+ * shared memory, and per CPU an SCMI clock and an OPP table (docs/power.md).
+ * Content: docs/config.md ("Guest DTB").
  */
 #ifndef RTV_GUEST_DT_H
 #define RTV_GUEST_DT_H
@@ -50,6 +52,11 @@ struct guest_dt_platform {      /* what the VM sees, independent of the host's D
 	u32 maint_intid;             /* vGIC maintenance interrupt: a PPI INTID */
 	u32 cntfrq;                  /* optional clock-frequency; 0 = omit */
 	const struct guest_dt_pci *pci; /* its PCIe host bridge; NULL: none */
+	/* VMs with `scmi`: the CPU clocks' operating points and the SCMI doorbell. */
+	const u32 *opp_khz;          /* ascending */
+	u32 nr_opps;
+	u32 opp_latency_ns;
+	u32 scmi_smc_id;
 };
 
 /*

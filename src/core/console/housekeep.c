@@ -8,6 +8,7 @@
 #include <asm/spinlock.h>
 #include <console.h>
 #include <cpu.h>
+#include <freq.h>
 #include <housekeep.h>
 #include <irq.h>
 #include <platform_info.h>
@@ -58,6 +59,7 @@ void hk_elect(void)
 	cpus[c].housekeeper = true;
 	elected = true;
 	arch_irq_route(plat.uart_intid, c);
+	cpus[c].sched.need_resched = true; /* its EL2 timer now also wakes it for freq_poll */
 	if (fallback)
 		printk("rtvisor: console: every pCPU runs a bound vCPU; pCPU 0 also drives the "
 		       "console and the shell\n");
@@ -156,6 +158,14 @@ void hk_run(void)
 	spin_unlock(&run_lock);
 	if (more)
 		self_kick();
+}
+
+/* One pass of the housekeeper's run loop: console work if any, then due governor samples. */
+void hk_step(void)
+{
+	if (hk_pending())
+		hk_run();
+	freq_poll();
 }
 
 bool hk_interactive(void)

@@ -1,6 +1,7 @@
 /* The management shell's commands. Each checks its arguments before acting. */
 #include <console.h>
 #include <cpu.h>
+#include <freq.h>
 #include <lib.h>
 #include <pci.h>
 #include <printk.h>
@@ -293,6 +294,13 @@ static void cmd_load(int argc, char **argv)
 	}
 }
 
+static void cmd_freq(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	freq_show();
+}
+
 static void cmd_stats(int argc, char **argv)
 {
 	(void)argc;
@@ -343,6 +351,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "pool", "list", 0, 0, "pool list", cmd_pool_list },
 	{ "pool", "move", 2, 2, "pool move <cpu> <pool>", cmd_pool_move },
 	{ "load", NULL, 0, 1, "load [period-ms]", cmd_load },
+	{ "freq", NULL, 0, 0, "freq", cmd_freq },
 	{ "stats", NULL, 0, 0, "stats", cmd_stats },
 	{ "regs", NULL, 1, 2, "regs <vm> [vcpu]", cmd_regs },
 	{ "sysregs", NULL, 1, 2, "sysregs <vm> [vcpu]", cmd_sysregs },

@@ -16,6 +16,7 @@ void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART
 void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
 bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */
+void hk_step(void);          /* one pass of its run loop: console work, governor samples */
 bool hk_drain_here(void);    /* on the housekeeping pCPU: empty the console queue now */
 bool hk_interactive(void);   /* this pCPU is handling typed input (shell, focus keys) */
 

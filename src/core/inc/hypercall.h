@@ -18,16 +18,30 @@
 #define RTV_HC_EXIT_COUNT (RTV_HC_BASE + 3)   /* x1 = cause (stats.h order) or ~0 for all -> x0 */
 #define RTV_HC_EXIT_ALL 0xffffffffU
 /* Management calls: only for VMs marked `privileged;` in the scenario (else -3 DENIED). */
-#define RTV_HC_LOAD (RTV_HC_BASE + 4)       /* x1 = pCPU -> x0 = load in permille, -2 if none yet */
+#define RTV_HC_LOAD (RTV_HC_BASE + 4)       /* x1 = pCPU -> x0 = load in permille, -2 if none yet;
+                                              x1 = kHz, x2 = governor load, x3 = request kHz */
 #define RTV_HC_POOL_MOVE (RTV_HC_BASE + 5)  /* x1 = pCPU, x2 = pool index -> 0 or -2 */
 #define RTV_HC_VM_WEIGHT (RTV_HC_BASE + 6)  /* x1 = VM index, x2 = weight, x3 = priority -> 0 / -2 */
 #define RTV_HC_VCPU_PIN (RTV_HC_BASE + 7)   /* x1 = VM index, x2 = vCPU, x3 = pCPU or -1 -> 0 / -2 */
 #define RTV_HC_DENIED ((u64)-3)
 #define RTV_HC_INVALID ((u64)-2)
 
+/* Fast SMC32 call in rtvisor's range: the SCMI channel's doorbell (`arm,smc-id`, scmi.c). */
+#define RTV_HC_SCMI 0x86000010U
+
 struct vcpu;
 
 enum trap_status hypercall(struct vcpu *v);
+
+/*
+ * Services that units add (SCMI, stolen time): a handler owns one function ID, sets the
+ * results in x0.. itself and never stops the vCPU. Registered from a unit's init hook, on
+ * the boot CPU before the other pCPUs start; read-only afterwards. 0, ERR_EXIST (the ID
+ * is taken, also by PSCI or rtvisor's own calls), ERR_FULL (LIM_HC_SERVICES), ERR_INVAL.
+ * A registered ID answers SMCCC_ARCH_FEATURES with 0 (DEN 0028 7.3.1).
+ */
+typedef void hc_handler(struct vcpu *v);
+int hypercall_register(u32 fn, hc_handler *fn_handler);
 
 /*
  * Provided by the architecture (arm64: vpsci.c, the guest's PSCI firmware interface):

@@ -30,6 +30,8 @@ void arch_mmu_report(void);          /* boot log: the map read back */
  * the hypervisor's map, RW, execute-never. 0 or ERR_* (ERR_NOMEM: table pool full). */
 int arch_mmu_map_device(u64 pa, u64 size);
 void arch_dcache_clean(u64 pa, u64 size); /* to the point of coherency */
+void arch_dcache_clean_inval(u64 pa, u64 size); /* and drop the lines (memory a guest maps
+                                                   non-cacheable: both see RAM) */
 void arch_icache_sync(void);         /* after writing instructions (guest images) */
 
 #endif

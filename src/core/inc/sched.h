@@ -103,6 +103,7 @@ int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t l
 /* Load accounting (load.c) */
 void util_idle_enter(struct cpu *c);
 void util_idle_exit(struct cpu *c);
+u64 util_idle_ticks(const struct cpu *c, u64 now); /* idle time so far (counter) */
 u32 util_permille(u32 pcpu);                 /* last completed window, ~0u if none yet */
 void util_set_period_ms(u32 ms);
 u32 util_period_ms(void);

@@ -34,7 +34,8 @@ u32 util_period_ms(void)
 	return period_ms;
 }
 
-static u64 idle_total(const struct cpu *c, u64 now)
+/* Idle-vCPU time of c up to now (the open idle stretch included): readable from any pCPU. */
+u64 util_idle_ticks(const struct cpu *c, u64 now)
 {
 	u64 since = c->idle_since;
 
@@ -44,14 +45,14 @@ static u64 idle_total(const struct cpu *c, u64 now)
 static void close_window(struct cpu *c, u64 now)
 {
 	u64 len = now - c->sched.load_win_start;
-	u64 idle = idle_total(c, now) - c->sched.load_win_idle;
+	u64 idle = util_idle_ticks(c, now) - c->sched.load_win_idle;
 
 	if (idle > len)
 		idle = len;
 	c->sched.load_permille = (u32)((len - idle) * 1000 / len);
 	c->sched.load_valid = true;
 	c->sched.load_win_start = now;
-	c->sched.load_win_idle = idle_total(c, now);
+	c->sched.load_win_idle = util_idle_ticks(c, now);
 }
 
 u32 util_permille(u32 pcpu)
@@ -63,7 +64,7 @@ u32 util_permille(u32 pcpu)
 	spin_lock(&load_lock);
 	if (!c->sched.load_win_start) {
 		c->sched.load_win_start = now;
-		c->sched.load_win_idle = idle_total(c, now);
+		c->sched.load_win_idle = util_idle_ticks(c, now);
 	} else if (now - c->sched.load_win_start >= sched_us_to_ticks((u64)period_ms * 1000)) {
 		close_window(c, now);
 	}

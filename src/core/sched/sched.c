@@ -8,6 +8,7 @@
 #include <asm/timer.h>
 #include <cpu.h>
 #include <err.h>
+#include <freq.h>
 #include <irq.h>
 #include <platform_info.h>
 #include <lib.h>
@@ -178,10 +179,15 @@ static u64 next_deadline(const struct cpu *c)
 	return best;
 }
 
+/* The earlier of two deadlines, 0 meaning none. */
+static u64 earlier(u64 a, u64 b)
+{
+	return !a ? b : !b ? a : (a < b ? a : b);
+}
+
 static void program_timer(struct cpu *c)
 {
-	u64 d = next_deadline(c), s = c->sched.slice_end;
-	u64 t = !s ? d : !d ? s : (s < d ? s : d);
+	u64 t = earlier(earlier(next_deadline(c), c->sched.slice_end), freq_next_due(c));
 
 	if (t)
 		arch_hyp_timer_arm(t);

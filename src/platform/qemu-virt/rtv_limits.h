@@ -57,6 +57,7 @@
                                     VM and the hypervisor may fill 1/(VMs + 1) of it */
 #define LIM_CONSOLE_RECORD 512   /* bytes of one console record; longer text is split */
 #define LIM_SHELL_LINE 96        /* characters of a shell command line */
+#define LIM_HC_SERVICES 8        /* HVC/SMC function IDs device units register (hypercall.h) */
 #define LIM_SHELL_ARGS 6         /* words of a shell command line */
 
 /* Relations the code relies on, checked at compile time. */

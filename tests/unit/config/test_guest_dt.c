@@ -392,6 +392,46 @@ TEST(timer_frequency)
 	CHECK_EQ(prop_u32("/timer", "clock-frequency"), 62500000);
 }
 
+/* `scmi`: the firmware node Linux's arm,scmi-smc driver reads, its shmem, the OPP table
+ * and in each CPU its SCMI clock; without the platform's operating points it is refused. */
+TEST(scmi_cpu_clocks)
+{
+	static const u32 khz[] = { 600000, 2000000 };
+	struct guest_dt_platform p = QEMU_VIRT;
+	struct cfg_vm vm = *load_vm();
+	const u32 clk1[2] = { 3, 1 }, shm[4] = { 0, 0x090c0000, 0, 0x1000 };
+	u64 hz = 0;
+	int len = 0;
+	const u8 *v;
+
+	vm.scmi = true;
+	CHECK_EQ(build(&vm, &p, CFG_GUEST_DT_MAX), ERR_INVAL);
+	p.opp_khz = khz;
+	p.nr_opps = 2;
+	p.opp_latency_ns = 50000;
+	p.scmi_smc_id = 0x86000010;
+	CHECK_EQ(build(&vm, &p, CFG_GUEST_DT_MAX), 0);
+	CHECK(PROP_STR("/firmware/scmi", "compatible", "arm,scmi-smc"));
+	CHECK_EQ(prop_u32("/firmware/scmi", "arm,smc-id"), 0x86000010);
+	CHECK_EQ(prop_u32("/firmware/scmi", "shmem"), prop_u32("/scmi-shmem@90c0000", "phandle"));
+	CHECK_EQ(prop_u32("/firmware/scmi/protocol@14", "reg"), 0x14);
+	CHECK_EQ(prop_u32("/firmware/scmi/protocol@14", "#clock-cells"), 1);
+	CHECK(PROP_STR("/scmi-shmem@90c0000", "compatible", "arm,scmi-shmem"));
+	CHECK(prop_cells_are("/scmi-shmem@90c0000", "reg", shm, 4));
+	CHECK(prop_cells_are("/cpus/cpu@1", "clocks", clk1, 2));
+	CHECK_EQ(prop_u32("/cpus/cpu@0", "operating-points-v2"), prop_u32("/opp-table", "phandle"));
+	CHECK(PROP_STR("/opp-table", "compatible", "operating-points-v2"));
+	CHECK_EQ(child_count(node("/opp-table")), 2);
+	v = fdt_prop(&f, node("/opp-table/opp-2000000000"), "opp-hz", &len);
+	if (v && len == 8)
+		hz = (u64)fdt_be32(v) << 32 | fdt_be32(v + 4);
+	CHECK_EQ(hz, 2000000000ULL);
+	CHECK_EQ(prop_u32("/opp-table/opp-600000000", "clock-latency-ns"), 50000);
+	vm.scmi = false;
+	CHECK_EQ(build(&vm, &p, CFG_GUEST_DT_MAX), 0);
+	CHECK(fdt_path(&f, "/firmware") < 0 && fdt_path(&f, "/opp-table") < 0);
+}
+
 /* Every size below the DTB's is refused without a write outside the buffer. */
 TEST(buffer_too_small)
 {
@@ -512,6 +552,7 @@ int main(void)
 	RUN(scaling_and_no_console);
 	RUN(timer_frequency);
 	RUN(buffer_too_small);
+	RUN(scmi_cpu_clocks);
 	RUN(invalid_input);
 	RUN(worst_case_fits);
 	RUN(dtc_accepts);
