@@ -91,3 +91,21 @@ def test_bound_guest_keeps_ticking_after_inspection(linux):
     linux.read_for(2.5)
     after = rtv.ticks_reports(open(linux.log.name).read(), "tick")
     assert len(after) >= before + 1, (before, after[-3:])
+
+
+def test_exception_loop_is_captured(linux):
+    """A guest whose vectors point nowhere loops on one fault under the inject policy:
+    after 64 repeats rtvisor keeps a snapshot, and the other VMs keep running."""
+    linux.focus(3)                          # the tick VM (hello): 'c' makes it loop
+    linux.send("c")
+    linux.expect(r"\[tick\] hello: crashing into an exception loop", timeout=30)
+    linux.expect(r"vm 'tick': \d+ faults reported; further ones are summarised", timeout=30)
+    linux.open_shell()
+    out = shell(linux, "crash tick")
+    assert re.search(r"vm 'tick' vcpu 0: exception loop \(same fault, same PC\), \d+ ms ago: "
+                     r"exec at 0x200 \(esr 0x8\w+, pc 0x200\)", out), out
+    assert "| hello: crashing into an exception loop" in out, out
+    before = len(rtv.ticks_reports(open(linux.log.name).read(), "rt"))
+    linux.read_for(2.5)
+    assert len(rtv.ticks_reports(open(linux.log.name).read(), "rt")) > before
+    shell(linux, "vm stop tick")
