@@ -21,6 +21,19 @@ static inline void mmio_write32(uintptr_t addr, uint32_t v)
 	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
 }
 
+static inline uint16_t mmio_read16(uintptr_t addr)
+{
+	uint16_t v;
+
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write16(uintptr_t addr, uint16_t v)
+{
+	__asm__ volatile("strh %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
+
 static inline uint64_t mmio_read64(uintptr_t addr)
 {
 	uint64_t v;
