@@ -14,7 +14,7 @@
 #include "guest/timer.h"
 #include "edudma.h"
 
-#define DMA_BYTES (EDU_DMA_BUF_SIZE / 2U) /* not up to the buffer's end (guest/edu.h) */
+#define DMA_BYTES EDUDMA_DMA_BYTES
 #define WORDS (DMA_BYTES / 4U)
 #define LIVE_PROBE 0x12345678U
 

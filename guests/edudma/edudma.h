@@ -19,10 +19,18 @@
 #define EDUDMA_BARS { PCI_MEM32_BASE, PCI_MEM32_BASE + 0x100000UL }
 
 #define EDUDMA_WAIT_MS 2000U      /* a DMA takes 100 ms of QEMU's virtual clock */
+#define EDUDMA_DMA_BYTES 2048U    /* not up to the buffer's end (guest/edu.h) */
 
 /* drive.c: the edu at bdf; returns its BAR 0. */
 uintptr_t edudma_drive(unsigned bdf);
 /* probe.c: every slot of EDUDMA_SLOTS but `mine`, every BAR of EDUDMA_BARS but `bar`. */
 void edudma_probe(int mine, uintptr_t bar);
+
+/* gap.c: on `r`, a DMA under way when the guest asks for a reset; the next boot tells
+ * whether it reached RAM. */
+void edudma_gap_report(void);
+void edudma_gap_listen(void);
+bool edudma_gap_requested(void);
+void edudma_gap_poll(uintptr_t bar);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * edudma: list the functions the ECAM shows on bus 0, drive the first edu (drive.c),
- * probe the edus it does not drive (probe.c), then idle.
+ * probe the edus it does not drive (probe.c), then idle until `r` asks for the reset
+ * gap probe (gap.c).
  */
 #include "guest/boot.h"
 #include "guest/console.h"
@@ -25,6 +26,8 @@ int main(void)
 	printf("edudma: start el%u\n", cpu_current_el());
 	gic_dist_init();
 	gic_cpu_init();
+	edudma_gap_report();
+	edudma_gap_listen();
 	irq_unmask();
 	n = pci_scan(show_fn);
 	printf("edudma: scan functions=%u\n", n);
@@ -35,6 +38,11 @@ int main(void)
 		bar = edudma_drive((unsigned)bdf);
 	edudma_probe(bdf, bar);
 	printf("edudma: done\n");
-	for (;;)
-		cpu_wfi();
+	for (;;) {
+		irq_mask();   /* no `r` lost between the look and the WFI */
+		if (!edudma_gap_requested())
+			cpu_wfi();
+		irq_unmask();
+		edudma_gap_poll(bar);
+	}
 }

@@ -9,15 +9,24 @@ import pytest
 
 import rtv
 
-# QEMU 7.2's edu masks DMA addresses to 28 bits unless told otherwise (guest/edu.h)
-EDUS = ["-device", "edu,addr=4.0,dma_mask=0xffffffffff",
-        "-device", "edu,addr=5.0,dma_mask=0xffffffffff"]
 INTX = {4: 35 + (4 + 1 - 1) % 4, 5: 35 + (5 + 1 - 1) % 4}   # 35 + (slot + pin - 1) mod 4
 
 
 @pytest.fixture(scope="module")
 def image():
     return rtv.scenario_image("pci-edu")
+
+
+@pytest.fixture
+def devices(tmp_path):
+    """Two edus (QEMU 7.2's edu masks DMA addresses to 28 bits unless told otherwise,
+    guest/edu.h) and the nvme 'dma' owns only for its Function Level Reset."""
+    disk = tmp_path / "nvme.img"
+    disk.write_bytes(bytes(1 << 20))
+    return ["-device", "edu,addr=4.0,dma_mask=0xffffffffff",
+            "-device", "edu,addr=5.0,dma_mask=0xffffffffff",
+            "-drive", "file=%s,if=none,id=nv0,format=raw" % disk,
+            "-device", "nvme,drive=nv0,serial=rtv0002,addr=6.0"]
 
 
 def lines(m, vm):
@@ -30,12 +39,13 @@ def run_until_done(m, vms, timeout=60):
     m.expect_all([r"\[%s\] edudma: done" % vm for vm in vms], timeout=timeout)
 
 
-def test_edu_dma_and_isolation(machine, image):
-    m = machine(image, "pci-edu", extra=EDUS)
+def test_edu_dma_and_isolation(machine, image, devices):
+    m = machine(image, "pci-edu", extra=devices)
     run_until_done(m, ("dma", "nodma"))
     dma, nodma = lines(m, "dma"), lines(m, "nodma")
     # each VM's bus shows its own function only
-    assert "edudma: scan functions=1" in dma and "edudma: fn 00:04.0 1234:11e8" in dma, dma
+    assert "edudma: scan functions=2" in dma and "edudma: fn 00:04.0 1234:11e8" in dma, dma
+    assert "edudma: fn 00:06.0 1b36:0010" in dma, dma
     assert "edudma: scan functions=1" in nodma and "edudma: fn 00:05.0 1234:11e8" in nodma
     assert ("edudma: edu at 00:04.0 bar0=0x10000000 size=0x100000 intid=%d command=0x6"
             % INTX[4]) in dma, dma
@@ -62,10 +72,10 @@ def test_edu_dma_and_isolation(machine, image):
     assert not any("LEAK" in l or "TIMEOUT" in l for l in dma + nodma)
 
 
-def test_edu_dma_after_reset(machine, image):
+def test_edu_dma_after_reset(machine, image, devices):
     """A reset VM's driver finds the device as at first boot and DMA works again, while the
     other VM keeps running."""
-    m = machine(image, "pci-edu-reset", extra=EDUS)
+    m = machine(image, "pci-edu-reset", extra=devices)
     run_until_done(m, ("dma", "nodma"))
     m.open_shell()
     m.send("vm reset dma\r")
@@ -80,3 +90,18 @@ def test_edu_dma_after_reset(machine, image):
     assert dma.count("edudma: edu at 00:04.0 bar0=0x10000000 size=0x100000 intid=%d "
                      "command=0x6" % INTX[4]) == 2, dma
     assert dma.count("edudma: id before decoding 0xffffffff") == 2, dma
+
+
+def test_dma_stops_when_the_reset_is_requested(machine, image, devices):
+    """The guest starts a transfer into its RAM (100 ms of QEMU's clock) and asks for a
+    reset at once: bus mastering must be off from the request on, although the restart
+    resets the edu only after the nvme's 100 ms Function Level Reset."""
+    m = machine(image, "pci-edu-gap", extra=devices)
+    run_until_done(m, ("dma", "nodma"))
+    m.focus(1)
+    m.send("r")
+    m.expect(r"\[dma\] edudma: reset with a DMA under way")
+    m.expect(r"vm 'dma' restarted \(reset 1\)")
+    found = m.expect(r"\[dma\] edudma: dma after the reset request (\w+) words=(\d+)")
+    assert (found.group(1), found.group(2)) == ("blocked", "0")
+    m.expect(r"\[dma\] edudma: compare ok bytes=2048")
