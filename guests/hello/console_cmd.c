@@ -5,8 +5,6 @@
  * echo its hex code.
  */
 #include "guest/console.h"
-#include "guest/gic.h"
-#include "guest/irq.h"
 #include "guest/pl011.h"
 #include "guest/psci.h"
 #include "hello.h"
@@ -48,20 +46,7 @@ static void hello_command(uint8_t c)
 	}
 }
 
-static void hello_uart_irq(uint32_t intid, void *arg)
-{
-	int c;
-
-	(void)intid;
-	(void)arg;
-	pl011_rx_irq_ack();
-	while ((c = pl011_getc()) >= 0)
-		hello_command((uint8_t)c);
-}
-
 void hello_console_init(void)
 {
-	irq_register(PL011_INTID, hello_uart_irq, 0);
-	pl011_rx_irq_enable();
-	gic_irq_enable(PL011_INTID, GIC_PRIO_DEFAULT);
+	pl011_rx_listen(hello_command);
 }

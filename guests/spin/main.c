@@ -115,25 +115,12 @@ static void command(uint8_t c)
 	}
 }
 
-static void uart_irq(uint32_t intid, void *arg)
-{
-	int c;
-
-	(void)intid;
-	(void)arg;
-	pl011_rx_irq_ack();
-	while ((c = pl011_getc()) >= 0)
-		command((uint8_t)c);
-}
-
 int main(void)
 {
 	printf("spin: boot\n");
 	gic_dist_init();
 	gic_cpu_init();
-	irq_register(PL011_INTID, uart_irq, 0);
-	pl011_rx_irq_enable();
-	gic_irq_enable(PL011_INTID, GIC_PRIO_DEFAULT);
+	pl011_rx_listen(command);
 	irq_register(TIMER_VIRT_INTID, report, 0);
 	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
 	next_report = timer_now() + timer_freq();

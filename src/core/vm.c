@@ -263,10 +263,15 @@ void vm_stop(struct vm *vm, const char *why)
 	kick_all(vm);
 }
 
+/*
+ * The units quiesce what the VM owns now, not when the reset completes: a device it set
+ * going (a DMA) must not run on while its vCPUs are parked and its images reloaded.
+ */
 void vm_request_reset(struct vm *vm)
 {
 	if (!begin_transition(vm, VM_RESETTING))
 		return;
+	vdev_vm_stop(vm);
 	printk("rtvisor: vm '%s' resetting\n", vm->cfg->name);
 	kick_all(vm);
 }

@@ -7,9 +7,10 @@
  * vpci_cfg.c; every other function reads as all ones, as an absent one does. BARs are
  * mapped into the stage 2 at IPA = PA (the MSI-X table and PBA pages are left out:
  * they stay trapped for the virtual ITS); INTx lines are hardware-backed SPIs
- * (passthrough.h). On stop the functions are quiesced (bus master, decoding off); on
- * every restart they are reset (Function Level Reset where they have it, after the VM
- * ran) and their BARs written again, so a reset VM's driver finds them as at boot.
+ * (passthrough.h). On stop, and as soon as a reset is requested, the functions are
+ * quiesced (bus master, decoding off); on every restart they are reset (Function Level
+ * Reset where they have it, after the VM ran) and their BARs written again, so a reset
+ * VM's driver finds them as at boot.
  */
 #include <asm/spinlock.h>
 #include <err.h>
@@ -35,6 +36,7 @@ struct vpci_vm {
 	u32 nr;
 	struct vpci_fn fn[CFG_MAX_PCI];
 	bool ran;                 /* started since its functions were last reset */
+	bool stopped;             /* quiesced until the next reset: guest writes ignored */
 	struct guest_dt_pci dt;
 };
 
@@ -74,13 +76,13 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 	struct vpci_fn *fn;
 
 	(void)v;
-	if (a->size > 4)
-		return TRAP_FORBIDDEN; /* configuration accesses are at most a dword */
+	if (a->size > 4 || (a->offset & (a->size - 1)))
+		return TRAP_FORBIDDEN; /* 1, 2 or 4 bytes, naturally aligned (7.2.2) */
 	spin_lock(&p->lock);
 	fn = vpci_lookup(p, bdf);
 	if (!fn && !a->write)
 		a->val = a->size == 4 ? 0xffffffffU : (1U << (a->size * 8)) - 1;
-	else if (fn && a->write)
+	else if (fn && a->write && !p->stopped)
 		vpci_cfg_write(fn, reg, a->size, (u32)a->val);
 	else if (fn)
 		a->val = vpci_cfg_read(fn, reg, a->size);
@@ -260,6 +262,7 @@ static int vpci_create(struct vm *vm, char *msg, size_t len)
 
 	p->nr = 0;
 	p->ran = false;
+	p->stopped = false;
 	for (u32 k = 0; !r && k < vm->cfg->nr_pci; k++)
 		r = take_fn(vm, p, &vm->cfg->pci[k], msg, len);
 	if (r || !p->nr)
@@ -284,18 +287,27 @@ static void vpci_reset(struct vm *vm)
 		vpci_fn_reset(&p->fn[i], p->fn[i].f, p->fn[i].dma);
 	}
 	p->ran = true;
+	p->stopped = false;
 	spin_unlock(&p->lock);
 }
 
+/*
+ * Stopped, or a reset requested: bus mastering and decoding off at once. A vCPU still
+ * on its way out on another pCPU cannot turn them on again: configuration writes are
+ * ignored until the reset (the lock orders them against this).
+ */
 static void vpci_stop(struct vm *vm)
 {
 	struct vpci_vm *p = &vpcis[vm->id];
 
+	spin_lock(&p->lock);
+	p->stopped = true;
 	for (u32 i = 0; i < p->nr; i++) {
 		pci_func_quiesce(p->fn[i].f);
 		if (p->fn[i].f->intid)
 			passthrough_quiet_irq(vm, p->fn[i].f->intid);
 	}
+	spin_unlock(&p->lock);
 }
 
 VDEV_UNIT(vpci, VDEV_STAGE_DEVICE) = {

@@ -39,7 +39,10 @@ struct vdev_unit {
 	int (*vm_create)(struct vm *vm, char *msg, size_t len);
 	/* Before every (re)start of the VM, its vCPUs not running. */
 	void (*vm_reset)(struct vm *vm);
-	/* The VM stopped (or its creation failed): quiesce what it owns. */
+	/* The VM stopped running: stopped for good, a reset requested (vm_reset follows
+	 * before it runs again) or its creation failed. Quiesce what it owns at once, so
+	 * nothing it set going (DMA, interrupts) goes on; its vCPUs may still be on their
+	 * way out on other pCPUs, so refuse what they would set going again. */
 	void (*vm_stop)(struct vm *vm);
 	/* Its guest devicetree is being built: add what the VM's devicetree must describe
 	 * that the scenario alone does not say (a PCI bus as found at boot). */

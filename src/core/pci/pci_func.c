@@ -83,6 +83,9 @@ static void show_func(const struct pci_func *f)
 		printk(" no INTx");
 	printk("%s\n", f->flr ? ", FLR" : "");
 	show_bars(f);
+	if (f->msix_off)
+		printk("    MSI-X table BAR%u+0x%x, PBA BAR%u+0x%x (trapped)\n", f->msix_table & 7U,
+		       f->msix_table & ~7U, f->msix_pba & 7U, f->msix_pba & ~7U);
 }
 
 void pci_show(int vm)

@@ -8,30 +8,21 @@
 
 #include <stdint.h>
 
-static inline uint32_t mmio_read32(uintptr_t addr)
-{
-	uint32_t v;
+/* mmio_read<bits>() / mmio_write<bits>(): ld/st<sfx> with register operand <r>. */
+#define GUEST_MMIO_ACCESSORS(bits, type, sfx, r)                                        \
+	static inline type mmio_read##bits(uintptr_t addr)                              \
+	{                                                                               \
+		type v;                                                                 \
+		__asm__ volatile("ldr" sfx " %" r "0, [%1]" : "=r"(v) : "r"(addr) : "memory"); \
+		return v;                                                               \
+	}                                                                               \
+	static inline void mmio_write##bits(uintptr_t addr, type v)                     \
+	{                                                                               \
+		__asm__ volatile("str" sfx " %" r "0, [%1]" : : "r"(v), "r"(addr) : "memory"); \
+	}
 
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline void mmio_write32(uintptr_t addr, uint32_t v)
-{
-	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
-static inline uint64_t mmio_read64(uintptr_t addr)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline void mmio_write64(uintptr_t addr, uint64_t v)
-{
-	__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
+GUEST_MMIO_ACCESSORS(16, uint16_t, "h", "w")
+GUEST_MMIO_ACCESSORS(32, uint32_t, "", "w")
+GUEST_MMIO_ACCESSORS(64, uint64_t, "", "")
 
 #endif

@@ -18,5 +18,8 @@ int pl011_getc(void);
 void pl011_rx_irq_enable(void);
 /* Clear RX/RX-timeout interrupts (call before draining with pl011_getc). */
 void pl011_rx_irq_ack(void);
+/* Calling CPU: take the RX interrupt and hand every received byte to fn (in the
+ * interrupt handler). */
+void pl011_rx_listen(void (*fn)(uint8_t c));
 
 #endif

@@ -1,0 +1,36 @@
+/*
+ * edudma: drives QEMU's `edu` PCI device found through the ECAM (bare QEMU: the real
+ * one; under rtvisor: the VM's virtual host bridge), then probes the edu functions it
+ * does not drive: another VM's must read as absent and its BAR must be out of reach.
+ * Line formats: guests/README.md.
+ */
+#ifndef EDUDMA_H
+#define EDUDMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Where tests/boot/test_pci_edu.py puts two edus (-device edu,addr=4.0 and 5.0) and
+ * where their BARs land: a hypervisor (or firmware) assigning 1 MiB BARs in bus order
+ * from the start of the 32-bit window gives them these two.
+ */
+#define EDUDMA_SLOTS { 4U, 5U }
+#define EDUDMA_BARS { PCI_MEM32_BASE, PCI_MEM32_BASE + 0x100000UL }
+
+#define EDUDMA_WAIT_MS 2000U      /* a DMA takes 100 ms of QEMU's virtual clock */
+#define EDUDMA_DMA_BYTES 2048U    /* not up to the buffer's end (guest/edu.h) */
+
+/* drive.c: the edu at bdf; returns its BAR 0. */
+uintptr_t edudma_drive(unsigned bdf);
+/* probe.c: every slot of EDUDMA_SLOTS but `mine`, every BAR of EDUDMA_BARS but `bar`. */
+void edudma_probe(int mine, uintptr_t bar);
+
+/* gap.c: on `r`, a DMA under way when the guest asks for a reset; the next boot tells
+ * whether it reached RAM. */
+void edudma_gap_report(void);
+void edudma_gap_listen(void);
+bool edudma_gap_requested(void);
+void edudma_gap_poll(uintptr_t bar);
+
+#endif
