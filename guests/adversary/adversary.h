@@ -87,5 +87,7 @@ struct adv_smccc {
 void adv_hvc(struct adv_smccc *r);
 void adv_hvc_imm(struct adv_smccc *r);
 void adv_smc(struct adv_smccc *r);
+/* calls.c: by a random conduit, faults expected and counted. */
+void adv_call_random(struct adv_smccc *r);
 
 #endif

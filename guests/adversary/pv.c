@@ -8,7 +8,6 @@
  * refused counts as unrefused, as does a stolen-time record IPA other than the one the
  * VM's vCPU 0 owns.
  */
-#include "guest/fault.h"
 #include "adversary.h"
 
 #define SCMI_SHM 0x090c0000UL
@@ -69,17 +68,8 @@ static void leak_scan(uintptr_t base, unsigned words)
 static void call(uint32_t fn, uint64_t x1)
 {
 	struct adv_smccc r = { { fn, x1, rng_value(), rng_value() } };
-	struct fault_info f;
-	unsigned kind = (unsigned)rng_below(3);
 
-	fault_expect_begin(FAULT_RESUME_NEXT);
-	if (kind == 0)
-		adv_smc(&r);
-	else if (kind == 1)
-		adv_hvc_imm(&r);
-	else
-		adv_hvc(&r);
-	adv_fault_account(fault_expect_end(&f), f.esr);
+	adv_call_random(&r);
 	for (unsigned i = 0; i < 4; i++)
 		leak_check(ADV_PV, fn, r.x[i], 8);
 	if (fn == PVT_ST && r.x[0] != PVT_PAGE && r.x[0] != ~0ULL)
