@@ -59,6 +59,12 @@ INTERFERENCE_ITEMS = [i for i in ITEMS if i != "sgi_ipi"]
 # Beside a shared dynamic pool on pCPU 3 or pCPU 0 (bench-pool3/bench-pool0): the timer items.
 POOL_ITEMS = ["timer_lat_busy", "timer_lat_wfi", "timer_period_1k", "timer_period_10k"]
 POOL_RUNS = ("pool3", "pool0")
+# Energy (issue 16, docs/power.md): configs/bench-energy.dts (dynamic pool under
+# `performance`) and bench-energy-ondemand.dts: a busy VM, an idle VM and the RT bench VM
+# (these items); the bench VM reads every pCPU's model energy at its end.
+ENERGY_RUNS = ("energy-perf", "energy-ondemand")
+ENERGY_SCENARIOS = {"energy-perf": "bench-energy", "energy-ondemand": "bench-energy-ondemand"}
+ENERGY_ITEMS = ["timer_lat_busy", "timer_lat_wfi"]
 
 DEFAULT_N = 10000
 DEFAULT_PERIODS = 1000
@@ -77,6 +83,8 @@ HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", 
 ITEM_RE = re.compile(r"bench: item=(\S+) n=(\d+) min=(\d+) avg=(\d+) max=(\d+) el2=(\S+)")
 SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")
 START_RE = re.compile(r"bench: start .*")
+ENERGY_RE = re.compile(r"bench: energy cpu=(\d+) khz=(\d+) uj=(\d+)")
+ENERGY_TIME_RE = re.compile(r"bench: energy time_us=(\d+)")
 
 
 class BenchError(Exception):
@@ -102,7 +110,7 @@ def scenario_bin(name):
 
 def build():
     for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy", "bench-pool3",
-                "bench-pool0"):
+                "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
 
@@ -276,6 +284,9 @@ def run_qemu(name, args, vm, logdir, typing=False):
         raise BenchError("%s: QEMU ended before 'bench: done' (log: %s)" % (name, logpath))
     log("bench: %-13s %5.1f s wall" % (name, time.monotonic() - t0))
     out = {"cmd": cmd, "start": start, "items": items, "skipped": skipped}
+    energy = parse_energy(lines)
+    if energy:
+        out["energy"] = energy
     if typing:
         # during the measurement (up to 'bench: done'), and in all
         out["noise"] = noise_counts(text[:done_at or len(text)])
@@ -285,6 +296,19 @@ def run_qemu(name, args, vm, logdir, typing=False):
             raise BenchError("%s: the shell loop or the flood did not happen (log: %s)"
                              % (name, logpath))
     return out
+
+
+def parse_energy(lines):
+    """The bench VM's energy lines: {"cpus": {pcpu: {"khz", "uj"}}, "time_us"}, or None."""
+    cpus, time_us = {}, None
+    for l in lines:
+        m = ENERGY_RE.search(l)
+        if m:
+            cpus[int(m.group(1))] = {"khz": int(m.group(2)), "uj": int(m.group(3))}
+        m = ENERGY_TIME_RE.search(l)
+        if m:
+            time_us = int(m.group(1))
+    return {"cpus": cpus, "time_us": time_us} if cpus else None
 
 
 def run_all(n, periods, workdir):
@@ -308,6 +332,9 @@ def run_all(n, periods, workdir):
     for name in POOL_RUNS:
         plan.append((name, patched(scenario_bin("bench-" + name), img(name + ".bin"), n, periods,
                                    POOL_ITEMS), HYP_MACHINE, "bench"))
+    for name in ENERGY_RUNS:
+        plan.append((name, patched(scenario_bin(ENERGY_SCENARIOS[name]), img(name + ".bin"), n,
+                                   periods, ENERGY_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
         runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
                               typing=(name == "console"))
@@ -422,6 +449,37 @@ def tables(table):
     return "\n".join(t)
 
 
+def energy_rt_identical(runs):
+    """The RT VM's timer items under both policies: identical (they must be)?"""
+    a, b = (runs[r]["items"] for r in ENERGY_RUNS)
+    return all(a.get(i) == b.get(i) and a.get(i) for i in ENERGY_ITEMS)
+
+
+def energy_table(runs):
+    """Model energy per pCPU (mJ) under each policy, and the RT VM's timer latency."""
+    t = ["Energy (model, docs/power.md) of a busy VM (pCPU 1), an idle VM (pCPU 3) and the "
+         "RT bench VM (pCPU 2, bind, RT level); pCPU 0 is the housekeeper. mJ from the "
+         "machine's start to the end of the bench items; RT timer latency in ns:", "",
+         "| dynamic pool policy | run ms | cpu0 mJ | cpu1 mJ | cpu2 (RT) mJ | cpu3 mJ | total mJ "
+         "| mean mW | RT timer_lat_busy avg/max | RT timer_lat_wfi avg/max |",
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name in ENERGY_RUNS:
+        e, items = runs[name].get("energy"), runs[name]["items"]
+        if not e:
+            t.append("| %s | ? |" % name)
+            continue
+        mj = [e["cpus"][c]["uj"] / 1000.0 for c in sorted(e["cpus"])]
+        ms = (e["time_us"] or 0) / 1000.0
+        lat = ["%s/%s" % (cell(items.get(i)), cell(items.get(i), "max")) for i in ENERGY_ITEMS]
+        t.append("| %s | %.0f | %s | %.1f | %s | %s | %s |" % (
+            name.split("-", 1)[1], ms, " | ".join("%.1f" % x for x in mj), sum(mj),
+            "%.0f" % (sum(mj) / ms * 1000) if ms else "?", lat[0], lat[1]))
+    t.append("")
+    t.append("RT timer latency identical under both policies: %s"
+             % ("yes" if energy_rt_identical(runs) else "NO"))
+    return "\n".join(t)
+
+
 def check_complete(runs, table):
     missing = []
     for r in table:
@@ -432,6 +490,10 @@ def check_complete(runs, table):
                 continue
             if not r[col]:
                 missing.append("%s/%s" % (r["item"], col))
+    for name in ENERGY_RUNS:
+        missing += ["%s/%s" % (i, name) for i in ENERGY_ITEMS if not runs[name]["items"].get(i)]
+        if not runs[name].get("energy"):
+            missing.append("energy/%s" % name)
     skipped = {name: run["skipped"] for name, run in runs.items() if run["skipped"]}
     return missing, skipped
 
@@ -559,6 +621,9 @@ def main():
             _, _, runs2 = measure(args, logdir)
             a = {k: v["items"] for k, v in runs.items() if k not in HOST_TIMED_RUNS}
             b = {k: v["items"] for k, v in runs2.items() if k not in HOST_TIMED_RUNS}
+            for r in ENERGY_RUNS:
+                a[r + "/energy"] = runs[r].get("energy") or {}
+                b[r + "/energy"] = runs2[r].get("energy") or {}
             for r in HOST_TIMED_RUNS:
                 same = sorted(i for i in runs[r]["items"]
                               if runs[r]["items"][i] == runs2[r]["items"].get(i))
@@ -574,7 +639,7 @@ def main():
         return 1
 
     table = rows(runs)
-    text = tables(table)
+    text = tables(table) + "\n\n" + energy_table(runs)
     print(text)
     if args.repeat:
         print("\nrepeat: both runs gave identical numbers")
@@ -609,6 +674,9 @@ def main():
     log("bench: total %.1f s wall" % (time.monotonic() - t_start))
     if missing or skipped:
         log("bench: incomplete: missing %s skipped %s" % (missing, skipped))
+        return 1
+    if not energy_rt_identical(runs):
+        log("bench: the RT VM's timer latency differs between the energy runs")
         return 1
     return 0
 

@@ -12,8 +12,9 @@
 #     (core/passthrough.c; its interrupt helper also from vdev/vpci.c), the virtual
 #     timer (arch/arm64/vtimer.c and the context switch), the physical PCI bus
 #     (core/pci, drivers/pci_ecam.c; used by vdev/vpci*.c and the shell's `pci`), the
-#     vPCI unit (vdev/vpci*.c) and the SCMI server (vdev/scmi*.c: reached through its
-#     registered hypercall, hypercall_register). Everyone else reaches them through
+#     vPCI unit (vdev/vpci*.c), the SCMI server (vdev/scmi*.c: reached through its
+#     registered hypercall, hypercall_register) and stolen time (vdev/pvtime.c: its
+#     hypercalls and the scheduler's steal hook). Everyone else reaches them through
 #     virq.h, irq.h, hypercall.h and the unit hooks. Comments may name them.
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
@@ -65,6 +66,8 @@ rule '\bpci_cfg_[a-z_]+\(' 'src/drivers/pci_ecam.c' 'src/core/inc/pci_cfg.h' 'sr
 rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|caps_[a-z_]+|alloc_[a-z_]+)\(' \
 	'src/core/pci/*' 'src/core/inc/pci*.h' 'src/vdev/vpci*.c' 'src/core/console/shell_cmds.c'
 rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
+# Stolen time: the scheduler accounts it (steal.c) and calls the unit through its hook.
+rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
 # The platform's clock hook is the governor's alone.
 rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 

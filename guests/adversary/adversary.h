@@ -41,6 +41,7 @@ enum adv_class {
 	ADV_CALL,
 	ADV_IPA,
 	ADV_TIMER,
+	ADV_PV,		/* SCMI messages and stolen-time calls (pv.c) */
 	ADV_CLASSES,
 };
 
@@ -74,6 +75,7 @@ void op_sysreg(void);
 void op_call(void);
 void op_ipa(void);
 void op_timer(void);
+void op_pv(void);
 
 /* timer.c: bring the GIC and timer back to a state in which WFI wakes up. */
 void adv_gic_recover(void);
@@ -85,5 +87,7 @@ struct adv_smccc {
 void adv_hvc(struct adv_smccc *r);
 void adv_hvc_imm(struct adv_smccc *r);
 void adv_smc(struct adv_smccc *r);
+/* calls.c: by a random conduit, faults expected and counted. */
+void adv_call_random(struct adv_smccc *r);
 
 #endif

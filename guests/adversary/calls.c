@@ -38,9 +38,7 @@ static bool call_forbidden(uint32_t fn)
 void op_call(void)
 {
 	struct adv_smccc r;
-	struct fault_info f;
 	uint32_t fn;
-	unsigned n, kind = (unsigned)rng_below(4);
 
 	do
 		fn = random_fn();
@@ -50,15 +48,23 @@ void op_call(void)
 		r.x[i] = rng_value();
 	if (fn == FN_CONSOLE_PUTC && r.x[1] < 0x100)
 		r.x[1] |= 0x100;
-	fault_expect_begin(FAULT_RESUME_NEXT);
-	if (kind == 0)
-		adv_smc(&r);
-	else if (kind == 1)
-		adv_hvc_imm(&r);
-	else
-		adv_hvc(&r);
-	n = fault_expect_end(&f);
-	adv_fault_account(n, f.esr);
+	adv_call_random(&r);
 	for (unsigned i = 0; i < 4; i++)
 		leak_check(ADV_CALL, fn, r.x[i], 8);
+}
+
+/* The call by SMC #0, HVC #0xffff or HVC #0 (half the time), under expect-fault. */
+void adv_call_random(struct adv_smccc *r)
+{
+	struct fault_info f;
+	unsigned kind = (unsigned)rng_below(4);
+
+	fault_expect_begin(FAULT_RESUME_NEXT);
+	if (kind == 0)
+		adv_smc(r);
+	else if (kind == 1)
+		adv_hvc_imm(r);
+	else
+		adv_hvc(r);
+	adv_fault_account(fault_expect_end(&f), f.esr);
 }

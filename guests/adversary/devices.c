@@ -92,11 +92,19 @@ static bool in_own_ram(uint64_t a)
 	return a >= ADV_RAM_BASE && a < ADV_RAM_BASE + ADV_RAM_SIZE;
 }
 
-/* The emulated GIC and UART windows belong to the gic/uart classes. */
+/* The emulated GIC and UART windows belong to the gic/uart classes, the SCMI page to
+ * the pv class. */
 static bool in_own_devices(uint64_t a)
 {
 	return (a >= 0x08000000UL && a < 0x09000000UL) ||
-	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE);
+	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE) ||
+	       (a >= 0x090c0000UL && a < 0x090c1000UL);
+}
+
+/* The stolen-time page may be read (the pv class leak-checks it); writes are refused. */
+static bool pv_readable(uint64_t a, bool write)
+{
+	return !write && a >= 0x090d0000UL && a < 0x090d1000UL;
 }
 
 static uint64_t near(uint64_t base, uint64_t span)
@@ -122,7 +130,7 @@ void op_ipa(void)
 	bool write = rng_below(2);
 	uint64_t a = align_down(random_ipa(), sz), v;
 
-	if (in_own_devices(a))
+	if (in_own_devices(a) || pv_readable(a, write))
 		return;
 	if (in_own_ram(a)) {
 		if (write) {

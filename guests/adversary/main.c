@@ -40,8 +40,9 @@ static enum adv_class pick_class(void)
 	if (r < 26) return ADV_UART;
 	if (r < 42) return ADV_SYSREG;
 	if (r < 52) return ADV_CALL;
-	if (r < 60) return ADV_IPA;
-	return ADV_TIMER;
+	if (r < 58) return ADV_IPA;
+	if (r < 61) return ADV_TIMER;
+	return ADV_PV;
 }
 
 static void run_op(void)
@@ -55,7 +56,8 @@ static void run_op(void)
 	case ADV_SYSREG: op_sysreg(); break;
 	case ADV_CALL: op_call(); break;
 	case ADV_IPA: op_ipa(); break;
-	default: op_timer(); break;
+	case ADV_TIMER: op_timer(); break;
+	default: op_pv(); break;
 	}
 	adv.ops++;
 }
@@ -88,13 +90,15 @@ int main(void)
 	}
 	timer_disable();
 	pl011_init();
-	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu\n",
+	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu "
+	       "pv=%llu\n",
 	       (unsigned long long)adv.class_ops[ADV_GIC],
 	       (unsigned long long)adv.class_ops[ADV_UART],
 	       (unsigned long long)adv.class_ops[ADV_SYSREG],
 	       (unsigned long long)adv.class_ops[ADV_CALL],
 	       (unsigned long long)adv.class_ops[ADV_IPA],
-	       (unsigned long long)adv.class_ops[ADV_TIMER]);
+	       (unsigned long long)adv.class_ops[ADV_TIMER],
+	       (unsigned long long)adv.class_ops[ADV_PV]);
 	report("done ", seed);
 	/* idle for real: nothing left pending or active that would end every WFI at once */
 	adv_gic_recover();

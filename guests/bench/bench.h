@@ -167,4 +167,7 @@ void helper_spin_end(void);
 /* Timer helpers shared by the timer/ISR items (items_timer.c). */
 void bench_timer_init(void);
 
+/* energy.c: every pCPU's model energy, for a privileged VM under rtvisor. */
+void energy_report(int on_hyp);
+
 #endif

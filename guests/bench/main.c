@@ -4,6 +4,7 @@
  *   bench: start hyp=<rtvisor <maj>.<min>|none> el=<el> n=<N> periods=<P> clock=... overhead_ns=<n>
  *   bench: item=<id> n=<N> min=<ns> avg=<ns> max=<ns> el2=<entries per iteration, 2 decimals|->
  *   bench: item=<id> skipped (<reason>)
+ *   bench: energy cpu=<n> khz=<kHz> uj=<µJ>   (privileged VMs only: energy.c)
  *   bench: done
  */
 #include "guest/boot.h"
@@ -223,6 +224,7 @@ int main(void)
 	for (unsigned i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		if (!mask || (mask & (1U << i)))
 			run_item(i, n, n_periods);
+	energy_report(on_rtvisor);
 	printf("bench: done\n");
 	psci_system_off();
 	cpu_halt();

@@ -16,6 +16,8 @@
  * SCMI (VMs with `scmi`, scmi.c): f / F = CLOCK_RATE_SET of clock 0 to the lowest /
  *     highest rate, g = CLOCK_RATE_GET ("spin: scmi status=0 rate=<Hz>"), v = the
  *     rates DESCRIBE_RATES lists, x = malformed messages ("spin: scmi bad <what>=<status>").
+ * Stolen time (pvtime.c): t = the PV-time calls and the vCPU's structure ("spin: pvt ..."),
+ *     u = malformed PV-time calls ("spin: pvt bad <what>=<x0>").
  */
 #include "guest/console.h"
 #include "guest/cpu.h"
@@ -111,6 +113,8 @@ static void command(uint8_t c)
 	case 'g': scmi_rate_get(); break;
 	case 'v': scmi_rates(); break;
 	case 'x': scmi_malformed(); break;
+	case 't': pvtime_show(); break;
+	case 'u': pvtime_malformed(); break;
 	default: printf("spin: key %02x\n", c); break;
 	}
 }

@@ -8,4 +8,8 @@ void scmi_rate_get(void);
 void scmi_rates(void);
 void scmi_malformed(void);
 
+/* pvtime.c: the stolen-time calls (DEN 0057A) and the vCPU's structure. */
+void pvtime_show(void);
+void pvtime_malformed(void);
+
 #endif

@@ -680,18 +680,28 @@ static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
 	return 0;
 }
 
-/* The SCMI shared-memory page is the VM's: none of its memory or devices may be there. */
-static int check_scmi(const struct cfg_vm *vm, struct cfg_error *e)
+/* A paravirtual page (the SCMI shared memory, the stolen-time records) is the VM's:
+ * none of its memory or devices may be there. */
+static int check_pv_page(const struct cfg_vm *vm, bool on, u64 ipa, const char *what,
+			 struct cfg_error *e)
 {
-	for (u32 n = 0; vm->scmi && n < vm->nr_mem; n++)
-		if (overlaps(CFG_PV_IPA, CFG_PV_SIZE, vm->mem[n].ipa, vm->mem[n].size))
-			return cfg_err(e, vm->name, "scmi: its shared memory at 0x%llx overlaps "
-				       "memory@%llx", X(CFG_PV_IPA), X(vm->mem[n].ipa));
-	for (u32 n = 0; vm->scmi && n < vm->nr_devs; n++)
-		if (overlaps(CFG_PV_IPA, CFG_PV_SIZE, vm->devs[n].base, vm->devs[n].size))
-			return cfg_err(e, vm->name, "scmi: its shared memory at 0x%llx overlaps %s",
-				       X(CFG_PV_IPA), vm->devs[n].name);
+	for (u32 n = 0; on && n < vm->nr_mem; n++)
+		if (overlaps(ipa, CFG_PV_SIZE, vm->mem[n].ipa, vm->mem[n].size))
+			return cfg_err(e, vm->name, "%s at 0x%llx overlaps memory@%llx", what,
+				       X(ipa), X(vm->mem[n].ipa));
+	for (u32 n = 0; on && n < vm->nr_devs; n++)
+		if (overlaps(ipa, CFG_PV_SIZE, vm->devs[n].base, vm->devs[n].size))
+			return cfg_err(e, vm->name, "%s at 0x%llx overlaps %s", what, X(ipa),
+				       vm->devs[n].name);
 	return 0;
+}
+
+static int check_pv_pages(const struct cfg_vm *vm, struct cfg_error *e)
+{
+	int err = check_pv_page(vm, vm->scmi, CFG_PV_IPA, "scmi: its shared memory", e);
+
+	return err ? err : check_pv_page(vm, vm->pv_time, CFG_PVTIME_IPA,
+					 "pv-time: its stolen-time records", e);
 }
 
 static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
@@ -719,7 +729,7 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	if (!err)
 		err = check_each(s, i, vm->nr_pci, l, e, config_check_pci);
 	if (!err)
-		err = check_scmi(vm, e);
+		err = check_pv_pages(vm, e);
 	if (!err)
 		err = config_vm_capacity(vm, l->uart_intid, e);
 	return err;

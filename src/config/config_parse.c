@@ -402,6 +402,7 @@ static const struct prop_rule vm_rules[] = {
 	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
 	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
 	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
+	{ .name = "pv-time", .kind = K_TRUE, .to = AT(cfg_vm, pv_time) },
 };
 
 static const struct prop_rule mem_rules[] = {

@@ -128,8 +128,9 @@ static u64 hc_pool_move(const struct vcpu *v, u64 pcpu, u64 pool)
 	return hc_result(r, msg, v);
 }
 
-/* x1..x3: the pCPU's frequency (kHz), the governor's last load sample (permille, or -1
- * before the first) and its VMs' highest request (kHz, 0 if none): docs/hypercalls.md. */
+/* x1..x4: the pCPU's frequency (kHz), the governor's last load sample (permille, or -1
+ * before the first), its VMs' highest request (kHz, 0 if none) and its model energy so
+ * far (µJ, docs/power.md): docs/hypercalls.md. */
 static void hc_load_freq(struct vcpu *v, u32 pcpu)
 {
 	struct freq_view fv;
@@ -138,6 +139,7 @@ static void hc_load_freq(struct vcpu *v, u32 pcpu)
 	vcpu_set_reg(v, 1, freq_opps[fv.level].khz);
 	vcpu_set_reg(v, 2, fv.load == ~0u ? (u64)-1 : fv.load);
 	vcpu_set_reg(v, 3, fv.req == FREQ_NO_REQUEST ? 0 : freq_opps[fv.req].khz);
+	vcpu_set_reg(v, 4, fv.energy_uj);
 }
 
 static u64 hc_load(struct vcpu *v, u64 pcpu)

@@ -168,6 +168,12 @@ int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device)
 	return pt_map(&vm->arch.s2, ipa, pa, size, device ? PT_R | PT_W | PT_DEVICE : PT_R | PT_W | PT_X);
 }
 
+/* Stage-2 S2AP = read-only, XN (Arm ARM D8.3.2): a guest write is a permission fault. */
+int vm_arch_map_ro(struct vm *vm, u64 ipa, u64 pa, u64 size)
+{
+	return pt_map(&vm->arch.s2, ipa, pa, size, PT_R);
+}
+
 u64 mmu_vtcr(void)
 {
 	return vtcr;

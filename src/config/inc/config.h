@@ -127,11 +127,15 @@ struct cfg_vm {
 	bool privileged;   /* may call the management hypercalls */
 	bool debug;        /* the shell may inspect it (docs/debugging.md) */
 	bool scmi;         /* SCMI server (CPU clocks) at CFG_PV_IPA, docs/power.md */
+	bool pv_time;      /* stolen-time records at CFG_PVTIME_IPA (DEN 0057A), docs/power.md */
 };
 
 /* The paravirtual page of an `scmi` VM: the SCMI shared memory (arm,scmi-shmem). */
 #define CFG_PV_IPA 0x090c0000ULL
 #define CFG_PV_SIZE 0x1000ULL
+/* The stolen-time page of a `pv-time` VM (vdev/pvtime.c): 64 bytes per vCPU, read-only
+ * for the guest, outside its RAM (Linux maps it with memremap(MEMREMAP_WB)). */
+#define CFG_PVTIME_IPA 0x090d0000ULL
 
 struct scenario {
 	u32 nr_pools;

@@ -19,7 +19,8 @@
 #define RTV_HC_EXIT_ALL 0xffffffffU
 /* Management calls: only for VMs marked `privileged;` in the scenario (else -3 DENIED). */
 #define RTV_HC_LOAD (RTV_HC_BASE + 4)       /* x1 = pCPU -> x0 = load in permille, -2 if none yet;
-                                              x1 = kHz, x2 = governor load, x3 = request kHz */
+                                              x1 = kHz, x2 = governor load, x3 = request kHz,
+                                              x4 = model energy (µJ) */
 #define RTV_HC_POOL_MOVE (RTV_HC_BASE + 5)  /* x1 = pCPU, x2 = pool index -> 0 or -2 */
 #define RTV_HC_VM_WEIGHT (RTV_HC_BASE + 6)  /* x1 = VM index, x2 = weight, x3 = priority -> 0 / -2 */
 #define RTV_HC_VCPU_PIN (RTV_HC_BASE + 7)   /* x1 = VM index, x2 = vCPU, x3 = pCPU or -1 -> 0 / -2 */

@@ -57,6 +57,8 @@ struct vcpu_sched {
 	u64 run_ticks;   /* total time on a pCPU */
 	u64 timer_deadline; /* virtual-timer expiry while not loaded (0 = none) */
 	s32 migrate_to;  /* pending move to this pCPU, or -1 */
+	u64 steal_ticks; /* time runnable but not loaded (steal.c), counter ticks */
+	u64 wait_since;  /* when it last became runnable and not loaded, 0 = not waiting */
 };
 
 /* Per-pCPU scheduling state (embedded in struct cpu). */
@@ -99,6 +101,17 @@ int sched_pool_move(u64 pcpu, struct pool *to, char *msg, size_t len);
 int sched_set_weight(struct vcpu *v, u64 weight, u64 prio, char *msg, size_t len);
 /* sched_set_weight for each vCPU of vm in turn, stopping at the first one refused. */
 int sched_set_vm_weight(struct vm *vm, u64 weight, u64 prio, char *msg, size_t len);
+
+/*
+ * Stolen time (steal.c, pure): the time a vCPU was runnable but another vCPU ran on its
+ * pCPU. sched_schedule updates it on the vCPU's pCPU, under the sched lock, at every
+ * pick: `waiting` = runnable and not the pick. Returns true if steal_ticks grew.
+ */
+bool steal_update(struct vcpu_sched *s, bool waiting, u64 now);
+/* Called on the vCPU's pCPU, as it is loaded, when its stolen time grew (a unit that
+ * publishes it to the guest: vdev/pvtime.c). Set once, at boot, before other pCPUs run. */
+typedef void sched_steal_hook(struct vcpu *v);
+void sched_set_steal_hook(sched_steal_hook *fn);
 
 /* Load accounting (load.c) */
 void util_idle_enter(struct cpu *c);

@@ -71,6 +71,7 @@ const char *vm_status_name(const struct vm *vm); /* the state, or "failed" if ne
  */
 int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch state */
 int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
+int vm_arch_map_ro(struct vm *vm, u64 ipa, u64 pa, u64 size); /* normal memory, read-only */
 void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
 
 #endif

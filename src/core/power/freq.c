@@ -266,6 +266,18 @@ u64 freq_next_due(const struct cpu *c)
 	return c->housekeeper && started ? due_at : 0;
 }
 
+/* Energy since the last accounting point, at the level held since (changes nothing). */
+static u64 tail_energy_nj(u32 pcpu, u64 now)
+{
+	const struct freq_cpu *f = &fc[pcpu];
+	u64 dt = now - f->acc_time, di = util_idle_ticks(&cpus[pcpu], now) - f->acc_idle;
+
+	if (!started)
+		return 0;
+	di = di < dt ? di : dt;
+	return freq_energy_nj(f->level, ticks_us(dt - di), ticks_us(di));
+}
+
 void freq_view(u32 pcpu, struct freq_view *v)
 {
 	const struct freq_cpu *f = &fc[pcpu];
@@ -275,7 +287,7 @@ void freq_view(u32 pcpu, struct freq_view *v)
 	v->load = f->load;
 	v->level = f->level;
 	v->req = f->req;
-	v->energy_uj = f->energy_nj / 1000;
+	v->energy_uj = (f->energy_nj + tail_energy_nj(pcpu, now)) / 1000;
 	for (u32 i = 0; i < FREQ_NR_LEVELS; i++)
 		v->ms_in[i] = ticks_us(f->time_in[i] + (i == f->level && started ? now - f->acc_time : 0)) /
 			      1000;

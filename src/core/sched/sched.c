@@ -195,17 +195,39 @@ static void program_timer(struct cpu *c)
 		arch_hyp_timer_disarm();
 }
 
+static sched_steal_hook *steal_hook;
+
+void sched_set_steal_hook(sched_steal_hook *fn)
+{
+	steal_hook = fn;
+}
+
+/* Stolen time of c's vCPUs (steal.c): every runnable vCPU but next is waiting. The
+ * hook sees next when it was just loaded or its stolen time grew. */
+static void account_steal(struct cpu *c, struct vcpu *next, bool loaded, u64 now)
+{
+	for (u32 i = 0; i < c->sched.nr_rq; i++) {
+		struct vcpu *v = c->sched.rq[i];
+		bool grew = steal_update(&v->sched, v != next && v->state == VCPU_RUNNABLE, now);
+
+		if (v == next && (grew || loaded) && steal_hook)
+			steal_hook(v);
+	}
+}
+
 void sched_schedule(struct cpu *c)
 {
-	struct vcpu *next;
+	struct vcpu *next, *prev;
 	u64 now = sched_now(), slice;
 
 	spin_lock(&sched_lock);
 	do_migration(c);
 	charge_current(c, now);
+	prev = c->sched.current;
 	next = c->sched.pool ? c->sched.pool->ops->pick(c) : NULL;
 	if (next)
 		switch_to(c, next);
+	account_steal(c, next, next != prev, now);
 	slice = next ? c->sched.pool->ops->slice(c, next) : 0;
 	c->sched.slice_end = slice ? now + slice : 0;
 	c->sched.run_start = next ? now : 0;
