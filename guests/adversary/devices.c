@@ -29,7 +29,6 @@ static const uint16_t uart_regs[] = {
 	0x040, 0x044, 0x048, 0xfe0, 0xfe8, 0xff0, 0xffc,
 };
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define GICD_SIZE 0x10000UL
 #define GICR_SPAN 0x40000UL
 #define UART_SIZE 0x1000UL
@@ -92,11 +91,12 @@ static bool in_own_ram(uint64_t a)
 	return a >= ADV_RAM_BASE && a < ADV_RAM_BASE + ADV_RAM_SIZE;
 }
 
-/* The emulated GIC and UART windows belong to the gic/uart classes. */
+/* The emulated GIC and UART windows belong to the gic/uart classes, the ECAM window
+ * and its function's BAR to the pci class. */
 static bool in_own_devices(uint64_t a)
 {
 	return (a >= 0x08000000UL && a < 0x09000000UL) ||
-	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE);
+	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE) || adv_pci_window(a);
 }
 
 static uint64_t near(uint64_t base, uint64_t span)
