@@ -33,10 +33,11 @@ static void intx_handler(uint32_t intid)
 }
 
 /* Before the items (their EL2 counts leave the search out): find the edu, place its
- * BAR if nobody has, decoding on, its INTx line taken. */
+ * BAR if nobody has, decoding on, its INTx line taken. A VM without PCI functions (the
+ * bench scenarios of the other items) has no ECAM at all. */
 void bench_pci_init(void)
 {
-	int bdf = pci_find(EDU_VENDOR, EDU_DEVICE);
+	int bdf = pci_ecam_present() ? pci_find(EDU_VENDOR, EDU_DEVICE) : PCI_NO_FUNC;
 
 	if (bdf == PCI_NO_FUNC)
 		return;
