@@ -47,7 +47,7 @@ ITEMS = [
     "sem_give_noswitch", "sem_take_noswitch", "sem_give_switch", "sem_take_switch",
     "heap_alloc", "heap_free", "hvc_rtv", "hvc_psci", "sysreg_sgi1r",
     "mmio_emul_read", "mmio_emul_write", "mmio_pt_read", "mmio_pt_write",
-    "page_first_touch", "sgi_ipi",
+    "page_first_touch", "pci_bar_read", "pci_cfg_read", "pci_intx_lat", "sgi_ipi",
 ]
 # Run on a 2-CPU machine / 2-vCPU VM: the SGI item, and the items that wait in WFI for
 # a timer (CPU 1 spins meanwhile so that QEMU's clock stays exact: guests/bench/items_smp.c).
@@ -77,8 +77,10 @@ PARAMS_FMT = "<IIII"  # n, n_periods, items mask, reserved (struct bench_params)
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 QEMU_COMMON = ["-cpu", "cortex-a72", "-display", "none", "-monitor", "none",
                "-serial", "stdio", "-no-reboot", "-nic", "none"] + ICOUNT
-NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"]
-HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"]
+# QEMU's edu at 00:04.0 for the PCI items (the bench scenarios give it to the bench VM)
+PCI_DEVICES = ["-device", "edu,addr=4.0"]
+NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"] + PCI_DEVICES
+HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"] + PCI_DEVICES
 
 ITEM_RE = re.compile(r"bench: item=(\S+) n=(\d+) min=(\d+) avg=(\d+) max=(\d+) el2=(\S+)")
 SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")

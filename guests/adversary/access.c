@@ -55,3 +55,22 @@ unsigned access_write(uintptr_t addr, unsigned size_log2, uint64_t v)
 	adv_fault_account(n, f.esr);
 	return n;
 }
+
+/* A pair of 32-bit loads or stores; the values are leak-checked by the caller's class. */
+unsigned access_pair(uintptr_t addr, bool write, uint64_t v[2])
+{
+	struct fault_info f;
+	uint32_t a = (uint32_t)rng_value(), b = (uint32_t)rng_value();
+	unsigned n;
+
+	fault_expect_begin(FAULT_RESUME_NEXT);
+	if (write)
+		__asm__ volatile("stp %w0, %w1, [%2]" : : "r"(a), "r"(b), "r"(addr) : "memory");
+	else
+		__asm__ volatile("ldp %w0, %w1, [%2]" : "+r"(a), "+r"(b) : "r"(addr) : "memory");
+	n = fault_expect_end(&f);
+	adv_fault_account(n, f.esr);
+	v[0] = n ? 0 : a;
+	v[1] = n ? 0 : b;
+	return n;
+}

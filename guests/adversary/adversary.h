@@ -42,6 +42,7 @@ enum adv_class {
 	ADV_IPA,
 	ADV_TIMER,
 	ADV_PV,		/* SCMI messages and stolen-time calls (pv.c) */
+	ADV_PCI,
 	ADV_CLASSES,
 };
 
@@ -64,9 +65,13 @@ void leak_check(enum adv_class c, uint64_t where, uint64_t v, unsigned bytes);
 void unrefused(enum adv_class c, uint64_t ipa, bool write);
 void adv_fault_account(unsigned count, uint64_t esr);
 
-/* access.c: one load or store of 1/2/4/8 bytes under expect-fault. */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* access.c: one load or store of 1/2/4/8 bytes under expect-fault; a pair of 32-bit
+ * ones (LDP/STP: no syndrome for a hypervisor to decode). */
 unsigned access_read(uintptr_t addr, unsigned size_log2, uint64_t *v);
 unsigned access_write(uintptr_t addr, unsigned size_log2, uint64_t v);
+unsigned access_pair(uintptr_t addr, bool write, uint64_t v[2]);
 
 /* One random operation of each class. */
 void op_gic(void);
@@ -76,6 +81,12 @@ void op_call(void);
 void op_ipa(void);
 void op_timer(void);
 void op_pv(void);
+void op_pci(void);
+
+/* pci.c: find its PCI function (before any random operation); is a an address of the
+ * pci class (its ECAM window, its function's BAR)? */
+void adv_pci_init(void);
+bool adv_pci_window(uint64_t a);
 
 /* timer.c: bring the GIC and timer back to a state in which WFI wakes up. */
 void adv_gic_recover(void);

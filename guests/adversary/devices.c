@@ -29,7 +29,6 @@ static const uint16_t uart_regs[] = {
 	0x040, 0x044, 0x048, 0xfe0, 0xfe8, 0xff0, 0xffc,
 };
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define GICD_SIZE 0x10000UL
 #define GICR_SPAN 0x40000UL
 #define UART_SIZE 0x1000UL
@@ -93,12 +92,12 @@ static bool in_own_ram(uint64_t a)
 }
 
 /* The emulated GIC and UART windows belong to the gic/uart classes, the SCMI page to
- * the pv class. */
+ * the pv class, the ECAM window and its function's BAR to the pci class. */
 static bool in_own_devices(uint64_t a)
 {
 	return (a >= 0x08000000UL && a < 0x09000000UL) ||
 	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE) ||
-	       (a >= 0x090c0000UL && a < 0x090c1000UL);
+	       (a >= 0x090c0000UL && a < 0x090c1000UL) || adv_pci_window(a);
 }
 
 /* The stolen-time page may be read (the pv class leak-checks it); writes are refused. */

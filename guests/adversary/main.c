@@ -36,13 +36,14 @@ static enum adv_class pick_class(void)
 {
 	uint64_t r = rng_below(64);
 
-	if (r < 18) return ADV_GIC;
-	if (r < 26) return ADV_UART;
-	if (r < 42) return ADV_SYSREG;
-	if (r < 52) return ADV_CALL;
-	if (r < 58) return ADV_IPA;
-	if (r < 61) return ADV_TIMER;
-	return ADV_PV;
+	if (r < 15) return ADV_GIC;
+	if (r < 22) return ADV_UART;
+	if (r < 36) return ADV_SYSREG;
+	if (r < 45) return ADV_CALL;
+	if (r < 52) return ADV_IPA;
+	if (r < 55) return ADV_TIMER;
+	if (r < 58) return ADV_PV;
+	return ADV_PCI;
 }
 
 static void run_op(void)
@@ -57,7 +58,8 @@ static void run_op(void)
 	case ADV_CALL: op_call(); break;
 	case ADV_IPA: op_ipa(); break;
 	case ADV_TIMER: op_timer(); break;
-	default: op_pv(); break;
+	case ADV_PV: op_pv(); break;
+	default: op_pci(); break;
 	}
 	adv.ops++;
 }
@@ -82,6 +84,7 @@ int main(void)
 	printf("adversary: start seed=%llu ops=%llu\n", (unsigned long long)seed,
 	       (unsigned long long)ops);
 	rng_seed(seed);
+	adv_pci_init();
 	adv_gic_recover();
 	while (adv.ops < ops) {
 		run_op();
@@ -91,14 +94,15 @@ int main(void)
 	timer_disable();
 	pl011_init();
 	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu "
-	       "pv=%llu\n",
+	       "pv=%llu pci=%llu\n",
 	       (unsigned long long)adv.class_ops[ADV_GIC],
 	       (unsigned long long)adv.class_ops[ADV_UART],
 	       (unsigned long long)adv.class_ops[ADV_SYSREG],
 	       (unsigned long long)adv.class_ops[ADV_CALL],
 	       (unsigned long long)adv.class_ops[ADV_IPA],
 	       (unsigned long long)adv.class_ops[ADV_TIMER],
-	       (unsigned long long)adv.class_ops[ADV_PV]);
+	       (unsigned long long)adv.class_ops[ADV_PV],
+	       (unsigned long long)adv.class_ops[ADV_PCI]);
 	report("done ", seed);
 	/* idle for real: nothing left pending or active that would end every WFI at once */
 	adv_gic_recover();

@@ -155,6 +155,9 @@ void item_mmio_emul_write(struct item_ctx *c);
 void item_mmio_pt_read(struct item_ctx *c);
 void item_mmio_pt_write(struct item_ctx *c);
 void item_page_first_touch(struct item_ctx *c);
+void item_pci_bar_read(struct item_ctx *c);
+void item_pci_cfg_read(struct item_ctx *c);
+void item_pci_intx_lat(struct item_ctx *c);
 void item_sgi_ipi(struct item_ctx *c);
 
 /*
@@ -166,6 +169,8 @@ void helper_spin_end(void);
 
 /* Timer helpers shared by the timer/ISR items (items_timer.c). */
 void bench_timer_init(void);
+/* The PCI items' device (items_pci.c): found and set up before the items run. */
+void bench_pci_init(void);
 
 /* energy.c: every pCPU's model energy, for a privileged VM under rtvisor. */
 void energy_report(int on_hyp);

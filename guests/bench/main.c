@@ -65,6 +65,9 @@ static const struct item items[] = {
 	{ "mmio_pt_read", item_mmio_pt_read },
 	{ "mmio_pt_write", item_mmio_pt_write },
 	{ "page_first_touch", item_page_first_touch },
+	{ "pci_bar_read", item_pci_bar_read },
+	{ "pci_cfg_read", item_pci_cfg_read },
+	{ "pci_intx_lat", item_pci_intx_lat },
 	{ "sgi_ipi", item_sgi_ipi },	/* last: it leaves CPU 1 off again */
 };
 
@@ -214,6 +217,7 @@ int main(void)
 	sched_init();
 	heap_init();
 	bench_timer_init();
+	bench_pci_init();
 	irq_unmask();
 	if (!n)
 		n = 1;

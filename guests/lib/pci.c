@@ -1,6 +1,7 @@
 /*
  * PCI configuration space on QEMU virt's ECAM, bus 0 (guest/pci.h).
  */
+#include "guest/fault.h"
 #include "guest/mmio.h"
 #include "guest/pci.h"
 
@@ -33,6 +34,13 @@ uint16_t pci_cfg_read16(unsigned bdf, unsigned reg)
 void pci_cfg_write16(unsigned bdf, unsigned reg, uint16_t v)
 {
 	mmio_write16(pci_cfg_addr(bdf, reg), v);
+}
+
+bool pci_ecam_present(void)
+{
+	fault_expect_begin(FAULT_RESUME_NEXT);
+	(void)pci_cfg_read32(PCI_BDF(0U, 0U, 0U), PCI_VENDOR);
+	return fault_expect_end(0) == 0;
 }
 
 static unsigned fns_of(unsigned dev)

@@ -1,6 +1,7 @@
 """The adversary guest (guests/adversary): a short seed of random hostile operations beside a
 well-behaved VM. `make soak` (tests/soak/soak.py) runs the long version."""
 import os
+import re
 import sys
 
 import rtv
@@ -10,7 +11,7 @@ import adversary  # noqa: E402
 
 
 def test_adversary_short_seed(machine):
-    m = machine(rtv.scenario_image("adversary"), "adversary")
+    m = machine(rtv.scenario_image("adversary"), "adversary", extra=adversary.QEMU_DEVICES)
     m.expect_all([r"\[adversary\] adversary: start seed=1 ops=20000", r"\[rt\] hello: boot cpu0"])
     d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=180))
     assert d["ops"] == 20000
@@ -31,4 +32,8 @@ def test_adversary_short_seed(machine):
     with open(m.log.name, errors="replace") as f:
         log = f.read()
     assert adversary.findings(log) == []
+    # its PCI function was there and attacked (guests/adversary/pci.c)
+    pci = re.search(r"\[adversary\] adversary: classes .* pci=(\d+)", log)
+    assert pci and int(pci.group(1)) > 1000, pci
+    assert "creation failed" not in log
     assert "PANIC" not in log

@@ -28,7 +28,7 @@ def run_seed(image, seed, ops, resets, report_every):
     name = "soak-seed-%d" % seed
     img = adversary.patched(image, os.path.join(OUT, name + ".bin"), seed, ops, report_every)
     t0 = time.time()
-    m = rtv.Machine(img, name, smp=4, extra=QEMU_EXTRA)
+    m = rtv.Machine(img, name, smp=4, extra=QEMU_EXTRA + adversary.QEMU_DEVICES)
     r = {"seed": seed, "ok": True, "why": []}
     try:
         m.expect(r"\[adversary\] adversary: start seed=%d ops=%d" % (seed, ops))

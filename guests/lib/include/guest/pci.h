@@ -7,6 +7,7 @@
 #ifndef GUEST_PCI_H
 #define GUEST_PCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PCI_ECAM_BASE 0x4010000000UL   /* QEMU virt with highmem (the default) */
@@ -36,6 +37,9 @@ void pci_cfg_write32(unsigned bdf, unsigned reg, uint32_t v);
 uint16_t pci_cfg_read16(unsigned bdf, unsigned reg);
 void pci_cfg_write16(unsigned bdf, unsigned reg, uint16_t v);
 
+/* Is there an ECAM to read? A VM that owns no PCI function has none: the read is
+ * refused (an abort, caught). */
+bool pci_ecam_present(void);
 /* The first function on bus 0 with these IDs: its bdf, or PCI_NO_FUNC. */
 int pci_find(uint16_t vendor, uint16_t device);
 /* Calls fn for every function present on bus 0; returns how many there are. */
