@@ -9,7 +9,7 @@ import pytest
 import rtv
 
 PVT = re.compile(r"\[(\w+)\] spin: pvt arch=(-?\d+) feat=(-?\d+) feat_st=(-?\d+) "
-                 r"st=([0-9a-f]+)(?: rev=(\d+) attr=(\d+) stolen=(\d+))? now=(\d+)")
+                 r"st=([0-9a-f]+)(?: rev=(\d+) attr=(\d+) stolen=(\d+))? now=(\d+)[\r\n]")
 
 
 @pytest.fixture
@@ -70,6 +70,9 @@ def test_stolen_time_grows_while_the_neighbour_runs(pvm):
     pvm.send("i")
     pvm.expect(r"\[b\] spin: mode idle", timeout=30)
     share = stolen_share(pvm, 1, 3)
+    assert share < 0.02, share
+    # Nor is anything stolen from b while it waits in WFI: it is not runnable.
+    share = stolen_share(pvm, 2, 3)
     assert share < 0.02, share
     # c is alone on its pCPU: never anything stolen (it has no structure at all).
     assert show(pvm, 3)["stolen"] is None
