@@ -15,6 +15,7 @@
 
 #define BANNER "Linux version "
 #define BANNER_LEN 14
+#define DMESG_PIECE 192 /* bytes of a record's text per printk */
 
 /* Guest virtual memory as one vCPU's page tables show it. */
 struct kmem {
@@ -93,6 +94,27 @@ static int pick_vcpu(struct kmem *k, u64 banner, char *msg, size_t len)
 	return ERR_NOENT;
 }
 
+/* One line of a record, in pieces printk takes whole (it cuts a message at 256 bytes). */
+static void emit_line(u64 s, u64 us, const char *line, size_t n)
+{
+	char piece[DMESG_PIECE + 1];
+	bool first = true;
+	size_t k;
+
+	do {
+		k = n < DMESG_PIECE ? n : DMESG_PIECE;
+		memcpy(piece, line, k);
+		piece[k] = '\0';
+		if (first)
+			printk("[%5lu.%06lu] %s%s", s, us, piece, k == n ? "\n" : "");
+		else
+			printk("%s%s", piece, k == n ? "\n" : "");
+		first = false;
+		line += k;
+		n -= k;
+	} while (n);
+}
+
 /* One record: "[seconds.micro] text", each line of it; or why it cannot be read. */
 static void emit(void *ctx, const struct prb_record *r, const char *text, const char *err)
 {
@@ -106,8 +128,7 @@ static void emit(void *ctx, const struct prb_record *r, const char *text, const 
 	}
 	do {
 		nl = strchr(text, '\n');
-		printk("[%5lu.%06lu] %.*s\n", s, us, nl ? (int)(nl - text) : (int)strlen(text),
-		       text);
+		emit_line(s, us, text, nl ? (size_t)(nl - text) : strlen(text));
 		text = nl ? nl + 1 : NULL;
 	} while (text && *text);
 }

@@ -5,7 +5,7 @@
  * synthetic (and corrupted) rings. Nothing read is trusted: every count, index and
  * length is bounded before use; a ring that makes no sense gives an error message.
  *
- * Layout of the Debian arm64 6.1 build (checked against the -dbg package's DWARF):
+ * Layout of the Debian arm64 6.1 builds, cloud and rt (checked against their -dbg DWARF):
  *   struct printk_ringbuffer (88 bytes)
  *      0 desc_ring.count_bits (u32)   8 descs   16 infos   24 head_id   32 tail_id
  *     40 last_finalized_id  48 text_data_ring.size_bits (u32)  56 data
