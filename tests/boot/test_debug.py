@@ -79,6 +79,12 @@ def test_dmesg_shows_what_the_console_showed(linux):
     assert len(logged) > 100, len(logged)      # the whole boot, up to the shell's init
 
 
+def test_dmesg_needs_a_system_map(linux):
+    out = shell(linux, "dmesg tick")                  # debug; but no system-map: not Linux
+    assert "error: dmesg tick: vm 'tick' names no Linux System.map" in out, out
+    assert "usage: dmesg" in shell(linux, "dmesg linux 0")
+
+
 def test_linux_runs_on_after_inspection(linux):
     for _ in range(3):
         shell(linux, "regs linux 1")
