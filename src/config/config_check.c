@@ -647,7 +647,8 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 }
 
 /*
- * RAM the VMs 0..i take in all, against RAM outside the hypervisor. Necessary, not
+ * RAM the VMs 0..i take in all (memory regions and virtio disks), against RAM outside the
+ * hypervisor. Necessary, not
  * sufficient: placement (fixed regions splitting free RAM, 2 MiB alignment, the
  * firmware DTB) can still leave no room for an allocated region; the hypervisor then
  * leaves that VM stopped and starts the others.
@@ -658,10 +659,14 @@ static int check_ram_total(const struct scenario *s, u32 i, const struct cfg_lim
 	u64 avail = l->ram_size - overlap_size(l->hv_base, l->hv_size, l->ram_base, l->ram_size);
 	u64 need = 0;
 
-	for (u32 j = 0; j <= i; j++)
+	for (u32 j = 0; j <= i; j++) {
+		u64 disks = config_virtio_disk_bytes(&s->vms[j]);
+
 		for (u32 k = 0; k < s->vms[j].nr_mem; k++)
 			need = s->vms[j].mem[k].size > ~(u64)0 - need ? ~(u64)0 :
 			       need + s->vms[j].mem[k].size;
+		need = disks > ~(u64)0 - need ? ~(u64)0 : need + disks;
+	}
 	if (need > avail)
 		return cfg_err(e, s->vms[i].name, "memory: the VMs so far need 0x%llx bytes of RAM, "
 			       "0x%llx are left beside the hypervisor", X(need), X(avail));

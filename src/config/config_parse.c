@@ -451,6 +451,13 @@ static const struct prop_rule virtio_rules[] = {
 	  .hi = 0xffffffffU },
 	{ .name = "label", .kind = K_NAME, .to = AT(cfg_virtio, name), .lo = 1,
 	  .hi = CFG_NAME_LEN - 1 },
+	{ .name = "disk-size", .kind = K_U64, .to = AT(cfg_virtio, disk_size),
+	  .aux = AT(cfg_virtio, has_disk_size) },
+	{ .name = "data", .kind = K_BYTES, .to = AT(cfg_virtio, data),
+	  .aux = AT(cfg_virtio, data_size) },
+	{ .name = "read-only", .kind = K_TRUE, .to = AT(cfg_virtio, read_only) },
+	{ .name = "network", .kind = K_NAME, .to = AT(cfg_virtio, network), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1, .expect = "a network name" },
 };
 
 static prop_fn pool_cpus;

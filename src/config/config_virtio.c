@@ -34,9 +34,6 @@ static int shape_ok(const struct cfg_vm *vm, const struct cfg_virtio *d, struct 
 		return cfg_err(e, vm->name, "virtio: invalid name");
 	if (d->type > CFG_VIRTIO_NET)
 		return cfg_err(e, vm->name, "%s.type: invalid value", d->name);
-	if (d->type != CFG_VIRTIO_CONSOLE)
-		return cfg_err(e, vm->name, "%s.type: \"%s\" is not implemented yet", d->name,
-			       d->type == CFG_VIRTIO_BLK ? "blk" : "net");
 	if (d->size != CFG_VIRTIO_PAGE || !IS_ALIGNED(d->base, SZ_4K))
 		return cfg_err(e, vm->name, "%s.reg: one 4 KiB register page, 4 KiB aligned "
 			       "(0x%llx, 0x%llx)", d->name, X(d->base), X(d->size));
@@ -126,6 +123,74 @@ static int irq_ok(const struct cfg_vm *vm, u32 k, const struct cfg_limits *l,
 	return 0;
 }
 
+/* A blk device's disk: a whole number of sectors, its image no larger; the disk
+ * properties are a blk device's only. */
+static int disk_ok(const struct cfg_vm *vm, const struct cfg_virtio *d, struct cfg_error *e)
+{
+	if (d->type != CFG_VIRTIO_BLK) {
+		if (d->has_disk_size || d->data || d->read_only)
+			return cfg_err(e, vm->name, "%s: disk-size, data and read-only are for "
+				       "type \"blk\" only", d->name);
+		return 0;
+	}
+	if (!d->has_disk_size || d->disk_size == 0 || d->disk_size % CFG_VIRTIO_SECTOR ||
+	    d->disk_size > CFG_VIRTIO_DISK_MAX)
+		return cfg_err(e, vm->name, "%s.disk-size: 0x%llx is not a multiple of 512 bytes "
+			       "from 512 to 0x%llx", d->name, X(d->disk_size),
+			       X(CFG_VIRTIO_DISK_MAX));
+	if (d->data && d->data_size > d->disk_size)
+		return cfg_err(e, vm->name, "%s.data: 0x%llx bytes, larger than the disk (0x%llx)",
+			       d->name, X(d->data_size), X(d->disk_size));
+	return 0;
+}
+
+/* Ports of network `name` in VMs 0..i (device k of VM i excluded and after), and how many
+ * distinct networks VMs 0..i name up to there. */
+static u32 ports_on(const struct scenario *s, u32 i, u32 k, const char *name)
+{
+	u32 n = 0;
+
+	for (u32 j = 0; j <= i; j++)
+		for (u32 m = 0; m < (j == i ? k : s->vms[j].nr_virtio) && m < CFG_MAX_VIRTIO; m++)
+			n += s->vms[j].virtio[m].type == CFG_VIRTIO_NET &&
+			     strcmp(s->vms[j].virtio[m].network, name) == 0;
+	return n;
+}
+
+static u32 networks_before(const struct scenario *s, u32 i, u32 k)
+{
+	u32 n = 0;
+
+	for (u32 j = 0; j <= i; j++)
+		for (u32 m = 0; m < (j == i ? k : s->vms[j].nr_virtio) && m < CFG_MAX_VIRTIO; m++)
+			n += s->vms[j].virtio[m].type == CFG_VIRTIO_NET &&
+			     ports_on(s, j, m, s->vms[j].virtio[m].network) == 0;
+	return n;
+}
+
+/* A net device names a network (a name as VMs have), within the capacities. */
+static int net_ok(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	const struct cfg_virtio *d = &vm->virtio[k];
+	u32 ports;
+
+	if (d->type != CFG_VIRTIO_NET)
+		return d->network[0] ? cfg_err(e, vm->name, "%s.network: for type \"net\" only",
+					       d->name) : 0;
+	if (!cfg_name_ok(d->network))
+		return cfg_err(e, vm->name, "%s.network: missing or invalid name (1 to %u "
+			       "characters of a-z 0-9 _ -)", d->name, (unsigned)(CFG_NAME_LEN - 1));
+	ports = ports_on(s, i, k, d->network);
+	if (ports >= CFG_MAX_NET_PORTS)
+		return cfg_err(e, vm->name, "%s.network: '%s' has %u ports already (max %u)", d->name,
+			       d->network, ports, (unsigned)CFG_MAX_NET_PORTS);
+	if (!ports && networks_before(s, i, k) >= CFG_MAX_NETWORKS)
+		return cfg_err(e, vm->name, "%s.network: more than %u networks", d->name,
+			       (unsigned)CFG_MAX_NETWORKS);
+	return 0;
+}
+
 /* Typed input goes to one console per VM. */
 static int one_console(const struct cfg_vm *vm, u32 k, struct cfg_error *e)
 {
@@ -138,12 +203,26 @@ static int one_console(const struct cfg_vm *vm, u32 k, struct cfg_error *e)
 	return 0;
 }
 
+u64 config_virtio_disk_bytes(const struct cfg_vm *vm)
+{
+	u64 n = 0;
+
+	for (u32 k = 0; k < vm->nr_virtio && k < CFG_MAX_VIRTIO; k++)
+		if (vm->virtio[k].type == CFG_VIRTIO_BLK && vm->virtio[k].disk_size <= CFG_VIRTIO_DISK_MAX)
+			n += vm->virtio[k].disk_size;
+	return n;
+}
+
 int config_check_virtio(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 			struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
 	int err = shape_ok(vm, &vm->virtio[k], e);
 
+	if (!err)
+		err = disk_ok(vm, &vm->virtio[k], e);
+	if (!err)
+		err = net_ok(s, i, k, e);
 	if (!err)
 		err = window_ok(vm, k, l, e);
 	if (!err)

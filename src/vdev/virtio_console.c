@@ -51,18 +51,23 @@ static int vcons_rx_flush(struct virtio_dev *d, const char **why)
 	bool pushed = false;
 	int r = 0;
 
-	while (c->count && virtio_queue_live(d, VCONS_RXQ)) {
+	/* At most one chain per FIFO byte or queue entry: a guest refilling empty buffers from
+	 * another vCPU cannot keep this loop (on the housekeeping pCPU) going. */
+	for (u32 k = 0; k < VQ_MAX_SIZE && c->count && virtio_queue_live(d, VCONS_RXQ); k++) {
 		u32 n = 0;
 
 		r = vq_pop(q, &d->mem, &d->chain, why);
 		if (r)
 			break;
 		while (n < c->count && n < d->chain.in_bytes) {
-			u32 run = c->count - n, at = (c->head + n) % VCONS_FIFO;
+			u32 run = c->count - n, at = (c->head + n) % VCONS_FIFO, got;
 
 			run = run < VCONS_FIFO - at ? run : VCONS_FIFO - at;
 			run = (u64)run < d->chain.in_bytes - n ? run : (u32)(d->chain.in_bytes - n);
-			n += (u32)vq_write(&d->mem, &d->chain, n, &c->fifo[at], run);
+			got = (u32)vq_write(&d->mem, &d->chain, n, &c->fifo[at], run);
+			n += got;
+			if (got < run)
+				break; /* not RAM: cannot happen for a popped chain */
 		}
 		c->head = (c->head + n) % VCONS_FIFO;
 		c->count -= n;
@@ -85,7 +90,7 @@ static int vcons_input(struct vm *vm, u8 ch)
 
 	if (!d)
 		return ERR_NOENT;
-	spin_lock(&d->lock);
+	spin_lock(d->lock);
 	if (c->count < VCONS_FIFO) {
 		c->fifo[(c->head + c->count) % VCONS_FIFO] = ch;
 		c->count++;
@@ -93,7 +98,7 @@ static int vcons_input(struct vm *vm, u8 ch)
 	}
 	if (vcons_rx_flush(d, &why) == ERR_INVAL)
 		virtio_broken(d, why);
-	spin_unlock(&d->lock);
+	spin_unlock(d->lock);
 	return r;
 }
 

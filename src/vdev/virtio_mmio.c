@@ -59,6 +59,8 @@ static struct virtio_dev devs[CFG_MAX_VMS][CFG_MAX_VIRTIO];
 
 static const struct virtio_backend *const backends[] = {
 	[CFG_VIRTIO_CONSOLE] = &virtio_console_backend,
+	[CFG_VIRTIO_BLK] = &virtio_blk_backend,
+	[CFG_VIRTIO_NET] = &virtio_net_backend,
 };
 
 static const struct virtio_backend *backend_of(u32 type)
@@ -88,7 +90,7 @@ static u8 *vio_map(void *ctx, u64 gpa, u64 *avail)
 
 static u64 offered(const struct virtio_dev *d)
 {
-	return d->be->features | BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_INDIRECT_DESC);
+	return d->dev_features | BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_INDIRECT_DESC);
 }
 
 static void update_irq(struct virtio_dev *d)
@@ -321,7 +323,7 @@ static enum trap_status vio_mmio(struct vcpu *v, struct mmio_access *a, void *op
 	(void)v;
 	if (a->offset < REG_CONFIG && a->size != 4)
 		return TRAP_FORBIDDEN; /* registers are 32-bit (4.2.2) */
-	spin_lock(&d->lock);
+	spin_lock(d->lock);
 	if (d->stopped)
 		a->val = 0; /* a vCPU on its way out of a stopped VM: nothing changes */
 	else if (a->offset >= REG_CONFIG)
@@ -330,8 +332,57 @@ static enum trap_status vio_mmio(struct vcpu *v, struct mmio_access *a, void *op
 		st = vio_write(d, (u32)a->offset, (u32)a->val);
 	else
 		a->val = vio_read(d, (u32)a->offset);
-	spin_unlock(&d->lock);
+	spin_unlock(d->lock);
 	return st;
+}
+
+/* ---- the shell ---- */
+
+static void show_queue(const struct virtq *q, u32 i)
+{
+	if (!q->ready) {
+		printk("    q%u: off (num %u)\n", i, q->num);
+		return;
+	}
+	printk("    q%u: num %u, avail taken %u, used %u, pending %u\n", i, q->num,
+	       q->last_avail, q->used_idx, vq_pending(q));
+}
+
+static void show_dev(struct virtio_dev *d)
+{
+	struct virtq q[VIRTIO_MAX_QUEUES];
+	u32 status;
+	u64 feat, n[5];
+
+	spin_lock(d->lock); /* a consistent copy; printed after (printk may render) */
+	memcpy(q, d->vq, sizeof(q));
+	status = d->status;
+	feat = d->drv_features;
+	n[0] = d->notifies, n[1] = d->irqs, n[2] = d->bytes_in, n[3] = d->bytes_out;
+	n[4] = d->refusals;
+	spin_unlock(d->lock);
+	printk("  %s %s @0x%llx irq %u: status 0x%x%s, features 0x%llx, notifies %llu, "
+	       "irqs %llu, bytes to guest %llu, from guest %llu, refused %llu\n", d->cfg->name,
+	       d->be->name, (unsigned long long)d->cfg->base, d->cfg->irq, status,
+	       status & VIRTIO_STATUS_NEEDS_RESET ? " (NEEDS_RESET)" : "",
+	       (unsigned long long)feat, (unsigned long long)n[0], (unsigned long long)n[1],
+	       (unsigned long long)n[2], (unsigned long long)n[3], (unsigned long long)n[4]);
+	for (u32 i = 0; i < d->be->nr_queues; i++)
+		show_queue(&q[i], i);
+	if (d->be->show)
+		d->be->show(d);
+}
+
+void virtio_show(void)
+{
+	for (u32 v = 0; v < nr_vms; v++) {
+		if (!vms[v].cfg->nr_virtio)
+			continue;
+		printk("vm '%s':\n", vms[v].cfg->name);
+		for (u32 i = 0; i < vms[v].cfg->nr_virtio; i++)
+			if (devs[v][i].be)
+				show_dev(&devs[v][i]);
+	}
 }
 
 /* ---- the unit ---- */
@@ -355,6 +406,14 @@ static int vio_create_one(struct vm *vm, u32 i, char *msg, size_t len)
 	if (!d->be) {
 		snprintf(msg, len, "virtio %s: type %u has no backend yet", c->name, c->type);
 		return ERR_NOSYS;
+	}
+	d->index = i;
+	d->dev_features = d->be->features;
+	d->lock = &d->own_lock;
+	if (d->be->create) {
+		r = d->be->create(d, msg, len);
+		if (r)
+			return r;
 	}
 	r = virq_assign(vm, c->irq, false);
 	if (!r)
@@ -382,11 +441,11 @@ static void vio_reset(struct vm *vm)
 
 		if (!d->be)
 			continue;
-		spin_lock(&d->lock);
+		spin_lock(d->lock);
 		dev_reset(d);
 		d->stopped = false;
 		d->reported = false;
-		spin_unlock(&d->lock);
+		spin_unlock(d->lock);
 	}
 }
 
@@ -399,10 +458,10 @@ static void vio_stop(struct vm *vm)
 
 		if (!d->be)
 			continue;
-		spin_lock(&d->lock);
+		spin_lock(d->lock);
 		d->stopped = true;
 		dev_reset(d);
-		spin_unlock(&d->lock);
+		spin_unlock(d->lock);
 	}
 }
 

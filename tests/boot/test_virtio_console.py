@@ -34,8 +34,8 @@ def check_hvc(m, tag):
     assert "virtio_mmio" in mods and "virtio_console" in mods, mods
     out = run(m, "echo %s-$((6*7)) > /dev/hvc0" % tag, "%s-42" % tag)
     assert "%s-42" % tag in out.splitlines(), out
-    irqs = run(m, "cat /proc/interrupts", "virtio0")
-    line = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+48 Level\s+virtio0", irqs, re.M)
+    irqs = run(m, "cat /proc/interrupts", "virtio")
+    line = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+48 Level\s+virtio\d+", irqs, re.M)
     assert line and int(line.group(1)) + int(line.group(2)) > 0, irqs
 
 

@@ -85,7 +85,20 @@ struct cfg_virtio {
 	u32 type;          /* enum cfg_virtio_type */
 	u64 base, size;    /* the register page (IPA); size must be CFG_VIRTIO_PAGE */
 	u32 irq;           /* its INTID (an SPI), emulated: not a physical interrupt */
+	/* blk: a disk of disk_size bytes in RAM the hypervisor reserves, filled from data
+	 * (data_size bytes, in the blob; NULL: zeros) when the VM is created. */
+	u64 disk_size;
+	bool has_disk_size;
+	const void *data;
+	u64 data_size;
+	bool read_only;
+	/* net: the virtual network it is a port of (docs/virtio.md) */
+	char network[CFG_NAME_LEN];
 };
+#define CFG_VIRTIO_SECTOR 512ULL
+#define CFG_MAX_NETWORKS LIM_VNET_NETWORKS
+#define CFG_MAX_NET_PORTS LIM_VNET_PORTS
+#define CFG_VIRTIO_DISK_MAX LIM_VIRTIO_DISK
 
 struct cfg_image {
 	char name[CFG_NAME_LEN];

@@ -11,4 +11,7 @@
 int config_check_virtio(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 			struct cfg_error *e);
 
+/* RAM the VM's virtio disks take (each counted if at most CFG_VIRTIO_DISK_MAX). */
+u64 config_virtio_disk_bytes(const struct cfg_vm *vm);
+
 #endif

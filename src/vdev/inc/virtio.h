@@ -27,6 +27,10 @@ struct cfg_virtio;
 #define VIRTIO_MAX_QUEUES 4U
 #define VIRTIO_BUDGET_BYTES 4096U   /* bytes a backend copies per exit */
 #define VIRTIO_BUDGET_CHAINS 32U    /* chains a backend completes per exit */
+#define VIRTIO_BLK_BUDGET 65536U    /* virtio-blk: bytes per exit before it stops (plus at
+				       most one request of VIRTIO_BLK_MAX_REQ) */
+#define VIRTIO_BLK_MAX_REQ (128U * 1024) /* data bytes of one request: seg_max x size_max */
+#define VIRTIO_NET_BUDGET 32U       /* virtio-net: frames a port sends per exit */
 
 /* Device IDs (virtio 1.2 section 5). */
 #define VIRTIO_ID_NET 1U
@@ -57,6 +61,9 @@ struct virtio_backend {
 	u64 features;       /* device-specific bits; the transport adds its own */
 	u32 nr_queues;
 	u32 config_size;    /* bytes of its configuration space (at 0x100) */
+	/* The VM is being created: take what the device needs (a disk). 0 or an ERR_* code
+	 * with msg. May be NULL. */
+	int (*create)(struct virtio_dev *d, char *msg, size_t len);
 	/* Device reset (status 0, VM reset): back to power-on state. Lock held. */
 	void (*reset)(struct virtio_dev *d);
 	/* The driver set DRIVER_OK (lock held): start what waited for it. May be NULL. */
@@ -66,13 +73,20 @@ struct virtio_backend {
 	/* Queue q was notified: 0, ERR_AGAIN (budget used up, work left) or ERR_INVAL
 	 * (broken ring, *why says how). Lock held. */
 	int (*notify)(struct virtio_dev *d, u32 q, const char **why);
+	/* The shell's vdev (housekeeping pCPU, no lock): one line of its own. May be NULL. */
+	void (*show)(struct virtio_dev *d);
 };
 
 struct virtio_dev {
 	struct vm *vm;
 	const struct cfg_virtio *cfg;
 	const struct virtio_backend *be;
-	spinlock_t lock;
+	u32 index;               /* in the VM's virtio@ list */
+	u64 dev_features;        /* the backend's bits for this device (create may add some) */
+	/* The lock of the device's state: its own, or one it shares with the devices whose
+	 * rings it writes (the ports of a virtual network, virtio_net.c). */
+	spinlock_t *lock;
+	spinlock_t own_lock;
 	struct vq_mem mem;
 	u32 status, isr;
 	u32 dev_features_sel, drv_features_sel, queue_sel;
@@ -96,6 +110,12 @@ bool virtio_queue_live(const struct virtio_dev *d, u32 q);
 /* The VM's first device of this device ID, or NULL. */
 struct virtio_dev *virtio_find(const struct vm *vm, u32 device_id);
 
+/* The shell's `vdev` (housekeeping pCPU): every VM's virtio devices, their status,
+ * queues, counters. */
+void virtio_show(void);
+
 extern const struct virtio_backend virtio_console_backend;
+extern const struct virtio_backend virtio_blk_backend;
+extern const struct virtio_backend virtio_net_backend;
 
 #endif
