@@ -10,6 +10,7 @@
 #include <config.h>
 #include <config_err.h>
 #include <config_pci.h>
+#include <config_virtio.h>
 #include <lib.h>
 
 #define INTID_SPI_MIN 32U
@@ -89,9 +90,9 @@ static int check_counts(const struct cfg_vm *vm, struct cfg_error *e)
 	if (vm->nr_mem == 0)
 		return cfg_err(e, vm->name, "memory: no memory region");
 	if (vm->nr_mem > CFG_MAX_MEM || vm->nr_images > CFG_MAX_IMAGES ||
-	    vm->nr_devs > CFG_MAX_DEVS || vm->nr_pci > CFG_MAX_PCI)
-		return cfg_err(e, vm->name, "too many memory regions, images, devices or PCI "
-			       "functions");
+	    vm->nr_devs > CFG_MAX_DEVS || vm->nr_pci > CFG_MAX_PCI || vm->nr_virtio > CFG_MAX_VIRTIO)
+		return cfg_err(e, vm->name, "too many memory regions, images, devices, PCI "
+			       "functions or virtio devices");
 	if (vm->fault_policy != FAULT_POLICY_INJECT && vm->fault_policy != FAULT_POLICY_STOP)
 		return cfg_err(e, vm->name, "fault-policy: invalid value");
 	return 0;
@@ -618,11 +619,12 @@ static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
 
-/* SPIs the VM's vGIC must own: every device interrupt (each assigned once), the console's
- * and one INTx line per PCI function (at most: functions may share one). */
+/* SPIs the VM's vGIC must own: every device interrupt (each assigned once), the console's,
+ * one INTx line per PCI function (at most: functions may share one) and one per virtio
+ * device. */
 static u32 vm_owned_spis(const struct cfg_vm *vm)
 {
-	u32 n = (vm->console ? 1u : 0u) + vm->nr_pci;
+	u32 n = (vm->console ? 1u : 0u) + vm->nr_pci + vm->nr_virtio;
 
 	for (u32 k = 0; k < vm->nr_devs && k < CFG_MAX_DEVS; k++)
 		n += vm->devs[k].nr_irqs;
@@ -638,14 +640,15 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 		return cfg_err(e, vm->name, "console: the UART's INTID %u is not an SPI the vGIC "
 			       "holds (32..%u)", uart_intid, (unsigned)LIM_VGIC_MAX_INTID);
 	if (spis > LIM_VGIC_OWNED_SPIS)
-		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s%s), the vGIC holds %u",
-			       spis, vm->nr_pci ? ", PCI INTx" : "", vm->console ? " and console" : "",
+		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s%s%s), the vGIC holds %u",
+			       spis, vm->nr_pci ? ", PCI INTx" : "", vm->nr_virtio ? ", virtio" : "", vm->console ? " and console" : "",
 			       (unsigned)LIM_VGIC_OWNED_SPIS);
 	return 0;
 }
 
 /*
- * RAM the VMs 0..i take in all, against RAM outside the hypervisor. Necessary, not
+ * RAM the VMs 0..i take in all (memory regions and virtio disks), against RAM outside the
+ * hypervisor. Necessary, not
  * sufficient: placement (fixed regions splitting free RAM, 2 MiB alignment, the
  * firmware DTB) can still leave no room for an allocated region; the hypervisor then
  * leaves that VM stopped and starts the others.
@@ -656,10 +659,14 @@ static int check_ram_total(const struct scenario *s, u32 i, const struct cfg_lim
 	u64 avail = l->ram_size - overlap_size(l->hv_base, l->hv_size, l->ram_base, l->ram_size);
 	u64 need = 0;
 
-	for (u32 j = 0; j <= i; j++)
+	for (u32 j = 0; j <= i; j++) {
+		u64 disks = config_virtio_disk_bytes(&s->vms[j]);
+
 		for (u32 k = 0; k < s->vms[j].nr_mem; k++)
 			need = s->vms[j].mem[k].size > ~(u64)0 - need ? ~(u64)0 :
 			       need + s->vms[j].mem[k].size;
+		need = disks > ~(u64)0 - need ? ~(u64)0 : need + disks;
+	}
 	if (need > avail)
 		return cfg_err(e, s->vms[i].name, "memory: the VMs so far need 0x%llx bytes of RAM, "
 			       "0x%llx are left beside the hypervisor", X(need), X(avail));
@@ -728,6 +735,8 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		err = check_each(s, i, vm->nr_devs, l, e, check_dev);
 	if (!err)
 		err = check_each(s, i, vm->nr_pci, l, e, config_check_pci);
+	if (!err)
+		err = check_each(s, i, vm->nr_virtio, l, e, config_check_virtio);
 	if (!err)
 		err = check_pv_pages(vm, e);
 	if (!err)

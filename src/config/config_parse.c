@@ -444,6 +444,27 @@ static const struct prop_rule pci_rules[] = {
 	  .hi = CFG_NAME_LEN - 1 },
 };
 
+STATIC_ASSERT(CFG_VIRTIO_CONSOLE == 0 && CFG_VIRTIO_BLK == 1 && CFG_VIRTIO_NET == 2,
+	      "virtio type choices");
+
+static const struct prop_rule virtio_rules[] = {
+	{ .name = "type", .kind = K_ENUM, .required = true, .to = AT(cfg_virtio, type),
+	  .choices = { "console", "blk", "net" } },
+	{ .name = "reg", .kind = K_REG, .required = true, .to = AT(cfg_virtio, base),
+	  .aux = AT(cfg_virtio, size) },
+	{ .name = "interrupts", .kind = K_U32, .required = true, .to = AT(cfg_virtio, irq),
+	  .hi = 0xffffffffU },
+	{ .name = "label", .kind = K_NAME, .to = AT(cfg_virtio, name), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1 },
+	{ .name = "disk-size", .kind = K_U64, .to = AT(cfg_virtio, disk_size),
+	  .aux = AT(cfg_virtio, has_disk_size) },
+	{ .name = "data", .kind = K_BYTES, .to = AT(cfg_virtio, data),
+	  .aux = AT(cfg_virtio, data_size) },
+	{ .name = "read-only", .kind = K_TRUE, .to = AT(cfg_virtio, read_only) },
+	{ .name = "network", .kind = K_NAME, .to = AT(cfg_virtio, network), .lo = 1,
+	  .hi = CFG_NAME_LEN - 1, .expect = "a network name" },
+};
+
 static prop_fn pool_cpus;
 
 static const struct prop_rule pool_rules[] = {
@@ -470,12 +491,14 @@ SCHEMA_FITS(image_rules);
 SCHEMA_FITS(dev_rules);
 SCHEMA_FITS(pool_rules);
 SCHEMA_FITS(pci_rules);
+SCHEMA_FITS(virtio_rules);
 static const struct schema vm_schema = SCHEMA(vm_rules);
 static const struct schema mem_schema = SCHEMA(mem_rules);
 static const struct schema image_schema = SCHEMA(image_rules);
 static const struct schema dev_schema = SCHEMA(dev_rules);
 static const struct schema pool_schema = SCHEMA(pool_rules);
 static const struct schema pci_schema = SCHEMA(pci_rules);
+static const struct schema virtio_schema = SCHEMA(virtio_rules);
 
 /* Pool cpus: pCPU numbers, each below 64 and listed once, make the pool's bitmask. */
 static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
@@ -578,6 +601,8 @@ static const struct subnode_kind subnodes[] = {
 	  VM_TABLE(devs, nr_devs, CFG_MAX_DEVS), .name = AT(cfg_dev, name) },
 	{ .base = "pci", .plural = "PCI functions", .schema = &pci_schema,
 	  VM_TABLE(pci, nr_pci, CFG_MAX_PCI), .name = AT(cfg_pci, name) },
+	{ .base = "virtio", .plural = "virtio devices", .schema = &virtio_schema,
+	  VM_TABLE(virtio, nr_virtio, CFG_MAX_VIRTIO), .name = AT(cfg_virtio, name) },
 };
 
 /* The next entry of the VM's table for kind k, filled from node. */
@@ -615,7 +640,7 @@ static int parse_vm_child(struct pctx *c, struct cfg_vm *vm, int node)
 	for (k = 0; k < ARRAY_SIZE(subnodes) && !fdt_node_name_is(name, subnodes[k].base); k++)
 		;
 	if (k == ARRAY_SIZE(subnodes))
-		return perr(c, ": unknown node (expected memory@, image@, device@ or pci@)");
+		return perr(c, ": unknown node (expected memory@, image@, device@, pci@ or virtio@)");
 	err = parse_subnode(c, vm, &subnodes[k], node);
 	c->node[0] = c->field[0] = '\0';
 	return err;

@@ -78,8 +78,12 @@ static bool cfg_ok(const struct cfg_vm *cfg)
 	u32 i;
 
 	if (cfg->nr_vcpus == 0 || cfg->nr_vcpus > CFG_MAX_VCPUS || cfg->nr_mem > CFG_MAX_MEM ||
-	    cfg->nr_images > CFG_MAX_IMAGES || cfg->nr_devs > CFG_MAX_DEVS)
+	    cfg->nr_images > CFG_MAX_IMAGES || cfg->nr_devs > CFG_MAX_DEVS ||
+	    cfg->nr_virtio > CFG_MAX_VIRTIO)
 		return false;
+	for (i = 0; i < cfg->nr_virtio; i++)
+		if (!is_spi(cfg->virtio[i].irq))
+			return false;
 	if (cfg->initrd_image < -1 || cfg->initrd_image >= (int)cfg->nr_images)
 		return false;
 	if (cfg->bootargs && strnlen(cfg->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
@@ -385,6 +389,23 @@ static void device_node(struct fdt_writer *w, const struct cfg_dev *d)
 	fdtw_end_node(w);
 }
 
+/* virtio-mmio (Linux binding virtio/mmio.yaml): the rings hold guest-physical addresses
+ * that the hypervisor reads through its own cacheable map, hence dma-coherent. */
+static void vmmio_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
+{
+	for (u32 i = 0; i < cfg->nr_virtio; i++) {
+		const struct cfg_virtio *d = &cfg->virtio[i];
+
+		node_at(w, "virtio_mmio", d->base);
+		fdtw_prop_string(w, "compatible", "virtio,mmio");
+		prop_reg(w, d->base, d->size);
+		fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
+		prop_spis(w, &d->irq, 1);
+		fdtw_prop_empty(w, "dma-coherent");
+		fdtw_end_node(w);
+	}
+}
+
 /* ---- the PCIe host bridge (PCI Bus Binding to IEEE 1275; Linux's host-generic-pci) ---- */
 
 #define PCI_HI_PREFETCH BIT(30)
@@ -481,6 +502,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	clock_node(&w);
 	uart_node(&w, cfg, p);
 	device_nodes(&w, cfg);
+	vmmio_nodes(&w, cfg);
 	if (p->pci)
 		pci_node(&w, p->pci);
 	cpu_freq_nodes(&w, cfg, p);

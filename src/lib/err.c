@@ -6,6 +6,7 @@ const char *err_name(int err)
 	static const char *const names[] = {
 		"OK", "ERR_INVAL", "ERR_ALIGN", "ERR_RANGE", "ERR_EXIST", "ERR_NOMEM",
 		"ERR_NOENT", "ERR_PERM", "ERR_NOSYS", "ERR_BUSY", "ERR_FORMAT", "ERR_TRUNC", "ERR_FULL",
+		"ERR_AGAIN",
 	};
 	u32 i = (u32)-err;
 

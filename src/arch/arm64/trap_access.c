@@ -26,6 +26,10 @@ enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa)
 	a.write = d.write;
 	a.val = a.write ? dabt_write_value(&d, vcpu_reg(v, d.reg)) : 0;
 	st = r->handler(v, &a, r->opaque);
+	if (st == TRAP_RETRY && a.write)
+		return TRAP_HANDLED; /* PC unchanged: the store runs again for the next part */
+	if (st == TRAP_RETRY)
+		return TRAP_UNHANDLED; /* a read is never retried */
 	if (st != TRAP_HANDLED)
 		return st;
 	if (!a.write)

@@ -21,6 +21,7 @@
 #define CFG_MAX_DEVS LIM_DEVICES
 #define CFG_MAX_IRQS LIM_DEV_IRQS
 #define CFG_MAX_PCI LIM_PCI_FUNCS
+#define CFG_MAX_VIRTIO LIM_VIRTIO_DEVS
 #define CFG_MAX_IMAGES LIM_IMAGES
 #define CFG_NAME_LEN LIM_NAME_LEN
 #define CFG_ERR_LEN 160
@@ -69,6 +70,35 @@ static inline u32 cfg_pci_bdf(const struct cfg_pci *p)
 {
 	return PCI_BDF(p->bdf[0], p->bdf[1], p->bdf[2]);
 }
+
+/* A virtio-mmio device the hypervisor emulates for the VM (virtio@<n> node; docs/virtio.md):
+ * one 4 KiB register page at an IPA outside its RAM, one emulated level interrupt. */
+enum cfg_virtio_type {   /* the order of the "type" strings */
+	CFG_VIRTIO_CONSOLE = 0,
+	CFG_VIRTIO_BLK,
+	CFG_VIRTIO_NET,
+};
+#define CFG_VIRTIO_PAGE 0x1000ULL
+
+struct cfg_virtio {
+	char name[CFG_NAME_LEN];
+	u32 type;          /* enum cfg_virtio_type */
+	u64 base, size;    /* the register page (IPA); size must be CFG_VIRTIO_PAGE */
+	u32 irq;           /* its INTID (an SPI), emulated: not a physical interrupt */
+	/* blk: a disk of disk_size bytes in RAM the hypervisor reserves, filled from data
+	 * (data_size bytes, in the blob; NULL: zeros) when the VM is created. */
+	u64 disk_size;
+	bool has_disk_size;
+	const void *data;
+	u64 data_size;
+	bool read_only;
+	/* net: the virtual network it is a port of (docs/virtio.md) */
+	char network[CFG_NAME_LEN];
+};
+#define CFG_VIRTIO_SECTOR 512ULL
+#define CFG_MAX_NETWORKS LIM_VNET_NETWORKS
+#define CFG_MAX_NET_PORTS LIM_VNET_PORTS
+#define CFG_VIRTIO_DISK_MAX LIM_VIRTIO_DISK
 
 struct cfg_image {
 	char name[CFG_NAME_LEN];
@@ -128,6 +158,8 @@ struct cfg_vm {
 	struct cfg_dev devs[CFG_MAX_DEVS];
 	u32 nr_pci;
 	struct cfg_pci pci[CFG_MAX_PCI];
+	u32 nr_virtio;
+	struct cfg_virtio virtio[CFG_MAX_VIRTIO];
 	bool console;      /* emulated PL011 at the platform UART address */
 	enum fault_policy fault_policy;
 	bool autostart;    /* start at boot (default true) */
@@ -146,6 +178,22 @@ struct cfg_vm {
 	bool has_ksyms;
 	u64 ksym[CFG_NR_KSYMS];
 };
+
+/* The VM's first virtio device of type t, or NULL. */
+static inline const struct cfg_virtio *cfg_virtio_find(const struct cfg_vm *vm, u32 t)
+{
+	for (u32 i = 0; i < vm->nr_virtio && i < CFG_MAX_VIRTIO; i++)
+		if (vm->virtio[i].type == t)
+			return &vm->virtio[i];
+	return 0;
+}
+
+/* Does the VM have a console the hypervisor multiplexes (an emulated PL011 or a virtio
+ * console)? Its output is tagged, it can have the input focus. */
+static inline bool cfg_vm_has_console(const struct cfg_vm *vm)
+{
+	return vm->console || cfg_virtio_find(vm, CFG_VIRTIO_CONSOLE) != 0;
+}
 
 /* The paravirtual page of an `scmi` VM: the SCMI shared memory (arm,scmi-shmem). */
 #define CFG_PV_IPA 0x090c0000ULL

@@ -43,7 +43,7 @@ void console_init(void)
 {
 	share = MSGQ_SIZE / (nr_vms + 1);
 	for (u32 i = 0; i < nr_vms; i++) {
-		if (vms[i].cfg->console) {
+		if (cfg_vm_has_console(vms[i].cfg)) {
 			focus = i;
 			break;
 		}
@@ -197,27 +197,47 @@ static void flush_line(u32 id, struct vm_console *vc)
 	vc->len = 0;
 }
 
+/* Bytes of a VM's line while it is not shown as it writes. */
+static void line_put(u32 id, struct vm_console *vc, char c)
+{
+	if (c == '\n')
+		flush_line(id, vc);
+	else if (c != '\r')
+		vc->line[vc->len++] = c;
+	if (vc->len == CONSOLE_LINE_MAX)
+		flush_line(id, vc);
+}
+
 /*
- * A VM's output byte: kept in its ring; shown at once if the VM has the input
- * focus (so prompts and echo appear), else a whole line at a time.
+ * A VM's output bytes: kept in its ring; shown at once if the VM has the input
+ * focus (so prompts and echo appear; up to one record's payload per post), else a whole
+ * line at a time.
  */
-void console_vm_putc(u32 id, char c)
+void console_vm_write(u32 id, const char *s, size_t n)
 {
 	struct vm_console *vc = &vcons[id];
 
 	spin_lock(&vc->lock);
-	history_put(vc, c);
+	for (size_t i = 0; i < n; i++)
+		history_put(vc, s[i]);
 	if (id == focus && !vc->len) {
-		post((u8)id, CONS_VM_BYTES, &c, 1);
+		while (n) {
+			u32 chunk = n > MSGQ_PAYLOAD_MAX ? MSGQ_PAYLOAD_MAX : (u32)n;
+
+			post((u8)id, CONS_VM_BYTES, s, chunk);
+			s += chunk;
+			n -= chunk;
+		}
 	} else {
-		if (c == '\n')
-			flush_line(id, vc);
-		else if (c != '\r')
-			vc->line[vc->len++] = c;
-		if (vc->len == CONSOLE_LINE_MAX)
-			flush_line(id, vc);
+		for (size_t i = 0; i < n; i++)
+			line_put(id, vc, s[i]);
 	}
 	spin_unlock(&vc->lock);
+}
+
+void console_vm_putc(u32 id, char c)
+{
+	console_vm_write(id, &c, 1);
 }
 
 /*
@@ -253,7 +273,7 @@ static void end_partial(void)
 
 void console_set_focus(u32 id)
 {
-	if (id >= nr_vms || !vms[id].cfg->console) {
+	if (id >= nr_vms || !cfg_vm_has_console(vms[id].cfg)) {
 		printk("rtvisor: console: no VM %u with a console\n", id + 1);
 		return;
 	}

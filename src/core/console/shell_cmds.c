@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <shell.h>
 #include <shell_debug.h>
+#include <virtio.h>
 #include <vm.h>
 
 static void cmd_help(int argc, char **argv)
@@ -90,6 +91,13 @@ static void cmd_pci(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	pci_show(-1);
+}
+
+static void cmd_vdev(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	virtio_show();
 }
 
 static void cmd_vm_start(int argc, char **argv)
@@ -362,6 +370,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "dmesg", NULL, 1, 2, "dmesg <vm> [records]", cmd_dmesg },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
+	{ "vdev", NULL, 0, 0, "vdev", cmd_vdev },
 };
 
 const u32 shell_nr_cmds = ARRAY_SIZE(shell_cmds);

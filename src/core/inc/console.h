@@ -21,6 +21,8 @@
 void console_init(void);
 void console_start_async(void);  /* from now on output is queued, not printed by the writer */
 void console_vm_putc(u32 vm_id, char c);
+/* n bytes of a VM's output at once (a virtio console's buffer). */
+void console_vm_write(u32 vm_id, const char *s, size_t n);
 void console_hyp_text(const char *s, size_t n);
 void console_input(u8 c);
 /* Where bytes typed for a VM go (its emulated UART registers itself): 0, or ERR_NOMEM

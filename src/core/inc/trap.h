@@ -11,6 +11,9 @@ enum trap_status {
 	TRAP_HANDLED = 0,  /* emulated; resume the guest */
 	TRAP_UNHANDLED,    /* the hypervisor does not implement it */
 	TRAP_FORBIDDEN,    /* the guest is not allowed to do it */
+	TRAP_RETRY,        /* MMIO write: a bounded part done; resume the guest at the same
+			    * instruction, which traps again for the next part (never reaches
+			    * guest_fault) */
 };
 
 enum fault_kind {

@@ -30,6 +30,7 @@
 #define ERR_FORMAT  (-10) /* corrupt data structure (bad magic, version, layout) */
 #define ERR_TRUNC   (-11) /* data ends before the structure does */
 #define ERR_FULL    (-12) /* a fixed-size table or queue has no free slot */
+#define ERR_AGAIN   (-13) /* a bounded step ended with work left: call again */
 
 /* A short name for an error code ("ERR_NOMEM"), for messages and tests. */
 const char *err_name(int err);

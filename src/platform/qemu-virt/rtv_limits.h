@@ -24,6 +24,10 @@
 #define LIM_DEVICES 8           /* device@ nodes of one VM */
 #define LIM_DEV_IRQS 16         /* interrupts of one device */
 #define LIM_PCI_FUNCS 8         /* pci@ nodes (PCI functions) of one VM */
+#define LIM_VIRTIO_DEVS 8       /* virtio@ nodes (virtio-mmio devices) of one VM */
+#define LIM_VIRTIO_DISK (1ULL << 30) /* bytes of one virtio-blk disk (RAM it reserves) */
+#define LIM_VNET_NETWORKS 8     /* virtual networks (names) in a scenario */
+#define LIM_VNET_PORTS 8        /* virtio-net ports on one virtual network */
 #define LIM_PCI_HOST_FUNCS 64   /* PCI functions (bridges included) the hypervisor tracks */
 #define LIM_NAME_LEN 16         /* VM, pool, image and device names: 15 characters + NUL */
 #define LIM_BOOTARGS 255        /* characters of "bootargs" */

@@ -332,6 +332,11 @@ static const char *const required_invalid[] = {
 	"dtb-unaligned", "dtb-area-outside", "bootargs-long", "bootargs-no-dtb", "initrd-no-dtb",
 	"initrd-twice", "dev-compatible-empty", "pci-shared", "pci-intx-shared",
 	"pci-dma-no-identity", "pci-bdf-range", "pci-bdf-cells", "pci-intx-device",
+	"virtio-overlap-mem", "virtio-overlap-dev", "virtio-overlap-virtio", "virtio-overlap-uart",
+	"virtio-reg-size", "virtio-irq-device", "virtio-irq-twice", "virtio-irq-ppi",
+	"virtio-irq-uart", "virtio-two-consoles", "virtio-type-unknown", "virtio-disk-size",
+	"virtio-disk-missing", "virtio-disk-data-large", "virtio-disk-on-console",
+	"virtio-net-no-network", "virtio-network-on-console", "virtio-net-ports",
 };
 
 static int expect_of(const char *path, char *out, size_t n)

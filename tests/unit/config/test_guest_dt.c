@@ -46,6 +46,8 @@ static const char SCENARIO[] =
 	"device@9010000 { label = \"rtc\"; compatible = \"arm,pl031\", \"arm,primecell\";\n"
 	"  reg = <0x0 0x09010000 0x0 0x1000>; interrupts = <34>; };\n"
 	"device@a000000 { reg = <0x0 0x0a000000 0x0 0x4000>; interrupts = <48 49>; };\n"
+	"virtio@a100000 { label = \"hvc\"; type = \"console\"; reg = <0x0 0x0a100000 0x0 0x1000>;\n"
+	"  interrupts = <50>; };\n"
 	"};\n};\n};\n";
 
 static void write_image(const char *name, int size)
@@ -173,8 +175,8 @@ TEST(root_and_cpus)
 	CHECK(PROP_STR("/", "compatible", "linux,dummy-virt"));
 	CHECK(PROP_STR("/", "model", "rtvisor,vm"));
 	CHECK_EQ(prop_u32("/", "interrupt-parent"), prop_u32("/intc@8000000", "phandle"));
-	/* chosen aliases cpus psci 2*memory intc timer apb-pclk pl011 rtc */
-	CHECK_EQ(child_count(fdt_root(&f)), 11);
+	/* chosen aliases cpus psci 2*memory intc timer apb-pclk pl011 rtc virtio_mmio */
+	CHECK_EQ(child_count(fdt_root(&f)), 12);
 	cpus = node("/cpus");
 	CHECK_EQ(prop_u32("/cpus", "#address-cells"), 1);
 	CHECK_EQ(prop_u32("/cpus", "#size-cells"), 0);
@@ -296,6 +298,26 @@ TEST(passthrough_devices)
 	/* device@a000000 has no compatible: mapped, but not in the guest DT */
 	for (c = fdt_first_child(&f, fdt_root(&f)); c >= 0; c = fdt_next_sibling(&f, c))
 		CHECK(strstr(fdt_name(&f, c), "a000000") == NULL);
+}
+
+/* virtio@ -> virtio_mmio@<base>: the Linux virtio/mmio binding. */
+TEST(virtio_mmio_nodes)
+{
+	static const u32 irq[] = { 0, 18, 4 };
+	const struct cfg_vm *vm = load_vm();
+	const char *v = "/virtio_mmio@a100000";
+	int len = -1;
+	u64 a = 0, s = 0;
+
+	CHECK(vm && build(vm, &QEMU_VIRT, CFG_GUEST_DT_MAX) == 0);
+	CHECK(PROP_STR(v, "compatible", "virtio,mmio"));
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), node(v), 0, &a, &s), 0);
+	CHECK_EQ(a, 0x0a100000);
+	CHECK_EQ(s, 0x1000);
+	CHECK(prop_cells_are(v, "interrupts", irq, 3));
+	CHECK_EQ(prop_u32(v, "interrupt-parent"), 1);
+	CHECK(fdt_prop(&f, node(v), "dma-coherent", &len) != NULL);
+	CHECK_EQ(len, 0);
 }
 
 /* A VM owning 00:02.0 (I/O BAR, INTA -> 37) and 01:00.0 (a 64-bit BAR, INTB -> 38). */
@@ -520,6 +542,12 @@ TEST(worst_case_fits)
 		for (k = 0; k < CFG_MAX_IRQS; k++)
 			d->irqs[k] = 1019 - i * CFG_MAX_IRQS - k;
 	}
+	vm.nr_virtio = CFG_MAX_VIRTIO;
+	for (i = 0; i < CFG_MAX_VIRTIO; i++) {
+		vm.virtio[i].base = 0xffe000000000ULL + i * 0x1000ULL;
+		vm.virtio[i].size = CFG_VIRTIO_PAGE;
+		vm.virtio[i].irq = 32 + i;
+	}
 	CHECK_EQ(build(&vm, &QEMU_VIRT, CFG_GUEST_DT_MAX), 0);
 	CHECK(fdt_blob_size(dtb) < CFG_GUEST_DT_MAX / 4);
 }
@@ -547,6 +575,7 @@ int main(void)
 	RUN(gic_timer_clock);
 	RUN(console_and_chosen);
 	RUN(passthrough_devices);
+	RUN(virtio_mmio_nodes);
 	RUN(device_variants);
 	RUN(pci_host_bridge);
 	RUN(scaling_and_no_console);
