@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 
+import pexpect
 import pytest
 
 import rtv
@@ -131,3 +132,29 @@ def test_vm_without_debug_refuses(machine):
     assert not re.search(r"^pc\s+0x", out, re.M), out
     assert "connection refused: vm 'rt' is not debuggable" in console, console
     machine.expect(r"\[rt\] hello: ticks=\d+", timeout=10)            # and it runs on
+
+
+def test_ctrl_c_interrupts(machine):
+    """An interactive session: continue, Ctrl-C stops the VM (SIGINT), detach."""
+    g = pexpect.spawn("gdb-multiarch", ["-q", "-nx", ELF], encoding="utf-8", timeout=30)
+    try:
+        g.expect(r"\(gdb\) ")
+        g.sendline("target remote 127.0.0.1:%d" % machine.ports[0])
+        g.expect(r"\(gdb\) ")
+        g.sendline("continue")
+        g.expect("Continuing.")
+        machine.read_for(1.0)                     # it runs: hello keeps printing meanwhile
+        g.sendcontrol("c")
+        g.expect(r"received signal SIGINT")
+        g.expect(r"\(gdb\) ")
+        g.sendline("info registers pc")
+        g.expect(r"pc\s+0x4008[0-9a-f]{4}\s")      # a PC inside the hello image
+        g.expect(r"\(gdb\) ")
+        g.sendline("detach")
+        g.expect(r"detached")
+        g.sendline("quit")
+        g.expect(pexpect.EOF)
+    finally:
+        g.close(force=True)
+    machine.expect(r"debugger detached from vm 'hello'", timeout=10)
+    machine.expect(r"\[hello\] hello: ticks=\d+", timeout=10)
