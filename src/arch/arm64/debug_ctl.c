@@ -169,8 +169,9 @@ void arch_debug_enter(struct vcpu *v)
 /* MDSCR_EL1 or MDCR_EL2 were rewritten (vCPU load, the guest's MDSCR write). */
 void arch_debug_forget(void)
 {
-	loaded[cpu()->id].v = NULL;
-	loaded[cpu()->id].on = true; /* whatever is there is cleared or reprogrammed */
+	loaded[cpu()->id].v = NULL; /* programmed ones are reprogrammed or cleared; a pCPU
+				     * with nothing programmed stays clean (TDE is off after a
+				     * load, MDSCR_EL1 the guest's copy) */
 }
 
 /* ---- exits ---- */

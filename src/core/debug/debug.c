@@ -98,7 +98,7 @@ int debug_write_ipa(const struct vm *vm, u64 ipa, const void *buf, size_t len)
 		return r;
 	memcpy((void *)(uintptr_t)pa, buf, len);
 	arch_dcache_clean(pa, len); /* the guest may run it with its caches off */
-	arch_icache_sync();         /* it may be an instruction (a breakpoint) */
+	arch_icache_sync_all();     /* it may be code (a breakpoint) the VM's pCPUs run */
 	return 0;
 }
 
