@@ -1,5 +1,5 @@
 # Linux guest images from Debian bookworm's arm64 packages (scripts/linux-images.sh).
-#   make linux-images      build/linux/{cloud,rt}/{Image,initramfs.cpio.gz}; .debs cached in
+#   make linux-images      build/linux/{cloud,rt}/{Image,initramfs.cpio.gz,System.map}; .debs cached in
 #                          build/download/. Root or sudo needed once (dpkg --add-architecture
 #                          arm64, apt-get update); later runs download nothing.
 #   make linux-run-bare    boot one on plain QEMU, no hypervisor (LINUX_FLAVOR=cloud|rt;

@@ -3,6 +3,12 @@
 #   build/linux/<flavor>/Image               the kernel (Debian's vmlinuz: a plain arm64 Image)
 #   build/linux/<flavor>/initramfs.cpio.gz   busybox + guests/linux/{init,rootfs} + modules
 #   build/linux/<flavor>/kernel-release      `uname -r` of that kernel
+#   build/linux/<flavor>/System.map          the kernel's symbol addresses (`dmesg`, gdb's
+#                                            linux_banner). The image package's
+#                                            /boot/System.map-<release> is only a placeholder
+#                                            line: the real one is in the matching -dbg
+#                                            package (/usr/lib/debug/boot/), fetched and
+#                                            cached like the others (cloud 262 MB, rt 783 MB).
 #   build/linux/<flavor>/packages            the .deb files it was made from
 # for flavor cloud (linux-image-cloud-arm64) and rt (linux-image-rt-arm64, PREEMPT_RT).
 #
@@ -129,6 +135,7 @@ resolve_packages() {
 		[[ -n $dep ]] || die "package ${KERNEL_META[$f]} not found: 'apt-cache depends ${KERNEL_META[$f]}' names no linux-image-<version>"
 		[[ $dep == *:* ]] || dep=$dep:arm64
 		PKG[$f]=$dep
+		PKG[$f-dbg]=${dep%:arm64}-dbg:arm64
 	done
 	PKG[busybox]=$BUSYBOX_PKG
 	out=$(apt-cache policy "${PKG[@]}" 2>&1) || true
@@ -143,7 +150,7 @@ lists_state() {
 	local lists
 	eval "$(apt-config shell lists Dir::State::lists/d)"
 	{
-		echo "${KERNEL_META[*]} $BUSYBOX_PKG"
+		echo "${KERNEL_META[*]} $BUSYBOX_PKG dbg"
 		stat -c '%n %s %Y' "$lists"*_binary-arm64_Packages*
 	} | sha256sum | cut -d' ' -f1
 }
@@ -199,7 +206,7 @@ fetch_all() {
 	local key
 	FETCH_ERROR='' FETCH_STALE=0
 	resolve_packages_cached
-	for key in "${FLAVORS[@]}" busybox; do
+	for key in "${FLAVORS[@]}" busybox "${FLAVORS[@]/%/-dbg}"; do
 		fetch "$key"
 		[[ -z $FETCH_ERROR ]] || return 0
 	done
@@ -333,7 +340,7 @@ install_busybox() { # busybox-binary stagedir
 # Stamp of everything a flavor's outputs are made from.
 stamp_of() { # flavor
 	{
-		echo "${DEBS[$1]##*/} ${DEBS[busybox]##*/} ${MODULES[*]}"
+		echo "${DEBS[$1]##*/} ${DEBS[$1-dbg]##*/} ${DEBS[busybox]##*/} ${MODULES[*]}"
 		(cd "$ROOT" && find guests/linux -type f | sort | xargs sha256sum)
 		sha256sum <"${BASH_SOURCE[0]}"
 	} | sha256sum | cut -d' ' -f1
@@ -342,6 +349,14 @@ stamp_of() { # flavor
 check_image() { # Image
 	[[ $(dd if="$1" bs=1 skip=56 count=4 2>/dev/null) == $'ARM\x64' ]] ||
 		die "$1 is not an arm64 Image (no ARM\\x64 magic at 0x38)"
+}
+
+# Only the System.map member of the -dbg package (its vmlinux is 270 MB and more).
+extract_system_map() { # dbg.deb release output
+	dpkg-deb --fsys-tarfile "$1" | tar -xO "./usr/lib/debug/boot/System.map-$2" >"$3" ||
+		die "${1##*/}: no /usr/lib/debug/boot/System.map-$2 in it"
+	grep -qE '^[0-9a-f]{16} [A-Za-z] linux_banner$' "$3" ||
+		die "${1##*/}: System.map-$2 has no linux_banner symbol: not a kernel System.map"
 }
 
 make_cpio() { # stagedir output
@@ -358,7 +373,8 @@ make_cpio() { # stagedir output
 build_flavor() { # flavor
 	local f=$1 dir=$OUT/$1 stamp work kroot release stage
 	stamp=$(stamp_of "$f")
-	if [[ -s $dir/Image && -s $dir/initramfs.cpio.gz && $(cat "$dir/.stamp" 2>/dev/null) == "$stamp" ]]; then
+	if [[ -s $dir/Image && -s $dir/initramfs.cpio.gz && -s $dir/System.map &&
+		$(cat "$dir/.stamp" 2>/dev/null) == "$stamp" ]]; then
 		msg "$f: up to date ($(cat "$dir/kernel-release"))"
 		return
 	fi
@@ -388,13 +404,15 @@ build_flavor() { # flavor
 	cp "$kroot/boot/vmlinuz-$release" "$dir/Image.tmp"
 	check_image "$dir/Image.tmp"
 	mv "$dir/Image.tmp" "$dir/Image"
+	extract_system_map "${DEBS[$f-dbg]}" "$release" "$dir/System.map.tmp"
+	mv "$dir/System.map.tmp" "$dir/System.map"
 	make_cpio "$stage" "$dir/initramfs.cpio.gz"
 	echo "$release" >"$dir/kernel-release"
-	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[busybox]##*/}" >"$dir/packages"
+	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[$f-dbg]##*/}" "${DEBS[busybox]##*/}" >"$dir/packages"
 	echo "$stamp" >"$dir/.stamp"
 	rm -rf "$WORK"
 	msg "$f: $dir/Image ($(stat -c %s "$dir/Image") bytes)," \
-		"$dir/initramfs.cpio.gz ($(stat -c %s "$dir/initramfs.cpio.gz") bytes)"
+		"$dir/initramfs.cpio.gz ($(stat -c %s "$dir/initramfs.cpio.gz") bytes), $dir/System.map"
 }
 
 main() {

@@ -7,6 +7,7 @@
 #
 # Scenario sources are compiled with $(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR):
 # /incbin/("hello.bin") finds the guest images there (they must be built first).
+# A VM's `system-map` is then read by scripts/scenario-symbols.sh (same directories).
 
 TOOLS_BUILD := $(or $(BUILD),build)/tools
 CONFIGS_BUILD := $(or $(BUILD),build)/configs
@@ -39,6 +40,7 @@ check-configs: $(RTV_CHECK) $(if $(GUEST_IMAGES),guests) | $(CONFIGS_BUILD)/inva
 	for f in $(wildcard configs/*.dts); do \
 		b=$(CONFIGS_BUILD)/$$(basename $$f .dts).dtb; \
 		$(DTC) $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -i $(or $(BUILD),build) -o $$b $$f || { rc=1; continue; }; \
+		scripts/scenario-symbols.sh $$b $(SCENARIO_IMG_DIR) $(or $(BUILD),build) configs || { rc=1; continue; }; \
 		$(RTV_CHECK) $$b || rc=1; \
 	done; \
 	for f in $(wildcard configs/invalid/*.dts); do \
@@ -46,7 +48,8 @@ check-configs: $(RTV_CHECK) $(if $(GUEST_IMAGES),guests) | $(CONFIGS_BUILD)/inva
 		exp=$$(sed -n '1s|^// expect: ||p' $$f); \
 		[ -n "$$exp" ] || { echo "$$f: no '// expect:' first line"; rc=1; continue; }; \
 		$(DTC) -q $(SCENARIO_DTC_FLAGS) -i $(SCENARIO_IMG_DIR) -o $$b $$f || { rc=1; continue; }; \
-		out=$$($(RTV_CHECK) $$b); \
+		out=$$(scripts/scenario-symbols.sh $$b $(SCENARIO_IMG_DIR) $(or $(BUILD),build) configs 2>&1 && \
+			$(RTV_CHECK) $$b); \
 		case "$$out" in \
 		*"error: "*"$$exp"*) echo "$$f: refused as expected";; \
 		*) echo "$$f: expected error containing '$$exp', got: $$out"; rc=1;; \

@@ -380,6 +380,8 @@ STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy 
 STATIC_ASSERT(CFG_FREQ_PERFORMANCE == 0 && CFG_FREQ_POWERSAVE == 1 && CFG_FREQ_ONDEMAND == 2,
 	      "freq-policy choices");
 
+static prop_fn vm_ksyms;
+
 static const struct prop_rule vm_rules[] = {
 	{ .name = "cpus", .kind = K_CELLS, .required = true, .to = AT(cfg_vm, vcpu_pcpu),
 	  .aux = AT(cfg_vm, nr_vcpus), .lo = 1, .hi = CFG_MAX_VCPUS },
@@ -405,6 +407,9 @@ static const struct prop_rule vm_rules[] = {
 	  .aux = AT(cfg_vm, nr_gdb_pci), .lo = 3, .hi = 3, .expect = "<bus device function>" },
 	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
 	{ .name = "pv-time", .kind = K_TRUE, .to = AT(cfg_vm, pv_time) },
+	{ .name = "system-map", .kind = K_STRING, .to = AT(cfg_vm, system_map), .lo = 1,
+	  .hi = 255 },
+	{ .name = "system-map-symbols", .kind = K_CUSTOM, .custom = vm_ksyms },
 };
 
 static const struct prop_rule mem_rules[] = {
@@ -490,6 +495,32 @@ static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const
 				    i, cpu);
 		pl->cpus |= 1ULL << cpu;
 	}
+	return 0;
+}
+
+/* system-map-symbols: CFG_NR_KSYMS addresses, written by the scenario build. */
+static int vm_ksyms(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
+{
+	struct cfg_vm *vm = obj;
+	u32 i;
+
+	if (len != CFG_NR_KSYMS * 8)
+		return bad(c, r, "expected %u 64-bit addresses (" CFG_KSYM_NAMES "; the scenario "
+			   "build writes them from system-map)", CFG_NR_KSYMS);
+	for (i = 0; i < CFG_NR_KSYMS; i++)
+		vm->ksym[i] = fdt_be64(p + i * 8);
+	vm->has_ksyms = true;
+	return 0;
+}
+
+/* system-map and the symbols the build extracted from it go together. */
+static int finish_vm(struct pctx *c, const struct cfg_vm *vm)
+{
+	if (vm->system_map && !vm->has_ksyms)
+		return perr(c, "system-map: \"%s\": its symbols were not extracted (the scenario "
+			    "build does it: scripts/scenario-symbols.sh)", vm->system_map);
+	if (vm->has_ksyms && !vm->system_map)
+		return perr(c, "system-map-symbols: only with system-map");
 	return 0;
 }
 
@@ -633,6 +664,8 @@ static int parse_vm(struct pctx *c, u32 i, int node)
 	vm->autostart = true;
 	vm->initrd_image = -1;
 	err = apply_props(c, node, &vm_schema, vm);
+	if (!err)
+		err = finish_vm(c, vm);
 	for (child = fdt_first_child(&c->f, node); !err && child >= 0;
 	     child = fdt_next_sibling(&c->f, child))
 		err = parse_vm_child(c, vm, child);

@@ -66,6 +66,25 @@ def test_sysregs_and_gic(linux):
     assert re.search(r"^\s+33\s+->\d\s+prio \w\w grp1 enabled", gic, re.M), gic  # the vPL011
 
 
+def test_dmesg_shows_what_the_console_showed(linux):
+    """The kernel log read from memory starts with the lines the console printed."""
+    out = shell(linux, "dmesg linux 100000", timeout=120)
+    logged = re.findall(r"^(\[\s*\d+\.\d{6}\] .*)$", out, re.M)
+    console = [l for l in open(linux.log.name).read().replace("\r", "").split("\n")
+               if l.startswith("[linux] [")]
+    shown = [l[len("[linux] "):] for l in console]
+    assert "Booting Linux on physical CPU" in logged[0], logged[:3]
+    assert re.match(r"\[\s*0\.000000\] Linux version 6\.1\.", logged[1]), logged[:3]
+    assert logged[:10] == shown[:10], (logged[:10], shown[:10])
+    assert len(logged) > 100, len(logged)      # the whole boot, up to the shell's init
+
+
+def test_dmesg_needs_a_system_map(linux):
+    out = shell(linux, "dmesg tick")                  # debug; but no system-map: not Linux
+    assert "error: dmesg tick: vm 'tick' names no Linux System.map" in out, out
+    assert "usage: dmesg" in shell(linux, "dmesg linux 0")
+
+
 def test_linux_runs_on_after_inspection(linux):
     for _ in range(3):
         shell(linux, "regs linux 1")
@@ -75,7 +94,8 @@ def test_linux_runs_on_after_inspection(linux):
 
 
 def test_vm_without_debug_is_refused(linux):
-    for cmd in ("regs rt", "sysregs rt", "gic rt", "walk rt 40080000", "mem rt ipa 40080000"):
+    for cmd in ("regs rt", "sysregs rt", "gic rt", "walk rt 40080000", "mem rt ipa 40080000",
+                "dmesg rt"):
         out = shell(linux, cmd)
         assert "vm 'rt' is not debuggable" in out, (cmd, out)
 

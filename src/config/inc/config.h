@@ -100,6 +100,17 @@ struct cfg_pool {
 #define CFG_FREQ_POWERSAVE 1
 #define CFG_FREQ_ONDEMAND 2
 
+/* The kernel symbols of "system-map-symbols", in this order (scripts/scenario-symbols.sh
+ * writes them so): link-time addresses from the System.map. */
+enum cfg_ksym {
+	CFG_KSYM_TEXT,           /* _text: the Image's first byte */
+	CFG_KSYM_PRB,            /* prb: pointer to the printk ring buffer in use */
+	CFG_KSYM_BANNER,         /* linux_banner: "Linux version ..." (which kernel; KASLR) */
+	CFG_KSYM_KIMAGE_VOFFSET, /* kimage_voffset: the kernel image's VA - PA */
+	CFG_NR_KSYMS
+};
+#define CFG_KSYM_NAMES "_text prb linux_banner kimage_voffset"
+
 struct cfg_vm {
 	char name[CFG_NAME_LEN];
 	u32 nr_vcpus;
@@ -130,6 +141,12 @@ struct cfg_vm {
 	u32 nr_gdb_pci;    /* this VM (bus device function; 0 cells: none) */
 	bool scmi;         /* SCMI server (CPU clocks) at CFG_PV_IPA, docs/power.md */
 	bool pv_time;      /* stolen-time records at CFG_PVTIME_IPA (DEN 0057A), docs/power.md */
+	/* "system-map": the Linux kernel's System.map as the scenario names it (points into
+	 * the blob; NULL: none). The scenario build (scripts/scenario-symbols.sh) copies the
+	 * few symbols `dmesg` needs into "system-map-symbols": ksym[CFG_KSYM_*]. */
+	const char *system_map;
+	bool has_ksyms;
+	u64 ksym[CFG_NR_KSYMS];
 };
 
 /* The paravirtual page of an `scmi` VM: the SCMI shared memory (arm,scmi-shmem). */

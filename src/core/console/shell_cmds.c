@@ -359,6 +359,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "walk", NULL, 2, 3, "walk <vm> <va> [vcpu]", cmd_walk },
 	{ "mem", NULL, 3, 4, "mem <vm> ipa|va <addr> [bytes]", cmd_mem },
 	{ "crash", NULL, 1, 1, "crash <vm>", cmd_crash },
+	{ "dmesg", NULL, 1, 2, "dmesg <vm> [records]", cmd_dmesg },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
 };

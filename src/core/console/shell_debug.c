@@ -11,6 +11,7 @@
 #include <vm.h>
 
 #define MEM_MAX 256 /* bytes `mem` shows at most */
+#define DMESG_RECORDS 50 /* records `dmesg` shows unless told */
 
 /* The VM named by name, stopped for inspection; NULL (with the reason printed) if not. */
 static struct vm *stop_vm(const char *name, bool *paused)
@@ -174,5 +175,22 @@ void cmd_mem(int argc, char **argv)
 		shell_error("IPA %lx+%u is not in vm '%s''s RAM", ipa, n, vm->cfg->name);
 	else
 		hex_dump(addr, buf, n);
+	debug_continue(vm, paused);
+}
+
+/* The last records of a Linux VM's kernel log, from its memory (dmesg.c). */
+void cmd_dmesg(int argc, char **argv)
+{
+	bool paused;
+	struct vm *vm = stop_vm(argv[0], &paused);
+	char msg[192];
+	u32 n = DMESG_RECORDS;
+
+	if (!vm)
+		return;
+	if (argc > 1 && (!shell_u32_arg(argv[1], &n) || !n))
+		shell_error("usage: dmesg <vm> [records, at least 1]");
+	else if (debug_dmesg(vm, n, msg, sizeof(msg)))
+		shell_error("dmesg %s: %s", vm->cfg->name, msg);
 	debug_continue(vm, paused);
 }

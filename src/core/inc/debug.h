@@ -25,6 +25,11 @@ int debug_stop(struct vm *vm, bool *paused);
 void debug_continue(struct vm *vm, bool paused);
 /* len bytes of the VM's RAM at ipa (never device memory): 0 or ERR_RANGE. */
 int debug_read_ipa(const struct vm *vm, u64 ipa, void *buf, size_t len);
+/*
+ * Print the last n records of a stopped Linux VM's kernel log (dmesg.c; needs the
+ * scenario's system-map). 0, or a negative ERR_* with msg saying why.
+ */
+int debug_dmesg(const struct vm *vm, u32 n, char *msg, size_t len);
 /* On the vCPU's own pCPU (vm_service): a snapshot was asked for: put its state. */
 void debug_sync_here(struct vcpu *v);
 

@@ -8,5 +8,6 @@ void cmd_gic(int argc, char **argv);
 void cmd_walk(int argc, char **argv);
 void cmd_mem(int argc, char **argv);
 void cmd_crash(int argc, char **argv);
+void cmd_dmesg(int argc, char **argv);
 
 #endif

@@ -762,6 +762,29 @@ TEST(parse_types)
 	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': image@1.label: expected a string");
 }
 
+/* system-map and the symbols the scenario build writes from it go together. */
+TEST(system_map_symbols)
+{
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "system-map = \"linux/cloud/System.map\";\n"
+		      RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': system-map: \"linux/cloud/System.map\": its "
+			   "symbols were not extracted");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "system-map-symbols = /bits/ 64 <1 2 3 4>;\n"
+		      RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': system-map-symbols: only with system-map");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "system-map = \"m\";\n"
+		      "system-map-symbols = /bits/ 64 <1 2 3>;\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': system-map-symbols: expected 4 64-bit addresses");
+	CHECK(run_vms(VM_OPEN("rt") RT_PROPS "system-map = \"\";\n" RT_NODES "};\n") < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': system-map: expected a string of 1 to 255");
+	CHECK_EQ(run_vms(VM_OPEN("rt") RT_PROPS "system-map = \"m\";\n"
+			 "system-map-symbols = /bits/ 64 <0xffff800008000000 2 3 4>;\n"
+			 RT_NODES "};\n"), 0);
+	CHECK_EQ(sc.vms[0].ksym[CFG_KSYM_TEXT], 0xffff800008000000ULL);
+	CHECK_EQ(sc.vms[0].ksym[CFG_KSYM_KIMAGE_VOFFSET], 4);
+	CHECK(sc.vms[0].has_ksyms && strcmp(sc.vms[0].system_map, "m") == 0);
+}
+
 /* Wrap pool nodes and VM nodes into a scenario and run it. */
 static int run_pools(const char *pools, const char *vms)
 {
@@ -965,6 +988,7 @@ int main(void)
 	RUN(parse_root_and_vms);
 	RUN(dynamic_memory_anywhere);
 	RUN(scenario_blob_corruption);
+	RUN(system_map_symbols);
 	free(blob_keep);
 	HARNESS_END("test_config");
 }
