@@ -1,10 +1,9 @@
 """gdb-multiarch attached to a running Linux VM (configs/gdb-linux.dts, docs/debugging.md "GDB").
 
-gdb sees one thread per vCPU; `x/s` at linux_banner's address prints the kernel's banner
-(read through the vCPU's own page tables); after `continue`, Ctrl-C stops it again, and
-after `detach` Linux keeps working. The address comes from the kernel's System.map when
-build/linux/cloud/System.map exists (make linux-images keeps it) and is checked against
-the running kernel's /proc/kallsyms; without the map, /proc/kallsyms alone gives it.
+gdb sees one thread per vCPU; `x/s` at linux_banner's address from the kernel's System.map
+(build/linux/cloud/System.map, kept by make linux-images) prints the kernel's banner, read
+through the vCPU's own page tables, and it is the running kernel's /proc/version; after
+`continue`, Ctrl-C stops Linux again, and after `detach` it keeps working.
 """
 import os
 import re
@@ -14,7 +13,7 @@ import pexpect
 import pytest
 
 import rtv
-from test_linux import PROMPT, run
+from test_linux import PROMPT
 
 SYSTEM_MAP = os.path.join(rtv.BUILD, "linux", "cloud", "System.map")
 
@@ -29,8 +28,7 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def linux():
-    assert os.path.exists(os.path.join(rtv.BUILD, "linux", "cloud", "Image")), \
-        "build/linux/cloud/Image missing: make linux-images"
+    assert os.path.exists(SYSTEM_MAP), "%s missing: make linux-images" % SYSTEM_MAP
     rtv.make("guests")
     port = free_port()
     m = rtv.Machine(rtv.scenario_image("gdb-linux"), "gdb-linux", extra=[
@@ -46,23 +44,28 @@ def linux():
         m.close()
 
 
-def banner_address(m):
-    """linux_banner: from System.map if there is one (checked against kallsyms)."""
-    out = run(m, "grep -w linux_banner /proc/kallsyms", "linux_banner")
-    live = int(re.search(r"^([0-9a-f]{16}) \w linux_banner$", out, re.M).group(1), 16)
-    assert live >> 48 == 0xffff, out                        # a kernel address, not hidden
-    if os.path.exists(SYSTEM_MAP):
-        text = open(SYSTEM_MAP).read()
-        mapped = int(re.search(r"^([0-9a-f]{16}) \w linux_banner$", text, re.M).group(1), 16)
-        assert mapped == live, (hex(mapped), hex(live))     # no KASLR: the map is right
-    return live
+def ask(m, cmd, answer):
+    """Type cmd to the Linux shell; the first match of answer (a line it prints).
+
+    Not through the prompt: the tick VM's lines make the console redraw the prompt line,
+    which a prompt regex would take for the next prompt."""
+    m.read_for(0.3)
+    m.send(cmd + "\r")
+    return m.expect(r"\[linux\] " + answer, timeout=60)
+
+
+def map_symbol(name):
+    text = open(SYSTEM_MAP).read()
+    return int(re.search(r"^([0-9a-f]{16}) \w %s$" % name, text, re.M).group(1), 16)
 
 
 def test_threads_banner_interrupt_detach(linux):
-    addr = banner_address(linux)
-    version = run(linux, "cat /proc/version", "Linux version").strip().splitlines()[-1]
+    addr = map_symbol("linux_banner")   # the guest has no KASLR seed: link address
+    version = ask(linux, "cat /proc/version", r"(Linux version [^\r\n]+)\r").group(1)
     g = pexpect.spawn("gdb-multiarch", ["-q", "-nx"], encoding="utf-8", timeout=60)
     try:
+        g.expect(r"\(gdb\) ")
+        g.sendline("set print elements 0")
         g.expect(r"\(gdb\) ")
         g.sendline("target remote 127.0.0.1:%d" % linux.port)
         g.expect(r"\(gdb\) ")
@@ -74,7 +77,7 @@ def test_threads_banner_interrupt_detach(linux):
         g.expect(r"\(gdb\) ")
         shown = re.search(r'0x%x[^"]*"(Linux version [^"]*)' % addr, g.before)
         assert shown, g.before
-        assert shown.group(1).split("\\n")[0][:60] == version[:60], (shown.group(1), version)
+        assert shown.group(1).split("\\n")[0] == version, (shown.group(1), version)
         g.sendline("continue")
         g.expect("Continuing.")
         linux.read_for(1.0)
@@ -91,4 +94,4 @@ def test_threads_banner_interrupt_detach(linux):
     finally:
         g.close(force=True)
     linux.expect(r"debugger detached from vm 'linux'", timeout=10)
-    assert "after-42" in run(linux, "echo after-$((6*7))", "after-42")   # Linux works on
+    ask(linux, "echo after-$((6*7))", r"after-42\r")                    # Linux works on
