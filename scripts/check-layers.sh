@@ -62,9 +62,13 @@ rule '\bpassthrough_[a-z_]+\(' 'src/core/passthrough.c' 'src/core/inc/passthroug
 	'src/vdev/vpci.c'
 rule '\bvpci_[a-z_]+\(' 'src/vdev/vpci*.c' 'src/vdev/inc/vpci_cfg.h'
 rule '\bpci_cfg_[a-z_]+\(' 'src/drivers/pci_ecam.c' 'src/core/inc/pci_cfg.h' 'src/core/pci/*' \
-	'src/vdev/vpci*.c'
+	'src/vdev/vpci*.c' 'src/core/debug/gdb_stub.c'
 rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|caps_[a-z_]+|alloc_[a-z_]+)\(' \
-	'src/core/pci/*' 'src/core/inc/pci*.h' 'src/vdev/vpci*.c' 'src/core/console/shell_cmds.c'
+	'src/core/pci/*' 'src/core/inc/pci*.h' 'src/vdev/vpci*.c' 'src/core/console/shell_cmds.c' \
+	'src/core/debug/gdb_stub.c'
+# The GDB line's UART is the stub's alone.
+rule '\buart16550_[a-z_]+\(' 'src/drivers/uart16550.c' 'src/core/inc/uart16550.h' \
+	'src/core/debug/gdb_stub.c'
 rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
 # Stolen time: the scheduler accounts it (steal.c) and calls the unit through its hook.
 rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'

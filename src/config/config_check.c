@@ -738,6 +738,8 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	if (!err)
 		err = check_each(s, i, vm->nr_virtio, l, e, config_check_virtio);
 	if (!err)
+		err = config_check_gdb(s, i, l, e);
+	if (!err)
 		err = check_pv_pages(vm, e);
 	if (!err)
 		err = config_vm_capacity(vm, l->uart_intid, e);

@@ -114,3 +114,51 @@ int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 		err = pci_dma(vm, &vm->pci[k], e);
 	return err ? err : pci_line(s, i, k, l->pci, e);
 }
+
+/* Does any VM own function bdf (a pci@ node), or serve gdb on it before VM i? */
+static const struct cfg_vm *gdb_line_user(const struct scenario *s, u32 i, u32 bdf, bool *gdb)
+{
+	for (u32 j = 0; j < s->nr_vms; j++) {
+		const struct cfg_vm *o = &s->vms[j];
+
+		*gdb = false;
+		for (u32 n = 0; n < o->nr_pci; n++)
+			if (cfg_pci_bdf(&o->pci[n]) == bdf)
+				return o;
+		*gdb = true;
+		if (j < i && o->nr_gdb_pci && PCI_BDF(o->gdb_pci[0], o->gdb_pci[1],
+						      o->gdb_pci[2]) == bdf)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * gdb-pci: a serial function (a 16550 behind an I/O BAR) the hypervisor drives itself
+ * for the GDB stub of this VM (docs/debugging.md). No VM may own it, one stub per line.
+ */
+int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		     struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i], *o;
+	struct cfg_pci p = { .name = "gdb-pci", .nr_bdf = 3 };
+	u32 lines = 0;
+	bool gdb;
+	int err;
+
+	if (!vm->nr_gdb_pci)
+		return 0;
+	for (u32 j = 0; j <= i; j++)
+		lines += s->vms[j].nr_gdb_pci ? 1 : 0;
+	if (lines > LIM_GDB_LINES)
+		return cfg_err(e, vm->name, "gdb-pci: more than %u GDB lines", LIM_GDB_LINES);
+	memcpy(p.bdf, vm->gdb_pci, sizeof(p.bdf));
+	err = pci_shape(vm, &p, l->pci, e);
+	if (err)
+		return err;
+	o = gdb_line_user(s, i, cfg_pci_bdf(&p), &gdb);
+	if (o)
+		return cfg_err(e, vm->name, "gdb-pci: %02x:%02x.%x is %s of vm '%s'", BDF_ARGS(&p),
+			       gdb ? "already the gdb line" : "a PCI function", o->name);
+	return 0;
+}

@@ -50,7 +50,8 @@ static void cpu_idle(struct cpu *c)
 
 static bool vcpu_can_run(const struct vcpu *v)
 {
-	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING && v->sched.migrate_to < 0;
+	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING && v->sched.migrate_to < 0 &&
+	       !v->debug_hold;
 }
 
 static void run_once(struct cpu *c, struct vcpu *v)

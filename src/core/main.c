@@ -10,6 +10,7 @@
 #include <config.h>
 #include <console.h>
 #include <cpu.h>
+#include <debug.h>
 #include <fdt.h>
 #include <freq.h>
 #include <housekeep.h>
@@ -148,6 +149,7 @@ void hyp_main(u64 dtb)
 		halt("pool set-up failed");
 	freq_init(&scn);
 	create_vms();
+	gdb_init();
 	if (cpu_start_secondaries())
 		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");
 	console_init();

@@ -204,6 +204,17 @@ void arch_dcache_clean_inval(u64 pa, u64 size)
 	dsb(ish);
 }
 
+/* IC IALLUIS: broadcast to the Inner Shareable domain, so the pCPUs of a VM whose code
+ * was written (a debugger's breakpoint) fetch it anew (Arm ARM D7 "Instruction cache
+ * maintenance"); the data was cleaned first. */
+void arch_icache_sync_all(void)
+{
+	dsb(ish);
+	__asm__ volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
 void arch_icache_sync(void)
 {
 	__asm__ volatile("ic iallu" : : : "memory");

@@ -183,6 +183,7 @@ static void mdscr_write(struct vcpu *v, u64 val)
 {
 	v->arch.el1.mdscr = val;
 	write_sysreg(mdscr_el1, val);
+	arch_debug_forget(); /* a debugger's MDE/SS bits go back in before the next entry */
 }
 
 /* Debug registers: op0=2 (and the OS lock/debug power registers among them). */

@@ -98,6 +98,10 @@ static const exit_fn sync_handlers[EC_NR] = {
 	[EC_SYSREG] = exit_sysreg,
 	[EC_IABT_LOW] = exit_iabt,
 	[EC_DABT_LOW] = exit_dabt,
+	[0x30] = exit_hw_breakpoint, /* Breakpoint from a lower EL (debug_ctl.c) */
+	[0x32] = exit_soft_step,     /* Software Step from a lower EL */
+	[0x34] = exit_watchpoint,    /* Watchpoint from a lower EL */
+	[0x3c] = exit_brk,           /* BRK (AArch64) */
 };
 
 static void handle_sync(struct vcpu *v)

@@ -84,7 +84,8 @@ static void el1_save(struct el1_ctx *c)
 	c->cpacr = read_sysreg(cpacr_el1);
 	c->cntkctl = read_sysreg(cntkctl_el1);
 	c->csselr = read_sysreg(csselr_el1);
-	c->mdscr = read_sysreg(mdscr_el1);
+	/* mdscr: the copy is the value of record (every guest access traps, sysreg_emul.c);
+	 * the register may hold a debugger's bits (debug_ctl.c) */
 	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	c->cntv_cval = read_sysreg(cntv_cval_el0);
 	c->vmpidr = read_sysreg(vmpidr_el2);
@@ -98,6 +99,7 @@ void vcpu_load(struct vcpu *v)
 	vm_arch_load(v->vm);
 	vtimer_restore(v->arch.timer_hw_active);
 	vgic_hw_restore(v);
+	arch_debug_forget();
 	isb();
 	v->sched.timer_deadline = 0;
 	v->needs_load = false;
@@ -141,6 +143,7 @@ void vcpu_run(struct vcpu *v)
 	u64 exit;
 
 	vgic_flush(v);
+	arch_debug_enter(v);
 	exit = __vcpu_run(&v->arch.regs);
 	vgic_sync(v);
 	vcpu_handle_exit(v, exit);
@@ -168,7 +171,7 @@ void vcpu_skip_insn(struct vcpu *v)
 }
 
 /* Enter the guest's EL1 synchronous vector with ESR/FAR as given (vCPU loaded). */
-static void inject_sync(struct vcpu *v, u64 esr, u64 far)
+void vcpu_inject_sync(struct vcpu *v, u64 esr, u64 far)
 {
 	u64 vbar = read_sysreg(vbar_el1);
 	u64 offset = exc_sync_vector_offset(v->arch.regs.pstate);
@@ -192,12 +195,12 @@ void vcpu_inject_abort(struct vcpu *v, bool data, u64 far)
 	u64 ec = data ? (from_el0(v) ? 0x24 : 0x25) : (from_el0(v) ? 0x20 : 0x21);
 	u64 iss = 0x10 | (data ? (v->arch.exit_esr & DABT_WNR) : 0);
 
-	inject_sync(v, ec << ESR_EC_SHIFT | ESR_IL | iss, far);
+	vcpu_inject_sync(v, ec << ESR_EC_SHIFT | ESR_IL | iss, far);
 }
 
 void vcpu_inject_undef(struct vcpu *v)
 {
-	inject_sync(v, ESR_IL, 0);
+	vcpu_inject_sync(v, ESR_IL, 0);
 }
 
 /* The VM stopped or is resetting: silence this vCPU's hardware state on its pCPU. */

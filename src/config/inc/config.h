@@ -169,6 +169,8 @@ struct cfg_vm {
 	bool has_priority; /* "priority" given */
 	bool privileged;   /* may call the management hypercalls */
 	bool debug;        /* the shell may inspect it (docs/debugging.md) */
+	u32 gdb_pci[3];    /* gdb-pci: the hypervisor's serial line for a GDB stub serving */
+	u32 nr_gdb_pci;    /* this VM (bus device function; 0 cells: none) */
 	bool scmi;         /* SCMI server (CPU clocks) at CFG_PV_IPA, docs/power.md */
 	bool pv_time;      /* stolen-time records at CFG_PVTIME_IPA (DEN 0057A), docs/power.md */
 	/* "system-map": the Linux kernel's System.map as the scenario names it (points into

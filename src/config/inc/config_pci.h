@@ -11,4 +11,8 @@
 int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 		     struct cfg_error *e);
 
+/* VM i's gdb-pci line: a valid function no VM owns and no other stub uses. */
+int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		     struct cfg_error *e);
+
 #endif

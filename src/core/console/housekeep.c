@@ -8,6 +8,7 @@
 #include <asm/spinlock.h>
 #include <console.h>
 #include <cpu.h>
+#include <debug.h>
 #include <freq.h>
 #include <housekeep.h>
 #include <irq.h>
@@ -165,6 +166,7 @@ void hk_step(void)
 {
 	if (hk_pending())
 		hk_run();
+	gdb_poll();
 	freq_poll();
 }
 

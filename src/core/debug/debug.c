@@ -3,6 +3,7 @@
 #include <cpu.h>
 #include <debug.h>
 #include <err.h>
+#include <housekeep.h>
 #include <lib.h>
 #include <mm.h>
 #include <sched.h>
@@ -86,4 +87,40 @@ int debug_read_ipa(const struct vm *vm, u64 ipa, void *buf, size_t len)
 	if (!r)
 		memcpy(buf, (const void *)(uintptr_t)pa, len);
 	return r;
+}
+
+int debug_write_ipa(const struct vm *vm, u64 ipa, const void *buf, size_t len)
+{
+	u64 pa;
+	int r = mm_ipa_to_pa(vm, ipa, len, &pa);
+
+	if (r)
+		return r;
+	memcpy((void *)(uintptr_t)pa, buf, len);
+	arch_dcache_clean(pa, len); /* the guest may run it with its caches off */
+	arch_icache_sync_all();     /* it may be code (a breakpoint) the VM's pCPUs run */
+	return 0;
+}
+
+/*
+ * A debug exception of a VM a debugger controls, on the vCPU's own pCPU: a bounded
+ * step (no wait for anyone). The first event since the last report wins; the VM
+ * pauses (this vCPU and, through their pCPUs' kicks, the others) and the
+ * housekeeping pCPU, kicked, reports it.
+ */
+void debug_guest_stop(struct vcpu *v, enum debug_stop_kind kind, u64 addr)
+{
+	struct vm_debug *d = v->vm->dbg;
+
+	if (!d)
+		return;
+	if (!d->event) {
+		d->ev_vcpu = v->id;
+		d->ev_kind = kind;
+		d->ev_addr = addr;
+		smp_mb();
+		d->event = true;
+	}
+	(void)vm_pause(v->vm); /* ERR_BUSY: already paused (by another vCPU's event) */
+	hk_kick();
 }

@@ -8,6 +8,7 @@
 #ifndef RTV_DEBUG_H
 #define RTV_DEBUG_H
 
+#include <rtv_limits.h>
 #include <types.h>
 
 struct vm;
@@ -41,6 +42,45 @@ const struct vcpu *crash_snapshot(const struct vm *vm, const struct fault_info *
 void crash_print_console(const struct vm *vm);
 
 /*
+ * Execution control for the GDB stub (gdb_stub.c, docs/debugging.md). While a debugger
+ * is attached, vm->dbg points here: the architecture routes the VM's debug exceptions
+ * to the hypervisor, programs the hardware breakpoints and watchpoints below into each
+ * vCPU it enters, and steps step_vcpu one instruction. A debug exception of the VM
+ * (debug_guest_stop, on the vCPU's own pCPU) records one event and pauses the VM; the
+ * housekeeping pCPU reports it. Whoever changes bp/wp/step bumps gen.
+ */
+enum debug_stop_kind { DEBUG_STOP_BRK, DEBUG_STOP_HWBP, DEBUG_STOP_STEP, DEBUG_STOP_WATCH };
+enum debug_wp_kind { DEBUG_WP_LOAD = 1, DEBUG_WP_STORE = 2, DEBUG_WP_ANY = 3 };
+
+struct debug_wp {
+	u64 addr;
+	u32 len;                  /* bytes watched */
+	enum debug_wp_kind kind;
+};
+
+struct vm_debug {
+	u32 nr_bp, nr_wp;
+	u64 bp[LIM_DEBUG_HW_BPS];           /* instruction addresses (guest VA) */
+	struct debug_wp wp[LIM_DEBUG_HW_WPS];
+	volatile s32 step_vcpu;             /* the vCPU stepping one instruction, -1 none */
+	volatile u32 gen;
+	volatile bool event;                /* a stop waits to be reported */
+	u32 ev_vcpu;
+	enum debug_stop_kind ev_kind;
+	u64 ev_addr;                        /* watchpoint: the data address */
+};
+
+/* On the vCPU's pCPU, from a debug exception of an attached VM: record, pause the VM. */
+void debug_guest_stop(struct vcpu *v, enum debug_stop_kind kind, u64 addr);
+/* Write len bytes of the VM's RAM at ipa (also code: caches made coherent). */
+int debug_write_ipa(const struct vm *vm, u64 ipa, const void *buf, size_t len);
+
+/* The GDB stubs (gdb_stub.c): boot CPU after the VMs exist; housekeeping pCPU's loop. */
+void gdb_init(void);
+void gdb_poll(void);
+u64 gdb_next_due(void);   /* counter value of the next poll, 0: no line */
+
+/*
  * Provided by the architecture (arm64: arch/arm64/debug_*.c), on a stopped VM:
  */
 void arch_debug_regs(const struct vcpu *v);     /* general registers, PC, PSTATE, EL1 state */
@@ -49,5 +89,15 @@ void arch_debug_virq(const struct vm *vm);      /* virtual interrupt controller 
 /* Translate a guest VA with v's own stage 1 (printing each level if print), then stage 2.
  * 0 with *ipa and *pa, or ERR_NOENT (not mapped) / ERR_NOSYS (a format not walked). */
 int arch_debug_walk(const struct vcpu *v, u64 va, bool print, u64 *ipa, u64 *pa);
+/* GDB's register n of v (gdb_rsp.h numbering); set: ERR_PERM for what cannot change. */
+int arch_gdb_get_reg(const struct vcpu *v, u32 n, u64 *val);
+int arch_gdb_set_reg(struct vcpu *v, u32 n, u64 val);
+/* The instruction the stub writes for a software breakpoint (4 bytes, guest order). */
+u32 arch_debug_brk_insn(void);
+/* Prepare v (stopped) to execute one instruction with interrupts masked / undo that. */
+void arch_debug_step_begin(struct vcpu *v);
+void arch_debug_step_end(struct vcpu *v);
+/* A hardware breakpoint / watchpoint the architecture can program: 0 or ERR_INVAL. */
+int arch_debug_wp_check(u64 addr, u32 len);
 
 #endif

@@ -33,5 +33,6 @@ void arch_dcache_clean(u64 pa, u64 size); /* to the point of coherency */
 void arch_dcache_clean_inval(u64 pa, u64 size); /* and drop the lines (memory a guest maps
                                                    non-cacheable: both see RAM) */
 void arch_icache_sync(void);         /* after writing instructions (guest images) */
+void arch_icache_sync_all(void);     /* the same on every pCPU (a running VM's code) */
 
 #endif

@@ -27,6 +27,7 @@ struct vcpu {
 	volatile bool needs_load; /* struct changed by another pCPU: reload registers */
 	volatile bool parked;     /* its pCPU has stopped running it (VM not running) */
 	volatile bool debug_sync; /* the shell wants its state in memory (debug.h) */
+	volatile bool debug_hold; /* a debugger steps another vCPU: this one waits */
 };
 
 /*

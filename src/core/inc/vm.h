@@ -25,6 +25,8 @@ struct vm_mem {
 };
 
 /* Refused or unhandled guest actions (fault.c): counted always, reported rate-limited. */
+struct vm_debug;
+
 struct vm_faults {
 	u64 total;       /* every one */
 	u64 reported;    /* reported in full */
@@ -45,6 +47,7 @@ struct vm {
 	struct mmio_table mmio;
 	struct vm_faults faults;
 	u32 resets;
+	struct vm_debug *volatile dbg; /* a GDB session controls it (debug.h); NULL: none */
 	bool created;       /* vm_create() succeeded: the VM may start */
 	char create_error[CFG_ERR_LEN]; /* why vm_create() failed ("" if it did not) */
 };

@@ -7,6 +7,7 @@
 #include <asm/barrier.h>
 #include <asm/timer.h>
 #include <cpu.h>
+#include <debug.h>
 #include <err.h>
 #include <freq.h>
 #include <irq.h>
@@ -188,6 +189,9 @@ static u64 earlier(u64 a, u64 b)
 static void program_timer(struct cpu *c)
 {
 	u64 t = earlier(earlier(next_deadline(c), c->sched.slice_end), freq_next_due(c));
+
+	if (c->housekeeper)
+		t = earlier(t, gdb_next_due()); /* the GDB lines are polled */
 
 	if (t)
 		arch_hyp_timer_arm(t);
