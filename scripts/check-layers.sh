@@ -68,7 +68,7 @@ rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|cap
 rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
 # Stolen time: the scheduler accounts it (steal.c) and calls the unit through its hook.
 rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
-rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c'
+rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c' 'src/vdev/inc/shmem.h' 'src/core/console/shell_cmds.c'
 # The platform's clock hook is the governor's alone.
 rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 

@@ -23,6 +23,8 @@
 #include <hypercall.h>
 #include <lib.h>
 #include <mm.h>
+#include <printk.h>
+#include <shmem.h>
 #include <vdev.h>
 #include <virq.h>
 #include <vm.h>
@@ -134,6 +136,29 @@ static int shmem_vm_create(struct vm *vm, char *msg, size_t len)
 			r = shmem_map(vm, &vm->cfg->shm[k], msg, len);
 	}
 	return r;
+}
+
+static void shmem_show_vm(const struct vm *vm)
+{
+	const struct shm_vm_state *st = &vm_state[vm->id];
+
+	for (u32 k = 0; k < vm->cfg->nr_shm; k++) {
+		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+
+		printk("  vm '%s' shmem '%s' id %u: ipa 0x%lx pa 0x%lx size 0x%lx %s doorbell %u "
+		       "rung %lu\n", vm->cfg->name, m->name, m->region, m->ipa,
+		       regions[m->region].pa, m->size, m->read_only ? "ro" : "rw", m->doorbell,
+		       st->rung[k]);
+	}
+	if (vm->cfg->nr_shm)
+		printk("  vm '%s' doorbells refused %lu\n", vm->cfg->name, st->refused);
+}
+
+void shmem_show(void)
+{
+	for (u32 i = 0; i < nr_vms; i++)
+		if (vms[i].created)
+			shmem_show_vm(&vms[i]);
 }
 
 VDEV_UNIT(shmem, VDEV_STAGE_DEVICE) = {

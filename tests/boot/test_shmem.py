@@ -53,4 +53,19 @@ def test_channel_doorbells_refusals_and_reset(machine, image):
             break
     assert bad == 0
     assert 0 < bells <= (n - at) // THRESHOLD + 1, (n - at, bells)
+    # the shell's view: placement, access, doorbells rung and refused per VM
+    m.open_shell()
+    m.send("shmem\r")
+    m.expect(r"rtvisor> ")
+    text = m.p.before
+    prod = re.search(r"vm 'prod' shmem 'chan' id 0: ipa 0x50000000 pa 0x[0-9a-f]+ size 0x10000 rw "
+                     r"doorbell 287 rung (\d+)", text)
+    cons = re.search(r"vm 'cons' shmem 'chan' id 0: ipa 0x50000000 pa 0x[0-9a-f]+ size 0x10000 rw "
+                     r"doorbell 100 rung 0", text)
+    ro = re.search(r"vm 'cons' shmem 'ro' id 1: ipa 0x50100000 pa 0x7f000000 size 0x1000 ro "
+                   r"doorbell 287 rung 0", text)
+    assert prod and cons and ro, text
+    assert int(prod.group(1)) >= bells
+    assert re.search(r"vm 'prod' doorbells refused 6\r", text), text
+    assert re.search(r"vm 'cons' doorbells refused 0\r", text), text
     assert "PANIC" not in m.read_for(1)

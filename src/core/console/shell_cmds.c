@@ -2,6 +2,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <freq.h>
+#include <shmem.h>
 #include <lib.h>
 #include <pci.h>
 #include <printk.h>
@@ -294,6 +295,13 @@ static void cmd_load(int argc, char **argv)
 	}
 }
 
+static void cmd_shmem(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	shmem_show();
+}
+
 static void cmd_freq(int argc, char **argv)
 {
 	(void)argc;
@@ -361,6 +369,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "crash", NULL, 1, 1, "crash <vm>", cmd_crash },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
+	{ "shmem", NULL, 0, 0, "shmem", cmd_shmem },
 };
 
 const u32 shell_nr_cmds = ARRAY_SIZE(shell_cmds);
