@@ -43,6 +43,7 @@ enum adv_class {
 	ADV_TIMER,
 	ADV_PV,		/* SCMI messages and stolen-time calls (pv.c) */
 	ADV_PCI,
+	ADV_SHM,	/* shared-memory doorbells and regions (shm.c) */
 	ADV_CLASSES,
 };
 
@@ -82,6 +83,9 @@ void op_ipa(void);
 void op_timer(void);
 void op_pv(void);
 void op_pci(void);
+void op_shm(void);
+/* shm.c: the shared regions it maps belong to the shm class. */
+bool adv_shm_window(uint64_t a);
 
 /* pci.c: find its PCI function (before any random operation); is a an address of the
  * pci class (its ECAM window, its function's BAR)? */

@@ -43,7 +43,8 @@ static enum adv_class pick_class(void)
 	if (r < 52) return ADV_IPA;
 	if (r < 55) return ADV_TIMER;
 	if (r < 58) return ADV_PV;
-	return ADV_PCI;
+	if (r < 62) return ADV_PCI;
+	return ADV_SHM;
 }
 
 static void run_op(void)
@@ -59,7 +60,8 @@ static void run_op(void)
 	case ADV_IPA: op_ipa(); break;
 	case ADV_TIMER: op_timer(); break;
 	case ADV_PV: op_pv(); break;
-	default: op_pci(); break;
+	case ADV_PCI: op_pci(); break;
+	default: op_shm(); break;
 	}
 	adv.ops++;
 }
@@ -94,7 +96,7 @@ int main(void)
 	timer_disable();
 	pl011_init();
 	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu "
-	       "pv=%llu pci=%llu\n",
+	       "pv=%llu pci=%llu shm=%llu\n",
 	       (unsigned long long)adv.class_ops[ADV_GIC],
 	       (unsigned long long)adv.class_ops[ADV_UART],
 	       (unsigned long long)adv.class_ops[ADV_SYSREG],
@@ -102,7 +104,8 @@ int main(void)
 	       (unsigned long long)adv.class_ops[ADV_IPA],
 	       (unsigned long long)adv.class_ops[ADV_TIMER],
 	       (unsigned long long)adv.class_ops[ADV_PV],
-	       (unsigned long long)adv.class_ops[ADV_PCI]);
+	       (unsigned long long)adv.class_ops[ADV_PCI],
+	       (unsigned long long)adv.class_ops[ADV_SHM]);
 	report("done ", seed);
 	/* idle for real: nothing left pending or active that would end every WFI at once */
 	adv_gic_recover();
