@@ -158,8 +158,9 @@ static void consumer(void)
 			bad += buf[k] != stream_byte(got + k);
 		got += n;
 		if ((int32_t)(got - next_report) >= 0) {
-			printf("shmchan: cons got=%u bad=%u doorbells=%u waits=%u overrun=%u\n", got, bad,
-			       bells, waits, shm_ring_overrun(&r));
+			printf("shmchan: cons got=%u bad=%u doorbells=%u waits=%u overrun=%u ns=%llu\n",
+			       got, bad, bells, waits, shm_ring_overrun(&r),
+			       (unsigned long long)timer_ticks_to_ns(timer_now()));
 			next_report += REPORT_EVERY;
 		}
 		if (r.h->cons_starts == 1 && got >= RESET_AT) {

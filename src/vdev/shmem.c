@@ -16,7 +16,9 @@
  * is refused with a status, never a fault), then raises the peer's doorbell SPI (edge)
  * through virq_inject(): the peer VM's vGIC lock for a few list updates, and a kick of the
  * peer's pCPU, which the caller never waits for. The caller's cost is bounded: it walks at
- * most LIM_SHM_PER_VM regions and LIM_SHM_MAPS peers.
+ * most LIM_SHM_PER_VM regions and LIM_SHM_MAPS peers. A paused peer is rung (its vGIC
+ * keeps the interrupt pending); a stopped or resetting one is not (-4): its vGIC starts
+ * empty, and a VM reads its channels when it starts (docs/shmem.md "Reset protocol").
  */
 #include <config.h>
 #include <err.h>
@@ -68,18 +70,18 @@ static void shmem_doorbell(struct vcpu *v)
 	struct vm *p;
 
 	if (!mine || peer >= nr_vms || !is_peer(mine, peer)) {
-		vm_state[vm->id].refused++;
+		__atomic_fetch_add(&vm_state[vm->id].refused, 1, __ATOMIC_RELAXED); /* statistics */
 		vcpu_set_reg(v, 0, RTV_HC_INVALID);
 		return;
 	}
 	p = &vms[peer];
 	theirs = shm_of(p, region);
-	if (!theirs || !p->created || p->state != VM_RUNNING) {
+	if (!theirs || !p->created || (p->state != VM_RUNNING && p->state != VM_PAUSED)) {
 		vcpu_set_reg(v, 0, RTV_HC_PEER_DOWN);
 		return;
 	}
 	virq_inject(p, theirs->doorbell, 0);
-	vm_state[vm->id].rung[mine - vm->cfg->shm]++;
+	__atomic_fetch_add(&vm_state[vm->id].rung[mine - vm->cfg->shm], 1, __ATOMIC_RELAXED);
 	vcpu_set_reg(v, 0, 0);
 }
 

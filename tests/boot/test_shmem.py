@@ -47,7 +47,7 @@ def test_channel_doorbells_refusals_and_reset(machine, image):
     m.expect(r"\[prod\] shmchan: prod sent=(\d+) rung=\d+ down=\d+ overrun=0\r", timeout=120)
     while True:
         g = m.expect(r"\[cons\] shmchan: cons got=(\d+) bad=(\d+) doorbells=(\d+) waits=\d+ "
-                     r"overrun=0\r", timeout=120)
+                     r"overrun=0 ns=\d+\r", timeout=120)
         n, bad, bells = int(g.group(1)), int(g.group(2)), int(g.group(3))
         if n >= at + 64 * MIB:
             break

@@ -26,7 +26,7 @@
 #define RTV_HC_VCPU_PIN (RTV_HC_BASE + 7)   /* x1 = VM index, x2 = vCPU, x3 = pCPU or -1 -> 0 / -2 */
 /* Shared-memory doorbell (src/vdev/shmem.c, docs/shmem.md): x1 = region id, x2 = peer VM
  * id -> 0 rung, -2 INVALID (not a region the caller maps, not a peer of it), -4 PEER_DOWN
- * (the peer maps it but is not running: not rung). */
+ * (the peer maps it but is stopped or resetting: not rung). */
 #define RTV_HC_SHM_DOORBELL (RTV_HC_BASE + 8)
 #define RTV_HC_PEER_DOWN ((u64)-4)
 #define RTV_HC_DENIED ((u64)-3)
