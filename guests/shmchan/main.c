@@ -2,6 +2,7 @@
  * shmchan: two VMs and one channel (configs/shmem.dts, tests/boot/test_shmem.py).
  * VM 0 produces a sequence-numbered byte stream into the ring at the start of region 0
  * and rings VM 1 when the ring's threshold is crossed (or unread data waits too long);
+ * when the ring is full it waits for room in WFI, woken by a 20 kHz tick;
  * VM 1 consumes, checks every byte against its position in the stream and counts the
  * doorbells. VM 0 also asks for doorbells it may not ring (a region it does not map,
  * peers that are not peers) and prints the status; VM 1 checks that its read-only
@@ -31,6 +32,7 @@
 #define PROD_VM 0u
 #define CONS_VM 1u
 #define REPORT_EVERY (32u << 20)
+#define PROD_TICK_HZ 20000u      /* the producer's wake-ups while the ring is full */
 #define RESET_AT (16u << 20)     /* VM 1's first boot resets itself after this many bytes */
 
 static uint8_t stream_byte(uint32_t pos)
@@ -69,6 +71,10 @@ static bool region_zero(const volatile uint8_t *p, uint32_t n)
 	return true;
 }
 
+static void prod_tick(void)
+{
+}
+
 static void producer(void)
 {
 	static struct shm_ring r;
@@ -83,11 +89,16 @@ static void producer(void)
 		return;
 	}
 	prod_refusals();
+	/* a full ring: wait in WFI until the next tick rather than spin (under icount a vCPU
+	 * that never waits holds QEMU's round robin and starves the consumer) */
+	timer_tick_start(PROD_TICK_HZ, prod_tick);
 	sent = r.h->head;
 	next_report = (sent / REPORT_EVERY + 1) * REPORT_EVERY;
 	for (;;) {
 		uint32_t n = shm_ring_space(&r);
 
+		if (!n)
+			cpu_wfi();
 		n = n < sizeof(chunk) ? n : sizeof(chunk);
 		for (uint32_t k = 0; k < n; k++)
 			chunk[k] = stream_byte(sent + k);
