@@ -76,6 +76,7 @@ rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
 rule '\b(virtio_(used|broken|queue_live|find)|vio_[a-z_]+|vcons_[a-z_]+|vblk_[a-z_]+|vnet_[a-z_]+|vq_[a-z_]+)\(' 'src/vdev/virtio*.c' \
 	'src/vdev/virtq.c' 'src/vdev/inc/virtio.h' 'src/vdev/inc/virtq.h'
 rule '\bvirtio_show\(' 'src/vdev/virtio_mmio.c' 'src/vdev/inc/virtio.h' 'src/core/console/shell_cmds.c'
+rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c' 'src/vdev/inc/shmem.h' 'src/core/console/shell_cmds.c'
 # The platform's clock hook is the governor's alone.
 rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 

@@ -44,6 +44,7 @@ enum adv_class {
 	ADV_PV,		/* SCMI messages and stolen-time calls (pv.c) */
 	ADV_PCI,
 	ADV_VIRTIO,	/* its virtio-mmio devices and their rings (virtio.c) */
+	ADV_SHM,	/* shared-memory doorbells and regions (shm.c) */
 	ADV_CLASSES,
 };
 
@@ -87,6 +88,9 @@ void op_virtio(void);
 
 /* virtio.c: is a in its virtio-mmio register pages (the virtio class's)? */
 bool adv_virtio_window(uint64_t a);
+void op_shm(void);
+/* shm.c: the shared regions it maps belong to the shm class. */
+bool adv_shm_window(uint64_t a);
 
 /* pci.c: find its PCI function (before any random operation); is a an address of the
  * pci class (its ECAM window, its function's BAR)? */

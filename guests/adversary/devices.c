@@ -93,13 +93,13 @@ static bool in_own_ram(uint64_t a)
 
 /* The emulated GIC and UART windows belong to the gic/uart classes, the SCMI page to
  * the pv class, the ECAM window and its function's BAR to the pci class, the virtio
- * pages to the virtio class. */
+ * pages to the virtio class, the shared regions to the shm class. */
 static bool in_own_devices(uint64_t a)
 {
 	return (a >= 0x08000000UL && a < 0x09000000UL) ||
 	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE) ||
 	       (a >= 0x090c0000UL && a < 0x090c1000UL) || adv_pci_window(a) ||
-	       adv_virtio_window(a);
+	       adv_virtio_window(a) || adv_shm_window(a);
 }
 
 /* The stolen-time page may be read (the pv class leak-checks it); writes are refused. */

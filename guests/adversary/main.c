@@ -43,8 +43,9 @@ static enum adv_class pick_class(void)
 	if (r < 52) return ADV_IPA;
 	if (r < 55) return ADV_TIMER;
 	if (r < 57) return ADV_PV;
-	if (r < 61) return ADV_PCI;
-	return ADV_VIRTIO;
+	if (r < 60) return ADV_PCI;
+	if (r < 62) return ADV_VIRTIO;
+	return ADV_SHM;
 }
 
 static void run_op(void)
@@ -61,7 +62,8 @@ static void run_op(void)
 	case ADV_TIMER: op_timer(); break;
 	case ADV_PV: op_pv(); break;
 	case ADV_PCI: op_pci(); break;
-	default: op_virtio(); break;
+	case ADV_VIRTIO: op_virtio(); break;
+	default: op_shm(); break;
 	}
 	adv.ops++;
 }
@@ -96,7 +98,7 @@ int main(void)
 	timer_disable();
 	pl011_init();
 	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu "
-	       "pv=%llu pci=%llu virtio=%llu\n",
+	       "pv=%llu pci=%llu virtio=%llu shm=%llu\n",
 	       (unsigned long long)adv.class_ops[ADV_GIC],
 	       (unsigned long long)adv.class_ops[ADV_UART],
 	       (unsigned long long)adv.class_ops[ADV_SYSREG],
@@ -105,7 +107,8 @@ int main(void)
 	       (unsigned long long)adv.class_ops[ADV_TIMER],
 	       (unsigned long long)adv.class_ops[ADV_PV],
 	       (unsigned long long)adv.class_ops[ADV_PCI],
-	       (unsigned long long)adv.class_ops[ADV_VIRTIO]);
+	       (unsigned long long)adv.class_ops[ADV_VIRTIO],
+	       (unsigned long long)adv.class_ops[ADV_SHM]);
 	report("done ", seed);
 	/* idle for real: nothing left pending or active that would end every WFI at once */
 	adv_gic_recover();

@@ -110,3 +110,13 @@ void gic_irq_disable(uint32_t intid)
 		gicd_wait_rwp();
 	}
 }
+
+/* GICD_ICFGR<n>: Int_config[1] of each 2-bit field, 1 = edge-triggered (IHI 0069, 12.9.9). */
+void gic_irq_set_edge(uint32_t intid)
+{
+	uintptr_t reg = GICD_BASE + GICD_ICFGR + (intid / 16U) * 4U;
+
+	if (intid < 32U || intid >= 1020U)
+		return;
+	mmio_write32(reg, mmio_read32(reg) | (2U << ((intid % 16U) * 2U)));
+}

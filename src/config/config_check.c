@@ -11,30 +11,12 @@
 #include <config_err.h>
 #include <config_pci.h>
 #include <config_virtio.h>
+#include <config_range.h>
 #include <lib.h>
 
 #define INTID_SPI_MIN 32U
 #define INTID_SPI_MAX 1019U
-#define IPA_LIMIT (1ULL << LIM_IPA_BITS) /* first IPA a stage-2 table cannot map */
 #define X(v) ((unsigned long long)(v))
-
-/* ---- 64-bit range arithmetic ---- */
-
-static bool range_ok(u64 base, u64 size)
-{
-	return size != 0 && size <= ~(u64)0 - base;
-}
-
-/* Both ranges must satisfy range_ok(). */
-static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
-{
-	return b1 < b2 + s2 && b2 < b1 + s1;
-}
-
-static bool inside(u64 ib, u64 is, u64 ob, u64 os)
-{
-	return ib >= ob && ib - ob <= os && is <= os - (ib - ob);
-}
 
 /* Bounded, terminated name of up to CFG_NAME_LEN - 1 characters. */
 static bool name_terminated(const char *n)
@@ -45,22 +27,6 @@ static bool name_terminated(const char *n)
 		if (n[i] == '\0')
 			return i > 0;
 	return false;
-}
-
-/* The part of [base, base + size) that is inside [ob, ob + os) (both range_ok). */
-static u64 overlap_size(u64 base, u64 size, u64 ob, u64 os)
-{
-	u64 lo = base > ob ? base : ob;
-	u64 hi_a = base + size, hi_b = ob + os;
-	u64 hi = hi_a < hi_b ? hi_a : hi_b;
-
-	return hi > lo ? hi - lo : 0;
-}
-
-/* Whole range below 2^LIM_IPA_BITS (range_ok already holds). */
-static bool in_ipa_space(u64 base, u64 size)
-{
-	return base < IPA_LIMIT && size <= IPA_LIMIT - base;
 }
 
 /* pCPUs the hypervisor drives: the machine's, at most LIM_PCPUS. */
@@ -90,9 +56,10 @@ static int check_counts(const struct cfg_vm *vm, struct cfg_error *e)
 	if (vm->nr_mem == 0)
 		return cfg_err(e, vm->name, "memory: no memory region");
 	if (vm->nr_mem > CFG_MAX_MEM || vm->nr_images > CFG_MAX_IMAGES ||
-	    vm->nr_devs > CFG_MAX_DEVS || vm->nr_pci > CFG_MAX_PCI || vm->nr_virtio > CFG_MAX_VIRTIO)
+	    vm->nr_devs > CFG_MAX_DEVS || vm->nr_pci > CFG_MAX_PCI ||
+	    vm->nr_virtio > CFG_MAX_VIRTIO || vm->nr_shm > CFG_MAX_VM_SHM)
 		return cfg_err(e, vm->name, "too many memory regions, images, devices, PCI "
-			       "functions or virtio devices");
+			       "functions, virtio devices or shared regions");
 	if (vm->fault_policy != FAULT_POLICY_INJECT && vm->fault_policy != FAULT_POLICY_STOP)
 		return cfg_err(e, vm->name, "fault-policy: invalid value");
 	return 0;
@@ -620,11 +587,11 @@ static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 /* ---- what creating the VM takes from the hypervisor (rtv_limits.h) ---- */
 
 /* SPIs the VM's vGIC must own: every device interrupt (each assigned once), the console's,
- * one INTx line per PCI function (at most: functions may share one) and one per virtio
- * device. */
+ * one INTx line per PCI function (at most: functions may share one), one per virtio
+ * device and one doorbell per shared region it maps. */
 static u32 vm_owned_spis(const struct cfg_vm *vm)
 {
-	u32 n = (vm->console ? 1u : 0u) + vm->nr_pci + vm->nr_virtio;
+	u32 n = (vm->console ? 1u : 0u) + vm->nr_pci + vm->nr_virtio + vm->nr_shm;
 
 	for (u32 k = 0; k < vm->nr_devs && k < CFG_MAX_DEVS; k++)
 		n += vm->devs[k].nr_irqs;
@@ -640,8 +607,9 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 		return cfg_err(e, vm->name, "console: the UART's INTID %u is not an SPI the vGIC "
 			       "holds (32..%u)", uart_intid, (unsigned)LIM_VGIC_MAX_INTID);
 	if (spis > LIM_VGIC_OWNED_SPIS)
-		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s%s%s), the vGIC holds %u",
-			       spis, vm->nr_pci ? ", PCI INTx" : "", vm->nr_virtio ? ", virtio" : "", vm->console ? " and console" : "",
+		return cfg_err(e, vm->name, "interrupts: %u owned SPIs (devices%s%s%s%s), the vGIC holds %u",
+			       spis, vm->nr_pci ? ", PCI INTx" : "", vm->nr_virtio ? ", virtio" : "",
+			       vm->nr_shm ? ", doorbells" : "", vm->console ? " and console" : "",
 			       (unsigned)LIM_VGIC_OWNED_SPIS);
 	return 0;
 }
@@ -742,6 +710,8 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 	if (!err)
 		err = check_pv_pages(vm, e);
 	if (!err)
+		err = check_each(s, i, vm->nr_shm, l, e, config_check_vm_shm);
+	if (!err)
 		err = config_vm_capacity(vm, l->uart_intid, e);
 	return err;
 }
@@ -768,5 +738,5 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
 	r = check_pools(s, lim, err);
 	for (u32 i = 0; !r && i < s->nr_vms; i++)
 		r = check_vm(s, i, lim, err);
-	return r;
+	return r ? r : config_check_shm(s, lim, err);
 }

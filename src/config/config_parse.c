@@ -125,6 +125,12 @@ static const char *dot(const struct pctx *c)
 	return c->node[0] ? "." : "";
 }
 
+/* Outside a VM (a pool, a shared region): what c->field names, else "". */
+static const char *outer(const struct pctx *c)
+{
+	return c->node[0] ? "" : c->field;
+}
+
 /* "expected 1 to 8 cells", "expected at most 16 cells", or the row's own words. */
 static int bad_count(struct pctx *c, const struct prop_rule *r, const char *what,
 		     const char *unit)
@@ -359,12 +365,12 @@ static int apply_props(struct pctx *c, int node, const struct schema *s, void *o
 		const u8 *p = fdt_prop(&c->f, node, name, &len);
 
 		if (!name || !p)
-			return perr(c, "%sunreadable property", sep(c));
+			return perr(c, "%s%sunreadable property", outer(c), sep(c));
 		k = rule_index(s, name);
 		if (k < 0)
-			return perr(c, "%sunknown property '%s'", sep(c), name);
+			return perr(c, "%s%sunknown property '%s'", outer(c), sep(c), name);
 		if (seen & (1U << k))
-			return perr(c, "%s%s: duplicate property", dot(c), name);
+			return perr(c, "%s%s%s: duplicate property", outer(c), dot(c), name);
 		seen |= 1U << k;
 		err = kind_fn[s->rules[k].kind](c, &s->rules[k], obj, p, len);
 		if (err)
@@ -487,7 +493,21 @@ static const struct prop_rule pool_rules[] = {
 	  .hi = 0xffffffffU },
 };
 
+static const struct prop_rule shm_rules[] = {
+	{ .name = "size", .kind = K_U64, .required = true, .to = AT(cfg_shm, size) },
+	{ .name = "phys", .kind = K_U64, .to = AT(cfg_shm, phys), .aux = AT(cfg_shm, has_phys) },
+};
+
+static const struct prop_rule shm_map_rules[] = {
+	{ .name = "ipa", .kind = K_U64, .required = true, .to = AT(cfg_shm_map, ipa) },
+	{ .name = "read-only", .kind = K_TRUE, .to = AT(cfg_shm_map, read_only) },
+	{ .name = "doorbell", .kind = K_U32, .to = AT(cfg_shm_map, doorbell), .lo = 32,
+	  .hi = 1019 },
+};
+
 SCHEMA_FITS(vm_rules);
+SCHEMA_FITS(shm_rules);
+SCHEMA_FITS(shm_map_rules);
 SCHEMA_FITS(mem_rules);
 SCHEMA_FITS(image_rules);
 SCHEMA_FITS(dev_rules);
@@ -501,6 +521,8 @@ static const struct schema dev_schema = SCHEMA(dev_rules);
 static const struct schema pool_schema = SCHEMA(pool_rules);
 static const struct schema pci_schema = SCHEMA(pci_rules);
 static const struct schema virtio_schema = SCHEMA(virtio_rules);
+static const struct schema shm_schema = SCHEMA(shm_rules);
+static const struct schema shm_map_schema = SCHEMA(shm_map_rules);
 
 /* Pool cpus: pCPU numbers, each below 64 and listed once, make the pool's bitmask. */
 static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
@@ -735,9 +757,150 @@ static int parse_pool(struct pctx *c, u32 i, int node)
 	return err;
 }
 
+/* ---- /shmem: shared regions (docs/shmem.md) ---- */
+
+/* /shmem/<region>/<vm>: how that VM maps the region. */
+static int parse_shm_map(struct pctx *c, struct cfg_shm *r, int node)
+{
+	const char *name = fdt_name(&c->f, node);
+	struct cfg_shm_map *m;
+
+	if (r->nr_maps >= CFG_MAX_SHM_MAPS)
+		return perr(c, "%stoo many VMs map it (max %u)", c->field,
+			    (unsigned)CFG_MAX_SHM_MAPS);
+	if (fdt_first_child(&c->f, node) >= 0)
+		return perr(c, "%s'%s': unexpected sub-node", c->field, name);
+	m = &r->maps[r->nr_maps];
+	memset(m, 0, sizeof(*m));
+	rtv_strlcpy(m->vm, name, sizeof(m->vm));
+	snprintf(c->field, LABEL_LEN, "shmem '%s': vm '%s': ", r->name, name);
+	return apply_props(c, node, &shm_map_schema, m);
+}
+
+static int parse_shm(struct pctx *c, u32 i, int node)
+{
+	struct cfg_shm *r = &c->s->shm[i];
+	const char *name = fdt_name(&c->f, node);
+	int child, err;
+
+	if (!cfg_name_ok(name))
+		return perr(c, "shmem '%s': invalid region name", name);
+	memset(r, 0, sizeof(*r));
+	rtv_strlcpy(r->name, name, sizeof(r->name));
+	snprintf(c->field, LABEL_LEN, "shmem '%s': ", r->name);
+	err = apply_props(c, node, &shm_schema, r);
+	for (child = fdt_first_child(&c->f, node); !err && child >= 0;
+	     child = fdt_next_sibling(&c->f, child)) {
+		err = parse_shm_map(c, r, child);
+		if (!err)
+			r->nr_maps++;
+		snprintf(c->field, LABEL_LEN, "shmem '%s': ", r->name);
+	}
+	if (!err && r->nr_maps == 0)
+		err = perr(c, "%sno VM maps it", c->field);
+	c->field[0] = '\0';
+	return err;
+}
+
+static int vm_index(const struct scenario *s, const char *name)
+{
+	for (u32 i = 0; i < s->nr_vms; i++)
+		if (strcmp(s->vms[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The VM's view of region r, mapped as its map k. */
+static void fill_vm_shm(const struct scenario *s, u32 r, u32 k, struct cfg_vm_shm *v)
+{
+	const struct cfg_shm *reg = &s->shm[r];
+
+	memset(v, 0, sizeof(*v));
+	rtv_strlcpy(v->name, reg->name, sizeof(v->name));
+	v->region = r;
+	v->ipa = reg->maps[k].ipa;
+	v->size = reg->size;
+	v->phys = reg->phys;
+	v->has_phys = reg->has_phys;
+	v->read_only = reg->maps[k].read_only;
+	v->doorbell = reg->maps[k].doorbell;
+	for (u32 n = 0; n < reg->nr_maps; n++) {
+		if (n == k)
+			continue;
+		v->peer_vm[v->nr_peers] = (u32)vm_index(s, reg->maps[n].vm);
+		rtv_strlcpy(v->peer_name[v->nr_peers], reg->maps[n].vm, CFG_NAME_LEN);
+		v->nr_peers++;
+	}
+}
+
+/* Every map names a VM of the scenario, once; each VM gets its view of the region. */
+static int link_shm(struct pctx *c, u32 r)
+{
+	const struct cfg_shm *reg = &c->s->shm[r];
+
+	for (u32 k = 0; k < reg->nr_maps; k++) {
+		int i = vm_index(c->s, reg->maps[k].vm);
+		struct cfg_vm *vm;
+
+		if (i < 0)
+			return perr(c, "shmem '%s': vm '%s': no such VM in /vms", reg->name,
+				    reg->maps[k].vm);
+		vm = &c->s->vms[i];
+		if (vm->nr_shm >= CFG_MAX_VM_SHM)
+			return perr(c, "shmem '%s': vm '%s': maps too many shared regions (max %u)",
+				    reg->name, vm->name, (unsigned)CFG_MAX_VM_SHM);
+		fill_vm_shm(c->s, r, k, &vm->shm[vm->nr_shm++]);
+	}
+	return 0;
+}
+
+/* Is intid taken in vm: by a device, a given doorbell or one allocated before? */
+static bool intid_taken(const struct cfg_vm *vm, u32 intid)
+{
+	for (u32 k = 0; k < vm->nr_devs; k++)
+		for (u32 q = 0; q < vm->devs[k].nr_irqs; q++)
+			if (vm->devs[k].irqs[q] == intid)
+				return true;
+	for (u32 k = 0; k < vm->nr_shm; k++)
+		if (vm->shm[k].doorbell == intid)
+			return true;
+	return false;
+}
+
+/* Doorbells not given get the highest free SPIs the vGIC shows, counting down. */
+static void alloc_doorbells(struct cfg_vm *vm)
+{
+	u32 next = LIM_VGIC_MAX_INTID;
+
+	for (u32 k = 0; k < vm->nr_shm; k++) {
+		if (vm->shm[k].doorbell)
+			continue;
+		while (next > 32 && intid_taken(vm, next))
+			next--;
+		vm->shm[k].doorbell = next--;
+	}
+}
+
+static int parse_shmem(struct pctx *c, int node)
+{
+	int err;
+
+	c->vm[0] = c->node[0] = c->field[0] = '\0'; /* about the scenario, not the last VM */
+	if (fdt_prop_count(&c->f, node) != 0)
+		return perr(c, "/shmem: unexpected property (regions are its sub-nodes)");
+	err = parse_entries(c, node, &c->s->nr_shm, CFG_MAX_SHM, "shared regions", parse_shm);
+
+	for (u32 r = 0; !err && r < c->s->nr_shm; r++)
+		err = link_shm(c, r);
+	for (u32 i = 0; !err && i < c->s->nr_vms; i++)
+		alloc_doorbells(&c->s->vms[i]);
+	return err;
+}
+
 /* ---- root ---- */
 
-/* Root: compatible, optional cell sizes and model; the only nodes are /vms and /pools. */
+/* Root: compatible, optional cell sizes and model; the only nodes are /vms, /pools and
+ * /shmem. */
 static int parse_root(struct pctx *c, int root)
 {
 	int i, child, count = fdt_prop_count(&c->f, root);
@@ -755,15 +918,16 @@ static int parse_root(struct pctx *c, int root)
 	for (child = fdt_first_child(&c->f, root); child >= 0;
 	     child = fdt_next_sibling(&c->f, child))
 		if (strcmp(fdt_name(&c->f, child), "vms") != 0 &&
-		    strcmp(fdt_name(&c->f, child), "pools") != 0)
-			return perr(c, "unknown node '/%s' (expected /vms or /pools)",
+		    strcmp(fdt_name(&c->f, child), "pools") != 0 &&
+		    strcmp(fdt_name(&c->f, child), "shmem") != 0)
+			return perr(c, "unknown node '/%s' (expected /vms, /pools or /shmem)",
 				    fdt_name(&c->f, child));
 	return 0;
 }
 
 static int parse_scenario(struct pctx *c)
 {
-	int pools, vms, err = parse_root(c, fdt_root(&c->f));
+	int pools, vms, shm, err = parse_root(c, fdt_root(&c->f));
 
 	pools = fdt_path(&c->f, "/pools");
 	if (!err && pools >= 0)
@@ -773,6 +937,9 @@ static int parse_scenario(struct pctx *c)
 		err = perr(c, "no /vms node");
 	if (!err)
 		err = parse_vms(c, vms);
+	shm = fdt_path(&c->f, "/shmem");
+	if (!err && shm >= 0)
+		err = parse_shmem(c, shm);
 	return err;
 }
 

@@ -23,6 +23,8 @@
 #define IRQ_SPI 0U
 #define IRQ_PPI 1U
 #define IRQ_LEVEL_HIGH 4U
+#define IRQ_EDGE_RISING 1U
+#define SHM_COMPAT "rtvisor,shmem-v1"
 #define INTID_PPI_MIN 16U
 #define INTID_SPI_MIN 32U
 #define INTID_SPI_MAX 1019U
@@ -90,6 +92,11 @@ static bool cfg_ok(const struct cfg_vm *cfg)
 		return false;
 	for (i = 0; i < cfg->nr_devs; i++)
 		if (!dev_ok(&cfg->devs[i]))
+			return false;
+	if (cfg->nr_shm > CFG_MAX_VM_SHM)
+		return false;
+	for (i = 0; i < cfg->nr_shm; i++)
+		if (!is_spi(cfg->shm[i].doorbell) || cfg->shm[i].nr_peers > CFG_MAX_SHM_MAPS)
 			return false;
 	return true;
 }
@@ -480,6 +487,40 @@ static void device_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
 			device_node(w, &cfg->devs[i]);
 }
 
+/*
+ * A shared region (docs/shmem.md): compatible "rtvisor,shmem-v1", its IPA range, its
+ * doorbell (edge-rising SPI), its name and id, and the VMs the guest may ring for it
+ * (VM ids, names in the same order) and its own VM id.
+ */
+static void shm_node(struct fdt_writer *w, const struct cfg_vm_shm *m, u32 self)
+{
+	const char *names[CFG_MAX_SHM_MAPS];
+	const u32 irq[3] = { IRQ_SPI, m->doorbell - INTID_SPI_MIN, IRQ_EDGE_RISING };
+
+	for (u32 n = 0; n < m->nr_peers; n++)
+		names[n] = m->peer_name[n];
+	node_at(w, "shmem", m->ipa);
+	fdtw_prop_string(w, "compatible", SHM_COMPAT);
+	prop_reg(w, m->ipa, m->size);
+	fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
+	fdtw_prop_cells(w, "interrupts", irq, 3);
+	fdtw_prop_string(w, "rtvisor,name", m->name);
+	fdtw_prop_u32(w, "rtvisor,id", m->region);
+	fdtw_prop_u32(w, "rtvisor,self", self);
+	fdtw_prop_cells(w, "rtvisor,peers", m->peer_vm, m->nr_peers);
+	if (m->nr_peers)
+		fdtw_prop_stringlist(w, "rtvisor,peer-names", names, m->nr_peers);
+	if (m->read_only)
+		fdtw_prop_empty(w, "read-only");
+	fdtw_end_node(w);
+}
+
+static void shm_nodes(struct fdt_writer *w, const struct cfg_vm *cfg, u32 self)
+{
+	for (u32 i = 0; i < cfg->nr_shm; i++)
+		shm_node(w, &cfg->shm[i], self);
+}
+
 int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, void *buf,
 		   size_t size)
 {
@@ -503,6 +544,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	uart_node(&w, cfg, p);
 	device_nodes(&w, cfg);
 	vmmio_nodes(&w, cfg);
+	shm_nodes(&w, cfg, p->vm_id);
 	if (p->pci)
 		pci_node(&w, p->pci);
 	cpu_freq_nodes(&w, cfg, p);

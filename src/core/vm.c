@@ -188,6 +188,7 @@ static int vm_load_dtb(struct vm *vm)
 		.timer_intids = { plat.timer_intid_sec, plat.timer_intid_phys, plat.timer_intid_virt,
 				  plat.timer_intid_hyp },
 		.maint_intid = plat.gic_maint_intid,
+		.vm_id = vm->id,
 	};
 	u64 pa;
 	int r;

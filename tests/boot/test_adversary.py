@@ -28,6 +28,13 @@ def test_adversary_short_seed(machine):
     m.send("vm list\r")
     m.expect_all([r"\brt\s+running", r"adversary\s+running"])
     m.expect(r"rtvisor> ")
+    # its doorbells (the shm class): the valid ones rang rt, the others were refused
+    m.send("shmem\r")
+    m.expect(r"rtvisor> ")
+    rung = [int(x) for x in re.findall(r"vm 'adversary' shmem 'adv(?:rw|ro)' id \d: .* rung (\d+)",
+                                       m.p.before)]
+    refused = re.search(r"vm 'adversary' doorbells refused (\d+)", m.p.before)
+    assert len(rung) == 2 and min(rung) > 0 and refused and int(refused.group(1)) > 100, m.p.before
     m.log.flush()
     with open(m.log.name, errors="replace") as f:
         log = f.read()
@@ -35,5 +42,7 @@ def test_adversary_short_seed(machine):
     # its PCI function was there and attacked (guests/adversary/pci.c)
     pci = re.search(r"\[adversary\] adversary: classes .* pci=(\d+)", log)
     assert pci and int(pci.group(1)) > 1000, pci
+    shm = re.search(r"\[adversary\] adversary: classes .* shm=(\d+)", log)
+    assert shm and int(shm.group(1)) > 300, shm
     assert "creation failed" not in log
     assert "PANIC" not in log

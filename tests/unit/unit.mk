@@ -9,10 +9,10 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_SRCS))
 HOSTCC ?= cc
 # Every header a test can include (src/ include paths and tests/unit): editing any of
 # them, arch headers included, rebuilds the tests.
-UNIT_HDRS := $(SRC_HDRS) $(wildcard tests/unit/*.h)
+UNIT_HDRS := $(SRC_HDRS) $(wildcard tests/unit/*.h guests/lib/include/guest/shm_ring.h)
 UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DRTV_HOST -g -O1 -pthread -Wall -Wextra -Werror -Wshadow \
 	-Wno-unused-function -fsanitize=address,undefined -fno-sanitize-recover=all \
-	$(SRC_INC) -Itests/unit
+	$(SRC_INC) -Itests/unit -Iguests/lib/include
 
 unit_deps = $(shell cat tests/unit/$(1).deps 2>/dev/null)
 

@@ -140,6 +140,45 @@ enum cfg_ksym {
 	CFG_NR_KSYMS
 };
 #define CFG_KSYM_NAMES "_text prb linux_banner kimage_voffset"
+/*
+ * Shared memory between VMs (/shmem, docs/shmem.md). A region has a size and, if
+ * given, a fixed host-physical base; each VM that maps it has a node under it (named
+ * after the VM) with the IPA, the access and, optionally, the INTID of its doorbell.
+ */
+#define CFG_MAX_SHM LIM_SHM_REGIONS
+#define CFG_MAX_SHM_MAPS LIM_SHM_MAPS
+#define CFG_MAX_VM_SHM LIM_SHM_PER_VM
+
+struct cfg_shm_map {
+	char vm[CFG_NAME_LEN]; /* the node name: a VM of the scenario */
+	u64 ipa;
+	bool read_only;
+	u32 doorbell;          /* INTID of the region's doorbell in that VM; 0: allocated */
+};
+
+struct cfg_shm {
+	char name[CFG_NAME_LEN];
+	u64 size;
+	u64 phys;              /* host-physical base, valid if has_phys */
+	bool has_phys;
+	u32 nr_maps;
+	struct cfg_shm_map maps[CFG_MAX_SHM_MAPS];
+};
+
+/* A shared region as one VM sees it: filled by config_parse() from /shmem, so the guest
+ * devicetree, the capacity check and the shmem unit need only the VM's entry. */
+struct cfg_vm_shm {
+	char name[CFG_NAME_LEN];
+	u32 region;            /* index in scenario.shm: the doorbell ABI's region id */
+	u64 ipa, size;
+	u64 phys;              /* fixed host-physical base if has_phys */
+	bool has_phys;
+	bool read_only;
+	u32 doorbell;          /* its doorbell's INTID in this VM (given or allocated) */
+	u32 nr_peers;          /* the other VMs that map the region */
+	u32 peer_vm[CFG_MAX_SHM_MAPS];             /* their VM ids (scenario order) */
+	char peer_name[CFG_MAX_SHM_MAPS][CFG_NAME_LEN];
+};
 
 struct cfg_vm {
 	char name[CFG_NAME_LEN];
@@ -179,6 +218,8 @@ struct cfg_vm {
 	const char *system_map;
 	bool has_ksyms;
 	u64 ksym[CFG_NR_KSYMS];
+	u32 nr_shm;        /* shared regions it maps (from /shmem) */
+	struct cfg_vm_shm shm[CFG_MAX_VM_SHM];
 };
 
 /* The VM's first virtio device of type t, or NULL. */
@@ -209,6 +250,8 @@ struct scenario {
 	struct cfg_pool pools[CFG_MAX_POOLS];
 	u32 nr_vms;
 	struct cfg_vm vms[CFG_MAX_VMS];
+	u32 nr_shm;
+	struct cfg_shm shm[CFG_MAX_SHM];
 };
 
 /* What the check needs to know about the machine it will run on. */
@@ -246,5 +289,11 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
  * changes anything. Devices must already be checked (interrupts in range, each once).
  */
 int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *err);
+
+/* Shared regions (config_shm.c): the regions themselves and each VM's view of them;
+ * part of config_check(). */
+int config_check_shm(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e);
+int config_check_vm_shm(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
+			struct cfg_error *e);
 
 #endif

@@ -57,6 +57,7 @@ struct guest_dt_platform {      /* what the VM sees, independent of the host's D
 	u32 nr_opps;
 	u32 opp_latency_ns;
 	u32 scmi_smc_id;
+	u32 vm_id;                   /* the VM's id (scenario order): "rtvisor,self" of shmem nodes */
 };
 
 /*

@@ -2,6 +2,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <freq.h>
+#include <shmem.h>
 #include <lib.h>
 #include <pci.h>
 #include <printk.h>
@@ -302,6 +303,13 @@ static void cmd_load(int argc, char **argv)
 	}
 }
 
+static void cmd_shmem(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	shmem_show();
+}
+
 static void cmd_freq(int argc, char **argv)
 {
 	(void)argc;
@@ -371,6 +379,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
 	{ "vdev", NULL, 0, 0, "vdev", cmd_vdev },
+	{ "shmem", NULL, 0, 0, "shmem", cmd_shmem },
 };
 
 const u32 shell_nr_cmds = ARRAY_SIZE(shell_cmds);

@@ -24,6 +24,11 @@
 #define RTV_HC_POOL_MOVE (RTV_HC_BASE + 5)  /* x1 = pCPU, x2 = pool index -> 0 or -2 */
 #define RTV_HC_VM_WEIGHT (RTV_HC_BASE + 6)  /* x1 = VM index, x2 = weight, x3 = priority -> 0 / -2 */
 #define RTV_HC_VCPU_PIN (RTV_HC_BASE + 7)   /* x1 = VM index, x2 = vCPU, x3 = pCPU or -1 -> 0 / -2 */
+/* Shared-memory doorbell (src/vdev/shmem.c, docs/shmem.md): x1 = region id, x2 = peer VM
+ * id -> 0 rung, -2 INVALID (not a region the caller maps, not a peer of it), -4 PEER_DOWN
+ * (the peer maps it but is stopped or resetting: not rung). */
+#define RTV_HC_SHM_DOORBELL (RTV_HC_BASE + 8)
+#define RTV_HC_PEER_DOWN ((u64)-4)
 #define RTV_HC_DENIED ((u64)-3)
 #define RTV_HC_INVALID ((u64)-2)
 

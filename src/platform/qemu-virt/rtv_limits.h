@@ -33,7 +33,9 @@
 #define LIM_BOOTARGS 255        /* characters of "bootargs" */
 #define LIM_COMPAT_BYTES 128    /* bytes of a device's "compatible" list, NULs included */
 #define LIM_GUEST_DT_SIZE 0x10000 /* bytes reserved at "dtb" for the generated guest DTB */
-/* Reserved: LIM_SHARED_REGIONS, memory shared between VMs (a later issue adds them). */
+#define LIM_SHM_REGIONS 16      /* shared-memory regions (/shmem) in a scenario */
+#define LIM_SHM_MAPS 4          /* VMs that map one shared region */
+#define LIM_SHM_PER_VM 8        /* shared regions one VM maps (each costs it one doorbell SPI) */
 
 /* ---- CPUs and scheduling ---- */
 #define LIM_PCPUS 8             /* pCPUs the hypervisor drives (struct cpu array); the
@@ -75,6 +77,9 @@ _Static_assert(LIM_VGIC_MAX_INTID <= 1019, "the vGIC cannot show more than the G
 _Static_assert(LIM_PMEM_RANGES >= LIM_VMS * LIM_MEM_REGIONS + 4,
 	       "the RAM allocator must hold the ranges every fixed region can leave");
 _Static_assert(LIM_VCPUS_PER_VM <= LIM_RUNQUEUE, "one VM's vCPUs fit one pCPU's runqueue");
+_Static_assert(LIM_SHM_PER_VM <= LIM_VGIC_OWNED_SPIS, "a VM's doorbells fit its owned SPIs");
+_Static_assert(LIM_PMEM_RANGES >= LIM_VMS * LIM_MEM_REGIONS + LIM_SHM_REGIONS + 4,
+	       "the RAM allocator also holds the ranges fixed shared regions leave");
 _Static_assert(LIM_PCPUS <= LIM_PCPU_MASK_BITS, "pool bitmasks cover every pCPU");
 
 #endif

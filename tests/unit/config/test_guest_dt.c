@@ -64,12 +64,33 @@ static void write_image(const char *name, int size)
 		fclose(fp);
 }
 
-static const struct cfg_vm *load_vm(void)
+/* Two VMs sharing two regions: "ring" (rt's doorbell given, linux's allocated) and
+ * "log" (read-only for linux, both doorbells allocated; linux has a device on INTID 287). */
+static const char SCENARIO_SHM[] =
+	"/dts-v1/;\n/ {\ncompatible = \"rtvisor,scenario-v1\";\n#address-cells = <2>;\n"
+	"#size-cells = <2>;\nvms {\n"
+	"linux {\n#address-cells = <2>;\n#size-cells = <2>;\ncpus = <0>;\n"
+	"entry = <0x0 0x40200000>;\ndtb = <0x0 0x48000000>;\n"
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x10000000>; };\n"
+	"device@a000000 { reg = <0x0 0x0a000000 0x0 0x4000>; interrupts = <287>; };\n};\n"
+	"rt {\n#address-cells = <2>;\n#size-cells = <2>;\ncpus = <1>;\n"
+	"entry = <0x0 0x40200000>;\n"
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x1000000>; };\n};\n};\n"
+	"shmem {\n"
+	"ring { size = <0x0 0x10000>; phys = <0x0 0x70000000>;\n"
+	"  rt { ipa = <0x0 0x50000000>; doorbell = <100>; };\n"
+	"  linux { ipa = <0x0 0x60000000>; }; };\n"
+	"log { size = <0x0 0x2000>;\n"
+	"  linux { ipa = <0x0 0x60100000>; read-only; };\n"
+	"  rt { ipa = <0x0 0x50100000>; }; };\n"
+	"};\n};\n";
+
+static const struct cfg_vm *load_src(const char *src)
 {
 	size_t len = 0;
 
 	free(scenario_blob);
-	scenario_blob = dt_compile_string(SCENARIO, DT_IMG_DIR, &len);
+	scenario_blob = dt_compile_string(src, DT_IMG_DIR, &len);
 	CHECK(scenario_blob != NULL);
 	if (!scenario_blob)
 		return NULL;
@@ -78,6 +99,11 @@ static const struct cfg_vm *load_vm(void)
 	if (cerr.msg[0])
 		printf("  scenario: %s\n", cerr.msg);
 	return &sc.vms[0];
+}
+
+static const struct cfg_vm *load_vm(void)
+{
+	return load_src(SCENARIO);
 }
 
 static int build(const struct cfg_vm *vm, const struct guest_dt_platform *p, size_t size)
@@ -553,6 +579,65 @@ TEST(worst_case_fits)
 }
 
 
+/* The parser's view of /shmem for each VM: ids, peers, access, doorbells given or
+ * allocated from the top of the vGIC's SPIs down, skipping the VM's own interrupts. */
+TEST(shmem_views)
+{
+	const struct cfg_vm *l = load_src(SCENARIO_SHM), *rt = &sc.vms[1];
+
+	CHECK(l != NULL);
+	CHECK_EQ(sc.nr_shm, 2);
+	CHECK_EQ(l->nr_shm, 2);
+	CHECK_EQ(rt->nr_shm, 2);
+	CHECK(strcmp(l->shm[0].name, "ring") == 0);
+	CHECK_EQ(l->shm[0].region, 0);
+	CHECK_EQ(l->shm[0].ipa, 0x60000000ULL);
+	CHECK_EQ(l->shm[0].phys, 0x70000000ULL);
+	CHECK(l->shm[0].has_phys && !l->shm[0].read_only);
+	CHECK_EQ(l->shm[0].doorbell, 286); /* 287 is its device's */
+	CHECK_EQ(l->shm[0].nr_peers, 1);
+	CHECK_EQ(l->shm[0].peer_vm[0], 1);
+	CHECK(strcmp(l->shm[0].peer_name[0], "rt") == 0);
+	CHECK_EQ(rt->shm[0].doorbell, 100);
+	CHECK_EQ(rt->shm[0].peer_vm[0], 0);
+	CHECK(strcmp(l->shm[1].name, "log") == 0);
+	CHECK_EQ(l->shm[1].region, 1);
+	CHECK(l->shm[1].read_only && !rt->shm[1].read_only && !l->shm[1].has_phys);
+	CHECK_EQ(l->shm[1].size, 0x2000ULL);
+	CHECK_EQ(l->shm[1].doorbell, 285);
+	CHECK_EQ(rt->shm[1].doorbell, 287); /* rt has no device on 287 */
+}
+
+/* A shmem node per mapped region, with what a guest driver needs to find and ring it. */
+TEST(shmem_nodes)
+{
+	static const u32 irq[] = { 0, 286 - 32, 1 }, peers[] = { 1 };
+	const struct cfg_vm *l = load_src(SCENARIO_SHM);
+	struct guest_dt_platform p = QEMU_VIRT;
+	static char msgs[4096];
+	u64 a = 0, s = 0;
+
+	p.vm_id = 0;
+	CHECK(l && build(l, &p, CFG_GUEST_DT_MAX) == 0);
+	CHECK(PROP_STR("/shmem@60000000", "compatible", "rtvisor,shmem-v1"));
+	CHECK_EQ(fdt_reg(&f, fdt_root(&f), node("/shmem@60000000"), 0, &a, &s), 0);
+	CHECK_EQ(a, 0x60000000ULL);
+	CHECK_EQ(s, 0x10000ULL);
+	CHECK(prop_cells_are("/shmem@60000000", "interrupts", irq, 3));
+	CHECK_EQ(prop_u32("/shmem@60000000", "interrupt-parent"), 1);
+	CHECK(PROP_STR("/shmem@60000000", "rtvisor,name", "ring"));
+	CHECK_EQ(prop_u32("/shmem@60000000", "rtvisor,id"), 0);
+	CHECK_EQ(prop_u32("/shmem@60000000", "rtvisor,self"), 0);
+	CHECK(prop_cells_are("/shmem@60000000", "rtvisor,peers", peers, 1));
+	CHECK(PROP_STR("/shmem@60000000", "rtvisor,peer-names", "rt"));
+	CHECK(!fdt_has_prop(&f, node("/shmem@60000000"), "read-only"));
+	CHECK(fdt_has_prop(&f, node("/shmem@60100000"), "read-only"));
+	CHECK(PROP_STR("/shmem@60100000", "rtvisor,name", "log"));
+	CHECK_EQ(prop_u32("/shmem@60100000", "rtvisor,id"), 1);
+	CHECK_EQ(dt_run_dtc(dtb, fdt_blob_size(dtb), "-O dts -o /dev/null", msgs, sizeof(msgs)), 0);
+	CHECK_EQ(msgs[0], 0);
+}
+
 TEST(dtc_accepts)
 {
 	static char msgs[4096];
@@ -584,6 +669,8 @@ int main(void)
 	RUN(scmi_cpu_clocks);
 	RUN(invalid_input);
 	RUN(worst_case_fits);
+	RUN(shmem_views);
+	RUN(shmem_nodes);
 	RUN(dtc_accepts);
 	free(scenario_blob);
 	HARNESS_END("test_guest_dt");

@@ -22,6 +22,8 @@ int gic_cpu_init(void);
 /* SGI/PPI: on the calling CPU's redistributor; SPI: routed to the calling CPU. */
 void gic_irq_enable(uint32_t intid, uint8_t prio);
 void gic_irq_disable(uint32_t intid);
+/* An SPI becomes edge-triggered (before it is enabled). */
+void gic_irq_set_edge(uint32_t intid);
 
 /* Send SGI sgi (0..15) to the CPU with this MPIDR. */
 void gic_send_sgi(uint32_t sgi, uint64_t mpidr);
