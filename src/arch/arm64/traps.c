@@ -55,12 +55,22 @@ static enum trap_status exit_smc(struct vcpu *v, u64 esr, struct fault_info *fi)
 	return st;
 }
 
+/* FAR_EL2 and HPFAR_EL2 mean something only for an abort (Arm ARM D19.2 FAR_EL2,
+ * HPFAR_EL2): read them here, not on every exit. Nothing between the exit and this handler
+ * takes an exception to EL2, so they still hold the values of this exit. */
+static void read_fault_addr(struct vcpu *v, struct fault_info *fi)
+{
+	v->arch.exit_far = read_sysreg(far_el2);
+	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
+	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
+	fi->far = v->arch.exit_far;
+}
+
 static enum trap_status exit_dabt(struct vcpu *v, u64 esr, struct fault_info *fi)
 {
 	count(STAT_DABT);
+	read_fault_addr(v, fi);
 	fi->kind = (esr & DABT_WNR) ? FAULT_WRITE : FAULT_READ;
-	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
-	fi->far = v->arch.exit_far;
 	return mmio_abort(v, esr, fi->addr);
 }
 
@@ -68,9 +78,8 @@ static enum trap_status exit_iabt(struct vcpu *v, u64 esr, struct fault_info *fi
 {
 	(void)esr;
 	count(STAT_IABT);
+	read_fault_addr(v, fi);
 	fi->kind = FAULT_EXEC;
-	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
-	fi->far = v->arch.exit_far;
 	return TRAP_FORBIDDEN;
 }
 
@@ -108,8 +117,6 @@ static void handle_sync(struct vcpu *v)
 	enum trap_status st;
 
 	v->arch.exit_esr = esr;
-	v->arch.exit_far = read_sysreg(far_el2);
-	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
 	if (exc_from_aarch32(v->arch.regs.pstate))
 		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
 	else
@@ -118,10 +125,15 @@ static void handle_sync(struct vcpu *v)
 		guest_fault(v, st, &fi);
 }
 
+static void handle_serror(struct vcpu *v)
+{
+	struct fault_info fi = { .kind = FAULT_SERROR, .esr = read_sysreg(esr_el2) };
+
+	guest_fault(v, TRAP_FORBIDDEN, &fi);
+}
+
 void vcpu_handle_exit(struct vcpu *v, u64 exit)
 {
-	struct fault_info fi = { .kind = FAULT_SERROR };
-
 	switch (exit) {
 	case EXIT_SYNC:
 		handle_sync(v);
@@ -131,8 +143,7 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 		irq_handle_pending(true);
 		break;
 	default:
-		fi.esr = read_sysreg(esr_el2);
-		guest_fault(v, TRAP_FORBIDDEN, &fi);
+		handle_serror(v);
 		break;
 	}
 }
