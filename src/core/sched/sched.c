@@ -105,11 +105,16 @@ void sched_set_need_resched(u32 pcpu)
  */
 void sched_wake(struct vcpu *v)
 {
+	if (cpu()->sched.current == v) {
+		/* Loaded here: its WFI block runs on this pCPU too, never at the same time as
+		 * this (EL2 is not interruptible), so program order is all the ordering needed. */
+		if (v->state == VCPU_WFI)
+			v->state = VCPU_RUNNABLE;
+		return;
+	}
 	smp_mb(); /* the caller's pending mark before the state read (the WFI block, arch) */
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
-	if (v->pcpu == cpu()->id && cpu()->sched.current == v)
-		return;
 	sched_set_need_resched(v->pcpu);
 }
 

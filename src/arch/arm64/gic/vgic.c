@@ -41,7 +41,7 @@ static u64 lr_read(u32 i)
 	}
 }
 
-static void lr_write(u32 i, u64 v)
+static void lr_write_any(u32 i, u64 v)
 {
 	switch (i) {
 	case 0: write_sysreg(ICH_LR0_EL2, v); break;
@@ -61,6 +61,15 @@ static void lr_write(u32 i, u64 v)
 	case 14: write_sysreg(ICH_LR14_EL2, v); break;
 	default: write_sysreg(ICH_LR15_EL2, v); break;
 	}
+}
+
+/* List register 0 takes most interrupts (the first free one is used): no table for it. */
+static inline void lr_write(u32 i, u64 v)
+{
+	if (i == 0)
+		write_sysreg(ICH_LR0_EL2, v);
+	else
+		lr_write_any(i, v);
 }
 
 /* Every pCPU: enable the virtual CPU interface. */
@@ -239,12 +248,20 @@ void vgic_flush(struct vcpu *v)
 	isb();
 }
 
-static void retire(struct vcpu *v, u32 slot)
+/*
+ * Forget list register slot, whose interrupt the guest completed. An entry whose State
+ * reads as invalid is inert and is simply overwritten when the slot is used again; only
+ * one that asked for an EOI maintenance interrupt must be cleared, else it stays in
+ * ICH_EISR_EL2 and keeps the maintenance interrupt asserted (IHI 0069 12.4 ICH_EISR_EL2,
+ * ICH_MISR_EL2.EOI).
+ */
+static void retire(struct vcpu *v, u32 slot, bool clear)
 {
 	u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
 	struct virq *irq = vgic_irq(v->vm, v->id, intid);
 
-	lr_write(slot, 0);
+	if (clear)
+		lr_write(slot, 0);
 	v->arch.vgic.lr_intid[slot] = 0;
 	v->arch.vgic.lrs_used &= ~(1u << slot);
 	if (!irq)
@@ -274,7 +291,7 @@ static void lr_set_active(struct vcpu *v, u32 slot, bool active)
 	if (lr & ICH_LR_STATE_MASK)
 		lr_write(slot, lr);
 	else
-		retire(v, slot);
+		retire(v, slot, true);
 }
 
 /* Put an interrupt that is not pending into a free list register as active only. */
@@ -324,21 +341,21 @@ void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 in
  */
 void vgic_sync(struct vcpu *v)
 {
-	u64 empty;
-	bool locked = false;
+	u64 eoi, empty;
 
 	if (!v->arch.vgic.lrs_used)
 		return;
-	empty = (read_sysreg(ICH_ELRSR_EL2) | read_sysreg(ICH_EISR_EL2)) & v->arch.vgic.lrs_used;
+	eoi = read_sysreg(ICH_EISR_EL2);
+	empty = (read_sysreg(ICH_ELRSR_EL2) | eoi) & v->arch.vgic.lrs_used;
+	if (!empty)
+		return;
+	spin_lock(&v->vm->arch.vgic.lock);
 	for (; empty; empty &= empty - 1) {
-		if (!locked) {
-			spin_lock(&v->vm->arch.vgic.lock);
-			locked = true;
-		}
-		retire(v, (u32)__builtin_ctzll(empty));
+		u32 slot = (u32)__builtin_ctzll(empty);
+
+		retire(v, slot, (eoi >> slot) & 1);
 	}
-	if (locked)
-		spin_unlock(&v->vm->arch.vgic.lock);
+	spin_unlock(&v->vm->arch.vgic.lock);
 }
 
 void vgic_maintenance(struct vcpu *v)
