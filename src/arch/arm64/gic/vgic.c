@@ -151,6 +151,14 @@ static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
 	return true;
 }
 
+/* irq (intid) becomes pending for v: straight into a list register if it can. Lock held. */
+static inline __attribute__((always_inline)) void inject_locked(struct vcpu *v, struct virq *irq,
+								u32 intid)
+{
+	if (!inject_direct(v, irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
+		vgic_set_pending(v->vm, irq, intid, true);
+}
+
 void virq_inject(struct vm *vm, u32 intid, u32 target)
 {
 	struct virq *irq;
@@ -163,10 +171,23 @@ void virq_inject(struct vm *vm, u32 intid, u32 target)
 		return;
 	}
 	dest = irq_vcpu(vm, irq, intid, target);
-	if (!inject_direct(&vm->vcpus[dest], irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
-		vgic_set_pending(vm, irq, intid, true);
+	inject_locked(&vm->vcpus[dest], irq, intid);
 	spin_unlock(&vm->arch.vgic.lock);
 	vgic_kick(vm, dest); /* loaded here: only wakes it from WFI; elsewhere: kicks its pCPU */
+}
+
+/*
+ * virq_inject() for a private interrupt (SGI/PPI, intid < 32) of v, the vCPU loaded on
+ * this pCPU (the virtual timer's handler): no lookups, v's own interrupt state directly.
+ */
+void virq_inject_loaded(struct vcpu *v, u32 intid)
+{
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->arch.vgic.lock);
+	inject_locked(v, &v->arch.vgic.priv[intid], intid);
+	spin_unlock(&vm->arch.vgic.lock);
+	sched_wake(v); /* loaded here: only wakes it from WFI */
 }
 
 void virq_set_level(struct vm *vm, u32 intid, bool level)
@@ -255,10 +276,11 @@ void vgic_flush(struct vcpu *v)
  * ICH_EISR_EL2 and keeps the maintenance interrupt asserted (IHI 0069 12.4 ICH_EISR_EL2,
  * ICH_MISR_EL2.EOI).
  */
-static void retire(struct vcpu *v, u32 slot, bool clear)
+static inline __attribute__((always_inline)) void retire(struct vcpu *v, u32 slot, bool clear)
 {
 	u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
-	struct virq *irq = vgic_irq(v->vm, v->id, intid);
+	struct virq *irq = intid < VGIC_NR_PRIVATE ? &v->arch.vgic.priv[intid]
+						   : vgic_irq(v->vm, v->id, intid);
 
 	if (clear)
 		lr_write(slot, 0);
@@ -404,8 +426,8 @@ bool vgic_has_pending(struct vcpu *v)
 		if (any)
 			return true;
 	}
-	for (u32 i = 0; i < nr_lrs; i++)
-		if (v->arch.vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
+	for (u32 m = v->arch.vgic.lrs_used; m; m &= m - 1) /* only the slots in use */
+		if (vgic_lr_would_signal(lr_read((u32)__builtin_ctz(m)), vmcr))
 			return true;
 	return false;
 }
