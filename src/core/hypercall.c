@@ -208,6 +208,21 @@ static bool core_call(struct vcpu *v, u32 fn)
 	}
 }
 
+/* PSCI, management calls and the units' services; NOT_SUPPORTED for anything else. Not
+ * inlined: the management calls' message buffers would give every hypercall their frame. */
+static __attribute__((noinline)) void other_call(struct vcpu *v, u32 fn)
+{
+	hc_handler *h;
+
+	if (psci_call(v, fn) || management_call(v, fn))
+		return;
+	h = service_of(fn);
+	if (h)
+		h(v);
+	else
+		ret(v, SMCCC_NOT_SUPPORTED); /* SMCCC: unknown function IDs return -1 */
+}
+
 /*
  * The function ID is W0 (SMCCC, DEN 0028): bits [63:32] of x0 are not part of it.
  * Core's IDs are decided first, by a switch: a unit can never register one of them
@@ -216,14 +231,8 @@ static bool core_call(struct vcpu *v, u32 fn)
 enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
-	hc_handler *h;
 
-	if (core_call(v, fn) || psci_call(v, fn) || management_call(v, fn))
-		return TRAP_HANDLED;
-	h = service_of(fn);
-	if (h)
-		h(v);
-	else
-		ret(v, SMCCC_NOT_SUPPORTED); /* SMCCC: unknown function IDs return -1 */
+	if (!core_call(v, fn))
+		other_call(v, fn);
 	return TRAP_HANDLED;
 }

@@ -15,16 +15,15 @@
 #include <virq.h>
 #include <vm.h>
 
-typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr, struct fault_info *fi);
+typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr);
 
 static void count(enum stat_cause c)
 {
 	cpu()->stats.count[c]++;
 }
 
-static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_wfx(struct vcpu *v, u64 esr)
 {
-	(void)fi;
 	count(STAT_WFX);
 	vcpu_skip_insn(v);
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
@@ -34,21 +33,19 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
 	return TRAP_HANDLED;
 }
 
-static enum trap_status exit_hvc(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_hvc(struct vcpu *v, u64 esr)
 {
 	(void)esr;
 	count(STAT_HVC);
-	fi->kind = FAULT_INSN;
 	return hypercall(v);
 }
 
-static enum trap_status exit_smc(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_smc(struct vcpu *v, u64 esr)
 {
 	enum trap_status st;
 
 	(void)esr;
 	count(STAT_SMC);
-	fi->kind = FAULT_INSN;
 	st = hypercall(v);
 	if (st == TRAP_HANDLED)
 		vcpu_skip_insn(v); /* a trapped SMC returns to the SMC itself (D1.10.1) */
@@ -58,45 +55,38 @@ static enum trap_status exit_smc(struct vcpu *v, u64 esr, struct fault_info *fi)
 /* FAR_EL2 and HPFAR_EL2 mean something only for an abort (Arm ARM D19.2 FAR_EL2,
  * HPFAR_EL2): read them here, not on every exit. Nothing between the exit and this handler
  * takes an exception to EL2, so they still hold the values of this exit. */
-static void read_fault_addr(struct vcpu *v, struct fault_info *fi)
+static u64 read_fault_ipa(struct vcpu *v)
 {
 	v->arch.exit_far = read_sysreg(far_el2);
 	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
-	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
-	fi->far = v->arch.exit_far;
+	return (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
 }
 
-static enum trap_status exit_dabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_dabt(struct vcpu *v, u64 esr)
 {
 	count(STAT_DABT);
-	read_fault_addr(v, fi);
-	fi->kind = (esr & DABT_WNR) ? FAULT_WRITE : FAULT_READ;
-	return mmio_abort(v, esr, fi->addr);
+	return mmio_abort(v, esr, read_fault_ipa(v));
 }
 
-static enum trap_status exit_iabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_iabt(struct vcpu *v, u64 esr)
 {
 	(void)esr;
 	count(STAT_IABT);
-	read_fault_addr(v, fi);
-	fi->kind = FAULT_EXEC;
+	(void)read_fault_ipa(v); /* for the report (fault_of) */
 	return TRAP_FORBIDDEN;
 }
 
-static enum trap_status exit_sysreg(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_sysreg(struct vcpu *v, u64 esr)
 {
 	count(STAT_SYSREG);
-	fi->kind = FAULT_SYSREG;
-	fi->addr = ESR_ISS(esr);
 	return sysreg_trap(v, esr);
 }
 
-static enum trap_status exit_unknown(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_unknown(struct vcpu *v, u64 esr)
 {
 	(void)v;
 	(void)esr;
 	count(STAT_OTHER);
-	fi->kind = FAULT_INSN;
 	return TRAP_UNHANDLED;
 }
 
@@ -109,20 +99,46 @@ static const exit_fn sync_handlers[EC_NR] = {
 	[EC_DABT_LOW] = exit_dabt,
 };
 
+/*
+ * What guest_fault() reports about a synchronous exit that was not handled, built only
+ * then (not on every exit): the kind and address follow from the syndrome, and for an
+ * abort from the FAR/HPFAR its handler read. An AArch32 exit was never handled: an
+ * instruction fault.
+ */
+static void fault_of(const struct vcpu *v, u64 esr, bool aarch32, struct fault_info *fi)
+{
+	bool abort = !aarch32 && (ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW);
+
+	*fi = (struct fault_info){ .kind = FAULT_INSN, .esr = esr };
+	if (abort) {
+		fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
+		fi->far = v->arch.exit_far;
+		fi->kind = ESR_EC(esr) == EC_IABT_LOW ? FAULT_EXEC
+			   : (esr & DABT_WNR)        ? FAULT_WRITE
+						     : FAULT_READ;
+	} else if (!aarch32 && ESR_EC(esr) == EC_SYSREG) {
+		fi->kind = FAULT_SYSREG;
+		fi->addr = ESR_ISS(esr);
+	}
+}
+
 static void handle_sync(struct vcpu *v)
 {
 	u64 esr = read_sysreg(esr_el2);
 	exit_fn fn = sync_handlers[ESR_EC(esr)];
-	struct fault_info fi = { .kind = FAULT_INSN, .addr = 0, .esr = esr };
+	bool aarch32 = exc_from_aarch32(v->arch.regs.pstate);
 	enum trap_status st;
+	struct fault_info fi;
 
 	v->arch.exit_esr = esr;
-	if (exc_from_aarch32(v->arch.regs.pstate))
+	if (aarch32)
 		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
 	else
-		st = (fn ? fn : exit_unknown)(v, esr, &fi);
-	if (st != TRAP_HANDLED)
-		guest_fault(v, st, &fi);
+		st = (fn ? fn : exit_unknown)(v, esr);
+	if (st == TRAP_HANDLED)
+		return;
+	fault_of(v, esr, aarch32, &fi);
+	guest_fault(v, st, &fi);
 }
 
 static void handle_serror(struct vcpu *v)
