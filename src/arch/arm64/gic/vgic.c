@@ -134,7 +134,8 @@ static bool deliverable(const struct vm *vm, const struct virq *irq);
  * with nothing else waiting for it, goes straight into a free list register
  * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
  */
-static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
+static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, struct virq *irq,
+								 u32 intid)
 {
 	int slot;
 
