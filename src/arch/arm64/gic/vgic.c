@@ -135,12 +135,14 @@ static bool deliverable(const struct vm *vm, const struct virq *irq);
  * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
  */
 static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, struct virq *irq,
-								 u32 intid)
+								 u32 intid, bool loaded_here)
 {
 	int slot;
 
-	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || cpu()->sched.current != v ||
-	    v->needs_load || !irq->enabled || (intid >= 32 && !deliverable(v->vm, irq)))
+	if (!loaded_here && (cpu()->sched.current != v || v->needs_load))
+		return false;
+	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || !irq->enabled ||
+	    (intid >= 32 && !deliverable(v->vm, irq)))
 		return false;
 	slot = free_lr(v);
 	if (slot < 0)
@@ -154,9 +156,9 @@ static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, 
 
 /* irq (intid) becomes pending for v: straight into a list register if it can. Lock held. */
 static inline __attribute__((always_inline)) void inject_locked(struct vcpu *v, struct virq *irq,
-								u32 intid)
+								u32 intid, bool loaded_here)
 {
-	if (!inject_direct(v, irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
+	if (!inject_direct(v, irq, intid, loaded_here) && (!irq->in_lr || irq->hw || irq->edge))
 		vgic_set_pending(v->vm, irq, intid, true);
 }
 
@@ -172,23 +174,25 @@ void virq_inject(struct vm *vm, u32 intid, u32 target)
 		return;
 	}
 	dest = irq_vcpu(vm, irq, intid, target);
-	inject_locked(&vm->vcpus[dest], irq, intid);
+	inject_locked(&vm->vcpus[dest], irq, intid, false);
 	spin_unlock(&vm->arch.vgic.lock);
 	vgic_kick(vm, dest); /* loaded here: only wakes it from WFI; elsewhere: kicks its pCPU */
 }
 
 /*
  * virq_inject() for a private interrupt (SGI/PPI, intid < 32) of v, the vCPU loaded on
- * this pCPU (the virtual timer's handler): no lookups, v's own interrupt state directly.
+ * this pCPU (the caller checked: cpu()->sched.current == v, !v->needs_load; the virtual
+ * timer's handler): no lookups, v's own interrupt state directly, and the wake-up of a
+ * loaded vCPU (sched_wake_loaded).
  */
 void virq_inject_loaded(struct vcpu *v, u32 intid)
 {
 	struct vm *vm = v->vm;
 
 	spin_lock(&vm->arch.vgic.lock);
-	inject_locked(v, &v->arch.vgic.priv[intid], intid);
+	inject_locked(v, &v->arch.vgic.priv[intid], intid, true);
 	spin_unlock(&vm->arch.vgic.lock);
-	sched_wake(v); /* loaded here: only wakes it from WFI */
+	sched_wake_loaded(v);
 }
 
 void virq_set_level(struct vm *vm, u32 intid, bool level)
