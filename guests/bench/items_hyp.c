@@ -3,6 +3,7 @@
  * hypercalls, a trapped system register, emulated and passthrough MMIO, and
  * the first touch of pages the guest has never used.
  */
+#include "guest/gic.h"
 #include "guest/mmio.h"
 #include "guest/psci.h"
 #include "guest/sysreg.h"
@@ -105,4 +106,40 @@ void item_page_first_touch(struct item_ctx *c)
 		stat_add(&c->st, dur_ns(t0, ts()));
 	}
 	c->el2_iters = c->st.n ? c->st.n : 1;
+}
+
+/*
+ * sgi_self: SGI from CPU 0 to itself (ICC_SGI1R_EL1, target list = its own Aff0), from just
+ * before the write to the first instruction of the handler, with IRQs unmasked. Under
+ * rtvisor the write traps (HCR_EL2.IMO) and the SGI is delivered through a list register
+ * on the way back into the guest.
+ */
+#define SGI_SELF 5U
+#define SELF_MPIDR 0U	/* CPU 0 natively, vCPU 0 under rtvisor (virtual MPIDR Aff0 = index) */
+
+static volatile uint64_t self_ns;
+static volatile uint32_t self_seen;
+
+static void self_handler(uint32_t intid)
+{
+	uint64_t t = ts();
+
+	(void)intid;
+	self_ns = t;
+	self_seen++;
+}
+
+void item_sgi_self(struct item_ctx *c)
+{
+	bench_irq_register(SGI_SELF, self_handler);
+	gic_irq_enable(SGI_SELF, 0x80);
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint32_t seen = self_seen;
+		uint64_t t0 = ts();
+
+		gic_send_sgi(SGI_SELF, SELF_MPIDR);
+		while (self_seen == seen)
+			;
+		stat_add(&c->st, dur_ns(t0, self_ns));
+	}
 }

@@ -68,7 +68,8 @@ static const struct item items[] = {
 	{ "pci_bar_read", item_pci_bar_read },
 	{ "pci_cfg_read", item_pci_cfg_read },
 	{ "pci_intx_lat", item_pci_intx_lat },
-	{ "sgi_ipi", item_sgi_ipi },	/* last: it leaves CPU 1 off again */
+	{ "sgi_ipi", item_sgi_ipi },	/* it leaves CPU 1 off again */
+	{ "sgi_self", item_sgi_self },	/* CPU 0 only */
 };
 
 void stat_reset(struct stat *s)

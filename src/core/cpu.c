@@ -54,11 +54,24 @@ static bool vcpu_can_run(const struct vcpu *v)
 	       !v->debug_hold;
 }
 
+/*
+ * Whether v, which was running on c, can be entered again at once: the loop below would
+ * do nothing else first (no housekeeping here, nothing to reschedule, v still loaded and
+ * runnable), so run_once() skips the way round it.
+ */
+static bool may_resume(const struct cpu *c, const struct vcpu *v)
+{
+	return !c->housekeeper && !c->sched.need_resched && c->sched.current == v &&
+	       !v->needs_load && vcpu_can_run(v);
+}
+
 static void run_once(struct cpu *c, struct vcpu *v)
 {
 	if (v->needs_load)
 		vcpu_load(v);
-	vcpu_run(v);
+	do
+		vcpu_run(v);
+	while (may_resume(c, v));
 	if (v->state != VCPU_RUNNABLE)
 		c->sched.need_resched = true; /* it waits or went off: maybe someone else can run */
 }

@@ -181,41 +181,58 @@ static u64 console_putc_call(const struct vcpu *v, u64 byte)
 	return 0;
 }
 
-/* The function ID is W0 (SMCCC, DEN 0028): bits [63:32] of x0 are not part of it. */
+/* rtvisor's and SMCCC's own calls; false if fn is none of them. */
+static bool core_call(struct vcpu *v, u32 fn)
+{
+	switch (fn) {
+	case SMCCC_VERSION:
+		ret(v, 0x10001); /* SMCCC 1.1 */
+		return true;
+	case SMCCC_ARCH_FEATURES:
+		ret(v, arch_features(vcpu_reg(v, 1)));
+		return true;
+	case RTV_HC_VERSION:
+		ret(v, RTV_VERSION_MAJOR << 16 | RTV_VERSION_MINOR);
+		return true;
+	case RTV_HC_VM_INFO:
+		vm_info(v);
+		return true;
+	case RTV_HC_EXIT_COUNT:
+		ret(v, exit_count(vcpu_reg(v, 1)));
+		return true;
+	case RTV_HC_CONSOLE_PUTC:
+		ret(v, console_putc_call(v, vcpu_reg(v, 1)));
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* PSCI, management calls and the units' services; NOT_SUPPORTED for anything else. Not
+ * inlined: the management calls' message buffers would give every hypercall their frame. */
+static __attribute__((noinline)) void other_call(struct vcpu *v, u32 fn)
+{
+	hc_handler *h;
+
+	if (psci_call(v, fn) || management_call(v, fn))
+		return;
+	h = service_of(fn);
+	if (h)
+		h(v);
+	else
+		ret(v, SMCCC_NOT_SUPPORTED); /* SMCCC: unknown function IDs return -1 */
+}
+
+/*
+ * The function ID is W0 (SMCCC, DEN 0028): bits [63:32] of x0 are not part of it.
+ * Core's IDs are decided first, by a switch: a unit can never register one of them
+ * (core_owns), so the registered services are searched only for the IDs left over.
+ */
 enum trap_status hypercall(struct vcpu *v)
 {
 	u32 fn = (u32)vcpu_reg(v, 0);
 
-	hc_handler *h = service_of(fn);
-
-	if (h) {
-		h(v);
-		return TRAP_HANDLED;
-	}
-	if (psci_call(v, fn) || management_call(v, fn))
-		return TRAP_HANDLED;
-	switch (fn) {
-	case SMCCC_VERSION:
-		ret(v, 0x10001); /* SMCCC 1.1 */
-		break;
-	case SMCCC_ARCH_FEATURES:
-		ret(v, arch_features(vcpu_reg(v, 1)));
-		break;
-	case RTV_HC_VERSION:
-		ret(v, RTV_VERSION_MAJOR << 16 | RTV_VERSION_MINOR);
-		break;
-	case RTV_HC_VM_INFO:
-		vm_info(v);
-		break;
-	case RTV_HC_EXIT_COUNT:
-		ret(v, exit_count(vcpu_reg(v, 1)));
-		break;
-	case RTV_HC_CONSOLE_PUTC:
-		ret(v, console_putc_call(v, vcpu_reg(v, 1)));
-		break;
-	default:
-		ret(v, SMCCC_NOT_SUPPORTED); /* SMCCC: unknown function IDs return -1 */
-		break;
-	}
+	if (!core_call(v, fn))
+		other_call(v, fn);
 	return TRAP_HANDLED;
 }

@@ -184,31 +184,30 @@ static enum trap_status stop(struct vcpu *v, enum debug_stop_kind kind, u64 addr
 	return TRAP_HANDLED;
 }
 
-enum trap_status exit_hw_breakpoint(struct vcpu *v, u64 esr, struct fault_info *fi)
+enum trap_status exit_hw_breakpoint(struct vcpu *v, u64 esr)
 {
 	(void)esr;
-	(void)fi;
 	return stop(v, DEBUG_STOP_HWBP, v->arch.regs.pc);
 }
 
-enum trap_status exit_soft_step(struct vcpu *v, u64 esr, struct fault_info *fi)
+enum trap_status exit_soft_step(struct vcpu *v, u64 esr)
 {
 	(void)esr;
-	(void)fi;
 	return stop(v, DEBUG_STOP_STEP, v->arch.regs.pc);
 }
 
-enum trap_status exit_watchpoint(struct vcpu *v, u64 esr, struct fault_info *fi)
+enum trap_status exit_watchpoint(struct vcpu *v, u64 esr)
 {
 	(void)esr;
-	(void)fi;
+	/* The watched address is in FAR_EL2 (Arm ARM D2, "Watchpoint exceptions"); the
+	 * exit path reads FAR only for aborts, so read it here, before anything can trap. */
+	v->arch.exit_far = read_sysreg(far_el2);
 	return stop(v, DEBUG_STOP_WATCH, v->arch.exit_far);
 }
 
 /* BRK: the stub's (its comment) stops the VM; the guest's own goes to its EL1. */
-enum trap_status exit_brk(struct vcpu *v, u64 esr, struct fault_info *fi)
+enum trap_status exit_brk(struct vcpu *v, u64 esr)
 {
-	(void)fi;
 	if ((esr & 0xffff) == BRK_IMM)
 		return stop(v, DEBUG_STOP_BRK, v->arch.regs.pc);
 	vcpu_inject_sync(v, esr, 0);

@@ -203,7 +203,7 @@ enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	struct sysreg_info o = esr_sysreg_decode(esr);
 	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start, __sysreg_traps_end,
-						      SYSREG_ENC(o.op0, o.op1, o.crn, o.crm, o.op2));
+							    SYSREG_ENC_OF_ISS(ESR_ISS(esr)));
 
 	if (d)
 		return unit_reg(v, &o, d);

@@ -15,16 +15,15 @@
 #include <virq.h>
 #include <vm.h>
 
-typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr, struct fault_info *fi);
+typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr);
 
 static void count(enum stat_cause c)
 {
 	cpu()->stats.count[c]++;
 }
 
-static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_wfx(struct vcpu *v, u64 esr)
 {
-	(void)fi;
 	count(STAT_WFX);
 	vcpu_skip_insn(v);
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
@@ -34,60 +33,60 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr, struct fault_info *fi)
 	return TRAP_HANDLED;
 }
 
-static enum trap_status exit_hvc(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_hvc(struct vcpu *v, u64 esr)
 {
 	(void)esr;
 	count(STAT_HVC);
-	fi->kind = FAULT_INSN;
 	return hypercall(v);
 }
 
-static enum trap_status exit_smc(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_smc(struct vcpu *v, u64 esr)
 {
 	enum trap_status st;
 
 	(void)esr;
 	count(STAT_SMC);
-	fi->kind = FAULT_INSN;
 	st = hypercall(v);
 	if (st == TRAP_HANDLED)
 		vcpu_skip_insn(v); /* a trapped SMC returns to the SMC itself (D1.10.1) */
 	return st;
 }
 
-static enum trap_status exit_dabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+/* FAR_EL2 and HPFAR_EL2 mean something only for an abort (Arm ARM D19.2 FAR_EL2,
+ * HPFAR_EL2): read them here, not on every exit. Nothing between the exit and this handler
+ * takes an exception to EL2, so they still hold the values of this exit. */
+static u64 read_fault_ipa(struct vcpu *v)
 {
-	count(STAT_DABT);
-	fi->kind = (esr & DABT_WNR) ? FAULT_WRITE : FAULT_READ;
-	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
-	fi->far = v->arch.exit_far;
-	return mmio_abort(v, esr, fi->addr);
+	v->arch.exit_far = read_sysreg(far_el2);
+	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
+	return (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
 }
 
-static enum trap_status exit_iabt(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_dabt(struct vcpu *v, u64 esr)
+{
+	count(STAT_DABT);
+	return mmio_abort(v, esr, read_fault_ipa(v));
+}
+
+static enum trap_status exit_iabt(struct vcpu *v, u64 esr)
 {
 	(void)esr;
 	count(STAT_IABT);
-	fi->kind = FAULT_EXEC;
-	fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
-	fi->far = v->arch.exit_far;
+	(void)read_fault_ipa(v); /* for the report (fault_of) */
 	return TRAP_FORBIDDEN;
 }
 
-static enum trap_status exit_sysreg(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_sysreg(struct vcpu *v, u64 esr)
 {
 	count(STAT_SYSREG);
-	fi->kind = FAULT_SYSREG;
-	fi->addr = ESR_ISS(esr);
 	return sysreg_trap(v, esr);
 }
 
-static enum trap_status exit_unknown(struct vcpu *v, u64 esr, struct fault_info *fi)
+static enum trap_status exit_unknown(struct vcpu *v, u64 esr)
 {
 	(void)v;
 	(void)esr;
 	count(STAT_OTHER);
-	fi->kind = FAULT_INSN;
 	return TRAP_UNHANDLED;
 }
 
@@ -104,28 +103,57 @@ static const exit_fn sync_handlers[EC_NR] = {
 	[0x3c] = exit_brk,           /* BRK (AArch64) */
 };
 
+/*
+ * What guest_fault() reports about a synchronous exit that was not handled, built only
+ * then (not on every exit): the kind and address follow from the syndrome, and for an
+ * abort from the FAR/HPFAR its handler read. An AArch32 exit was never handled: an
+ * instruction fault.
+ */
+static void fault_of(const struct vcpu *v, u64 esr, bool aarch32, struct fault_info *fi)
+{
+	bool abort = !aarch32 && (ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW);
+
+	*fi = (struct fault_info){ .kind = FAULT_INSN, .esr = esr };
+	if (abort) {
+		fi->addr = (v->arch.exit_hpfar >> 4) << 12 | (v->arch.exit_far & 0xfff);
+		fi->far = v->arch.exit_far;
+		fi->kind = ESR_EC(esr) == EC_IABT_LOW ? FAULT_EXEC
+			   : (esr & DABT_WNR)        ? FAULT_WRITE
+						     : FAULT_READ;
+	} else if (!aarch32 && ESR_EC(esr) == EC_SYSREG) {
+		fi->kind = FAULT_SYSREG;
+		fi->addr = ESR_ISS(esr);
+	}
+}
+
 static void handle_sync(struct vcpu *v)
 {
 	u64 esr = read_sysreg(esr_el2);
 	exit_fn fn = sync_handlers[ESR_EC(esr)];
-	struct fault_info fi = { .kind = FAULT_INSN, .addr = 0, .esr = esr };
+	bool aarch32 = exc_from_aarch32(v->arch.regs.pstate);
 	enum trap_status st;
+	struct fault_info fi;
 
 	v->arch.exit_esr = esr;
-	v->arch.exit_far = read_sysreg(far_el2);
-	v->arch.exit_hpfar = read_sysreg(hpfar_el2);
-	if (exc_from_aarch32(v->arch.regs.pstate))
+	if (aarch32)
 		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
 	else
-		st = (fn ? fn : exit_unknown)(v, esr, &fi);
-	if (st != TRAP_HANDLED)
-		guest_fault(v, st, &fi);
+		st = (fn ? fn : exit_unknown)(v, esr);
+	if (st == TRAP_HANDLED)
+		return;
+	fault_of(v, esr, aarch32, &fi);
+	guest_fault(v, st, &fi);
+}
+
+static void handle_serror(struct vcpu *v)
+{
+	struct fault_info fi = { .kind = FAULT_SERROR, .esr = read_sysreg(esr_el2) };
+
+	guest_fault(v, TRAP_FORBIDDEN, &fi);
 }
 
 void vcpu_handle_exit(struct vcpu *v, u64 exit)
 {
-	struct fault_info fi = { .kind = FAULT_SERROR };
-
 	switch (exit) {
 	case EXIT_SYNC:
 		handle_sync(v);
@@ -135,8 +163,7 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 		irq_handle_pending(true);
 		break;
 	default:
-		fi.esr = read_sysreg(esr_el2);
-		guest_fault(v, TRAP_FORBIDDEN, &fi);
+		handle_serror(v);
 		break;
 	}
 }

@@ -145,7 +145,8 @@ void vcpu_run(struct vcpu *v)
 	vgic_flush(v);
 	arch_debug_enter(v);
 	exit = __vcpu_run(&v->arch.regs);
-	vgic_sync(v);
+	if (v->arch.vgic.lrs_used) /* no call when no list register is in use (vgic_sync) */
+		vgic_sync(v);
 	vcpu_handle_exit(v, exit);
 }
 

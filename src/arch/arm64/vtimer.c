@@ -19,15 +19,16 @@
 static void vtimer_irq(u32 intid, void *data)
 {
 	struct vcpu *v = cpu()->sched.current;
+	enum vm_state st = v ? v->vm->state : VM_STOPPED;
 
 	(void)data;
-	if (!v || v->needs_load || v->vm->state == VM_STOPPED || v->vm->state == VM_RESETTING) {
+	if (!v || v->needs_load || st == VM_STOPPED || st == VM_RESETTING) {
 		write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
 		arch_irq_deactivate(intid);
 		return;
 	}
 	irq_count(STAT_IRQ_TIMER);
-	virq_inject(v->vm, intid, v->id);
+	virq_inject_loaded(v, intid);
 }
 
 /* Enabled per pCPU when a VM is loaded there (vm_arch_load). */

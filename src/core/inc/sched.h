@@ -86,6 +86,7 @@ int sched_add_pool(const char *name, enum pool_policy policy, u64 cpus, u64 slic
 int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio);
 void sched_set_need_resched(u32 pcpu);
 void sched_wake(struct vcpu *v);             /* v became runnable (any pCPU) */
+void sched_wake_loaded(struct vcpu *v);      /* the same, v loaded on this pCPU */
 void sched_schedule(struct cpu *c);          /* on c: pick and switch if needed */
 int sched_init(void);                        /* boot CPU: take the EL2 timer interrupt */
 bool sched_vcpu_loaded(const struct vcpu *v);

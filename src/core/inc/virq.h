@@ -15,11 +15,14 @@ int virq_assign(struct vm *vm, u32 intid, bool hw);
 /* Make intid pending for vCPU vcpu (private interrupts) or its target (shared). For
  * hw, the physical interrupt has been priority-dropped. */
 void virq_inject(struct vm *vm, u32 intid, u32 vcpu);
+struct vcpu;
+/* virq_inject() of private interrupt intid (< 32) for v, the vCPU loaded on this pCPU
+ * (e.g. its virtual timer): the same delivery, without looking the vCPU up. */
+void virq_inject_loaded(struct vcpu *v, u32 intid);
 /* An emulated level-sensitive line went high or low. */
 void virq_set_level(struct vm *vm, u32 intid, bool level);
 /* WFI of the vCPU loaded here: it waits until one of its interrupts would be
  * signalled (race-free against virq_inject on other pCPUs). */
-struct vcpu;
 void virq_wait(struct vcpu *v);
 
 #endif

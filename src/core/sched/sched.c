@@ -104,13 +104,23 @@ void sched_set_need_resched(u32 pcpu)
  * the run loop refills its list registers before re-entering it anyway: nothing
  * to decide, which keeps the scheduler off the direct interrupt path.
  */
+void sched_wake_loaded(struct vcpu *v)
+{
+	/* Loaded here: its WFI block runs on this pCPU too, never at the same time as this
+	 * (EL2 is not interruptible), so program order is all the ordering needed. */
+	if (v->state == VCPU_WFI)
+		v->state = VCPU_RUNNABLE;
+}
+
 void sched_wake(struct vcpu *v)
 {
+	if (cpu()->sched.current == v) {
+		sched_wake_loaded(v);
+		return;
+	}
 	smp_mb(); /* the caller's pending mark before the state read (the WFI block, arch) */
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
-	if (v->pcpu == cpu()->id && cpu()->sched.current == v)
-		return;
 	sched_set_need_resched(v->pcpu);
 }
 

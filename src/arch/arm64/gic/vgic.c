@@ -41,7 +41,7 @@ static u64 lr_read(u32 i)
 	}
 }
 
-static void lr_write(u32 i, u64 v)
+static void lr_write_any(u32 i, u64 v)
 {
 	switch (i) {
 	case 0: write_sysreg(ICH_LR0_EL2, v); break;
@@ -61,6 +61,15 @@ static void lr_write(u32 i, u64 v)
 	case 14: write_sysreg(ICH_LR14_EL2, v); break;
 	default: write_sysreg(ICH_LR15_EL2, v); break;
 	}
+}
+
+/* List register 0 takes most interrupts (the first free one is used): no table for it. */
+static inline void lr_write(u32 i, u64 v)
+{
+	if (i == 0)
+		write_sysreg(ICH_LR0_EL2, v);
+	else
+		lr_write_any(i, v);
 }
 
 /* Every pCPU: enable the virtual CPU interface. */
@@ -125,12 +134,15 @@ static bool deliverable(const struct vm *vm, const struct virq *irq);
  * with nothing else waiting for it, goes straight into a free list register
  * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
  */
-static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
+static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, struct virq *irq,
+								 u32 intid, bool loaded_here)
 {
 	int slot;
 
-	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || cpu()->sched.current != v ||
-	    v->needs_load || !irq->enabled || (intid >= 32 && !deliverable(v->vm, irq)))
+	if (!loaded_here && (cpu()->sched.current != v || v->needs_load))
+		return false;
+	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || !irq->enabled ||
+	    (intid >= 32 && !deliverable(v->vm, irq)))
 		return false;
 	slot = free_lr(v);
 	if (slot < 0)
@@ -140,6 +152,14 @@ static bool inject_direct(struct vcpu *v, struct virq *irq, u32 intid)
 	v->arch.vgic.lrs_used |= 1u << slot;
 	irq->in_lr = true;
 	return true;
+}
+
+/* irq (intid) becomes pending for v: straight into a list register if it can. Lock held. */
+static inline __attribute__((always_inline)) void inject_locked(struct vcpu *v, struct virq *irq,
+								u32 intid, bool loaded_here)
+{
+	if (!inject_direct(v, irq, intid, loaded_here) && (!irq->in_lr || irq->hw || irq->edge))
+		vgic_set_pending(v->vm, irq, intid, true);
 }
 
 void virq_inject(struct vm *vm, u32 intid, u32 target)
@@ -154,10 +174,25 @@ void virq_inject(struct vm *vm, u32 intid, u32 target)
 		return;
 	}
 	dest = irq_vcpu(vm, irq, intid, target);
-	if (!inject_direct(&vm->vcpus[dest], irq, intid) && (!irq->in_lr || irq->hw || irq->edge))
-		vgic_set_pending(vm, irq, intid, true);
+	inject_locked(&vm->vcpus[dest], irq, intid, false);
 	spin_unlock(&vm->arch.vgic.lock);
 	vgic_kick(vm, dest); /* loaded here: only wakes it from WFI; elsewhere: kicks its pCPU */
+}
+
+/*
+ * virq_inject() for a private interrupt (SGI/PPI, intid < 32) of v, the vCPU loaded on
+ * this pCPU (the caller checked: cpu()->sched.current == v, !v->needs_load; the virtual
+ * timer's handler): no lookups, v's own interrupt state directly, and the wake-up of a
+ * loaded vCPU (sched_wake_loaded).
+ */
+void virq_inject_loaded(struct vcpu *v, u32 intid)
+{
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->arch.vgic.lock);
+	inject_locked(v, &v->arch.vgic.priv[intid], intid, true);
+	spin_unlock(&vm->arch.vgic.lock);
+	sched_wake_loaded(v);
 }
 
 void virq_set_level(struct vm *vm, u32 intid, bool level)
@@ -239,12 +274,21 @@ void vgic_flush(struct vcpu *v)
 	isb();
 }
 
-static void retire(struct vcpu *v, u32 slot)
+/*
+ * Forget list register slot, whose interrupt the guest completed. An entry whose State
+ * reads as invalid is inert and is simply overwritten when the slot is used again; only
+ * one that asked for an EOI maintenance interrupt must be cleared, else it stays in
+ * ICH_EISR_EL2 and keeps the maintenance interrupt asserted (IHI 0069 12.4 ICH_EISR_EL2,
+ * ICH_MISR_EL2.EOI).
+ */
+static inline __attribute__((always_inline)) void retire(struct vcpu *v, u32 slot, bool clear)
 {
 	u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
-	struct virq *irq = vgic_irq(v->vm, v->id, intid);
+	struct virq *irq = intid < VGIC_NR_PRIVATE ? &v->arch.vgic.priv[intid]
+						   : vgic_irq(v->vm, v->id, intid);
 
-	lr_write(slot, 0);
+	if (clear)
+		lr_write(slot, 0);
 	v->arch.vgic.lr_intid[slot] = 0;
 	v->arch.vgic.lrs_used &= ~(1u << slot);
 	if (!irq)
@@ -274,7 +318,7 @@ static void lr_set_active(struct vcpu *v, u32 slot, bool active)
 	if (lr & ICH_LR_STATE_MASK)
 		lr_write(slot, lr);
 	else
-		retire(v, slot);
+		retire(v, slot, true);
 }
 
 /* Put an interrupt that is not pending into a free list register as active only. */
@@ -324,21 +368,21 @@ void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 in
  */
 void vgic_sync(struct vcpu *v)
 {
-	u64 empty;
-	bool locked = false;
+	u64 eoi, empty;
 
 	if (!v->arch.vgic.lrs_used)
 		return;
-	empty = (read_sysreg(ICH_ELRSR_EL2) | read_sysreg(ICH_EISR_EL2)) & v->arch.vgic.lrs_used;
+	eoi = read_sysreg(ICH_EISR_EL2);
+	empty = (read_sysreg(ICH_ELRSR_EL2) | eoi) & v->arch.vgic.lrs_used;
+	if (!empty)
+		return;
+	spin_lock(&v->vm->arch.vgic.lock);
 	for (; empty; empty &= empty - 1) {
-		if (!locked) {
-			spin_lock(&v->vm->arch.vgic.lock);
-			locked = true;
-		}
-		retire(v, (u32)__builtin_ctzll(empty));
+		u32 slot = (u32)__builtin_ctzll(empty);
+
+		retire(v, slot, (eoi >> slot) & 1);
 	}
-	if (locked)
-		spin_unlock(&v->vm->arch.vgic.lock);
+	spin_unlock(&v->vm->arch.vgic.lock);
 }
 
 void vgic_maintenance(struct vcpu *v)
@@ -387,8 +431,8 @@ bool vgic_has_pending(struct vcpu *v)
 		if (any)
 			return true;
 	}
-	for (u32 i = 0; i < nr_lrs; i++)
-		if (v->arch.vgic.lr_intid[i] && vgic_lr_would_signal(lr_read(i), vmcr))
+	for (u32 m = v->arch.vgic.lrs_used; m; m &= m - 1) /* only the slots in use */
+		if (vgic_lr_would_signal(lr_read((u32)__builtin_ctz(m)), vmcr))
 			return true;
 	return false;
 }

@@ -9,16 +9,18 @@
 #include <arch/vgic_decode.h>
 #include <vm.h>
 
-static enum trap_status sgi_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+/* One handler per register, so the register is known without decoding it again. */
+static enum trap_status sgi_raise(struct vcpu *v, const struct sysreg_info *o, u64 val,
+				  enum sgi_reg r)
 {
-	enum sgi_reg r = sgi_reg_of(o->op0, o->op1, o->crn, o->crm, o->op2);
 	bool group0_only = sgi_reg_group0_only(r);
-	u32 intid = (u32)(*val >> 24) & 0xf;
-	u32 targets = sgi_target_mask(*val, v->id, v->vm->nr_vcpus);
+	u32 intid = (u32)(val >> 24) & 0xf;
+	u32 targets;
 
-	if (o->read || r == SGI_REG_NONE)
+	if (o->read)
 		return TRAP_UNHANDLED;
-	for (; targets; targets &= targets - 1) {
+	for (targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus); targets;
+	     targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
 
 		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
@@ -27,6 +29,21 @@ static enum trap_status sgi_write(struct vcpu *v, const struct sysreg_info *o, u
 	return TRAP_HANDLED;
 }
 
-SYSREG_TRAP(icc_sgi1r) = { SYSREG_ENC(3, 0, 12, 11, 5), sgi_write };
-SYSREG_TRAP(icc_asgi1r) = { SYSREG_ENC(3, 1, 12, 11, 6), sgi_write };
-SYSREG_TRAP(icc_sgi0r) = { SYSREG_ENC(3, 2, 12, 11, 7), sgi_write };
+static enum trap_status sgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+{
+	return sgi_raise(v, o, *val, SGI_REG_SGI1R);
+}
+
+static enum trap_status asgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+{
+	return sgi_raise(v, o, *val, SGI_REG_ASGI1R);
+}
+
+static enum trap_status sgi0r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+{
+	return sgi_raise(v, o, *val, SGI_REG_SGI0R);
+}
+
+SYSREG_TRAP(icc_sgi1r) = { SYSREG_ENC(3, 0, 12, 11, 5), sgi1r_write };
+SYSREG_TRAP(icc_asgi1r) = { SYSREG_ENC(3, 1, 12, 11, 6), asgi1r_write };
+SYSREG_TRAP(icc_sgi0r) = { SYSREG_ENC(3, 2, 12, 11, 7), sgi0r_write };

@@ -17,8 +17,15 @@
 
 struct vcpu;
 
-#define SYSREG_ENC(op0, op1, crn, crm, op2) \
-	((u32)(op0) << 14 | (u32)(op1) << 11 | (u32)(crn) << 7 | (u32)(crm) << 3 | (u32)(op2))
+/*
+ * An encoding in the bit positions it has in the ISS of a trapped MSR/MRS (EC 0x18, Arm
+ * ARM D19.2.37 ESR_EL2: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1]):
+ * a trap is looked up by masking its syndrome (SYSREG_ENC_OF_ISS), with no decoding first.
+ */
+#define SYSREG_ENC(op0, op1, crn, crm, op2)                                            \
+	((u32)(op0) << 20 | (u32)(op2) << 17 | (u32)(op1) << 14 | (u32)(crn) << 10 | \
+	 (u32)(crm) << 1)
+#define SYSREG_ENC_OF_ISS(iss) ((u32)(iss) & 0x3ffc1eU) /* Rt [9:5] and Direction [0] cleared */
 
 struct sysreg_trap_desc {
 	u32 enc;

@@ -14,11 +14,10 @@ enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* sysreg_emul.c */
 void vcpu_inject_sync(struct vcpu *v, u64 esr, u64 far);
 
 /* Debug exceptions and the debug registers of a debugged VM (debug_ctl.c). */
-struct fault_info;
-enum trap_status exit_hw_breakpoint(struct vcpu *v, u64 esr, struct fault_info *fi);
-enum trap_status exit_soft_step(struct vcpu *v, u64 esr, struct fault_info *fi);
-enum trap_status exit_watchpoint(struct vcpu *v, u64 esr, struct fault_info *fi);
-enum trap_status exit_brk(struct vcpu *v, u64 esr, struct fault_info *fi);
+enum trap_status exit_hw_breakpoint(struct vcpu *v, u64 esr);
+enum trap_status exit_soft_step(struct vcpu *v, u64 esr);
+enum trap_status exit_watchpoint(struct vcpu *v, u64 esr);
+enum trap_status exit_brk(struct vcpu *v, u64 esr);
 void arch_debug_enter(struct vcpu *v);  /* before every guest entry */
 void arch_debug_forget(void);           /* MDSCR_EL1/MDCR_EL2 rewritten on this pCPU */
 

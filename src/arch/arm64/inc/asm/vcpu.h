@@ -61,7 +61,8 @@ struct vcpu_arch {
 	struct fpsimd_ctx fp;
 	struct vgic_cpu vgic;
 	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
-	u64 exit_esr, exit_far, exit_hpfar; /* ESR/FAR/HPFAR_EL2 of the last exit */
+	u64 exit_esr;              /* ESR_EL2 of the last synchronous exit */
+	u64 exit_far, exit_hpfar;  /* FAR/HPFAR_EL2 of the last abort or watchpoint exit */
 	u64 step_pstate;           /* a debugger's single step: PSTATE before it */
 	u32 step_insn;             /* and the instruction stepped */
 };
