@@ -41,7 +41,7 @@ def test_adversary_short_seed(machine):
     assert adversary.findings(log) == []
     # its PCI function was there and attacked (guests/adversary/pci.c)
     pci = re.search(r"\[adversary\] adversary: classes .* pci=(\d+)", log)
-    assert pci and int(pci.group(1)) > 1000, pci
+    assert pci and int(pci.group(1)) > 500, pci     # weight 3 of 64: about 940 of 20000
     shm = re.search(r"\[adversary\] adversary: classes .* shm=(\d+)", log)
     assert shm and int(shm.group(1)) > 300, shm
     assert "creation failed" not in log
