@@ -53,7 +53,7 @@ def test_scmi_discovery_and_malformed_messages(freqm):
 def test_busy_vm_keeps_shared_pcpu_high_and_rt_pcpu_fixed(freqm):
     vm_keys(freqm, 2, "i", r"\[idle\] spin: mode idle")
     vm_keys(freqm, 2, "f", r"\[idle\] spin: scmi rate_set=0")
-    text = vm_keys(freqm, 2, "g", r"\[idle\] spin: scmi status=0 rate=\d+")
+    text = vm_keys(freqm, 2, "g", r"\[idle\] spin: scmi status=0 rate=\d+\r")
     assert "rate=2000000000" in text, "RATE_GET must report the pCPU's real (high) rate"
     freqm.open_shell()
     view = rtv.wait_freq(freqm, 1, lambda c: c["req"] == "600MHz")
@@ -75,7 +75,7 @@ def test_request_raises_an_idle_pcpu(freqm):
     vm_keys(freqm, 2, "i", r"\[idle\] spin: mode idle")
     freqm.open_shell()
     rtv.wait_freq(freqm, 1, lambda c: c["mhz"] == 600)
-    text = vm_keys(freqm, 2, "Fg", r"\[idle\] spin: scmi status=0 rate=\d+")
+    text = vm_keys(freqm, 2, "Fg", r"\[idle\] spin: scmi status=0 rate=\d+\r")
     assert "rate=2000000000" in text, text   # a request is a floor under ondemand
-    text = vm_keys(freqm, 2, "fg", r"\[idle\] spin: scmi status=0 rate=\d+")
+    text = vm_keys(freqm, 2, "fg", r"\[idle\] spin: scmi status=0 rate=\d+\r")
     assert "rate=600000000" in text, text
