@@ -116,7 +116,7 @@ def test_break_step_watch_detach(machine):
 
     # hello runs on, and the breakpoint's instruction is the ELF's own again
     before = rtv.ticks_reports(console, "hello")
-    machine.expect(r"\[hello\] hello: ticks=(\d+)", timeout=10)
+    machine.expect(r"\[hello\] hello: ticks=(\d+) ", timeout=10)
     after = int(machine.p.match.group(1))
     assert not before or after > before[-1][0]
     machine.open_shell()

@@ -105,6 +105,6 @@ def test_dma_stops_when_the_reset_is_requested(machine, image, devices):
     m.send("r")
     m.expect(r"\[dma\] edudma: reset with a DMA under way")
     m.expect(r"vm 'dma' restarted \(reset 1\)")
-    found = m.expect(r"\[dma\] edudma: dma after the reset request (\w+) words=(\d+)")
+    found = m.expect(r"\[dma\] edudma: dma after the reset request (\w+) words=(\d+)\r")
     assert (found.group(1), found.group(2)) == ("blocked", "0")
     m.expect(r"\[dma\] edudma: compare ok bytes=2048")
