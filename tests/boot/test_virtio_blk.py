@@ -78,7 +78,7 @@ def test_virtio_blk_read_write_reset(machine, image):
     assert got == want, "the disk lost what was written before the reset"
     # the shell's vdev: disk0's queue is live and it counts what moved (never reset)
     m.open_shell()
-    found = m.sh("vdev", r"disk0 blk @0xa001000 irq 49: status 0xf, [^\r\n]* from guest (\d+)")
+    found = m.sh("vdev", r"disk0 blk @0xa001000 irq 49: status 0xf, [^\r\n]* from guest (\d+)(?=\D)")
     assert int(found.group(1)) >= 1 << 20, found.group(0)
     log = open(m.log.name).read()
     for bad in ("needs reset", "unhandled", "forbidden", "PANIC"):

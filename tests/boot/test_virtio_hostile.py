@@ -30,6 +30,6 @@ def test_broken_rings_refused_and_reported_once(machine):
     assert ("hvc", "console", "loop in a descriptor chain") in reports, reports
     assert rtv.ticks_reports(text, "rt"), "the RT VM stopped ticking"
     m.open_shell()
-    found = m.sh("vdev", r"hvc console @0xa000000 irq 48: [^\r\n]* refused (\d+)")
+    found = m.sh("vdev", r"hvc console @0xa000000 irq 48: [^\r\n]* refused (\d+)(?=\D)")
     assert int(found.group(1)) == 8, found.group(0)
     assert "PANIC" not in log and "unhandled" not in log
