@@ -190,11 +190,7 @@ static int vblk_notify(struct virtio_dev *d, u32 q, const char **why)
 		moved_all += d->chain.in_bytes + d->chain.out_bytes;
 		chains++;
 	}
-	if (chains)
-		virtio_used(d, q);
-	if (r == ERR_INVAL)
-		return r;
-	return vq_pending(vq) ? ERR_AGAIN : 0;
+	return virtio_batch_end(d, q, chains, r, vq_pending(vq));
 }
 
 const struct virtio_backend virtio_blk_backend = {

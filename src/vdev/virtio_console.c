@@ -144,11 +144,7 @@ static int vcons_tx(struct virtio_dev *d, const char **why)
 		c->tx_busy = false;
 		chains++;
 	}
-	if (chains)
-		virtio_used(d, VCONS_TXQ);
-	if (r == ERR_INVAL)
-		return r;
-	return c->tx_busy || vq_pending(q) ? ERR_AGAIN : 0;
+	return virtio_batch_end(d, VCONS_TXQ, chains, r, c->tx_busy || vq_pending(q));
 }
 
 static int vcons_notify(struct virtio_dev *d, u32 q, const char **why)

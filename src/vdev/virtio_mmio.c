@@ -107,6 +107,15 @@ void virtio_used(struct virtio_dev *d, u32 q)
 	update_irq(d);
 }
 
+int virtio_batch_end(struct virtio_dev *d, u32 q, u32 done, int r, bool more)
+{
+	if (done)
+		virtio_used(d, q);
+	if (r == ERR_INVAL)
+		return r;
+	return more ? ERR_AGAIN : 0;
+}
+
 void virtio_broken(struct virtio_dev *d, const char *why)
 {
 	d->refusals++;

@@ -186,11 +186,7 @@ static int vnet_tx(struct virtio_dev *d, const char **why)
 		vq_push(q, d->chain.head, 0);
 		frames++;
 	}
-	if (frames)
-		virtio_used(d, VNET_TXQ);
-	if (r == ERR_INVAL)
-		return r;
-	return vq_pending(q) ? ERR_AGAIN : 0;
+	return virtio_batch_end(d, VNET_TXQ, frames, r, vq_pending(q));
 }
 
 /* Receive buffers added: nothing waits for them (frames are not queued). */

@@ -103,6 +103,12 @@ struct virtio_dev {
 /* For backends, lock held: */
 /* Chains were returned on queue q: raise the used-buffer interrupt if the driver wants it. */
 void virtio_used(struct virtio_dev *d, u32 q);
+/*
+ * The end of a notify's bounded batch on queue q: the used-buffer interrupt if `done`
+ * chains went back; then the batch's result: ERR_INVAL (a broken ring) as it is, else
+ * ERR_AGAIN while `more` work is left (the notify runs again, TRAP_RETRY), else 0.
+ */
+int virtio_batch_end(struct virtio_dev *d, u32 q, u32 done, int r, bool more);
 /* The ring is broken: NEEDS_RESET, configuration-change interrupt, one report. */
 void virtio_broken(struct virtio_dev *d, const char *why);
 /* Is the device live (DRIVER_OK, not NEEDS_RESET, the VM running) and queue q ready? */
