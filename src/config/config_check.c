@@ -167,10 +167,13 @@ static bool vm_in_dynamic_pool(const struct scenario *s, const struct cfg_vm *vm
 	return p && p->dynamic;
 }
 
-static int check_vm_pool(const struct scenario *s, const struct cfg_vm *vm, struct cfg_error *e)
+static int check_vm_pool(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			 struct cfg_error *e)
 {
+	const struct cfg_vm *vm = &s->vms[i];
 	const struct cfg_pool *p;
 
+	(void)l;
 	if (!s->nr_pools && vm->pool[0])
 		return cfg_err(e, vm->name, "pool: no pool '%s' (the scenario has no /pools)",
 			       vm->pool);
@@ -643,10 +646,12 @@ static int check_ram_total(const struct scenario *s, u32 i, const struct cfg_lim
 
 /* ---- VM as a whole ---- */
 
-static int check_vm_name(const struct scenario *s, u32 i, struct cfg_error *e)
+static int check_vm_name(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			 struct cfg_error *e)
 {
 	u32 j;
 
+	(void)l;
 	if (!cfg_name_ok(s->vms[i].name))
 		return cfg_err(e, NULL, "vm #%u: invalid VM name", i);
 	for (j = 0; j < i; j++)
@@ -679,40 +684,59 @@ static int check_pv_pages(const struct cfg_vm *vm, struct cfg_error *e)
 					 "pv-time: its stolen-time records", e);
 }
 
+static int check_capacity(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			  struct cfg_error *e)
+{
+	return config_vm_capacity(&s->vms[i], l->uart_intid, e);
+}
+
+/* A check of VM i among the scenario's VMs. */
+typedef int vm_check(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		     struct cfg_error *e);
+
+/*
+ * One rule of a VM, exactly one of: alone (the VM by itself), among (the VM among the
+ * others), or item (each of its items, the count a u32 at offset nr of struct cfg_vm).
+ */
+struct vm_rule {
+	int (*alone)(const struct cfg_vm *vm, struct cfg_error *e);
+	vm_check *among;
+	item_check *item;
+	size_t nr;
+};
+
+#define ALONE(fn) { .alone = fn }
+#define AMONG(fn) { .among = fn }
+#define EACH(fn, count) { .item = fn, .nr = offsetof(struct cfg_vm, count) }
+
+/* In this order: a later rule may rely on what an earlier one established. */
+static const struct vm_rule vm_rules[] = {
+	AMONG(check_vm_name), ALONE(check_counts), AMONG(check_cpus), AMONG(check_vm_pool),
+	EACH(check_mem, nr_mem), AMONG(check_ram_total), ALONE(check_images_entry),
+	ALONE(check_guest_dt), EACH(check_dev, nr_devs), EACH(config_check_pci, nr_pci),
+	EACH(config_check_virtio, nr_virtio), AMONG(config_check_gdb), ALONE(check_pv_pages),
+	EACH(config_check_vm_shm, nr_shm), AMONG(check_capacity),
+};
+
+static int apply_rule(const struct vm_rule *r, const struct scenario *s, u32 i,
+		      const struct cfg_limits *l, struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+
+	if (r->alone)
+		return r->alone(vm, e);
+	if (r->among)
+		return r->among(s, i, l, e);
+	return check_each(s, i, *(const u32 *)((const u8 *)vm + r->nr), l, e, r->item);
+}
+
 static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		    struct cfg_error *e)
 {
-	const struct cfg_vm *vm = &s->vms[i];
-	int err = check_vm_name(s, i, e);
+	int err = 0;
 
-	if (!err)
-		err = check_counts(vm, e);
-	if (!err)
-		err = check_cpus(s, i, l, e);
-	if (!err)
-		err = check_vm_pool(s, vm, e);
-	if (!err)
-		err = check_each(s, i, vm->nr_mem, l, e, check_mem);
-	if (!err)
-		err = check_ram_total(s, i, l, e);
-	if (!err)
-		err = check_images_entry(vm, e);
-	if (!err)
-		err = check_guest_dt(vm, e);
-	if (!err)
-		err = check_each(s, i, vm->nr_devs, l, e, check_dev);
-	if (!err)
-		err = check_each(s, i, vm->nr_pci, l, e, config_check_pci);
-	if (!err)
-		err = check_each(s, i, vm->nr_virtio, l, e, config_check_virtio);
-	if (!err)
-		err = config_check_gdb(s, i, l, e);
-	if (!err)
-		err = check_pv_pages(vm, e);
-	if (!err)
-		err = check_each(s, i, vm->nr_shm, l, e, config_check_vm_shm);
-	if (!err)
-		err = config_vm_capacity(vm, l->uart_intid, e);
+	for (u32 k = 0; !err && k < ARRAY_SIZE(vm_rules); k++)
+		err = apply_rule(&vm_rules[k], s, i, l, e);
 	return err;
 }
 

@@ -739,20 +739,40 @@ static int parse_vms(struct pctx *c, int vms)
 
 /* ---- /pools ---- */
 
+/* A kind of named node in a top-level list: its label in messages, what its name names. */
+struct named_kind {
+	const char *label, *noun;
+	const struct schema *schema;
+};
+
+static const struct named_kind pool_kind = { "pool", "pool", &pool_schema };
+static const struct named_kind shm_kind = { "shmem", "region", &shm_schema };
+
+/*
+ * A named node of a top-level list (a pool, a shared region): obj (size bytes) zeroed,
+ * the node's name checked and kept in name (CFG_NAME_LEN bytes inside obj), the error
+ * prefix set to "<label> '<name>': ", then the node's properties by the kind's schema.
+ */
+static int parse_named(struct pctx *c, int node, const struct named_kind *k, void *obj,
+		       size_t size, char *name)
+{
+	const char *n = fdt_name(&c->f, node);
+
+	if (!cfg_name_ok(n))
+		return perr(c, "%s '%s': invalid %s name", k->label, n, k->noun);
+	memset(obj, 0, size);
+	rtv_strlcpy(name, n, CFG_NAME_LEN);
+	snprintf(c->field, LABEL_LEN, "%s '%s': ", k->label, name);
+	return apply_props(c, node, k->schema, obj);
+}
+
 static int parse_pool(struct pctx *c, u32 i, int node)
 {
 	struct cfg_pool *pl = &c->s->pools[i];
-	const char *name = fdt_name(&c->f, node);
-	int err;
+	int err = parse_named(c, node, &pool_kind, pl, sizeof(*pl), pl->name);
 
-	if (!cfg_name_ok(name))
-		return perr(c, "pool '%s': invalid pool name", name);
-	memset(pl, 0, sizeof(*pl));
-	rtv_strlcpy(pl->name, name, sizeof(pl->name));
-	snprintf(c->field, LABEL_LEN, "pool '%s': ", pl->name);
-	err = apply_props(c, node, &pool_schema, pl);
 	if (!err && !pl->dynamic && pl->slice_us) /* given: 0 is out of its range */
-		err = perr(c, "pool '%s': slice-us: only for dynamic pools", name);
+		err = perr(c, "pool '%s': slice-us: only for dynamic pools", pl->name);
 	c->field[0] = '\0';
 	return err;
 }
@@ -780,15 +800,8 @@ static int parse_shm_map(struct pctx *c, struct cfg_shm *r, int node)
 static int parse_shm(struct pctx *c, u32 i, int node)
 {
 	struct cfg_shm *r = &c->s->shm[i];
-	const char *name = fdt_name(&c->f, node);
-	int child, err;
+	int child, err = parse_named(c, node, &shm_kind, r, sizeof(*r), r->name);
 
-	if (!cfg_name_ok(name))
-		return perr(c, "shmem '%s': invalid region name", name);
-	memset(r, 0, sizeof(*r));
-	rtv_strlcpy(r->name, name, sizeof(r->name));
-	snprintf(c->field, LABEL_LEN, "shmem '%s': ", r->name);
-	err = apply_props(c, node, &shm_schema, r);
 	for (child = fdt_first_child(&c->f, node); !err && child >= 0;
 	     child = fdt_next_sibling(&c->f, child)) {
 		err = parse_shm_map(c, r, child);

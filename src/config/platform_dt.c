@@ -63,9 +63,9 @@ static int plat_reg(const struct fdt *f, int node, int idx, u64 *base, u64 *size
 	return *size != 0 ? 0 : ERR_RANGE;
 }
 
-static int plat_memory(struct plat_ctx *c, int root)
+static int plat_memory(struct plat_ctx *c)
 {
-	int n;
+	int root = fdt_root(&c->f), n;
 
 	for (n = fdt_first_child(&c->f, root); n >= 0; n = fdt_next_sibling(&c->f, n)) {
 		const char *dt = fdt_prop_string(&c->f, n, "device_type");
@@ -307,11 +307,16 @@ static int plat_pci(struct plat_ctx *c)
 	return r;
 }
 
+/* What the platform must describe, in this order (the first missing piece is the error). */
+static int (*const plat_steps[])(struct plat_ctx *c) = {
+	plat_memory, plat_cpus, plat_gic, plat_uart, plat_psci, plat_timer, plat_pci,
+};
+
 int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi,
 		      char *err, size_t errlen)
 {
 	struct plat_ctx c;
-	int r;
+	int r = 0;
 
 	c.pi = pi;
 	c.err = err;
@@ -323,18 +328,7 @@ int platform_discover(const void *fdt, size_t max_size, struct platform_info *pi
 	memset(pi, 0, sizeof(*pi));
 	if (!fdt || fdt_open(&c.f, fdt, max_size) < 0)
 		return plat_fail(&c, "invalid or truncated devicetree blob");
-	r = plat_memory(&c, fdt_root(&c.f));
-	if (!r)
-		r = plat_cpus(&c);
-	if (!r)
-		r = plat_gic(&c);
-	if (!r)
-		r = plat_uart(&c);
-	if (!r)
-		r = plat_psci(&c);
-	if (!r)
-		r = plat_timer(&c);
-	if (!r)
-		r = plat_pci(&c);
+	for (u32 k = 0; !r && k < ARRAY_SIZE(plat_steps); k++)
+		r = plat_steps[k](&c);
 	return r;
 }

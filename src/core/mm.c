@@ -65,6 +65,23 @@ void *mm_alloc_hyp(u64 size)
 	return (void *)(uintptr_t)pa;
 }
 
+void *mm_vm_page(struct vm *vm, u64 ipa, u64 size, bool read_only, const char *what,
+		 char *msg, size_t len)
+{
+	void *page = mm_alloc_hyp(size);
+	u64 pa = (u64)(uintptr_t)page;
+
+	if (!page) {
+		snprintf(msg, len, "%s: no RAM for it", what);
+		return NULL;
+	}
+	if (read_only ? vm_arch_map_ro(vm, ipa, pa, size) : vm_arch_map(vm, ipa, pa, size, false)) {
+		snprintf(msg, len, "%s: stage-2 map failed", what);
+		return NULL;
+	}
+	return page;
+}
+
 int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa)
 {
 	for (u32 i = 0; i < vm->cfg->nr_mem; i++) {

@@ -104,16 +104,10 @@ static int pvtime_vm_create(struct vm *vm, char *msg, size_t len)
 
 	if (!vm->cfg->pv_time)
 		return 0;
-	page = mm_alloc_hyp(CFG_PV_SIZE);
-	if (!page) {
-		snprintf(msg, len, "pv-time: no RAM for its stolen-time page");
+	page = mm_vm_page(vm, CFG_PVTIME_IPA, CFG_PV_SIZE, true, "pv-time: its stolen-time page",
+			  msg, len);
+	if (!page)
 		return ERR_NOMEM;
-	}
-	memset(page, 0, CFG_PV_SIZE);
-	if (vm_arch_map_ro(vm, CFG_PVTIME_IPA, (u64)(uintptr_t)page, CFG_PV_SIZE)) {
-		snprintf(msg, len, "pv-time: stage-2 map of its stolen-time page failed");
-		return ERR_NOMEM;
-	}
 	s->rec = page;
 	return 0;
 }

@@ -108,15 +108,10 @@ static int scmi_vm_create(struct vm *vm, char *msg, size_t len)
 
 	if (!vm->cfg->scmi)
 		return 0;
-	page = mm_alloc_hyp(CFG_PV_SIZE);
-	if (!page) {
-		snprintf(msg, len, "scmi: no RAM for its shared memory");
+	page = mm_vm_page(vm, CFG_PV_IPA, CFG_PV_SIZE, false, "scmi: its shared memory", msg,
+			  len);
+	if (!page)
 		return ERR_NOMEM;
-	}
-	if (vm_arch_map(vm, CFG_PV_IPA, (u64)(uintptr_t)page, CFG_PV_SIZE, false)) {
-		snprintf(msg, len, "scmi: stage-2 map of its shared memory failed");
-		return ERR_NOMEM;
-	}
 	s->pa = (u64)(uintptr_t)page;
 	s->agent = (struct scmi_agent){ .name = vm->cfg->name, .nr_clocks = vm->nr_vcpus,
 					.ctx = vm, .level_of = scmi_level_of,

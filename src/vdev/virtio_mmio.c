@@ -442,8 +442,8 @@ static int vio_create(struct vm *vm, char *msg, size_t len)
 	return r;
 }
 
-/* Before every start: every device in its power-on state, reports allowed again. */
-static void vio_reset(struct vm *vm)
+/* Every device of vm to its power-on state under its lock, then marked stopped or not. */
+static void vio_reset_all(struct vm *vm, bool stopped)
 {
 	for (u32 i = 0; i < vm->cfg->nr_virtio; i++) {
 		struct virtio_dev *d = &devs[vm->id][i];
@@ -451,27 +451,25 @@ static void vio_reset(struct vm *vm)
 		if (!d->be)
 			continue;
 		spin_lock(d->lock);
+		d->stopped = stopped;
 		dev_reset(d);
-		d->stopped = false;
-		d->reported = false;
+		if (!stopped)
+			d->reported = false;
 		spin_unlock(d->lock);
 	}
+}
+
+/* Before every start: every device in its power-on state, reports allowed again. */
+static void vio_reset(struct vm *vm)
+{
+	vio_reset_all(vm, false);
 }
 
 /* Stopped or a reset requested: forget the rings at once, so no pCPU (the console input
  * on the housekeeping pCPU) writes into the VM's RAM while its images are reloaded. */
 static void vio_stop(struct vm *vm)
 {
-	for (u32 i = 0; i < vm->cfg->nr_virtio; i++) {
-		struct virtio_dev *d = &devs[vm->id][i];
-
-		if (!d->be)
-			continue;
-		spin_lock(d->lock);
-		d->stopped = true;
-		dev_reset(d);
-		spin_unlock(d->lock);
-	}
+	vio_reset_all(vm, true);
 }
 
 VDEV_UNIT(virtio_mmio, VDEV_STAGE_DEVICE) = {

@@ -102,6 +102,27 @@ int debug_write_ipa(const struct vm *vm, u64 ipa, const void *buf, size_t len)
 	return 0;
 }
 
+int debug_copy_va(const struct vcpu *v, u64 va, void *buf, size_t len, bool write)
+{
+	u8 *b = buf;
+
+	while (len) {
+		u64 ipa, pa, n = SZ_4K - (va & (SZ_4K - 1));
+		int r;
+
+		n = n < len ? n : len;
+		r = arch_debug_walk(v, va, false, &ipa, &pa);
+		if (!r)
+			r = write ? debug_write_ipa(v->vm, ipa, b, n) : debug_read_ipa(v->vm, ipa, b, n);
+		if (r)
+			return r;
+		va += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /*
  * A debug exception of a VM a debugger controls, on the vCPU's own pCPU: a bounded
  * step (no wait for anyone). The first event since the last report wins; the VM

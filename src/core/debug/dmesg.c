@@ -23,28 +23,12 @@ struct kmem {
 	const struct vcpu *v;
 };
 
-/* len bytes at va, page by page: ERR_NOENT/ERR_NOSYS (not translated) or ERR_RANGE. */
+/* len bytes at va: ERR_NOENT/ERR_NOSYS (not translated) or ERR_RANGE. */
 static int kmem_read(void *ctx, u64 va, void *buf, size_t len)
 {
 	const struct kmem *k = ctx;
-	u8 *b = buf;
 
-	while (len) {
-		u64 ipa, pa, n = SZ_4K - (va & (SZ_4K - 1));
-		int r;
-
-		if (n > len)
-			n = len;
-		r = arch_debug_walk(k->v, va, false, &ipa, &pa);
-		if (!r)
-			r = debug_read_ipa(k->vm, ipa, b, n);
-		if (r)
-			return r;
-		va += n;
-		b += n;
-		len -= n;
-	}
-	return 0;
+	return debug_copy_va(k->v, va, buf, len, false);
 }
 
 /*

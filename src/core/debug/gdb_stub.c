@@ -102,26 +102,12 @@ static int va_to_ipa(struct gdb_stub *s, u32 vcpu, u64 va, u64 *ipa)
 	return arch_debug_walk(&s->vm->vcpus[vcpu], va, false, ipa, &pa) ? ERR_RANGE : 0;
 }
 
-/* len bytes at guest VA addr, page by page (each page translated on its own). */
+/* len bytes at guest VA addr as vCPU vcpu's page tables map it. */
 static int mem_access(struct gdb_stub *s, u32 vcpu, u64 addr, u8 *buf, u32 len, bool write)
 {
-	while (len) {
-		u32 n = (u32)(PAGE - (addr & (PAGE - 1)));
-		u64 ipa;
-		int r;
-
-		n = n < len ? n : len;
-		r = va_to_ipa(s, vcpu, addr, &ipa);
-		if (!r)
-			r = write ? debug_write_ipa(s->vm, ipa, buf, n) : debug_read_ipa(s->vm, ipa,
-											  buf, n);
-		if (r)
-			return ERR_RANGE;
-		addr += n;
-		buf += n;
-		len -= n;
-	}
-	return 0;
+	if (vcpu >= s->vm->nr_vcpus)
+		return ERR_INVAL;
+	return debug_copy_va(&s->vm->vcpus[vcpu], addr, buf, len, write) ? ERR_RANGE : 0;
 }
 
 static int t_read_mem(void *ctx, u32 vcpu, u64 addr, u8 *buf, u32 len)
@@ -178,38 +164,40 @@ static int sw_remove(struct gdb_stub *s, u64 va)
 	return debug_write_ipa(s->vm, b->ipa, &b->orig, 4);
 }
 
-static int hw_bp(struct vm_debug *d, u64 addr, bool insert)
+/* Insert item into, or remove it from, a set of nr entries of size bytes (at most max):
+ * 0, or ERR_FULL. Inserting what is there, or removing what is not, changes nothing. */
+static int set_edit(void *set, u32 *nr, u32 max, size_t size, const void *item, bool insert)
 {
-	for (u32 i = 0; i < d->nr_bp; i++)
-		if (d->bp[i] == addr) {
+	u8 *e = set;
+
+	for (u32 i = 0; i < *nr; i++, e += size)
+		if (!memcmp(e, item, size)) {
 			if (!insert)
-				d->bp[i] = d->bp[--d->nr_bp];
+				memcpy(e, (u8 *)set + --*nr * size, size);
 			return 0;
 		}
 	if (!insert)
 		return 0;
-	if (d->nr_bp == LIM_DEBUG_HW_BPS)
+	if (*nr == max)
 		return ERR_FULL;
-	d->bp[d->nr_bp++] = addr;
+	memcpy((u8 *)set + (*nr)++ * size, item, size);
 	return 0;
+}
+
+_Static_assert(sizeof(struct debug_wp) == 16, "debug_wp has no padding (compared whole)");
+
+static int hw_bp(struct vm_debug *d, u64 addr, bool insert)
+{
+	return set_edit(d->bp, &d->nr_bp, LIM_DEBUG_HW_BPS, sizeof(addr), &addr, insert);
 }
 
 static int hw_wp(struct vm_debug *d, u64 addr, u32 len, enum debug_wp_kind kind, bool insert)
 {
-	for (u32 i = 0; i < d->nr_wp; i++)
-		if (d->wp[i].addr == addr && d->wp[i].len == len && d->wp[i].kind == kind) {
-			if (!insert)
-				d->wp[i] = d->wp[--d->nr_wp];
-			return 0;
-		}
-	if (!insert)
-		return 0;
-	if (d->nr_wp == LIM_DEBUG_HW_WPS)
-		return ERR_FULL;
-	if (arch_debug_wp_check(addr, len))
+	struct debug_wp w = { .addr = addr, .len = len, .kind = kind };
+
+	if (insert && arch_debug_wp_check(addr, len))
 		return ERR_INVAL;
-	d->wp[d->nr_wp++] = (struct debug_wp){ .addr = addr, .len = len, .kind = kind };
-	return 0;
+	return set_edit(d->wp, &d->nr_wp, LIM_DEBUG_HW_WPS, sizeof(w), &w, insert);
 }
 
 static int t_breakpoint(void *ctx, enum gdb_bp_type type, u64 addr, u32 kind, bool insert)

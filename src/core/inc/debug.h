@@ -74,6 +74,9 @@ struct vm_debug {
 void debug_guest_stop(struct vcpu *v, enum debug_stop_kind kind, u64 addr);
 /* Write len bytes of the VM's RAM at ipa (also code: caches made coherent). */
 int debug_write_ipa(const struct vm *vm, u64 ipa, const void *buf, size_t len);
+/* len bytes at guest VA va as v's page tables map it, page by page: 0, the walk's
+ * ERR_NOENT/ERR_NOSYS (not translated) or ERR_RANGE (not the VM's RAM). */
+int debug_copy_va(const struct vcpu *v, u64 va, void *buf, size_t len, bool write);
 
 /* The GDB stubs (gdb_stub.c): boot CPU after the VMs exist; housekeeping pCPU's loop. */
 void gdb_init(void);

@@ -16,6 +16,10 @@ int mm_init(u64 dtb, u64 dtb_size);  /* boot CPU: RAM list, then the EL2 tables 
 int mm_reserve(u64 pa, u64 size);
 int mm_alloc(u64 size, u64 *pa);
 void *mm_alloc_hyp(u64 size);        /* zeroed hypervisor data, or NULL */
+/* Zeroed hypervisor memory that vm also sees at ipa (normal memory, read-only or not),
+ * or NULL with msg saying, under what's name, why (no RAM, stage-2 table pool full). */
+void *mm_vm_page(struct vm *vm, u64 ipa, u64 size, bool read_only, const char *what,
+		 char *msg, size_t len);
 int mm_ipa_to_pa(const struct vm *vm, u64 ipa, u64 size, u64 *pa);
 u64 mm_hv_base(void);
 u64 mm_hv_size(void);
