@@ -75,8 +75,9 @@ rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
 # virtio: the transport, its backends and the ring walker (docs/virtio.md).
 rule '\b(virtio_(used|batch_end|broken|queue_live|find)|vio_[a-z_]+|vcons_[a-z_]+|vblk_[a-z_]+|vnet_[a-z_]+|vq_[a-z_]+)\(' 'src/vdev/virtio*.c' \
 	'src/vdev/virtq.c' 'src/vdev/inc/virtio.h' 'src/vdev/inc/virtq.h'
-rule '\bvirtio_show\(' 'src/vdev/virtio_mmio.c' 'src/vdev/inc/virtio.h' 'src/core/console/shell_cmds.c'
-rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c' 'src/vdev/inc/shmem.h' 'src/core/console/shell_cmds.c'
+# Device units add their shell commands themselves (SHELL_CMD, core/inc/shell.h).
+rule '\bvirtio_show\(' 'src/vdev/virtio_mmio.c'
+rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c'
 # The platform's clock hook is the governor's alone.
 rule '\bplat_freq_program\(' 'src/core/power/freq.c' 'src/core/inc/freq.h' 'src/platform/*'
 

@@ -26,7 +26,7 @@
 #include <lib.h>
 #include <mm.h>
 #include <printk.h>
-#include <shmem.h>
+#include <shell.h>
 #include <vdev.h>
 #include <virq.h>
 #include <vm.h>
@@ -156,12 +156,16 @@ static void shmem_show_vm(const struct vm *vm)
 		printk("  vm '%s' doorbells refused %lu\n", vm->cfg->name, st->refused);
 }
 
-void shmem_show(void)
+static void shmem_show(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	for (u32 i = 0; i < nr_vms; i++)
 		if (vms[i].created)
 			shmem_show_vm(&vms[i]);
 }
+
+SHELL_CMD(shmem) = { "shmem", NULL, 0, 0, "shmem", shmem_show };
 
 VDEV_UNIT(shmem, VDEV_STAGE_DEVICE) = {
 	.name = "shmem",

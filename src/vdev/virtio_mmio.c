@@ -18,6 +18,7 @@
 #include <err.h>
 #include <lib.h>
 #include <printk.h>
+#include <shell.h>
 #include <vdev.h>
 #include <virq.h>
 #include <virtio.h>
@@ -382,8 +383,10 @@ static void show_dev(struct virtio_dev *d)
 		d->be->show(d);
 }
 
-void virtio_show(void)
+static void virtio_show(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	for (u32 v = 0; v < nr_vms; v++) {
 		if (!vms[v].cfg->nr_virtio)
 			continue;
@@ -393,6 +396,8 @@ void virtio_show(void)
 				show_dev(&devs[v][i]);
 	}
 }
+
+SHELL_CMD(vdev) = { "vdev", NULL, 0, 0, "vdev", virtio_show };
 
 /* ---- the unit ---- */
 

@@ -104,11 +104,23 @@ static int split(char *s, char **argv)
 	return n;
 }
 
+extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+u32 shell_nr_all(void)
+{
+	return shell_nr_cmds + (u32)(__shell_cmds_end - __shell_cmds_start);
+}
+
+const struct shell_cmd *shell_cmd_at(u32 i)
+{
+	return i < shell_nr_cmds ? &shell_cmds[i] : &__shell_cmds_start[i - shell_nr_cmds];
+}
+
 static const struct shell_cmd *find(int argc, char **argv, bool *name_known)
 {
 	*name_known = false;
-	for (u32 i = 0; i < shell_nr_cmds; i++) {
-		const struct shell_cmd *c = &shell_cmds[i];
+	for (u32 i = 0; i < shell_nr_all(); i++) {
+		const struct shell_cmd *c = shell_cmd_at(i);
 
 		if (strcmp(c->name, argv[0]))
 			continue;

@@ -2,22 +2,20 @@
 #include <console.h>
 #include <cpu.h>
 #include <freq.h>
-#include <shmem.h>
 #include <lib.h>
 #include <pci.h>
 #include <printk.h>
 #include <sched.h>
 #include <shell.h>
 #include <shell_debug.h>
-#include <virtio.h>
 #include <vm.h>
 
 static void cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	for (u32 i = 0; i < shell_nr_cmds; i++)
-		printk("  %s\n", shell_cmds[i].usage);
+	for (u32 i = 0; i < shell_nr_all(); i++)
+		printk("  %s\n", shell_cmd_at(i)->usage);
 }
 
 static void cmd_vm_list(int argc, char **argv)
@@ -92,13 +90,6 @@ static void cmd_pci(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	pci_show(-1);
-}
-
-static void cmd_vdev(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	virtio_show();
 }
 
 static void cmd_vm_start(int argc, char **argv)
@@ -303,13 +294,6 @@ static void cmd_load(int argc, char **argv)
 	}
 }
 
-static void cmd_shmem(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	shmem_show();
-}
-
 static void cmd_freq(int argc, char **argv)
 {
 	(void)argc;
@@ -378,8 +362,6 @@ const struct shell_cmd shell_cmds[] = {
 	{ "dmesg", NULL, 1, 2, "dmesg <vm> [records]", cmd_dmesg },
 	{ "log", NULL, 1, 1, "log <vm>", cmd_log },
 	{ "pci", NULL, 0, 0, "pci", cmd_pci },
-	{ "vdev", NULL, 0, 0, "vdev", cmd_vdev },
-	{ "shmem", NULL, 0, 0, "shmem", cmd_shmem },
 };
 
 const u32 shell_nr_cmds = ARRAY_SIZE(shell_cmds);

@@ -24,8 +24,22 @@ struct shell_cmd {
 	void (*fn)(int argc, char **argv);
 };
 
+/* The shell's own commands (shell_cmds.c). */
 extern const struct shell_cmd shell_cmds[];
 extern const u32 shell_nr_cmds;
+
+/*
+ * A command that a device unit or subsystem adds from its own file, so the shell names
+ * no device: `SHELL_CMD(vdev) = { "vdev", NULL, 0, 0, "vdev", cmd_vdev };`. The linker
+ * gathers them after the shell's own (linker.ld: .rtv_shell_cmds, sorted by id).
+ */
+#define SHELL_CMD(id)                                                                     \
+	static const struct shell_cmd shell_cmd_##id                                      \
+		__attribute__((used, aligned(8), section(".rtv_shell_cmds." #id)))
+
+/* Every command, the shell's own first: how many, and the i-th. */
+u32 shell_nr_all(void);
+const struct shell_cmd *shell_cmd_at(u32 i);
 
 /* Helpers for commands: parse or print a one-line error. */
 struct vm *shell_vm_arg(const char *s);

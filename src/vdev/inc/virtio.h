@@ -118,7 +118,6 @@ struct virtio_dev *virtio_find(const struct vm *vm, u32 device_id);
 
 /* The shell's `vdev` (housekeeping pCPU): every VM's virtio devices, their status,
  * queues, counters. */
-void virtio_show(void);
 
 extern const struct virtio_backend virtio_console_backend;
 extern const struct virtio_backend virtio_blk_backend;
