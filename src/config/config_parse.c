@@ -867,9 +867,13 @@ static int link_shm(struct pctx *c, u32 r)
 	return 0;
 }
 
-/* Is intid taken in vm: by a device, a given doorbell or one allocated before? */
+/* Is intid taken in vm: by a device, a virtio device, a given doorbell or one allocated
+ * before? (PCI INTx lines are low SPIs, far below where the allocation starts.) */
 static bool intid_taken(const struct cfg_vm *vm, u32 intid)
 {
+	for (u32 k = 0; k < vm->nr_virtio; k++)
+		if (vm->virtio[k].irq == intid)
+			return true;
 	for (u32 k = 0; k < vm->nr_devs; k++)
 		for (u32 q = 0; q < vm->devs[k].nr_irqs; q++)
 			if (vm->devs[k].irqs[q] == intid)

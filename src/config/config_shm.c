@@ -54,7 +54,8 @@ static int vm_shm_shape(const struct scenario *s, const struct cfg_vm *vm,
 	return 0;
 }
 
-/* The emulated GIC, the console, the paravirtual pages. */
+/* The emulated GIC, the console, the paravirtual pages, the PCI host bridge's windows
+ * (IPA = PA), its virtio devices' register pages. */
 static int vm_shm_platform(const struct cfg_vm *vm, const struct cfg_vm_shm *m,
 			   const struct cfg_limits *l, struct cfg_error *e)
 {
@@ -68,6 +69,11 @@ static int vm_shm_platform(const struct cfg_vm *vm, const struct cfg_vm_shm *m,
 		what = "the SCMI shared memory";
 	else if (vm->pv_time && overlaps(m->ipa, m->size, CFG_PVTIME_IPA, CFG_PV_SIZE))
 		what = "the stolen-time records";
+	else if (vm->nr_pci && pci_host_covers(l->pci, m->ipa, m->size))
+		what = "the PCI host bridge";
+	for (u32 n = 0; !what && n < vm->nr_virtio && n < CFG_MAX_VIRTIO; n++)
+		if (overlaps(m->ipa, m->size, vm->virtio[n].base, vm->virtio[n].size))
+			what = vm->virtio[n].name;
 	if (what)
 		return cfg_err(e, vm->name, "shmem '%s'.ipa: [0x%llx, 0x%llx) overlaps %s", m->name,
 			       X(m->ipa), X(m->ipa + m->size), what);
@@ -94,8 +100,9 @@ static int vm_shm_ipa_unique(const struct cfg_vm *vm, u32 k, struct cfg_error *e
 	return 0;
 }
 
-/* Its doorbell: an SPI the vGIC shows, not the console's, none of the VM's devices' and
- * not the doorbell of another region. */
+/* Its doorbell: an SPI the vGIC shows, not the console's, none of the VM's devices' (nor
+ * a PCI INTx line if it owns PCI functions, nor a virtio device's) and not the doorbell
+ * of another region. */
 static int vm_shm_doorbell(const struct cfg_vm *vm, u32 k, const struct cfg_limits *l,
 			   struct cfg_error *e)
 {
@@ -113,6 +120,13 @@ static int vm_shm_doorbell(const struct cfg_vm *vm, u32 k, const struct cfg_limi
 			if (vm->devs[n].irqs[q] == irq)
 				return cfg_err(e, vm->name, "shmem '%s'.doorbell: INTID %u is %s's "
 					       "interrupt", m->name, irq, vm->devs[n].name);
+	if (vm->nr_pci && pci_host_is_line(l->pci, irq))
+		return cfg_err(e, vm->name, "shmem '%s'.doorbell: INTID %u is a PCI INTx line",
+			       m->name, irq);
+	for (u32 n = 0; n < vm->nr_virtio && n < CFG_MAX_VIRTIO; n++)
+		if (vm->virtio[n].irq == irq)
+			return cfg_err(e, vm->name, "shmem '%s'.doorbell: INTID %u is %s's interrupt",
+				       m->name, irq, vm->virtio[n].name);
 	for (u32 n = 0; n < k; n++)
 		if (vm->shm[n].doorbell == irq)
 			return cfg_err(e, vm->name, "shmem '%s'.doorbell: INTID %u is the doorbell of "

@@ -46,8 +46,6 @@ static int shape_ok(const struct cfg_vm *vm, const struct cfg_virtio *d, struct 
 /* What else of the VM occupies guest-physical space at [b, b + s)? NULL: nothing. */
 static const char *window_user(const struct cfg_vm *vm, u64 b, u64 s, const struct cfg_limits *l)
 {
-	const struct pci_host *h = l->pci;
-
 	for (u32 n = 0; n < vm->nr_mem && n < CFG_MAX_MEM; n++)
 		if (overlaps(b, s, vm->mem[n].ipa, vm->mem[n].size))
 			return "its memory";
@@ -61,11 +59,7 @@ static const char *window_user(const struct cfg_vm *vm, u64 b, u64 s, const stru
 	if ((vm->scmi && overlaps(b, s, CFG_PV_IPA, CFG_PV_SIZE)) ||
 	    (vm->pv_time && overlaps(b, s, CFG_PVTIME_IPA, CFG_PV_SIZE)))
 		return "a paravirtual page";
-	if (vm->nr_pci && h && h->present &&
-	    ((h->ecam_size && overlaps(b, s, h->ecam_base, h->ecam_size)) ||
-	     (h->io.size && overlaps(b, s, h->io.cpu, h->io.size)) ||
-	     (h->mem32.size && overlaps(b, s, h->mem32.cpu, h->mem32.size)) ||
-	     (h->mem64.size && overlaps(b, s, h->mem64.cpu, h->mem64.size))))
+	if (vm->nr_pci && pci_host_covers(l->pci, b, s))
 		return "the PCI host bridge";
 	return NULL;
 }
@@ -89,18 +83,14 @@ static int window_ok(const struct cfg_vm *vm, u32 k, const struct cfg_limits *l,
 /* Which other interrupt of the VM is INTID irq? NULL: none. */
 static const char *irq_user(const struct cfg_vm *vm, u32 irq, const struct cfg_limits *l)
 {
-	const struct pci_host *h = l->pci;
-
 	if (l->uart_intid != 0 && irq == l->uart_intid)
 		return "the UART";
 	for (u32 n = 0; n < vm->nr_devs && n < CFG_MAX_DEVS; n++)
 		for (u32 q = 0; q < vm->devs[n].nr_irqs && q < CFG_MAX_IRQS; q++)
 			if (vm->devs[n].irqs[q] == irq)
 				return vm->devs[n].name;
-	for (u32 n = 0; vm->nr_pci && h && h->present && n < h->nr_intmap &&
-			n < PCI_HOST_MAX_INTMAP; n++)
-		if (h->intmap[n].intid == irq)
-			return "a PCI INTx line";
+	if (vm->nr_pci && pci_host_is_line(l->pci, irq))
+		return "a PCI INTx line";
 	return NULL;
 }
 

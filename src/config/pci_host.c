@@ -3,6 +3,7 @@
  * and the lookup in the firmware's interrupt-map. Pure: the host tool, the unit
  * tests and the hypervisor share it.
  */
+#include <config_range.h>
 #include <pci_host.h>
 
 u32 pci_swizzle(u32 pin, u32 dev)
@@ -20,6 +21,27 @@ u32 pci_host_intid(const struct pci_host *h, u32 dev, u32 pin)
 		if (h->intmap[i].addr_hi == hi && h->intmap[i].pin == pin)
 			return h->intmap[i].intid;
 	return 0;
+}
+
+static bool window_covers(const struct pci_window *w, u64 b, u64 s)
+{
+	return w->size && overlaps(b, s, w->cpu, w->size);
+}
+
+bool pci_host_covers(const struct pci_host *h, u64 b, u64 s)
+{
+	return h && h->present &&
+	       ((h->ecam_size && overlaps(b, s, h->ecam_base, h->ecam_size)) ||
+		window_covers(&h->io, b, s) || window_covers(&h->mem32, b, s) ||
+		window_covers(&h->mem64, b, s));
+}
+
+bool pci_host_is_line(const struct pci_host *h, u32 intid)
+{
+	for (u32 n = 0; h && h->present && n < h->nr_intmap && n < PCI_HOST_MAX_INTMAP; n++)
+		if (h->intmap[n].intid == intid)
+			return true;
+	return false;
 }
 
 /* QEMU 7.2 virt (highmem): what rtvisor-check and the unit tests assume without a DTB. */

@@ -49,6 +49,12 @@ u32 pci_swizzle(u32 pin, u32 dev);
  * its interrupt-map has no entry for it. */
 u32 pci_host_intid(const struct pci_host *h, u32 dev, u32 pin);
 
+/* Whether [b, b + s) (range_ok) overlaps the host's ECAM or one of its windows, which
+ * a VM owning PCI functions sees at the same addresses (docs/pci.md). */
+bool pci_host_covers(const struct pci_host *h, u64 b, u64 s);
+/* Whether INTID intid is one of the host's INTx lines (any device, any pin). */
+bool pci_host_is_line(const struct pci_host *h, u32 intid);
+
 /* QEMU 7.2 virt's host bridge, for the host tool and tests (no firmware DTB there). */
 void pci_host_qemu_virt(struct pci_host *h);
 
