@@ -60,7 +60,8 @@ $(HV_OBJS) $(ASM_OFFSETS): mk/toolchain.mk mk/hyp.mk
 SCN_DIR = $(HV_BUILD)/scenarios/$(1)
 
 # A VM's `system-map` gets its symbols extracted into the blob (scripts/scenario-symbols.sh);
-# the .dtb is written under a temporary name so a refused scenario leaves none behind.
+# the .dtb is written under a temporary name so a refused scenario leaves none behind, and
+# replaces the old one only if it differs (the same blob again needs no new link).
 # SKIP_CHECK (configs/invalid/ at boot) only warns about a missing map: the hypervisor refuses.
 $(HV_BUILD)/scenarios/%/scenario.dtb: configs/%.dts guests $(RTV_CHECK) scripts/scenario-symbols.sh
 	@mkdir -p $(dir $@)
@@ -68,7 +69,7 @@ $(HV_BUILD)/scenarios/%/scenario.dtb: configs/%.dts guests $(RTV_CHECK) scripts/
 	scripts/scenario-symbols.sh $(if $(SKIP_CHECK),-k) $@.tmp build/guests build configs || \
 		{ rm -f $@.tmp; exit 1; }
 	$(if $(SKIP_CHECK),@echo "host check skipped for $*",$(RTV_CHECK) $@.tmp || { rm -f $@.tmp; exit 1; })
-	mv $@.tmp $@
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(HV_BUILD)/scenarios/%/scenario.o: $(HV_BUILD)/scenarios/%/scenario.dtb
 	printf '\t.section .scenario, "a"\n\t.global _scenario_start\n_scenario_start:\n\t.incbin "%s"\n\t.global _scenario_end\n_scenario_end:\n' $< > $@.S
