@@ -35,10 +35,19 @@ static void cpu1_main(unsigned cpu)
 	gic_irq_enable(HELLO_SGI, GIC_PRIO_DEFAULT);
 	dsb(sy);
 	cpu1_state = CPU1_READY;
-	irq_unmask();
-	while (cpu1_state != CPU1_SGI_SEEN)
+	/*
+	 * Wait with interrupts masked around the check: an SGI taken between an unmasked
+	 * check and the WFI would leave this CPU asleep with nothing else to wake it (seen
+	 * under host load). WFI wakes on a pending interrupt even while PSTATE.I masks it
+	 * (Arm ARM, "Wait For Interrupt": the wake-up events include an IRQ
+	 * that PSTATE.I masks); the handler runs in the unmasked gap.
+	 */
+	while (cpu1_state != CPU1_SGI_SEEN) {
 		cpu_wfi();
-	irq_mask();
+		irq_unmask();
+		isb();
+		irq_mask();
+	}
 	printf("hello: cpu%u cpu_off failed (%d)\n", cpu, psci_cpu_off());
 }
 
