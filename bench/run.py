@@ -685,15 +685,13 @@ def main():
         return 1
     if not energy_rt_identical(runs):
         # Issue 16: the RT pCPU keeps its level whatever the dynamic pool's policy does, and
-        # under icount the level changes no instruction, so the RT VM's numbers must match.
-        # Issue 16 (open, docs/power.md): timer_lat_wfi still differs by one sample between
-        # the runs (QEMU's icount round robin). Reported loudly, not a failure of the whole
-        # benchmark, so the other items stay usable; `RT timer latency identical` in the
-        # table says NO.
-        log("bench: WARNING: the RT VM's timer latency differs between the energy runs: %s"
+        # under icount the level changes no instruction, so the RT VM's numbers must match
+        # (min, average, maximum and EL2 entries of every ENERGY_ITEMS item).
+        log("bench: error: the RT VM's timer latency differs between the energy runs: %s"
             % "; ".join("%s %s vs %s" % (i, runs[ENERGY_RUNS[0]]["items"].get(i),
                                          runs[ENERGY_RUNS[1]]["items"].get(i))
                         for i in ENERGY_ITEMS))
+        return 1
     return 0
 
 

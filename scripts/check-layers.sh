@@ -68,6 +68,8 @@ rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|cap
 	'src/core/debug/gdb_stub.c'
 # The GDB line's UART is the stub's alone.
 rule '\buart16550_[a-z_]+\(' 'src/drivers/uart16550.c' 'src/core/inc/uart16550.h' \
+	'src/drivers/uart_line.c'
+rule '\buart_line_[a-z_]+\(' 'src/drivers/uart_line.c' 'src/core/inc/uart_line.h' \
 	'src/core/debug/gdb_stub.c'
 rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
 # Stolen time: the scheduler accounts it (steal.c) and calls the unit through its hook.

@@ -85,7 +85,9 @@ void hello_tick_start(void)
 	tick_period = timer_freq() / HELLO_TICK_HZ;
 	tick_window_reset();
 	irq_register(TIMER_VIRT_INTID, tick_handler, 0);
-	tick_cval = timer_now() + tick_period;
+	/* on a multiple of the period (the first tick is not accounted): the counter is
+	 * shared, so the ticks keep their place relative to other guests' grids */
+	tick_cval = (timer_now() / tick_period + 1) * tick_period;
 	timer_set_cval(tick_cval);
 	timer_enable();
 	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);

@@ -1,6 +1,6 @@
 /*
- * A periodic virtual-timer interrupt with absolute deadlines (no drift), the
- * "OS tick" of the project's busy guests (hammer, noisy).
+ * A periodic virtual-timer interrupt with absolute deadlines (no drift) on multiples
+ * of the period, the "OS tick" of the project's busy guests (hammer, noisy).
  */
 #include "guest/cpu.h"
 #include "guest/gic.h"
@@ -27,7 +27,9 @@ void timer_tick_start(uint32_t hz, void (*fn)(void))
 	tick_fn = fn;
 	tick_period = timer_freq() / hz;
 	irq_register(TIMER_VIRT_INTID, tick_irq, 0);
-	tick_cval = timer_now() + tick_period;
+	/* the first deadline on a multiple of the period: CNTVOFF is 0 under rtvisor, so
+	 * every guest's ticks of one rate fall on one grid of the shared counter */
+	tick_cval = (timer_now() / tick_period + 1) * tick_period;
 	timer_set_cval(tick_cval);
 	timer_enable();
 	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);

@@ -383,6 +383,7 @@ static int apply_props(struct pctx *c, int node, const struct schema *s, void *o
 
 /* The enum's values are the indexes of its strings. */
 STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy choices");
+STATIC_ASSERT(CFG_UART_NS16550 == 0 && CFG_UART_PL011 == 1, "gdb-uart-type choices");
 STATIC_ASSERT(CFG_FREQ_PERFORMANCE == 0 && CFG_FREQ_POWERSAVE == 1 && CFG_FREQ_ONDEMAND == 2,
 	      "freq-policy choices");
 
@@ -411,6 +412,12 @@ static const struct prop_rule vm_rules[] = {
 	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
 	{ .name = "gdb-pci", .kind = K_CELLS, .to = AT(cfg_vm, gdb_pci),
 	  .aux = AT(cfg_vm, nr_gdb_pci), .lo = 3, .hi = 3, .expect = "<bus device function>" },
+	{ .name = "gdb-uart", .kind = K_U64, .to = AT(cfg_vm, gdb_uart),
+	  .aux = AT(cfg_vm, has_gdb_uart) },
+	{ .name = "gdb-uart-type", .kind = K_ENUM, .to = AT(cfg_vm, gdb_uart_type),
+	  .aux = AT(cfg_vm, has_gdb_uart_type), .choices = { "ns16550", "pl011" } },
+	{ .name = "gdb-uart-reg-shift", .kind = K_U32, .to = AT(cfg_vm, gdb_uart_shift),
+	  .aux = AT(cfg_vm, has_gdb_uart_shift), .hi = CFG_UART_SHIFT_MAX },
 	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
 	{ .name = "pv-time", .kind = K_TRUE, .to = AT(cfg_vm, pv_time) },
 	{ .name = "system-map", .kind = K_STRING, .to = AT(cfg_vm, system_map), .lo = 1,

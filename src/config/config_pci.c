@@ -10,6 +10,7 @@
  */
 #include <config_err.h>
 #include <config_pci.h>
+#include <config_range.h>
 #include <lib.h>
 
 #define PCI_INTA 1U
@@ -133,25 +134,21 @@ static const struct cfg_vm *gdb_line_user(const struct scenario *s, u32 i, u32 b
 	return NULL;
 }
 
-/*
- * gdb-pci: a serial function (a 16550 behind an I/O BAR) the hypervisor drives itself
- * for the GDB stub of this VM (docs/debugging.md). No VM may own it, one stub per line.
- */
-int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l,
-		     struct cfg_error *e)
+/* Does VM v have a GDB line (gdb-pci or gdb-uart)? */
+static bool has_line(const struct cfg_vm *v)
+{
+	return v->nr_gdb_pci || v->has_gdb_uart;
+}
+
+/* The gdb-pci line: a valid function no VM owns and no earlier stub uses. */
+static int gdb_pci_check(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			 struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i], *o;
 	struct cfg_pci p = { .name = "gdb-pci", .nr_bdf = 3 };
-	u32 lines = 0;
 	bool gdb;
 	int err;
 
-	if (!vm->nr_gdb_pci)
-		return 0;
-	for (u32 j = 0; j <= i; j++)
-		lines += s->vms[j].nr_gdb_pci ? 1 : 0;
-	if (lines > LIM_GDB_LINES)
-		return cfg_err(e, vm->name, "gdb-pci: more than %u GDB lines", LIM_GDB_LINES);
 	memcpy(p.bdf, vm->gdb_pci, sizeof(p.bdf));
 	err = pci_shape(vm, &p, l->pci, e);
 	if (err)
@@ -161,4 +158,98 @@ int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l
 		return cfg_err(e, vm->name, "gdb-pci: %02x:%02x.%x is %s of vm '%s'", BDF_ARGS(&p),
 			       gdb ? "already the gdb line" : "a PCI function", o->name);
 	return 0;
+}
+
+/* The 4 KiB pages the hypervisor maps for the UART at base (span bytes). */
+static void uart_pages(u64 base, u64 span, u64 *pb, u64 *ps)
+{
+	*pb = ALIGN_DOWN(base, SZ_4K);
+	*ps = ALIGN_UP(base + span, SZ_4K) - *pb;
+}
+
+/* The line's pages against the machine: not RAM, the hypervisor, its console or the GIC. */
+static int gdb_uart_vs_machine(const struct cfg_vm *vm, u64 pb, u64 ps,
+			       const struct cfg_limits *l, struct cfg_error *e)
+{
+	if (!range_ok(vm->gdb_uart, cfg_uart_span(vm)) || !range_ok(pb, ps) ||
+	    !in_ipa_space(pb, ps))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx is beyond the physical address "
+			       "space", (unsigned long long)vm->gdb_uart);
+	if (!IS_ALIGNED(vm->gdb_uart, vm->gdb_uart_type == CFG_UART_PL011 ? SZ_4K : 4))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx is not aligned to its registers "
+			       "(pl011: 4 KiB, ns16550: 4 bytes)", (unsigned long long)vm->gdb_uart);
+	if (overlaps(pb, ps, l->uart_base, l->uart_size))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx is on the page of the console UART",
+			       (unsigned long long)vm->gdb_uart);
+	if (overlaps(pb, ps, l->gic_base, l->gic_size))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx overlaps the GIC",
+			       (unsigned long long)vm->gdb_uart);
+	if (overlaps(pb, ps, l->ram_base, l->ram_size) || overlaps(pb, ps, l->hv_base, l->hv_size))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx is in RAM (VM memory or the "
+			       "hypervisor's)", (unsigned long long)vm->gdb_uart);
+	return 0;
+}
+
+/* The line's pages against VM o: none of its devices (IPA == PA), nor o's own line. */
+static int gdb_uart_vs_vm(const struct cfg_vm *vm, u64 pb, u64 ps, const struct cfg_vm *o,
+			  bool earlier, struct cfg_error *e)
+{
+	u64 ob, os;
+
+	for (u32 n = 0; n < o->nr_devs && n < CFG_MAX_DEVS; n++)
+		if (range_ok(o->devs[n].base, o->devs[n].size) &&
+		    overlaps(pb, ps, o->devs[n].base, o->devs[n].size))
+			return cfg_err(e, vm->name, "gdb-uart: 0x%llx is on device %s of vm '%s'",
+				       (unsigned long long)vm->gdb_uart, o->devs[n].name, o->name);
+	if (!earlier || !o->has_gdb_uart)
+		return 0;
+	uart_pages(o->gdb_uart, cfg_uart_span(o), &ob, &os);
+	if (range_ok(ob, os) && overlaps(pb, ps, ob, os))
+		return cfg_err(e, vm->name, "gdb-uart: 0x%llx is on the page of vm '%s''s gdb line",
+			       (unsigned long long)vm->gdb_uart, o->name);
+	return 0;
+}
+
+/* The gdb-uart line: a memory-mapped UART no VM and no other stub can reach. */
+static int gdb_uart_check(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			  struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u64 pb, ps;
+	int err;
+
+	if (vm->nr_gdb_pci)
+		return cfg_err(e, vm->name, "gdb-uart: the VM has a gdb-pci line already (one "
+			       "line per VM)");
+	if (vm->has_gdb_uart_shift && vm->gdb_uart_type == CFG_UART_PL011 && vm->gdb_uart_shift)
+		return cfg_err(e, vm->name, "gdb-uart-reg-shift: a pl011 has fixed registers");
+	uart_pages(vm->gdb_uart, cfg_uart_span(vm), &pb, &ps);
+	err = gdb_uart_vs_machine(vm, pb, ps, l, e);
+	for (u32 j = 0; !err && j < s->nr_vms; j++)
+		err = gdb_uart_vs_vm(vm, pb, ps, &s->vms[j], j < i, e);
+	return err;
+}
+
+/*
+ * The GDB line of VM i (docs/debugging.md): a serial function (a 16550 behind an I/O
+ * BAR, gdb-pci) or a memory-mapped UART (gdb-uart) the hypervisor drives itself for the
+ * GDB stub of this VM. No VM may own it, one stub per line, at most LIM_GDB_LINES.
+ */
+int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		     struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 lines = 0;
+
+	if (!vm->has_gdb_uart && (vm->has_gdb_uart_type || vm->has_gdb_uart_shift))
+		return cfg_err(e, vm->name, "gdb-uart-%s: without gdb-uart",
+			       vm->has_gdb_uart_type ? "type" : "reg-shift");
+	if (!has_line(vm))
+		return 0;
+	for (u32 j = 0; j <= i; j++)
+		lines += has_line(&s->vms[j]) ? 1 : 0;
+	if (lines > LIM_GDB_LINES)
+		return cfg_err(e, vm->name, "%s: more than %u GDB lines",
+			       vm->nr_gdb_pci ? "gdb-pci" : "gdb-uart", LIM_GDB_LINES);
+	return vm->has_gdb_uart ? gdb_uart_check(s, i, l, e) : gdb_pci_check(s, i, l, e);
 }

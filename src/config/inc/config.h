@@ -210,6 +210,13 @@ struct cfg_vm {
 	bool debug;        /* the shell may inspect it (docs/debugging.md) */
 	u32 gdb_pci[3];    /* gdb-pci: the hypervisor's serial line for a GDB stub serving */
 	u32 nr_gdb_pci;    /* this VM (bus device function; 0 cells: none) */
+	/* gdb-uart: or a memory-mapped UART at this physical address (docs/debugging.md) */
+	u64 gdb_uart;
+	bool has_gdb_uart;
+	u32 gdb_uart_type;     /* enum cfg_uart_type (gdb-uart-type; default ns16550) */
+	bool has_gdb_uart_type;
+	u32 gdb_uart_shift;    /* gdb-uart-reg-shift: 16550 register stride 1 << shift */
+	bool has_gdb_uart_shift;
 	bool scmi;         /* SCMI server (CPU clocks) at CFG_PV_IPA, docs/power.md */
 	bool pv_time;      /* stolen-time records at CFG_PVTIME_IPA (DEN 0057A), docs/power.md */
 	/* "system-map": the Linux kernel's System.map as the scenario names it (points into
@@ -236,6 +243,17 @@ static inline const struct cfg_virtio *cfg_virtio_find(const struct cfg_vm *vm, 
 static inline bool cfg_vm_has_console(const struct cfg_vm *vm)
 {
 	return vm->console || cfg_virtio_find(vm, CFG_VIRTIO_CONSOLE) != 0;
+}
+
+/* The UART of a `gdb-uart` line (its registers: cfg_uart_span()). */
+enum cfg_uart_type { CFG_UART_NS16550, CFG_UART_PL011 };
+#define CFG_UART_SHIFT_MAX 2U
+
+/* Bytes of the line's register window: a 16550's eight registers at its stride, a
+ * PL011's 4 KiB frame (ARM DDI 0183, ID registers at 0xfe0..0xffc). */
+static inline u64 cfg_uart_span(const struct cfg_vm *vm)
+{
+	return vm->gdb_uart_type == CFG_UART_PL011 ? 0x1000ULL : 8ULL << vm->gdb_uart_shift;
 }
 
 /* The paravirtual page of an `scmi` VM: the SCMI shared memory (arm,scmi-shmem). */

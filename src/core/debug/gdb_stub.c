@@ -1,7 +1,8 @@
 /*
- * GDB stubs (docs/debugging.md): one per `gdb-pci` line of the scenario, serving the
- * VM that names it. The line is a 16550 on a PCI function the hypervisor keeps for
- * itself (uart16550.h), polled from the housekeeping pCPU's run loop only (gdb_poll),
+ * GDB stubs (docs/debugging.md): one per `gdb-pci` or `gdb-uart` line of the scenario,
+ * serving the VM that names it. The line is a UART the hypervisor keeps for itself
+ * (uart_line.h): a 16550 on a PCI function, or a memory-mapped 16550 or PL011 at a
+ * physical address, polled from the housekeeping pCPU's run loop only (gdb_poll),
  * never from a bind pCPU. The protocol is gdb_rsp.c; this file is its target: the
  * VM's registers and memory (guest virtual addresses through the vCPU's own stage 1),
  * software breakpoints (a BRK written into guest memory, the original put back on
@@ -19,7 +20,8 @@
 #include <pci_cfg.h>
 #include <printk.h>
 #include <sched.h>
-#include <uart16550.h>
+#include <mm.h>
+#include <uart_line.h>
 #include <vm.h>
 
 #define GDB_TX_SIZE 16384       /* bytes waiting for the line: two whole replies */
@@ -36,7 +38,7 @@ struct sw_bp {
 
 struct gdb_stub {
 	struct vm *vm;
-	u64 base;                  /* the 16550's registers */
+	struct uart_line line;
 	struct gdb_rsp rsp;
 	struct gdb_target t;
 	struct vm_debug dbg;
@@ -54,7 +56,7 @@ static u32 nr_stubs;
 
 static void tx_drain(struct gdb_stub *s)
 {
-	while (s->tx_len && uart16550_putc(s->base, s->tx[s->tx_head])) {
+	while (s->tx_len && uart_line_putc(&s->line, s->tx[s->tx_head])) {
 		s->tx_head = (s->tx_head + 1) % GDB_TX_SIZE;
 		s->tx_len--;
 	}
@@ -339,7 +341,7 @@ static void stub_poll(struct gdb_stub *s)
 	int c;
 
 	tx_drain(s);
-	for (u32 n = 0; n < GDB_RX_BURST && (c = uart16550_getc(s->base)) >= 0; n++) {
+	for (u32 n = 0; n < GDB_RX_BURST && (c = uart_line_getc(&s->line)) >= 0; n++) {
 		gdb_rsp_input(&s->rsp, (u8)c);
 		tx_drain(s);
 	}
@@ -382,8 +384,8 @@ static const struct gdb_target ops = {
 	.halt = t_halt, .resume = t_resume, .detach = t_detach, .put = t_put,
 };
 
-/* The line's 16550: an endpoint no VM owns, its BAR 0 an I/O BAR. */
-static int line_base(u32 bdf, u64 *base)
+/* The gdb-pci line's 16550: an endpoint no VM owns, its BAR 0 an I/O BAR. */
+static int pci_line(u32 bdf, struct uart_line *l)
 {
 	struct pci_func *f = pci_host ? pci_find(bdf) : NULL;
 
@@ -392,38 +394,108 @@ static int line_base(u32 bdf, u64 *base)
 	if (f->hdr_type != 0 || f->owner != PCI_NO_OWNER || f->bar[0].kind != PCI_BAR_IO)
 		return ERR_INVAL;
 	pci_cfg_write(bdf, PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_INTX_OFF);
-	*base = pci_bar_cpu(f, 0);
+	*l = (struct uart_line){ .base = pci_bar_cpu(f, 0), .type = UART_LINE_NS16550 };
 	return 0;
+}
+
+/*
+ * A gdb-uart address inside a BAR the PCI enumeration assigned (on QEMU virt the only
+ * second UART there is: a pci-serial whose I/O BAR sits at a fixed place of the I/O
+ * window). A VM's function is refused; a free one gets its decoding turned on, the part
+ * a board's firmware plays for a UART behind a PCIe bridge. Outside every BAR: nothing.
+ */
+static int uart_in_bar(struct vm *vm, u64 base, u64 span)
+{
+	u32 bar;
+	struct pci_func *f = pci_host ? pci_func_at(base, span, &bar) : NULL;
+
+	if (!f)
+		return 0;
+	if (f->owner != PCI_NO_OWNER) {
+		printk("rtvisor: gdb: vm '%s': gdb-uart 0x%lx is in BAR%u of %02x:%02x.%x, a "
+		       "function of vm %d; no GDB stub\n", vm->cfg->name, base, bar,
+		       PCI_BDF_BUS(f->bdf), PCI_BDF_DEV(f->bdf), PCI_BDF_FN(f->bdf), f->owner);
+		return ERR_BUSY;
+	}
+	pci_cfg_write(f->bdf, PCI_COMMAND, 2, PCI_CMD_INTX_OFF |
+		      (f->bar[bar].kind == PCI_BAR_IO ? PCI_CMD_IO : PCI_CMD_MEM));
+	printk("rtvisor: gdb: 0x%lx is in BAR%u of %02x:%02x.%x (decoding on)\n", base, bar,
+	       PCI_BDF_BUS(f->bdf), PCI_BDF_DEV(f->bdf), PCI_BDF_FN(f->bdf));
+	return 0;
+}
+
+/* The gdb-uart line: mapped into the hypervisor's own map, never into a VM's. */
+static int mmio_line(struct vm *vm, struct uart_line *l)
+{
+	const struct cfg_vm *c = vm->cfg;
+	u64 span = cfg_uart_span(c), page = ALIGN_DOWN(c->gdb_uart, PAGE);
+	int r = arch_mmu_map_device(page, ALIGN_UP(c->gdb_uart + span, PAGE) - page);
+
+	if (r) {
+		printk("rtvisor: gdb: vm '%s': mapping gdb-uart 0x%lx failed (%s)\n", c->name,
+		       c->gdb_uart, err_name(r));
+		return r;
+	}
+	*l = (struct uart_line){ .base = c->gdb_uart, .shift = c->gdb_uart_shift,
+				 .type = c->gdb_uart_type == CFG_UART_PL011 ? UART_LINE_PL011 :
+				 UART_LINE_NS16550 };
+	return uart_in_bar(vm, c->gdb_uart, span);
+}
+
+static const char *line_type(const struct uart_line *l)
+{
+	return l->type == UART_LINE_PL011 ? "pl011" : "16550";
+}
+
+/* The VM's line, found and set up; 0 or ERR_* (the boot log says why). */
+static int open_line(struct vm *vm, struct uart_line *l)
+{
+	const u32 *b = vm->cfg->gdb_pci;
+	int r;
+
+	if (vm->cfg->has_gdb_uart) {
+		r = mmio_line(vm, l);
+	} else {
+		r = pci_line(PCI_BDF(b[0], b[1], b[2]), l);
+		if (r)
+			printk("rtvisor: gdb: vm '%s': %02x:%02x.%x is %s; no GDB stub\n",
+			       vm->cfg->name, b[0], b[1], b[2], r == ERR_NOENT ?
+			       "not on the bus" : "not a free 16550 with an I/O BAR");
+	}
+	if (r)
+		return r;
+	r = uart_line_init(l);
+	if (r)
+		printk("rtvisor: gdb: vm '%s': no %s answers at 0x%lx; no GDB stub\n",
+		       vm->cfg->name, line_type(l), l->base);
+	return r;
 }
 
 static void add_stub(struct vm *vm)
 {
 	const u32 *b = vm->cfg->gdb_pci;
 	struct gdb_stub *s = &stubs[nr_stubs];
-	int r;
 
 	if (nr_stubs == LIM_GDB_LINES)
 		return; /* the scenario check allows no more */
-	r = line_base(PCI_BDF(b[0], b[1], b[2]), &s->base);
-	if (r) {
-		printk("rtvisor: gdb: vm '%s': %02x:%02x.%x is %s; no GDB stub\n", vm->cfg->name,
-		       b[0], b[1], b[2], r == ERR_NOENT ? "not on the bus" :
-		       "not a free 16550 with an I/O BAR");
+	if (open_line(vm, &s->line))
 		return;
-	}
 	s->vm = vm;
 	s->t = ops;
 	s->t.ctx = s;
 	gdb_rsp_init(&s->rsp, &s->t);
-	uart16550_init(s->base);
 	nr_stubs++;
-	printk("rtvisor: gdb: vm '%s' on %02x:%02x.%x (16550 at 0x%lx)\n", vm->cfg->name, b[0],
-	       b[1], b[2], s->base);
+	if (vm->cfg->has_gdb_uart)
+		printk("rtvisor: gdb: vm '%s' on gdb-uart (%s at 0x%lx)\n", vm->cfg->name,
+		       line_type(&s->line), s->line.base);
+	else
+		printk("rtvisor: gdb: vm '%s' on %02x:%02x.%x (16550 at 0x%lx)\n", vm->cfg->name,
+		       b[0], b[1], b[2], s->line.base);
 }
 
 void gdb_init(void)
 {
 	for (u32 i = 0; i < nr_vms; i++)
-		if (vms[i].created && vms[i].cfg->nr_gdb_pci)
+		if (vms[i].created && (vms[i].cfg->nr_gdb_pci || vms[i].cfg->has_gdb_uart))
 			add_stub(&vms[i]);
 }

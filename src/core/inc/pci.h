@@ -87,6 +87,9 @@ extern const struct pci_host *pci_host;
  * endpoint disabled. 0 (also with no host bridge), or ERR_* with msg saying why. */
 int pci_init(const struct pci_host *h, char *msg, size_t len);
 struct pci_func *pci_find(u32 bdf);
+/* The endpoint one of whose assigned BARs holds CPU range [cpu, cpu + size) (its index
+ * in *bar), or NULL. */
+struct pci_func *pci_func_at(u64 cpu, u64 size, u32 *bar);
 /* CPU (and IPA) address of BAR i's first byte: for I/O, inside the host's I/O window. */
 u64 pci_bar_cpu(const struct pci_func *f, u32 i);
 /* Bus master and decoding off, INTx masked: the function stops. */

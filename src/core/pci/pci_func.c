@@ -24,6 +24,26 @@ u64 pci_bar_cpu(const struct pci_func *f, u32 i)
 	return w->cpu + (b->addr - w->pci);
 }
 
+struct pci_func *pci_func_at(u64 cpu, u64 size, u32 *bar)
+{
+	for (u32 n = 0; n < pci_nr_funcs; n++) {
+		struct pci_func *f = &pci_funcs[n];
+
+		for (u32 i = 0; f->hdr_type == 0 && i < PCI_NR_BARS; i++) {
+			const struct pci_bar *b = &f->bar[i];
+			u64 at = pci_bar_cpu(f, i);
+
+			if (b->kind == PCI_BAR_NONE || b->kind == PCI_BAR_MEM64_HI || !b->size)
+				continue;
+			if (cpu >= at && cpu - at < b->size && size <= b->size - (cpu - at)) {
+				*bar = i;
+				return f;
+			}
+		}
+	}
+	return NULL;
+}
+
 void pci_func_quiesce(const struct pci_func *f)
 {
 	pci_cfg_write(f->bdf, PCI_COMMAND, 2, PCI_CMD_INTX_OFF);

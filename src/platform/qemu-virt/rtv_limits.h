@@ -64,7 +64,7 @@
 #define LIM_CONSOLE_RECORD 512   /* bytes of one console record; longer text is split */
 #define LIM_SHELL_LINE 96        /* characters of a shell command line */
 #define LIM_HC_SERVICES 8        /* HVC/SMC function IDs device units register (hypercall.h) */
-#define LIM_GDB_LINES 2          /* gdb-pci lines (GDB stubs) of a scenario */
+#define LIM_GDB_LINES 2          /* gdb-pci and gdb-uart lines (GDB stubs) of a scenario */
 #define LIM_DEBUG_SW_BPS 64      /* software breakpoints of one GDB session */
 #define LIM_DEBUG_HW_BPS 4       /* hardware breakpoints (DBGBVR/DBGBCR pairs) used */
 #define LIM_DEBUG_HW_WPS 4       /* watchpoints (DBGWVR/DBGWCR pairs) used */
