@@ -162,6 +162,21 @@ static void icmp_input(const uint8_t *f, const uint8_t *ip, const uint8_t *icmp,
 		st.echo_replies++;
 }
 
+/* The UDP checksum over the pseudo header (RFC 768): 0 for a correct datagram when
+ * u holds its checksum, the checksum to store when that field is 0. */
+static uint16_t udp_sum(const uint8_t src[4], const uint8_t dst[4], const uint8_t *u,
+			unsigned ulen)
+{
+	uint8_t pseudo[12];
+
+	memcpy(pseudo, src, 4);
+	memcpy(pseudo + 4, dst, 4);
+	pseudo[8] = 0;
+	pseudo[9] = IP_UDP;
+	put16(pseudo + 10, (uint16_t)ulen);
+	return csum_fold(csum_add(csum_add(0, pseudo, 12), u, ulen));
+}
+
 static void udp_input(const uint8_t *ip, const uint8_t *u, unsigned len)
 {
 	unsigned ulen;
@@ -171,6 +186,10 @@ static void udp_input(const uint8_t *ip, const uint8_t *u, unsigned len)
 	ulen = get16(u + 4);
 	if (ulen < UDP_HDR || ulen > len)
 		return;
+	if (get16(u + 6) && udp_sum(ip + 12, ip + 16, u, ulen) != 0) {
+		st.dropped++; /* a checksum that does not add up (0: none sent) */
+		return;
+	}
 	st.udp_in++;
 	if (udp_fn)
 		udp_fn(ip + 12, get16(u), get16(u + 2), u + UDP_HDR, ulen - UDP_HDR);
@@ -230,7 +249,6 @@ int net_udp_send(const uint8_t ip[4], uint16_t sport, uint16_t dport, const void
 	const uint8_t zero[6] = { 0 };
 	const uint8_t *mac = arp_lookup(ip);
 	uint8_t *u = tx_frame + ETH_HDR + IP_HDR;
-	uint8_t pseudo[12];
 	uint16_t sum;
 
 	if (len > NET_UDP_MAX || !vnet_tx_room())
@@ -246,12 +264,7 @@ int net_udp_send(const uint8_t ip[4], uint16_t sport, uint16_t dport, const void
 	put16(u + 4, (uint16_t)(UDP_HDR + len));
 	put16(u + 6, 0);
 	memcpy(u + UDP_HDR, data, len);
-	memcpy(pseudo, my_ip, 4);
-	memcpy(pseudo + 4, ip, 4);
-	pseudo[8] = 0;
-	pseudo[9] = IP_UDP;
-	put16(pseudo + 10, (uint16_t)(UDP_HDR + len));
-	sum = csum_fold(csum_add(csum_add(0, pseudo, 12), u, UDP_HDR + len));
+	sum = udp_sum(my_ip, ip, u, UDP_HDR + len);
 	put16(u + 6, sum ? sum : 0xffff); /* 0 means "no checksum" (RFC 768) */
 	if (vnet_send(tx_frame, ETH_HDR + IP_HDR + UDP_HDR + len))
 		return -1;

@@ -58,7 +58,7 @@ def test_linux_pings_bare_metal_and_receives_its_udp(machine, image):
     got = re.search(r"(\d+) packets transmitted, (\d+) packets received", out)
     assert got and got.group(1) == got.group(2) == "3", out
     # netbm streams to the sender's address and the port named in the request.
-    run(m, "(nc.openbsd -u -l 7001 > /tmp/u &) ; sleep 1; echo listening", "listening")
+    run(m, "nc.openbsd -d -u -l 7001 < /dev/null > /tmp/u & echo ok-$((40+2))", "ok-42")
     run(m, "echo 'stream %d 7001' | nc.openbsd -u -w 1 10.0.0.101 7000; echo asked" % DGRAMS, "asked")
     wait_log(m, r"\[netbm\] netbm: stream sent %d udp_out=\d+\r" % DGRAMS)
     size, md5 = stream_md5(DGRAMS)
