@@ -2,6 +2,8 @@
 # Build the Linux guest images from Debian bookworm's arm64 packages:
 #   build/linux/<flavor>/Image               the kernel (Debian's vmlinuz: a plain arm64 Image)
 #   build/linux/<flavor>/initramfs.cpio.gz   busybox + guests/linux/{init,rootfs} + modules
+#                                            + USER_BINS (iperf3, nc.openbsd) with the
+#                                            shared libraries they load
 #   build/linux/<flavor>/kernel-release      `uname -r` of that kernel
 #   build/linux/<flavor>/System.map          the kernel's symbol addresses (`dmesg`, gdb's
 #                                            linux_banner). The image package's
@@ -31,6 +33,12 @@ BUSYBOX_PKG=busybox-static:arm64
 # Loaded by /init in dependency order; one missing from a kernel is only a warning.
 MODULES=(virtio_mmio virtio_console virtio_blk virtio_net uio uio_pdrv_genirq
 	cpufreq_dt cpufreq_userspace cpufreq_powersave)
+# Programs beyond busybox (docs/virtio.md: iperf3 for the network bench, nc.openbsd for
+# UDP, which busybox's nc lacks), the packages that ship them and the packages of the
+# shared libraries they load; install_userland copies each program's whole DT_NEEDED
+# closure and dies if a library is in none of these packages.
+USER_PKGS=(iperf3 libiperf0 libsctp1 libssl3 netcat-openbsd libbsd0 libmd0 libc6)
+USER_BINS=(usr/bin/iperf3 bin/nc.openbsd)
 MIN_INITRAMFS_BYTES=$((512 * 1024))   # busybox alone compresses to ~1 MiB
 
 APT_OPTS=(-q -o DPkg::Lock::Timeout=300)
@@ -53,6 +61,7 @@ check_host_tools() {
 	need_tool dpkg-deb dpkg
 	need_tool apt-get apt
 	need_tool flock util-linux
+	need_tool readelf binutils
 }
 
 SUDO=
@@ -138,6 +147,7 @@ resolve_packages() {
 		PKG[$f-dbg]=${dep%:arm64}-dbg:arm64
 	done
 	PKG[busybox]=$BUSYBOX_PKG
+	for key in "${USER_PKGS[@]}"; do PKG[u-$key]=$key:arm64; done
 	out=$(apt-cache policy "${PKG[@]}" 2>&1) || true
 	for key in "${!PKG[@]}"; do
 		VER[$key]=$(section "${PKG[$key]}:" "$out" | awk '$1 == "Candidate:" { print $2; exit }')
@@ -150,7 +160,7 @@ lists_state() {
 	local lists
 	eval "$(apt-config shell lists Dir::State::lists/d)"
 	{
-		echo "${KERNEL_META[*]} $BUSYBOX_PKG dbg"
+		echo "${KERNEL_META[*]} $BUSYBOX_PKG dbg ${USER_PKGS[*]}"
 		stat -c '%n %s %Y' "$lists"*_binary-arm64_Packages*
 	} | sha256sum | cut -d' ' -f1
 }
@@ -206,7 +216,7 @@ fetch_all() {
 	local key
 	FETCH_ERROR='' FETCH_STALE=0
 	resolve_packages_cached
-	for key in "${FLAVORS[@]}" busybox "${FLAVORS[@]/%/-dbg}"; do
+	for key in "${FLAVORS[@]}" busybox "${FLAVORS[@]/%/-dbg}" "${USER_PKGS[@]/#/u-}"; do
 		fetch "$key"
 		[[ -z $FETCH_ERROR ]] || return 0
 	done
@@ -335,12 +345,51 @@ install_busybox() { # busybox-binary stagedir
 	done
 }
 
+# ------------------------------------------------------------------ userland
+
+# The DT_NEEDED sonames of an ELF file (readelf reads arm64 files on any host).
+needed_of() { # elf
+	readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
+
+# Copy the libraries elf needs, and theirs, from the unpacked packages (root) into
+# stagedir/lib/aarch64-linux-gnu (on the loader's built-in multiarch search path).
+copy_libs() { # root stagedir elf
+	local root=$1 dst=$2/lib/aarch64-linux-gnu so src
+	mkdir -p "$dst"
+	for so in $(needed_of "$3"); do
+		[[ ! -e $dst/$so ]] || continue
+		src=$(find "$root/lib" "$root/usr/lib" -name "$so" -print -quit 2>/dev/null)
+		[[ -n $src ]] || die "$3 needs $so, which none of USER_PKGS ships"
+		cp -L "$src" "$dst/$so"
+		copy_libs "$root" "$2" "$dst/$so"
+	done
+}
+
+install_userland() { # workdir stagedir
+	local root=$1/user dst=$2 key bin interp
+	mkdir -p "$root"
+	for key in "${USER_PKGS[@]}"; do dpkg -x "${DEBS[u-$key]}" "$root"; done
+	for bin in "${USER_BINS[@]}"; do
+		[[ -f $root/$bin ]] || die "$bin is in none of USER_PKGS"
+		install -m 0755 "$root/$bin" "$dst/bin/${bin##*/}"
+		copy_libs "$root" "$dst" "$root/$bin"
+		interp=$(readelf -l "$root/$bin" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+		[[ -e $dst$interp ]] || cp -L "$(find "$root" -name "${interp##*/}" -print -quit)" "$dst$interp" ||
+			die "$bin: its loader $interp is in none of USER_PKGS"
+	done
+	msg "userland: ${USER_BINS[*]##*/} with $(ls "$dst/lib/aarch64-linux-gnu" | xargs)"
+}
+
 # ------------------------------------------------------------------- images
 
 # Stamp of everything a flavor's outputs are made from.
 stamp_of() { # flavor
+	local key
 	{
 		echo "${DEBS[$1]##*/} ${DEBS[$1-dbg]##*/} ${DEBS[busybox]##*/} ${MODULES[*]}"
+		for key in "${USER_PKGS[@]}"; do echo "${DEBS[u-$key]##*/}"; done
+		echo "${USER_BINS[*]}"
 		(cd "$ROOT" && find guests/linux -type f | sort | xargs sha256sum)
 		sha256sum <"${BASH_SOURCE[0]}"
 	} | sha256sum | cut -d' ' -f1
@@ -371,7 +420,7 @@ make_cpio() { # stagedir output
 }
 
 build_flavor() { # flavor
-	local f=$1 dir=$OUT/$1 stamp work kroot release stage
+	local f=$1 dir=$OUT/$1 stamp work kroot release stage key
 	stamp=$(stamp_of "$f")
 	if [[ -s $dir/Image && -s $dir/initramfs.cpio.gz && -s $dir/System.map &&
 		$(cat "$dir/.stamp" 2>/dev/null) == "$stamp" ]]; then
@@ -400,6 +449,7 @@ build_flavor() { # flavor
 	install -m 0755 "$GUEST_SRC/init" "$stage/init"
 	install_busybox "$work/busybox/bin/busybox" "$stage"
 	install_modules "$kroot/lib/modules/$release" "$stage" "$release"
+	install_userland "$work" "$stage"
 
 	cp "$kroot/boot/vmlinuz-$release" "$dir/Image.tmp"
 	check_image "$dir/Image.tmp"
@@ -409,6 +459,7 @@ build_flavor() { # flavor
 	make_cpio "$stage" "$dir/initramfs.cpio.gz"
 	echo "$release" >"$dir/kernel-release"
 	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[$f-dbg]##*/}" "${DEBS[busybox]##*/}" >"$dir/packages"
+	for key in "${USER_PKGS[@]}"; do echo "${DEBS[u-$key]##*/}"; done >>"$dir/packages"
 	echo "$stamp" >"$dir/.stamp"
 	rm -rf "$WORK"
 	msg "$f: $dir/Image ($(stat -c %s "$dir/Image") bytes)," \

@@ -284,6 +284,69 @@ static u64 copy_chain(const struct vq_mem *m, const struct vq_chain *c, u64 off,
 	return done;
 }
 
+/* One readable piece of chain c at offset off: a host pointer and its length (at most
+ * len, within one segment and one contiguous piece of RAM); NULL at the end. */
+static const u8 *chain_piece(const struct vq_mem *m, const struct vq_chain *c, u64 off,
+			     u64 len, u64 *n)
+{
+	for (u32 k = 0; k < c->nr && k < VQ_MAX_SEGS; k++) {
+		const struct vq_seg *s = &c->seg[k];
+		u64 avail = 0;
+		const u8 *p;
+
+		if (s->write)
+			continue;
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		p = m->map(m->ctx, s->gpa + off, &avail);
+		if (!p || !avail)
+			return NULL;
+		*n = s->len - off;
+		*n = *n < avail ? *n : avail;
+		*n = *n < len ? *n : len;
+		return p;
+	}
+	return NULL;
+}
+
+u64 vq_copy(const struct vq_mem *sm, const struct vq_chain *sc, u64 soff,
+	    const struct vq_mem *dm, const struct vq_chain *dc, u64 doff, u64 len)
+{
+	u64 done = 0;
+
+	while (done < len) {
+		u64 n = 0, got;
+		const u8 *p = chain_piece(sm, sc, soff + done, len - done, &n);
+
+		if (!p)
+			break;
+		got = vq_write(dm, dc, doff + done, p, n);
+		done += got;
+		if (got < n)
+			break;
+	}
+	return done;
+}
+
+u64 vq_sum(const struct vq_mem *m, const struct vq_chain *c, u64 off, u64 len)
+{
+	u64 sum = 0, done = 0;
+
+	while (done < len) {
+		u64 n = 0;
+		const u8 *p = chain_piece(m, c, off + done, len - done, &n);
+
+		if (!p)
+			break;
+		for (u64 i = 0; i < n; i++) /* byte i of the range: high byte when even */
+			sum += (u64)p[i] << (((done + i) & 1) ? 0 : 8);
+		done += n;
+	}
+	return sum;
+}
+
 u64 vq_read(const struct vq_mem *m, const struct vq_chain *c, u64 off, void *dst, u64 len)
 {
 	return copy_chain(m, c, off, dst, len, false);

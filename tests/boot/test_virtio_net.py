@@ -1,7 +1,8 @@
 """virtio-net between two Linux VMs on the virtual network "lan0" (configs/linux-net.dts,
 docs/virtio.md): the stock cloud kernel's virtio_net finds its port with the MAC the
-hypervisor gives it, the two VMs ping each other both ways, and the shell's vdev counts
-the frames both ports moved."""
+hypervisor gives it, the two VMs ping each other both ways, 4 MiB cross over TCP with the
+same md5 (TSO: linux-a's frames average more than 1518 bytes, so 64 KiB frames crossed
+whole), and the shell's vdev counts the frames both ports moved."""
 import re
 
 import pytest
@@ -23,6 +24,15 @@ def run(m, vm, cmd, want=None, timeout=60):
     return rtv.shell_run(m, prompt(vm), vm, cmd, want, timeout)
 
 
+def run_long(m, vm, cmd, timeout=180):
+    """A command that takes a while: wait for the marker it prints when done, not for a
+    prompt (the focused VM's prompt line is redrawn whenever another line cuts it)."""
+    m.read_for(0.3)
+    m.send(cmd + "; echo end-$((6*7))\r")
+    m.expect(r"\[%s\] end-42\r" % vm, timeout=timeout)
+    return "\n".join(rtv.lines_of(m.p.before, vm))
+
+
 def on(m, idx, vm):
     m.focus(idx)
     m.expect(r"console focus -> %s" % vm)
@@ -38,12 +48,22 @@ def test_two_linux_vms_ping_over_lan0(machine, image):
         on(m, idx, vm)
         out = run(m, vm, "cat /sys/class/net/eth0/address", "02:52:54:56")
         assert "02:52:54:56:%02x:00" % (idx - 1) in out, out
-        run(m, vm, "ip addr add 10.0.0.%d/24 dev eth0; ip link set eth0 up; echo up" % idx, "up")
+        # the md5 server of the transfer below (its input is the connection, not the tty)
+        run(m, vm, "ip addr add 10.0.0.%d/24 dev eth0; ip link set eth0 up; "
+            "(nc -l -p 5001 -e md5sum < /dev/null &); echo up" % idx, "up")
     for idx, vm, peer in ((2, "linux-b", 1), (1, "linux-a", 2)):
         on(m, idx, vm)
         out = run(m, vm, "ping -c 3 -W 5 10.0.0.%d" % peer, "packets", timeout=90)
         got = re.search(r"(\d+) packets transmitted, (\d+) (packets )?received", out)
         assert got and int(got.group(2)) >= 2, out
+    # 4 MiB over TCP from linux-a to linux-b, whose busybox nc (started with its address)
+    # answers with the md5 of what it received. With TSO the frames cross as up to 64 KiB.
+    out = run_long(m, "linux-a", "dd if=/dev/urandom of=/tmp/s bs=1M count=4 2>/dev/null; "
+                   "md5sum /tmp/s")
+    sent = re.search(r"([0-9a-f]{32})  /tmp/s", out).group(1)
+    out = run_long(m, "linux-a", "nc.openbsd -N 10.0.0.2 5001 < /tmp/s")
+    got = re.search(r"([0-9a-f]{32})  -", out)
+    assert got and got.group(1) == sent, (sent, out)
     m.open_shell()
     m.send("vdev\r")
     m.expect(r"vdev", timeout=30)
@@ -56,6 +76,8 @@ def test_two_linux_vms_ping_over_lan0(machine, image):
         frames = re.search(r"port of 'lan0': mac 02:52:54:56:%02x:00, frames sent (\d+), "
                            r"received (\d+)" % (idx - 1), out)
         assert frames and int(frames.group(1)) >= 4 and int(frames.group(2)) >= 4, out
+        if vm == "linux-a":  # TSO: more bytes per frame than an Ethernet frame holds
+            assert int(port.group(2)) / int(frames.group(1)) > 1518, out
     log = open(m.log.name).read()
     for bad in ("needs reset", "unhandled", "forbidden", "PANIC"):
         assert bad not in log, bad

@@ -30,7 +30,9 @@ struct cfg_virtio;
 #define VIRTIO_BLK_BUDGET 65536U    /* virtio-blk: bytes per exit before it stops (plus at
 				       most one request of VIRTIO_BLK_MAX_REQ) */
 #define VIRTIO_BLK_MAX_REQ (128U * 1024) /* data bytes of one request: seg_max x size_max */
-#define VIRTIO_NET_BUDGET 32U       /* virtio-net: frames a port sends per exit */
+#define VIRTIO_NET_BUDGET 32U       /* virtio-net: frames a port sends per exit, */
+#define VIRTIO_NET_BUDGET_BYTES 65536U /* or frame bytes before it stops (plus at most one
+				       TSO frame of 64 KiB) */
 
 /* Device IDs (virtio 1.2 section 5). */
 #define VIRTIO_ID_NET 1U

@@ -79,6 +79,14 @@ u64 vq_read(const struct vq_mem *m, const struct vq_chain *c, u64 off, void *dst
 /* Copy up to len bytes from src into the chain's writable bytes at offset off. */
 u64 vq_write(const struct vq_mem *m, const struct vq_chain *c, u64 off, const void *src,
 	     u64 len);
+/* Copy up to len bytes from the readable bytes of chain sc at soff (in sm) straight into
+ * the writable bytes of chain dc at doff (in dm): one copy, no buffer between. The bytes
+ * copied. */
+u64 vq_copy(const struct vq_mem *sm, const struct vq_chain *sc, u64 soff,
+	    const struct vq_mem *dm, const struct vq_chain *dc, u64 doff, u64 len);
+/* The RFC 1071 sum (unfolded, big-endian 16-bit words from the range's first byte) of up
+ * to len readable bytes of chain c at offset off. */
+u64 vq_sum(const struct vq_mem *m, const struct vq_chain *c, u64 off, u64 len);
 /* Is [gpa, gpa + len) the VM's RAM (possibly across adjacent regions)? */
 bool vq_range_ok(const struct vq_mem *m, u64 gpa, u64 len);
 

@@ -181,6 +181,41 @@ TEST(pop_read_write_push)
 	CHECK(!vq_wants_irq(&q));
 }
 
+/* vq_copy: readable segments (one crossing from the first RAM region into the second)
+ * straight into writable segments of other sizes; vq_sum over the same bytes from an odd
+ * offset, against a byte-by-byte reference. */
+TEST(copy_and_sum_across_segments)
+{
+	static struct vq_chain src, dst;
+	u8 ref[40];
+	u64 sum = 0;
+
+	for (u32 i = 0; i < 40; i++)
+		ref[i] = (u8)(i * 37 + 11);
+	memcpy(at(RAM1 - 5), ref, 5);           /* segment 0: 5 bytes in ram0, 20 in ram1 */
+	memcpy(at(RAM1), ref + 5, 20);
+	memcpy(at(BUF + 0x800), ref + 25, 15);  /* segment 1 */
+	src = (struct vq_chain){ .nr = 3, .out_bytes = 40, .in_bytes = 8 };
+	src.seg[0] = (struct vq_seg){ RAM1 - 5, 25, false };
+	src.seg[1] = (struct vq_seg){ BUF + 0x800, 15, false };
+	src.seg[2] = (struct vq_seg){ BUF + 0x900, 8, true };  /* writable: not a source */
+	dst = (struct vq_chain){ .nr = 3, .out_bytes = 4, .in_bytes = 40 };
+	dst.seg[0] = (struct vq_seg){ BUF + 0xa00, 4, false }; /* readable: not a target */
+	dst.seg[1] = (struct vq_seg){ BUF + 0xb00, 7, true };
+	dst.seg[2] = (struct vq_seg){ BUF + 0xc00, 33, true };
+	memset(at(BUF + 0xb00), 0, 7);
+	memset(at(BUF + 0xc00), 0, 33);
+	CHECK_EQ(vq_copy(&mem, &src, 2, &mem, &dst, 1, 100), 38); /* the source's end */
+	CHECK(memcmp(at(BUF + 0xb01), ref + 2, 6) == 0);
+	CHECK(memcmp(at(BUF + 0xc00), ref + 8, 32) == 0);
+	CHECK_EQ(vq_copy(&mem, &src, 0, &mem, &dst, 39, 5), 1);   /* the target's end */
+	for (u32 i = 3; i < 40; i++)
+		sum += (u64)ref[i] << ((i - 3) & 1 ? 0 : 8);
+	CHECK_EQ(vq_sum(&mem, &src, 3, 37), sum);
+	CHECK_EQ(vq_sum(&mem, &src, 3, 1000), sum);
+	CHECK_EQ(vq_sum(&mem, &src, 40, 10), 0);
+}
+
 TEST(indices_wrap_at_16_bits)
 {
 	struct virtq q = fresh(4);
@@ -422,6 +457,7 @@ int main(void)
 {
 	RUN(setup_checks_size_alignment_and_ram);
 	RUN(pop_read_write_push);
+	RUN(copy_and_sum_across_segments);
 	RUN(indices_wrap_at_16_bits);
 	RUN(bad_avail_index_and_head);
 	RUN(loops_and_next_out_of_range);
