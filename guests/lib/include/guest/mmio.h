@@ -21,6 +21,7 @@
 		__asm__ volatile("str" sfx " %" r "0, [%1]" : : "r"(v), "r"(addr) : "memory"); \
 	}
 
+GUEST_MMIO_ACCESSORS(8, uint8_t, "b", "w")
 GUEST_MMIO_ACCESSORS(16, uint16_t, "h", "w")
 GUEST_MMIO_ACCESSORS(32, uint32_t, "", "w")
 GUEST_MMIO_ACCESSORS(64, uint64_t, "", "")
