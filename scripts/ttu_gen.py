@@ -27,6 +27,7 @@ LINES = 32
 CARDS = 8
 FIRST_SLOT = 2
 RECORD = 16
+SNDBUF = 4096
 
 
 def sock_path(d, n):
@@ -102,6 +103,9 @@ class Lines:
                     if time.time() > end:
                         raise
                     time.sleep(0.2)
+            # a small send buffer: what QEMU has not taken stays here, so `sent` is
+            # close to what reached the UART (QEMU reads only as the FIFO has room)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SNDBUF)
             s.setblocking(False)
             self.socks.append(s)
         self.sent = [0] * lines

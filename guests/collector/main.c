@@ -105,13 +105,13 @@ static void report(void)
 
 static void setup_irqs(void)
 {
+	timer_tick_start(COL_TICK_HZ, on_tick); /* first: it initialises the distributor */
 	for (unsigned c = 0; c < ncards; c++) {
 		if (!cards[c].intid)
 			continue;
 		irq_register(cards[c].intid, on_intx, 0);
 		gic_irq_enable(cards[c].intid, GIC_PRIO_DEFAULT);
 	}
-	timer_tick_start(COL_TICK_HZ, on_tick);
 }
 
 static __attribute__((noreturn)) void run(void)
