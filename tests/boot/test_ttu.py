@@ -50,9 +50,11 @@ def boot(machine, image, name, tmp_path):
 
 
 def open_lines(m):
-    """stty raw on every line and a cat into /tmp/r<n> (any earlier cat stopped)."""
-    run(m, "killall cat; for i in %s; do stty -F /dev/ttyRTV$i raw -echo; done" % ALL)
-    run(m, "for i in %s; do cat /dev/ttyRTV$i > /tmp/r$i & done" % ALL)
+    """A cat into /tmp/r<n> on every line (any earlier cat stopped), set raw by stty on
+    the same open file: a separate open and close would take what waits in the ring
+    into a tty that then goes away."""
+    run(m, "killall cat; for i in %s; do (stty raw -echo; exec cat) < /dev/ttyRTV$i "
+        "> /tmp/r$i & done" % ALL)
 
 
 def sizes(m):

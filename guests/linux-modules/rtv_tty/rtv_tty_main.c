@@ -27,6 +27,7 @@
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
+#include <linux/serial.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
@@ -314,6 +315,9 @@ static int rtv_line_add(struct rtv_region *rg, u32 i, u32 ring)
 		return -EINVAL;
 	tty_port_init(&l->port);
 	l->port.ops = &rtv_port_ops;
+	/* what is in the transmit ring stays there across a close (the peer sends it when
+	 * it runs): close never waits for it, so a stopped peer cannot hang close() */
+	l->port.closing_wait = ASYNC_CLOSING_WAIT_NONE;
 	mutex_lock(&rtv_lines_lock);
 	for (n = 0; n < RTV_TTY_MAX && rtv_lines[n]; n++)
 		;
