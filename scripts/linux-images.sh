@@ -12,7 +12,16 @@
 #                                            package (/usr/lib/debug/boot/), fetched and
 #                                            cached like the others (cloud 262 MB, rt 783 MB).
 #   build/linux/<flavor>/packages            the .deb files it was made from
+#   build/linux/<flavor>/rtv_tty.ko          guests/linux-modules/rtv_tty built against that
+#                                            kernel (also in the initramfs, loaded by /init)
 # for flavor cloud (linux-image-cloud-arm64) and rt (linux-image-rt-arm64, PREEMPT_RT).
+#
+# Out-of-tree modules are cross-compiled here (amd64 or any host) with the kernel's own
+# build files: linux-headers-<release> (arm64), its -common (-common-rt for rt) package
+# (all) and linux-kbuild-<x.y> of the *host's* architecture (its fixdep and modpost run
+# here), unpacked with dpkg-deb -x into a scratch tree — never installed: installing the
+# arm64 headers on amd64 would make apt remove build-essential. Compiler:
+# aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu, the same gcc 12 Debian built the kernel with).
 #
 # Idempotent: .debs are cached in build/download/ and never fetched twice; a flavor
 # is rebuilt only when its packages, guests/linux/ or this script change.
@@ -28,6 +37,11 @@ GUEST_SRC=$ROOT/guests/linux
 
 # flavor -> meta package that depends on the versioned kernel package
 declare -A KERNEL_META=([cloud]=linux-image-cloud-arm64:arm64 [rt]=linux-image-rt-arm64:arm64)
+# flavor -> suffix of the headers' arch-independent half (linux-headers-<abi>-<suffix>)
+declare -A HEADERS_COMMON=([cloud]=common [rt]=common-rt)
+# Out-of-tree modules built against each kernel (guests/linux-modules/<name>), loaded
+# after MODULES.
+EXTRA_MODULES=(rtv_tty)
 FLAVORS=(cloud rt)
 BUSYBOX_PKG=busybox-static:arm64
 # Loaded by /init in dependency order; one missing from a kernel is only a warning.
@@ -62,6 +76,8 @@ check_host_tools() {
 	need_tool apt-get apt
 	need_tool flock util-linux
 	need_tool readelf binutils
+	need_tool make make
+	need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu   # out-of-tree modules
 }
 
 SUDO=
@@ -120,10 +136,10 @@ ensure_arm64() {
 # ------------------------------------------------------- package resolution
 
 # Section of `apt-cache depends|policy` output about one package: the lines after
-# its unindented header line, up to the next one. (On an arm64 host the header has
-# no ":arm64".)
+# its unindented header line, up to the next one. (apt prints no ":<arch>" for the
+# host's own architecture or for "all": on an arm64 host the header has no ":arm64".)
 section() { # header text
-	awk -v h="$1" 'BEGIN { h2 = h; sub(/:arm64/, "", h2) }
+	awk -v h="$1" 'BEGIN { h2 = h; sub(/:[a-z0-9]+:$/, ":", h2); sub(/:arm64$/, "", h2) }
 		$0 == h || $0 == h2 { on = 1; next }
 		/^[^ ]/ { on = 0 }
 		on' <<<"$2"
@@ -145,6 +161,7 @@ resolve_packages() {
 		[[ $dep == *:* ]] || dep=$dep:arm64
 		PKG[$f]=$dep
 		PKG[$f-dbg]=${dep%:arm64}-dbg:arm64
+		headers_packages "$f" "${dep%:arm64}"
 	done
 	PKG[busybox]=$BUSYBOX_PKG
 	for key in "${USER_PKGS[@]}"; do PKG[u-$key]=$key:arm64; done
@@ -156,11 +173,22 @@ resolve_packages() {
 	done
 }
 
+# PKG[<flavor>-hdr], PKG[<flavor>-common], PKG[kbuild] for the kernel package
+# linux-image-<abi>-<flavor>-arm64 (apt-cache policy below checks that they exist).
+headers_packages() { # flavor linux-image-package
+	local f=$1 release=${2#linux-image-} abi xy
+	abi=${release%-"$f"-arm64}
+	xy=$(cut -d. -f1,2 <<<"$abi")
+	PKG[$f-hdr]=linux-headers-$release:arm64
+	PKG[$f-common]=linux-headers-$abi-${HEADERS_COMMON[$f]}:all
+	PKG[kbuild]=linux-kbuild-$xy:$(dpkg --print-architecture)
+}
+
 lists_state() {
 	local lists
 	eval "$(apt-config shell lists Dir::State::lists/d)"
 	{
-		echo "${KERNEL_META[*]} $BUSYBOX_PKG dbg ${USER_PKGS[*]}"
+		echo "${KERNEL_META[*]} $BUSYBOX_PKG dbg hdr ${USER_PKGS[*]}"
 		stat -c '%n %s %Y' "$lists"*_binary-arm64_Packages*
 	} | sha256sum | cut -d' ' -f1
 }
@@ -216,7 +244,8 @@ fetch_all() {
 	local key
 	FETCH_ERROR='' FETCH_STALE=0
 	resolve_packages_cached
-	for key in "${FLAVORS[@]}" busybox "${FLAVORS[@]/%/-dbg}" "${USER_PKGS[@]/#/u-}"; do
+	for key in "${FLAVORS[@]}" busybox "${FLAVORS[@]/%/-dbg}" "${FLAVORS[@]/%/-hdr}" \
+		"${FLAVORS[@]/%/-common}" kbuild "${USER_PKGS[@]/#/u-}"; do
 		fetch "$key"
 		[[ -z $FETCH_ERROR ]] || return 0
 	done
@@ -319,6 +348,59 @@ install_modules() { # moddir stagedir release
 	msg "$3: modules: $(sed 's#.*/##; s/\.ko$//' "$dst/rtvisor.load" | xargs)"
 }
 
+# ------------------------------------------------------ out-of-tree modules
+
+# The kernel's build tree for one flavor, unpacked (not installed) under dir; prints
+# its path. The arch package's Makefile includes the -common one by its absolute
+# /usr/src path: point that into the scratch tree.
+unpack_headers() { # flavor release dir
+	local f=$1 release=$2 dir=$3 key kdir
+	for key in "$f-hdr" "$f-common" kbuild; do
+		dpkg-deb -x "${DEBS[$key]}" "$dir"
+	done
+	kdir=$dir/usr/src/linux-headers-$release
+	[[ -f $kdir/Makefile && -f $kdir/Module.symvers && -d $kdir/scripts/ ]] ||
+		die "${DEBS[$f-hdr]##*/}: no usable build tree at /usr/src/linux-headers-$release"
+	sed -i "s#^include /usr/src/#include $dir/usr/src/#" "$kdir/Makefile"
+	echo "$kdir"
+}
+
+# A module's sources in a scratch copy: its folder, plus the files its shared.list
+# names ("<path in the repository> <path in the module>": code shared with guests/lib).
+module_sources() { # name dir
+	local from to
+	cp -r "$ROOT/guests/linux-modules/$1" "$2"
+	[[ -f $2/shared.list ]] || return 0
+	while read -r from to; do
+		[[ -n $from ]] || continue
+		install -D -m 0644 "$ROOT/$from" "$2/$to"
+	done <"$2/shared.list"
+}
+
+# Cross-compile EXTRA_MODULES against the flavor's kernel; add them to the initramfs
+# (loaded after MODULES) and put a copy beside the Image.
+build_extra_modules() { # flavor release stagedir outdir
+	local f=$1 release=$2 dst=$3/lib/modules/$2 out=$4 kdir m src log
+	kdir=$(unpack_headers "$f" "$release" "$WORK/headers")
+	for m in "${EXTRA_MODULES[@]}"; do
+		src=$WORK/mod-$m log=$WORK/mod-$m.log
+		module_sources "$m" "$src"
+		if ! make -C "$kdir" M="$src" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+			KCFLAGS=-Werror modules >"$log" 2>&1; then
+			tail -n 30 "$log" >&2
+			die "$release: module $m does not build (guests/linux-modules/$m)"
+		fi
+		grep -qx "vermagic=$release .*" < <(tr '\0' '\n' <"$src/$m.ko") ||
+			die "$release: $m.ko has another kernel's vermagic"
+		aarch64-linux-gnu-objcopy --strip-debug "$src/$m.ko"   # 400 KiB of DWARF
+		install -D -m 0644 "$src/$m.ko" "$dst/extra/$m.ko"
+		echo "extra/$m.ko" >>"$dst/rtvisor.load"
+		echo "extra/$m.ko:" >>"$dst/modules.dep"
+		cp "$src/$m.ko" "$out/$m.ko"
+	done
+	msg "$release: built ${EXTRA_MODULES[*]}"
+}
+
 # ------------------------------------------------------------------ busybox
 
 # Applet names, read from the binary's applet table ("[", "[[", "acpid", ... "zcat",
@@ -390,7 +472,10 @@ stamp_of() { # flavor
 		echo "${DEBS[$1]##*/} ${DEBS[$1-dbg]##*/} ${DEBS[busybox]##*/} ${MODULES[*]}"
 		for key in "${USER_PKGS[@]}"; do echo "${DEBS[u-$key]##*/}"; done
 		echo "${USER_BINS[*]}"
-		(cd "$ROOT" && find guests/linux -type f | sort | xargs sha256sum)
+		echo "${DEBS[$1-hdr]##*/} ${DEBS[$1-common]##*/} ${DEBS[kbuild]##*/} ${EXTRA_MODULES[*]}"
+		(cd "$ROOT" && find guests/linux guests/linux-modules -type f | sort | xargs sha256sum)
+		(cd "$ROOT" && cat guests/linux-modules/*/shared.list | awk '{ print $1 }' |
+			sort -u | xargs sha256sum)
 		sha256sum <"${BASH_SOURCE[0]}"
 	} | sha256sum | cut -d' ' -f1
 }
@@ -450,6 +535,7 @@ build_flavor() { # flavor
 	install_busybox "$work/busybox/bin/busybox" "$stage"
 	install_modules "$kroot/lib/modules/$release" "$stage" "$release"
 	install_userland "$work" "$stage"
+	build_extra_modules "$f" "$release" "$stage" "$dir"
 
 	cp "$kroot/boot/vmlinuz-$release" "$dir/Image.tmp"
 	check_image "$dir/Image.tmp"
@@ -458,7 +544,8 @@ build_flavor() { # flavor
 	mv "$dir/System.map.tmp" "$dir/System.map"
 	make_cpio "$stage" "$dir/initramfs.cpio.gz"
 	echo "$release" >"$dir/kernel-release"
-	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[$f-dbg]##*/}" "${DEBS[busybox]##*/}" >"$dir/packages"
+	printf '%s\n' "${DEBS[$f]##*/}" "${DEBS[$f-dbg]##*/}" "${DEBS[busybox]##*/}" \
+		"${DEBS[$f-hdr]##*/}" "${DEBS[$f-common]##*/}" "${DEBS[kbuild]##*/}" >"$dir/packages"
 	for key in "${USER_PKGS[@]}"; do echo "${DEBS[u-$key]##*/}"; done >>"$dir/packages"
 	echo "$stamp" >"$dir/.stamp"
 	rm -rf "$WORK"
