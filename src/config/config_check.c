@@ -9,6 +9,7 @@
  */
 #include <config.h>
 #include <config_err.h>
+#include <config_exitless.h>
 #include <config_pci.h>
 #include <config_virtio.h>
 #include <config_range.h>
@@ -709,6 +710,8 @@ static int check_vm(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		err = config_check_gdb(s, i, l, e);
 	if (!err)
 		err = check_pv_pages(vm, e);
+	if (!err)
+		err = config_check_exitless(s, i, e);
 	if (!err)
 		err = check_each(s, i, vm->nr_shm, l, e, config_check_vm_shm);
 	if (!err)

@@ -4,6 +4,7 @@
  * VM's own vCPUs. SGI1R raises any group; ASGI1R and SGI0R only SGIs the guest
  * configured as Group 0 (a VM has one Security state; see vgic_decode.c).
  */
+#include <arch/exitless.h>
 #include <arch/sysreg_trap.h>
 #include <arch/vgic.h>
 #include <arch/vgic_decode.h>
@@ -19,6 +20,11 @@ static enum trap_status sgi_raise(struct vcpu *v, const struct sysreg_info *o, u
 
 	if (o->read)
 		return TRAP_UNHANDLED;
+	if (v->vm->arch.exitless) { /* one vCPU (config_exitless.c): only itself to reach */
+		if (r == SGI_REG_SGI1R && sgi_target_mask(val, v->id, v->vm->nr_vcpus))
+			exitless_sgi(intid);
+		return TRAP_HANDLED;
+	}
 	for (targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus); targets;
 	     targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
