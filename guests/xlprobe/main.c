@@ -26,7 +26,7 @@
 #define REPORT_TICKS 1000U
 
 static uint64_t period, cval;
-static volatile uint64_t ticks;
+static volatile uint64_t ticks, report_ticks;
 static volatile bool poll_due, report_due, quiet;
 static uintptr_t edu_bar;
 static unsigned edu_intid;
@@ -41,8 +41,10 @@ static void tick(uint32_t intid, void *arg)
 	ticks++;
 	if (ticks % POLL_TICKS == 0)
 		poll_due = true;
-	if (ticks % REPORT_TICKS == 0)
+	if (ticks % REPORT_TICKS == 0) {
+		report_ticks = ticks;
 		report_due = true;
+	}
 }
 
 /* Level INTx: cleared in the device before the EOI, or it fires again. */
@@ -133,7 +135,7 @@ int main(void)
 	for (;;) {
 		__asm__ volatile("wfi");
 		if (report_due && !quiet)
-			printf("xl: ticks=%lu edu=%u\n", (unsigned long)ticks, edu_irqs);
+			printf("xl: ticks=%lu edu=%u\n", (unsigned long)report_ticks, edu_irqs);
 		report_due = false;
 		if (poll_due) {
 			poll_due = false;
