@@ -9,6 +9,8 @@ so every number is exact and repeats):
   native-smp    bench.bin on bare QEMU, EL1, -smp 2   (SMP_ITEMS: WFI items, sgi_ipi)
   rtvisor       configs/bench.dts: 1 vCPU on pCPU 2    (UP_ITEMS)
   rtvisor-smp   configs/bench-smp.dts: 2 vCPUs         (SMP_ITEMS)
+  exitless      configs/bench-exitless.dts: bench.dts in exit-less mode (UP_ITEMS;
+                one vCPU only, so no SMP items)
   interference  configs/bench-interference.dts: bench + hammer VM on pCPU 3
                 (INTERFERENCE_ITEMS: all but sgi_ipi)
   pool3, pool0  configs/bench-pool3.dts / bench-pool0.dts: bench on pCPU 2 beside a
@@ -117,7 +119,7 @@ def scenario_bin(name):
 
 
 def build():
-    for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy", "bench-pool3",
+    for scn in ("bench", "bench-smp", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
                 "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
@@ -319,7 +321,7 @@ def parse_energy(lines):
     return {"cpus": cpus, "time_us": time_us} if cpus else None
 
 
-def run_all(n, periods, workdir):
+def run_all(n, periods, workdir, only=None):
     guest = os.path.join(BUILD, "guests", "bench.bin")
     img = lambda name: os.path.join(workdir, name)  # noqa: E731
     runs = {}
@@ -332,6 +334,8 @@ def run_all(n, periods, workdir):
          HYP_MACHINE, "bench"),
         ("rtvisor-smp", patched(scenario_bin("bench-smp"), img("rtvisor-smp.bin"), n, periods,
                                 SMP_ITEMS), HYP_MACHINE, "bench"),
+        ("exitless", patched(scenario_bin("bench-exitless"), img("exitless.bin"), n, periods,
+                             UP_ITEMS), HYP_MACHINE, "bench"),
         ("interference", patched(scenario_bin("bench-interference"), img("interference.bin"),
                                  n, periods, INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
     ]
@@ -344,6 +348,9 @@ def run_all(n, periods, workdir):
         plan.append((name, patched(scenario_bin(ENERGY_SCENARIOS[name]), img(name + ".bin"), n,
                                    periods, ENERGY_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
+        if only and name not in only:  # --runs: a placeholder, shown as '?'
+            runs[name] = {"items": {}, "skipped": {}, "start": None}
+            continue
         runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
                               typing=(name == "console"))
     return runs
@@ -359,8 +366,9 @@ def pick(runs, item, col):
             "interference": "interference" if item in INTERFERENCE_ITEMS else None,
             "console": "console" if item in INTERFERENCE_ITEMS else None,
             "pool3": "pool3" if item in POOL_ITEMS else None,
-            "pool0": "pool0" if item in POOL_ITEMS else None}[col]
-    if name is None:
+            "pool0": "pool0" if item in POOL_ITEMS else None,
+            "exitless": "exitless" if item in UP_ITEMS else None}[col]
+    if name is None or name not in runs:
         return None
     return runs[name]["items"].get(item)
 
@@ -375,7 +383,7 @@ def rows(runs):
         nat, hyp, itf, con = (pick(runs, item, c)
                               for c in ("native", "rtvisor", "interference", "console"))
         row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
-        for c in POOL_RUNS:
+        for c in POOL_RUNS + ("exitless",):
             row[c] = pick(runs, item, c)
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
@@ -442,6 +450,22 @@ def tables(table):
             cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?",
             fmt_el2(a["el2"]) if a else "?", fmt_el2(c["el2"]) if c else "?"))
     t.append("")
+    t.append("Exit-less mode (configs/bench-exitless.dts, docs/architecture.md \"Exit-less "
+             "mode\"): the bench VM's interrupts taken at its EL1 straight from the GIC, next to "
+             "the GICv3 bind column, ns (added = exit-less - native; EL2 entries per iteration):")
+    t.append("")
+    t.append("| item | native | rtvisor (bind) | exit-less | added | EL2 entries (bind) "
+             "| EL2 entries (exit-less) |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in UP_ITEMS:
+            continue
+        nat, b, x = r["native"], r["rtvisor"], r["exitless"]
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(nat), cell(b), cell(x),
+            str(x["avg"] - nat["avg"]) if nat and x else "?",
+            fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
+    t.append("")
     t.append("Shared dynamic pool: bench VM on pCPU 2 beside a pool shared by a busy priority-14 "
              "VM and a priority-9 VM on pCPU 3 or on pCPU 0 (the housekeeping pCPU), ns:")
     t.append("")
@@ -491,8 +515,10 @@ def energy_table(runs):
 def check_complete(runs, table):
     missing = []
     for r in table:
-        for col in ("native", "rtvisor", "interference", "console") + POOL_RUNS:
+        for col in ("native", "rtvisor", "interference", "console", "exitless") + POOL_RUNS:
             if col in ("interference", "console") and r["item"] not in INTERFERENCE_ITEMS:
+                continue
+            if col == "exitless" and r["item"] not in UP_ITEMS:
                 continue
             if col in POOL_RUNS and r["item"] not in POOL_ITEMS:
                 continue
@@ -595,7 +621,8 @@ def measure(args, workdir):
     periods = args.periods or (QUICK_PERIODS if args.quick else DEFAULT_PERIODS)
     log("bench: n=%d periods=%d (image defaults n=%d periods=%d)"
         % (n, periods, defaults[0], defaults[1]))
-    return n, periods, run_all(n, periods, workdir)
+    only = set(args.runs.split(",")) if args.runs else None
+    return n, periods, run_all(n, periods, workdir, only)
 
 
 def main():
@@ -609,6 +636,8 @@ def main():
                     help="timer periods per jitter item (default %d)" % DEFAULT_PERIODS)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"),
                     help="directory for <date>.md/.json/.png (default bench/results)")
+    ap.add_argument("--runs", help="comma-separated runs to make (default: all), e.g. "
+                    "native,rtvisor,exitless; the tables show '?' for the others")
     ap.add_argument("--no-build", action="store_true", help="use the images already built")
     ap.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     ap.add_argument("--no-install", action="store_true",

@@ -112,3 +112,21 @@ def test_hostile_guest_disturbs_nobody_and_stops(xl):
     m.expect(r"\[xl\] xl: ticks=1000 ", timeout=60)
     ticks = [int(t) for t in re.findall(r"\[beta\] hello: ticks=(\d+) ", m.read_for(2.5))]
     assert ticks, "beta stopped ticking"
+
+
+def test_raised_running_priority_is_taken_back(xl):
+    """The hole: an active priority of 0 in ICC_AP1R0_EL1 keeps even the kick FIQ out; the
+    backstop takes the VM's RAM out of stage 2 and its next fetch brings the pCPU back."""
+    m = xl
+    m.focus(XL)
+    m.send("a")
+    m.expect(r"\[xl\] xl: active priority 0, masking for ever\r")
+    m.open_shell()
+    m.send("vm stop xl\r")
+    m.expect(r"vm 'xl' stopped: stopped from the shell")
+    m.expect(r"vm 'xl': no answer to the kick in 10 ms: its RAM leaves stage 2")
+    m.expect(r"rtvisor> ")
+    m.sh("vm list", r"2\s+xl\s+stopped")
+    m.sh("vm start xl", r"vm 'xl' started")
+    m.expect(r"\[xl\] xl: ticks=1000 ", timeout=60)
+    m.expect_all([r"\[beta\] hello: ticks=\d+000 ", r"\[xs\] xl: ticks=\d+000 "], timeout=30)

@@ -43,6 +43,70 @@ static int xl_vm_create(struct vm *vm, char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * The backstop (docs/architecture.md "Exit-less mode", the hole): the stage-2 root entries
+ * that map the VM's RAM are made invalid and every pCPU's TLB entries of its VMID are
+ * invalidated (TLBI VMALLS12E1IS acts on the VMID in this pCPU's VTTBR_EL2, Arm ARM C5.5
+ * "TLB maintenance instructions"; nothing at EL2 translates through stage 2, so borrowing
+ * the register is safe). The guest's next fetch is a stage-2 translation fault taken to
+ * EL2 whatever its interrupt state. Put back at the next start (xl_vm_reset).
+ */
+#define XL_MAX_REVOKED 8U
+
+struct xl_revoked {
+	u32 n;
+	u32 idx[XL_MAX_REVOKED];
+	u64 val[XL_MAX_REVOKED];
+};
+
+static struct xl_revoked revoked[CFG_MAX_VMS];
+
+static u32 root_shift(const struct pgtable *pt)
+{
+	return 12U + 9U * (3U - pt->start_level);
+}
+
+static void revoke_range(struct vm *vm, u64 ipa, u64 size)
+{
+	struct xl_revoked *r = &revoked[vm->id];
+	u64 *root = vm->arch.s2.root;
+	u32 sh = root_shift(&vm->arch.s2);
+
+	for (u64 i = ipa >> sh; i <= (ipa + size - 1) >> sh && r->n < XL_MAX_REVOKED; i++) {
+		if (!(root[i] & 1))
+			continue;
+		r->idx[r->n] = (u32)i;
+		r->val[r->n++] = root[i];
+		root[i] = 0;
+	}
+}
+
+void vm_arch_revoke(struct vm *vm)
+{
+	u64 vttbr = read_sysreg(vttbr_el2);
+
+	for (u32 m = 0; m < vm->cfg->nr_mem; m++)
+		revoke_range(vm, vm->cfg->mem[m].ipa, vm->cfg->mem[m].size);
+	dsb(ishst);
+	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->arch.s2.root_pa);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+}
+
+/* Before every start: what the backstop took out is mapped again. */
+static void xl_vm_reset(struct vm *vm)
+{
+	struct xl_revoked *r = &revoked[vm->id];
+
+	for (u32 k = 0; k < r->n; k++)
+		vm->arch.s2.root[r->idx[k]] = r->val[k];
+	r->n = 0;
+	dsb(ishst);
+}
+
 /* Every pCPU: a marked one makes the hypervisor's private interrupts Group 0. */
 static void xl_cpu_init(void)
 {
@@ -60,6 +124,7 @@ VDEV_UNIT(exitless, VDEV_STAGE_CPU) = {
 	.name = "exitless",
 	.cpu_init = xl_cpu_init,
 	.vm_create = xl_vm_create,
+	.vm_reset = xl_vm_reset,
 };
 
 void exitless_load(struct vcpu *v)
