@@ -29,7 +29,7 @@ static inline void sgi_wr(u32 off, u32 v)
 
 static u32 hyp_group0(void)
 {
-	return BIT(GIC_SGI_XL_KICK) | BIT(plat.gic_maint_intid) | BIT(plat.timer_intid_hyp);
+	return 1u << GIC_SGI_XL_KICK | 1u << plat.gic_maint_intid | 1u << plat.timer_intid_hyp;
 }
 
 /* At creation, before the other pCPUs start: their cpu_init reads the mark. */
