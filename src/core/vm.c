@@ -300,6 +300,9 @@ static int switch_state(struct vm *vm, enum vm_state from, enum vm_state to)
 /* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
 int vm_pause(struct vm *vm)
 {
+	if (vm->cfg->exitless) /* its interrupts would be taken at EL2 with nobody to inject
+				* them into (docs/architecture.md "Exit-less mode") */
+		return ERR_PERM;
 	return switch_state(vm, VM_RUNNING, VM_PAUSED);
 }
 

@@ -66,6 +66,7 @@ def test_timer_and_edu_without_el2_entries(xl):
 def test_stop_start_reset_system_reset(xl):
     m = xl
     m.open_shell()
+    m.sh("vm pause xl", r"error: vm 'xl' is exit-less: it cannot be paused")
     m.sh("vm stop xl", r"vm 'xl' stopped: stopped from the shell")
     assert not rtv.lines_of(m.read_for(2.5), "xl"), "a stopped exit-less VM kept running"
     m.sh("vm start xl", r"vm 'xl' started")
