@@ -322,36 +322,39 @@ def parse_energy(lines):
 
 
 def run_all(n, periods, workdir, only=None):
+    """Every run of the plan (only those named in `only`, if given); an image is patched
+    when its run starts."""
     guest = os.path.join(BUILD, "guests", "bench.bin")
-    img = lambda name: os.path.join(workdir, name)  # noqa: E731
+
+    def image(src, out, items):
+        return lambda: patched(src, os.path.join(workdir, out), n, periods, items)
+
     runs = {}
     plan = [
-        ("native", patched(guest, img("native.bin"), n, periods, UP_ITEMS),
-         NATIVE_MACHINE + ["-smp", "1"], None),
-        ("native-smp", patched(guest, img("native-smp.bin"), n, periods, SMP_ITEMS),
-         NATIVE_MACHINE + ["-smp", "2"], None),
-        ("rtvisor", patched(scenario_bin("bench"), img("rtvisor.bin"), n, periods, UP_ITEMS),
+        ("native", image(guest, "native.bin", UP_ITEMS), NATIVE_MACHINE + ["-smp", "1"], None),
+        ("native-smp", image(guest, "native-smp.bin", SMP_ITEMS), NATIVE_MACHINE + ["-smp", "2"],
+         None),
+        ("rtvisor", image(scenario_bin("bench"), "rtvisor.bin", UP_ITEMS), HYP_MACHINE, "bench"),
+        ("rtvisor-smp", image(scenario_bin("bench-smp"), "rtvisor-smp.bin", SMP_ITEMS),
          HYP_MACHINE, "bench"),
-        ("rtvisor-smp", patched(scenario_bin("bench-smp"), img("rtvisor-smp.bin"), n, periods,
-                                SMP_ITEMS), HYP_MACHINE, "bench"),
-        ("exitless", patched(scenario_bin("bench-exitless"), img("exitless.bin"), n, periods,
-                             UP_ITEMS), HYP_MACHINE, "bench"),
-        ("interference", patched(scenario_bin("bench-interference"), img("interference.bin"),
-                                 n, periods, INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
+        ("exitless", image(scenario_bin("bench-exitless"), "exitless.bin", UP_ITEMS),
+         HYP_MACHINE, "bench"),
+        ("interference", image(scenario_bin("bench-interference"), "interference.bin",
+                               INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
+        ("console", image(scenario_bin("bench-noisy"), "console.bin", INTERFERENCE_ITEMS),
+         HYP_MACHINE, "bench"),
     ]
-    plan.append(("console", patched(scenario_bin("bench-noisy"), img("console.bin"), n, periods,
-                                    INTERFERENCE_ITEMS), HYP_MACHINE, "bench"))
     for name in POOL_RUNS:
-        plan.append((name, patched(scenario_bin("bench-" + name), img(name + ".bin"), n, periods,
-                                   POOL_ITEMS), HYP_MACHINE, "bench"))
+        plan.append((name, image(scenario_bin("bench-" + name), name + ".bin", POOL_ITEMS),
+                     HYP_MACHINE, "bench"))
     for name in ENERGY_RUNS:
-        plan.append((name, patched(scenario_bin(ENERGY_SCENARIOS[name]), img(name + ".bin"), n,
-                                   periods, ENERGY_ITEMS), HYP_MACHINE, "bench"))
+        plan.append((name, image(scenario_bin(ENERGY_SCENARIOS[name]), name + ".bin",
+                                 ENERGY_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
         if only and name not in only:  # --runs: a placeholder, shown as '?'
             runs[name] = {"items": {}, "skipped": {}, "start": None}
             continue
-        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
+        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel()], vm, workdir,
                               typing=(name == "console"))
     return runs
 

@@ -147,15 +147,15 @@ void vcpu_run(struct vcpu *v)
 {
 	u64 exit;
 
-	if (v->vm->arch.exitless) { /* no list registers: nothing can be injected */
-		vcpu_handle_exit(v, exitless_run(v));
-		return;
+	if (__builtin_expect(v->vm->arch.exitless, 0)) { /* no list registers, no debugger */
+		exit = exitless_run(v);
+	} else {
+		vgic_flush(v);
+		arch_debug_enter(v);
+		exit = __vcpu_run(&v->arch.regs);
+		if (v->arch.vgic.lrs_used) /* no call when no list register is in use */
+			vgic_sync(v);
 	}
-	vgic_flush(v);
-	arch_debug_enter(v);
-	exit = __vcpu_run(&v->arch.regs);
-	if (v->arch.vgic.lrs_used) /* no call when no list register is in use (vgic_sync) */
-		vgic_sync(v);
 	vcpu_handle_exit(v, exit);
 }
 

@@ -22,12 +22,6 @@ static void vtimer_irq(u32 intid, void *data)
 	enum vm_state st = v ? v->vm->state : VM_STOPPED;
 
 	(void)data;
-	if (v && v->vm->arch.exitless) { /* taken here only while it cannot run (paused):
-					    * quiet until its next entry (exitless_run) */
-		arch_irq_enable(intid, false);
-		arch_irq_deactivate(intid);
-		return;
-	}
 	if (!v || v->needs_load || st == VM_STOPPED || st == VM_RESETTING) {
 		write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
 		arch_irq_deactivate(intid);

@@ -168,15 +168,14 @@ void exitless_park(struct vcpu *v)
 }
 
 /*
- * One entry: the timer PPI enabled (the EL2 handler disables it if it fired while the
- * vCPU could not run), physical EOImode 0 while the guest runs, 1 again at EL2 (the
- * hypervisor's own interrupts are dropped and deactivated separately, gicv3.c).
+ * One entry: physical EOImode 0 while the guest runs, 1 again at EL2 (the hypervisor's
+ * own interrupts are dropped and deactivated separately, gicv3.c). The timer PPI was
+ * enabled at load (vm_arch_load).
  */
 u64 exitless_run(struct vcpu *v)
 {
 	u64 exit;
 
-	arch_irq_enable(plat.timer_intid_virt, true);
 	write_sysreg(ICC_CTLR_EL1, 0);
 	isb();
 	exit = __vcpu_run(&v->arch.regs);
