@@ -1,5 +1,6 @@
 /*
- * Physical interrupts. Everything is taken at EL2 (HCR_EL2.IMO). One table says
+ * Physical interrupts. Everything is taken at EL2 (HCR_EL2.IMO), except Group 1 on an
+ * exit-less pCPU, which its guest takes itself (docs/architecture.md). One table says
  * who handles each INTID (irq_register); guest-owned interrupts are
  * priority-dropped here and their handler injects them HW-mapped, so the
  * guest's EOI deactivates the physical interrupt; the hypervisor's own are

@@ -1,6 +1,7 @@
 /*
  * Physical GICv3. The hypervisor owns the distributor and all redistributors;
- * it runs with affinity routing (ARE_NS), all interrupts Group 1 non-secure, and
+ * it runs with affinity routing (ARE_NS), all interrupts Group 1 non-secure (but the
+ * hypervisor's own private ones on an exit-less pCPU: Group 0, exitless.c), and
  * EOImode = 1 so that priority drop and deactivation are separate: guest-owned
  * interrupts are priority-dropped at EL2 and deactivated by the guest through a
  * HW-mapped list register (IHI 0069 4.1.1, 12.2.x ICC_CTLR_EL1.EOImode).
