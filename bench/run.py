@@ -9,6 +9,8 @@ so every number is exact and repeats):
   native-smp    bench.bin on bare QEMU, EL1, -smp 2   (SMP_ITEMS: WFI items, sgi_ipi)
   rtvisor       configs/bench.dts: 1 vCPU on pCPU 2    (UP_ITEMS)
   rtvisor-smp   configs/bench-smp.dts: 2 vCPUs         (SMP_ITEMS)
+  exitless      configs/bench-exitless.dts: bench.dts in exit-less mode (UP_ITEMS;
+                one vCPU only, so no SMP items)
   interference  configs/bench-interference.dts: bench + hammer VM on pCPU 3
                 (INTERFERENCE_ITEMS: all but sgi_ipi)
   pool3, pool0  configs/bench-pool3.dts / bench-pool0.dts: bench on pCPU 2 beside a
@@ -117,7 +119,7 @@ def scenario_bin(name):
 
 
 def build():
-    for scn in ("bench", "bench-smp", "bench-interference", "bench-noisy", "bench-pool3",
+    for scn in ("bench", "bench-smp", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
                 "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
@@ -319,32 +321,40 @@ def parse_energy(lines):
     return {"cpus": cpus, "time_us": time_us} if cpus else None
 
 
-def run_all(n, periods, workdir):
+def run_all(n, periods, workdir, only=None):
+    """Every run of the plan (only those named in `only`, if given); an image is patched
+    when its run starts."""
     guest = os.path.join(BUILD, "guests", "bench.bin")
-    img = lambda name: os.path.join(workdir, name)  # noqa: E731
+
+    def image(src, out, items):
+        return lambda: patched(src, os.path.join(workdir, out), n, periods, items)
+
     runs = {}
     plan = [
-        ("native", patched(guest, img("native.bin"), n, periods, UP_ITEMS),
-         NATIVE_MACHINE + ["-smp", "1"], None),
-        ("native-smp", patched(guest, img("native-smp.bin"), n, periods, SMP_ITEMS),
-         NATIVE_MACHINE + ["-smp", "2"], None),
-        ("rtvisor", patched(scenario_bin("bench"), img("rtvisor.bin"), n, periods, UP_ITEMS),
+        ("native", image(guest, "native.bin", UP_ITEMS), NATIVE_MACHINE + ["-smp", "1"], None),
+        ("native-smp", image(guest, "native-smp.bin", SMP_ITEMS), NATIVE_MACHINE + ["-smp", "2"],
+         None),
+        ("rtvisor", image(scenario_bin("bench"), "rtvisor.bin", UP_ITEMS), HYP_MACHINE, "bench"),
+        ("rtvisor-smp", image(scenario_bin("bench-smp"), "rtvisor-smp.bin", SMP_ITEMS),
          HYP_MACHINE, "bench"),
-        ("rtvisor-smp", patched(scenario_bin("bench-smp"), img("rtvisor-smp.bin"), n, periods,
-                                SMP_ITEMS), HYP_MACHINE, "bench"),
-        ("interference", patched(scenario_bin("bench-interference"), img("interference.bin"),
-                                 n, periods, INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
+        ("exitless", image(scenario_bin("bench-exitless"), "exitless.bin", UP_ITEMS),
+         HYP_MACHINE, "bench"),
+        ("interference", image(scenario_bin("bench-interference"), "interference.bin",
+                               INTERFERENCE_ITEMS), HYP_MACHINE, "bench"),
+        ("console", image(scenario_bin("bench-noisy"), "console.bin", INTERFERENCE_ITEMS),
+         HYP_MACHINE, "bench"),
     ]
-    plan.append(("console", patched(scenario_bin("bench-noisy"), img("console.bin"), n, periods,
-                                    INTERFERENCE_ITEMS), HYP_MACHINE, "bench"))
     for name in POOL_RUNS:
-        plan.append((name, patched(scenario_bin("bench-" + name), img(name + ".bin"), n, periods,
-                                   POOL_ITEMS), HYP_MACHINE, "bench"))
+        plan.append((name, image(scenario_bin("bench-" + name), name + ".bin", POOL_ITEMS),
+                     HYP_MACHINE, "bench"))
     for name in ENERGY_RUNS:
-        plan.append((name, patched(scenario_bin(ENERGY_SCENARIOS[name]), img(name + ".bin"), n,
-                                   periods, ENERGY_ITEMS), HYP_MACHINE, "bench"))
+        plan.append((name, image(scenario_bin(ENERGY_SCENARIOS[name]), name + ".bin",
+                                 ENERGY_ITEMS), HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
-        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel], vm, workdir,
+        if only and name not in only:  # --runs: a placeholder, shown as '?'
+            runs[name] = {"items": {}, "skipped": {}, "start": None}
+            continue
+        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel()], vm, workdir,
                               typing=(name == "console"))
     return runs
 
@@ -359,8 +369,9 @@ def pick(runs, item, col):
             "interference": "interference" if item in INTERFERENCE_ITEMS else None,
             "console": "console" if item in INTERFERENCE_ITEMS else None,
             "pool3": "pool3" if item in POOL_ITEMS else None,
-            "pool0": "pool0" if item in POOL_ITEMS else None}[col]
-    if name is None:
+            "pool0": "pool0" if item in POOL_ITEMS else None,
+            "exitless": "exitless" if item in UP_ITEMS else None}[col]
+    if name is None or name not in runs:
         return None
     return runs[name]["items"].get(item)
 
@@ -375,7 +386,7 @@ def rows(runs):
         nat, hyp, itf, con = (pick(runs, item, c)
                               for c in ("native", "rtvisor", "interference", "console"))
         row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
-        for c in POOL_RUNS:
+        for c in POOL_RUNS + ("exitless",):
             row[c] = pick(runs, item, c)
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
@@ -442,6 +453,22 @@ def tables(table):
             cell(a, "max"), cell(c, "max"), str(c["max"] - a["max"]) if a and c else "?",
             fmt_el2(a["el2"]) if a else "?", fmt_el2(c["el2"]) if c else "?"))
     t.append("")
+    t.append("Exit-less mode (configs/bench-exitless.dts, docs/architecture.md \"Exit-less "
+             "mode\"): the bench VM's interrupts taken at its EL1 straight from the GIC, next to "
+             "the GICv3 bind column, ns (added = exit-less - native; EL2 entries per iteration):")
+    t.append("")
+    t.append("| item | native | rtvisor (bind) | exit-less | added | EL2 entries (bind) "
+             "| EL2 entries (exit-less) |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in UP_ITEMS:
+            continue
+        nat, b, x = r["native"], r["rtvisor"], r["exitless"]
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(nat), cell(b), cell(x),
+            str(x["avg"] - nat["avg"]) if nat and x else "?",
+            fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
+    t.append("")
     t.append("Shared dynamic pool: bench VM on pCPU 2 beside a pool shared by a busy priority-14 "
              "VM and a priority-9 VM on pCPU 3 or on pCPU 0 (the housekeeping pCPU), ns:")
     t.append("")
@@ -491,8 +518,10 @@ def energy_table(runs):
 def check_complete(runs, table):
     missing = []
     for r in table:
-        for col in ("native", "rtvisor", "interference", "console") + POOL_RUNS:
+        for col in ("native", "rtvisor", "interference", "console", "exitless") + POOL_RUNS:
             if col in ("interference", "console") and r["item"] not in INTERFERENCE_ITEMS:
+                continue
+            if col == "exitless" and r["item"] not in UP_ITEMS:
                 continue
             if col in POOL_RUNS and r["item"] not in POOL_ITEMS:
                 continue
@@ -595,7 +624,8 @@ def measure(args, workdir):
     periods = args.periods or (QUICK_PERIODS if args.quick else DEFAULT_PERIODS)
     log("bench: n=%d periods=%d (image defaults n=%d periods=%d)"
         % (n, periods, defaults[0], defaults[1]))
-    return n, periods, run_all(n, periods, workdir)
+    only = set(args.runs.split(",")) if args.runs else None
+    return n, periods, run_all(n, periods, workdir, only)
 
 
 def main():
@@ -609,6 +639,8 @@ def main():
                     help="timer periods per jitter item (default %d)" % DEFAULT_PERIODS)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"),
                     help="directory for <date>.md/.json/.png (default bench/results)")
+    ap.add_argument("--runs", help="comma-separated runs to make (default: all), e.g. "
+                    "native,rtvisor,exitless; the tables show '?' for the others")
     ap.add_argument("--no-build", action="store_true", help="use the images already built")
     ap.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     ap.add_argument("--no-install", action="store_true",

@@ -410,6 +410,7 @@ static const struct prop_rule vm_rules[] = {
 	  .aux = AT(cfg_vm, has_priority), .hi = CFG_PRIO_MAX },
 	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
 	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
+	{ .name = "exitless", .kind = K_TRUE, .to = AT(cfg_vm, exitless) },
 	{ .name = "gdb-pci", .kind = K_CELLS, .to = AT(cfg_vm, gdb_pci),
 	  .aux = AT(cfg_vm, nr_gdb_pci), .lo = 3, .hi = 3, .expect = "<bus device function>" },
 	{ .name = "gdb-uart", .kind = K_U64, .to = AT(cfg_vm, gdb_uart),

@@ -45,6 +45,8 @@ static void cpu_idle(struct cpu *c)
 	util_idle_enter(c);
 	cpu_wait_irq();
 	util_idle_exit(c);
+	if (c->exitless)
+		irq_handle_group0(false);
 	irq_handle_pending(false);
 }
 

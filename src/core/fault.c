@@ -89,6 +89,8 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 {
 	struct vm *vm = v->vm;
 
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+		return; /* leaving already (the exit-less backstop's fault): nothing to decide */
 	if (vm->cfg->fault_policy == FAULT_POLICY_INJECT && fi->kind != FAULT_SERROR) {
 		if (should_report(vm))
 			report(v, st, fi, is_abort(fi->kind) ? "abort injected" : "undef injected");

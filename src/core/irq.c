@@ -1,5 +1,6 @@
 /*
- * Physical interrupts. Everything is taken at EL2 (HCR_EL2.IMO). One table says
+ * Physical interrupts. Everything is taken at EL2 (HCR_EL2.IMO), except Group 1 on an
+ * exit-less pCPU, which its guest takes itself (docs/architecture.md). One table says
  * who handles each INTID (irq_register); guest-owned interrupts are
  * priority-dropped here and their handler injects them HW-mapped, so the
  * guest's EOI deactivates the physical interrupt; the hypervisor's own are
@@ -89,6 +90,29 @@ static inline __attribute__((always_inline)) void dispatch(u32 intid)
 		d->fn(intid, d->data);
 	arch_irq_eoi(intid);
 	arch_irq_deactivate(intid);
+}
+
+/*
+ * Group 0: on an exit-less pCPU the hypervisor's own interrupts (kick, EL2 timer) are
+ * FIQs taken at EL2 while the guest takes Group 1 itself; never a guest's interrupt.
+ */
+void irq_handle_group0(bool guest_exit)
+{
+	cpu()->irq_from_guest = guest_exit;
+	for (;;) {
+		u32 intid = arch_irq_ack0();
+		const struct irq_desc *d;
+
+		if (intid >= IRQ_NR)
+			return;
+		d = &descs[intid];
+		if (d->kind == IRQ_HYP)
+			irq_count(STAT_IRQ_HYP);
+		if (d->fn && d->kind != IRQ_GUEST)
+			d->fn(intid, d->data);
+		arch_irq_eoi0(intid);
+		arch_irq_deactivate(intid);
+	}
 }
 
 void irq_handle_pending(bool guest_exit)

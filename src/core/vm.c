@@ -234,6 +234,8 @@ void vm_start(struct vm *vm)
 	sched_set_need_resched(v0->pcpu);
 }
 
+static void backstop(struct vm *vm);
+
 static void kick_all(struct vm *vm)
 {
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
@@ -262,6 +264,7 @@ void vm_stop(struct vm *vm, const char *why)
 	vdev_vm_stop(vm);
 	printk("rtvisor: vm '%s' stopped: %s\n", vm->cfg->name, why);
 	kick_all(vm);
+	backstop(vm);
 }
 
 /*
@@ -275,6 +278,7 @@ void vm_request_reset(struct vm *vm)
 	vdev_vm_stop(vm);
 	printk("rtvisor: vm '%s' resetting\n", vm->cfg->name);
 	kick_all(vm);
+	backstop(vm);
 }
 
 /* from -> to, or ERR_BUSY if the VM is not in state from; its vCPUs' pCPUs look again. */
@@ -296,6 +300,9 @@ static int switch_state(struct vm *vm, enum vm_state from, enum vm_state to)
 /* Pausing keeps every vCPU's state; the vCPUs just do not run until resumed. */
 int vm_pause(struct vm *vm)
 {
+	if (vm->cfg->exitless) /* its interrupts would be taken at EL2 with nobody to inject
+				* them into (docs/architecture.md "Exit-less mode") */
+		return ERR_PERM;
 	return switch_state(vm, VM_RUNNING, VM_PAUSED);
 }
 
@@ -321,6 +328,31 @@ static bool all_parked(const struct vm *vm)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * An exit-less VM's pCPU answers the kick with a FIQ at once. A guest that raised its
+ * running priority above it (docs/architecture.md "Exit-less mode", the hole) is taken
+ * back by the backstop: its RAM leaves stage 2, so its next instruction fetch faults to
+ * EL2. Only where waiting is allowed: the housekeeping pCPU (the shell); a request made
+ * on a real-time pCPU relies on the kick alone.
+ */
+#define BACKSTOP_US 10000U
+
+static void backstop(struct vm *vm)
+{
+	u64 end;
+
+	if (!vm->cfg->exitless || !cpu()->housekeeper)
+		return;
+	end = sched_now() + sched_us_to_ticks(BACKSTOP_US);
+	while (!all_parked(vm) && sched_now() < end)
+		smp_mb();
+	if (all_parked(vm))
+		return;
+	printk("rtvisor: vm '%s': no answer to the kick in %u ms: its RAM leaves stage 2\n",
+	       vm->cfg->name, BACKSTOP_US / 1000U);
+	vm_arch_revoke(vm);
 }
 
 static void finish_reset(struct vm *vm)

@@ -159,8 +159,10 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 		handle_sync(v);
 		break;
 	case EXIT_IRQ:
-	case EXIT_FIQ:
 		irq_handle_pending(true);
+		break;
+	case EXIT_FIQ: /* Group 0 of an exit-less pCPU; its Group 1 is the guest's */
+		irq_handle_group0(true);
 		break;
 	default:
 		handle_serror(v);

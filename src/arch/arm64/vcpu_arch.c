@@ -4,6 +4,7 @@
  * (exception entry as described in Arm ARM D1.10 "Exception entry").
  */
 #include <arch/exc_entry.h>
+#include <arch/exitless.h>
 #include <arch/sysregs.h>
 #include <arch/traps.h>
 #include <arch/vgic.h>
@@ -97,6 +98,8 @@ void vcpu_load(struct vcpu *v)
 	el1_restore(&v->arch.el1);
 	fpsimd_restore(&v->arch.fp);
 	vm_arch_load(v->vm);
+	if (v->vm->arch.exitless)
+		exitless_load(v);
 	vtimer_restore(v->arch.timer_hw_active);
 	vgic_hw_restore(v);
 	arch_debug_forget();
@@ -122,6 +125,8 @@ void vcpu_put(struct vcpu *v)
 		vgic_hw_save(v);
 		v->sched.timer_deadline = timer_deadline(v);
 	}
+	if (v->vm->arch.exitless)
+		exitless_put(v, !v->needs_load);
 	v->arch.timer_hw_active = vtimer_save();
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
@@ -142,11 +147,15 @@ void vcpu_run(struct vcpu *v)
 {
 	u64 exit;
 
-	vgic_flush(v);
-	arch_debug_enter(v);
-	exit = __vcpu_run(&v->arch.regs);
-	if (v->arch.vgic.lrs_used) /* no call when no list register is in use (vgic_sync) */
-		vgic_sync(v);
+	if (__builtin_expect(v->vm->arch.exitless, 0)) { /* no list registers, no debugger */
+		exit = exitless_run(v);
+	} else {
+		vgic_flush(v);
+		arch_debug_enter(v);
+		exit = __vcpu_run(&v->arch.regs);
+		if (v->arch.vgic.lrs_used) /* no call when no list register is in use */
+			vgic_sync(v);
+	}
 	vcpu_handle_exit(v, exit);
 }
 
@@ -208,6 +217,8 @@ void vcpu_inject_undef(struct vcpu *v)
 void vcpu_park(struct vcpu *v)
 {
 	vtimer_silence();
+	if (v->vm->arch.exitless)
+		exitless_park(v);
 	for (u32 i = 0; i < VGIC_MAX_LRS; i++)
 		v->arch.vgic.lr_intid[i] = 0;
 	v->arch.vgic.lrs_used = 0;

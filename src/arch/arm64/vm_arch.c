@@ -37,7 +37,13 @@ void vm_arch_load(struct vm *vm)
 {
 	write_sysreg(vtcr_el2, mmu_vtcr());
 	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->arch.s2.root_pa);
-	write_sysreg(hcr_el2, HCR_GUEST | (wfe_traps() ? HCR_TWE : 0));
+	u64 hcr = HCR_GUEST | (wfe_traps() ? HCR_TWE : 0);
+
+	/* Exit-less: physical IRQs to its EL1, its WFI native on the pCPU it owns (FIQs,
+	 * the hypervisor's Group 0, still reach EL2 and wake it: gic/exitless.c) */
+	if (vm->arch.exitless)
+		hcr &= ~(HCR_IMO | HCR_TWI);
+	write_sysreg(hcr_el2, hcr);
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
 	write_sysreg(mdcr_el2, MDCR_GUEST | ((read_sysreg(pmcr_el0) >> 11) & 0x1f)); /* HPMN = N */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN); /* counter readable, EL1 physical timer trapped */

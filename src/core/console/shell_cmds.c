@@ -140,7 +140,9 @@ static void pause_resume(char **argv, int (*fn)(struct vm *), const char *want, 
 
 	if (!vm)
 		return;
-	if (fn(vm))
+	if (vm->cfg->exitless && fn == vm_pause)
+		shell_error("vm '%s' is exit-less: it cannot be paused", vm->cfg->name);
+	else if (fn(vm))
 		shell_error("vm '%s' is %s, not %s", vm->cfg->name, vm_status_name(vm), want);
 	else
 		printk("vm '%s' %s\n", vm->cfg->name, done);

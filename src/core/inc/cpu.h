@@ -34,6 +34,8 @@ struct cpu {
 	struct cpu_stats stats;
 	bool irq_from_guest;          /* the interrupts being handled interrupted a guest */
 	volatile bool housekeeper;    /* this pCPU drives the console (housekeep.c) */
+	bool exitless;                /* runs an exit-less vCPU: the hypervisor's interrupts
+				       * here are Group 0 (docs/architecture.md "Exit-less mode") */
 };
 
 extern struct cpu cpus[MAX_CPUS];

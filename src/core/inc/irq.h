@@ -30,6 +30,7 @@ struct vm;
 void irq_init(void);              /* boot CPU: the distributor */
 int irq_cpu_init(void);           /* every CPU: its interface and registered private irqs */
 void irq_handle_pending(bool guest_exit); /* drain the CPU interface until spurious */
+void irq_handle_group0(bool guest_exit); /* the same for Group 0 (an exit-less pCPU's own, FIQs) */
 /*
  * Own intid from now on: fn runs for it on the pCPU it is routed to. A private
  * interrupt (< 32) is set up on every pCPU by irq_cpu_init(), so register those
@@ -47,6 +48,8 @@ void irq_count(enum stat_cause c); /* a guest delivery or tick, in this pCPU's s
 int arch_irq_init(void);
 int arch_irq_cpu_init(void);      /* this pCPU's interface; its kick IPI enabled */
 u32 arch_irq_ack(void);           /* highest pending intid, >= IRQ_NR if none */
+u32 arch_irq_ack0(void);          /* the same for Group 0 */
+void arch_irq_eoi0(u32 intid);    /* priority drop of a Group 0 interrupt */
 void arch_irq_eoi(u32 intid);     /* priority drop */
 void arch_irq_deactivate(u32 intid);
 void arch_irq_enable(u32 intid, bool on);

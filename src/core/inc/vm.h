@@ -76,5 +76,7 @@ int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch st
 int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
 int vm_arch_map_ro(struct vm *vm, u64 ipa, u64 pa, u64 size); /* normal memory, read-only */
 void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
+void vm_arch_revoke(struct vm *vm); /* its RAM out of stage 2 until its next start, TLBs of
+				     * every pCPU invalidated (the exit-less backstop) */
 
 #endif

@@ -62,6 +62,8 @@ int sched_pin(struct vcpu *v, u64 pcpu_arg, char *msg, size_t len)
 	if (pcpu_arg >= nr_cpus || !cpus[pcpu_arg].online)
 		REFUSE("pCPU %lu does not exist", pcpu_arg);
 	pcpu = (u32)pcpu_arg;
+	if (v->vm->cfg->exitless) /* its pCPU's interrupt groups are set for it at boot */
+		REFUSE("vm '%s' is exit-less: its vCPU stays on pCPU %u", v->vm->cfg->name, v->pcpu);
 	if (cpus[pcpu].sched.pool != p)
 		REFUSE("pCPU %u is in pool '%s', vm '%s' is in pool '%s'", pcpu,
 		       cpus[pcpu].sched.pool->name, v->vm->cfg->name, p->name);
@@ -114,6 +116,8 @@ int sched_pool_move(u64 pcpu_arg, struct pool *to, char *msg, size_t len)
 		REFUSE("pCPU %lu does not exist", pcpu_arg);
 	pcpu = (u32)pcpu_arg;
 	c = &cpus[pcpu];
+	if (c->exitless)
+		REFUSE("pCPU %u runs an exit-less VM: it stays in its bind pool", pcpu);
 	spin_lock(&sched_lock);
 	r = check_pool_move(pcpu, to, dest, msg, len);
 	if (r) {

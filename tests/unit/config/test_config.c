@@ -965,6 +965,28 @@ TEST(scenario_blob_corruption)
 	free(blob);
 }
 
+/* Exit-less mode: one vCPU of a bind pool off pCPU 0 with passthrough devices passes;
+ * the same VM sharing a pCPU, or with a second vCPU, is refused (config_exitless.c). */
+#define EXITLESS_VM(cpus, extra)                                                          \
+	"rt { #address-cells = <2>; #size-cells = <2>; cpus = <" cpus ">; exitless;\n"  \
+	"entry = <0x0 0x40080000>; console; " extra "\n"                                \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x01000000>; };\n"                   \
+	"image@0 { load = <0x0 0x40080000>; data = /incbin/(\"hello.bin\"); };\n"        \
+	"device@9010000 { label = \"rtc\"; reg = <0x0 0x09010000 0x0 0x1000>; "          \
+	"interrupts = <34>; }; };\n"
+
+static void exitless_rules(void)
+{
+	CHECK(run_vms(EXITLESS_VM("3", "")) == 0);
+	CHECK(sc.vms[0].exitless);
+	CHECK(run_vms(EXITLESS_VM("1 2", "")) == ERR_INVAL);
+	CHECK(strstr(cerr.msg, "exitless: one vCPU only") != NULL);
+	CHECK(run_vms(EXITLESS_VM("0", "")) == ERR_INVAL);
+	CHECK(strstr(cerr.msg, "exitless: not on pCPU 0") != NULL);
+	CHECK(run_vms(EXITLESS_VM("2", "debug;")) == ERR_INVAL);
+	CHECK(strstr(cerr.msg, "exitless: no debug") != NULL);
+}
+
 int main(void)
 {
 	write_images();
@@ -994,6 +1016,7 @@ int main(void)
 	RUN(dynamic_memory_anywhere);
 	RUN(scenario_blob_corruption);
 	RUN(system_map_symbols);
+	RUN(exitless_rules);
 	free(blob_keep);
 	HARNESS_END("test_config");
 }

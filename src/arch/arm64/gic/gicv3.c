@@ -1,6 +1,7 @@
 /*
  * Physical GICv3. The hypervisor owns the distributor and all redistributors;
- * it runs with affinity routing (ARE_NS), all interrupts Group 1 non-secure, and
+ * it runs with affinity routing (ARE_NS), all interrupts Group 1 non-secure (but the
+ * hypervisor's own private ones on an exit-less pCPU: Group 0, exitless.c), and
  * EOImode = 1 so that priority drop and deactivation are separate: guest-owned
  * interrupts are priority-dropped at EL2 and deactivated by the guest through a
  * HW-mapped list register (IHI 0069 4.1.1, 12.2.x ICC_CTLR_EL1.EOImode).
@@ -26,7 +27,7 @@ static inline void gicd_wr(u32 off, u32 v)
 	*(volatile u32 *)(gicd + off) = v;
 }
 
-static volatile u8 *my_sgi_frame(void)
+volatile u8 *gicv3_my_sgi_frame(void)
 {
 	return gicr_of_cpu[cpu()->id] + GICR_SGI_OFFSET;
 }
@@ -62,7 +63,9 @@ int arch_irq_init(void)
 	}
 	for (u32 i = 32; i < nr + 32; i += 4)
 		gicd_wr(GICD_IPRIORITYR + i, 0xa0a0a0a0);
-	gicd_wr(GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENGRP1A);
+	/* Group 0 too: the hypervisor's own interrupts on an exit-less pCPU (exitless.c);
+	 * with one Security state (DS = 1) bit 0 is EnableGrp0 (IHI 0069 12.9.4 GICD_CTLR) */
+	gicd_wr(GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENGRP1A | GICD_CTLR_ENGRP0);
 	gicd_wait_rwp();
 	return 0;
 }
@@ -131,7 +134,7 @@ static void write_bit(u32 intid, u32 set_reg, u32 clear_reg, bool set)
 	u32 bit = 1u << (intid % 32), reg = set ? set_reg : clear_reg;
 
 	if (intid < 32)
-		*(volatile u32 *)(my_sgi_frame() + reg) = bit;
+		*(volatile u32 *)(gicv3_my_sgi_frame() + reg) = bit;
 	else
 		gicd_wr(reg + (intid / 32) * 4, bit);
 }
@@ -151,13 +154,13 @@ bool arch_irq_is_active(u32 intid)
 	u32 bit = 1u << (intid % 32);
 
 	if (intid < 32)
-		return (*(volatile u32 *)(my_sgi_frame() + GICR_ISACTIVER0) & bit) != 0;
+		return (*(volatile u32 *)(gicv3_my_sgi_frame() + GICR_ISACTIVER0) & bit) != 0;
 	return (gicd_rd(GICD_ISACTIVER + (intid / 32) * 4) & bit) != 0;
 }
 
 static void gicv3_set_priority(u32 intid, u8 prio)
 {
-	volatile u8 *p = intid < 32 ? my_sgi_frame() + GICR_IPRIORITYR0 + intid
+	volatile u8 *p = intid < 32 ? gicv3_my_sgi_frame() + GICR_IPRIORITYR0 + intid
 				    : gicd + GICD_IPRIORITYR + intid;
 	*p = prio;
 }
@@ -172,13 +175,26 @@ void arch_irq_route(u32 intid, u32 pcpu)
 	*(volatile u64 *)(gicd + GICD_IROUTER + intid * 8) = cpus[pcpu].mpidr & 0xff00ffffffULL;
 }
 
-static void gicv3_send_sgi(u32 sgi, u64 mpidr)
+/* ICC_SGI1R_EL1 / ICC_SGI0R_EL1 value for one target (IHI 0069 12.2.x, same layout). */
+static u64 sgi_value(u32 sgi, u64 mpidr)
 {
-	u64 v = ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
-		((mpidr >> 32) & 0xff) << 48 | (u64)(sgi & 0xf) << 24 | (1ULL << (mpidr & 0xf));
+	return ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
+	       ((mpidr >> 32) & 0xff) << 48 | (u64)(sgi & 0xf) << 24 | (1ULL << (mpidr & 0xf));
+}
 
+void gicv3_send_sgi(u32 sgi, u64 mpidr)
+{
 	dsb(ishst);
-	write_sysreg(ICC_SGI1R_EL1, v);
+	write_sysreg(ICC_SGI1R_EL1, sgi_value(sgi, mpidr));
+	isb();
+}
+
+/* A Group 0 SGI: forwarded only to a PE where that SGI is Group 0 (IHI 0069 table
+ * "Forwarding an SGI to a target PE"; one Security state, GICD_CTLR.DS = 1). */
+static void gicv3_send_sgi0(u32 sgi, u64 mpidr)
+{
+	dsb(ishst);
+	write_sysreg(ICC_SGI0R_EL1, sgi_value(sgi, mpidr));
 	isb();
 }
 
@@ -202,7 +218,25 @@ void arch_irq_deactivate(u32 intid)
 	isb();
 }
 
+/* An exit-less pCPU takes only Group 0 at EL2 while its guest runs (exitless.c). */
 void arch_irq_send_ipi(u32 pcpu)
 {
-	gicv3_send_sgi(GIC_SGI_KICK, cpus[pcpu].mpidr);
+	if (cpus[pcpu].exitless)
+		gicv3_send_sgi0(GIC_SGI_XL_KICK, cpus[pcpu].mpidr);
+	else
+		gicv3_send_sgi(GIC_SGI_KICK, cpus[pcpu].mpidr);
+}
+
+u32 arch_irq_ack0(void)
+{
+	u32 id = (u32)read_sysreg(ICC_IAR0_EL1) & 0xffffff;
+
+	dsb(sy);
+	return id;
+}
+
+void arch_irq_eoi0(u32 intid)
+{
+	write_sysreg(ICC_EOIR0_EL1, intid);
+	isb();
 }

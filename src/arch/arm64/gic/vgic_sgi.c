@@ -4,6 +4,7 @@
  * VM's own vCPUs. SGI1R raises any group; ASGI1R and SGI0R only SGIs the guest
  * configured as Group 0 (a VM has one Security state; see vgic_decode.c).
  */
+#include <arch/exitless.h>
 #include <arch/sysreg_trap.h>
 #include <arch/vgic.h>
 #include <arch/vgic_decode.h>
@@ -29,18 +30,34 @@ static enum trap_status sgi_raise(struct vcpu *v, const struct sysreg_info *o, u
 	return TRAP_HANDLED;
 }
 
+/* Exit-less (one vCPU, config_exitless.c): only itself to reach, with a physical SGI. */
+static enum trap_status sgi1r_exitless(struct vcpu *v, const struct sysreg_info *o, u64 val)
+{
+	if (o->read)
+		return TRAP_UNHANDLED;
+	if (sgi_target_mask(val, v->id, v->vm->nr_vcpus))
+		exitless_sgi((u32)(val >> 24) & 0xf);
+	return TRAP_HANDLED;
+}
+
 static enum trap_status sgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
 {
+	if (__builtin_expect(v->vm->arch.exitless, 0))
+		return sgi1r_exitless(v, o, *val);
 	return sgi_raise(v, o, *val, SGI_REG_SGI1R);
 }
 
 static enum trap_status asgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
 {
+	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
+		return o->read ? TRAP_UNHANDLED : TRAP_HANDLED;
 	return sgi_raise(v, o, *val, SGI_REG_ASGI1R);
 }
 
 static enum trap_status sgi0r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
 {
+	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
+		return o->read ? TRAP_UNHANDLED : TRAP_HANDLED;
 	return sgi_raise(v, o, *val, SGI_REG_SGI0R);
 }
 

@@ -25,6 +25,7 @@
 #define GICD_CTLR_RWP (1u << 31)
 #define GICD_CTLR_ARE_NS (1u << 4)
 #define GICD_CTLR_ENGRP1A (1u << 1)
+#define GICD_CTLR_ENGRP0 BIT(0)
 #define GICD_CTLR_ENGRP1 (1u << 0)
 
 #define GICR_CTLR 0x0000
@@ -61,8 +62,11 @@ _Static_assert(GICR_ISENABLER0 == GICD_ISENABLER && GICR_ICENABLER0 == GICD_ICEN
 #define GIC_PRIO_HYP 0x80   /* the hypervisor's own interrupts */
 #define GIC_PRIO_GUEST 0xa0 /* physical interrupts owned by guests */
 #define GIC_SGI_KICK 0      /* "look at your vCPU again" between pCPUs */
+#define GIC_SGI_XL_KICK 15  /* the same to an exit-less pCPU: Group 0, a FIQ (exitless.c) */
 
 /* The arch_irq_* interface core uses (irq.h) is implemented in gic/gicv3.c; also: */
 u32 gicv3_nr_spis(void);
+volatile u8 *gicv3_my_sgi_frame(void); /* this pCPU's redistributor, SGI_base frame */
+void gicv3_send_sgi(u32 sgi, u64 mpidr); /* a Group 1 SGI (ICC_SGI1R_EL1) */
 
 #endif

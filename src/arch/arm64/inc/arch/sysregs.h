@@ -32,6 +32,11 @@
 #define ICC_IGRPEN1_EL1   s3_0_c12_c12_7
 #define ICC_SGI1R_EL1     s3_0_c12_c11_5
 #define ICC_BPR1_EL1      s3_0_c12_c12_3
+#define ICC_IAR0_EL1      s3_0_c12_c8_0
+#define ICC_EOIR0_EL1     s3_0_c12_c8_1
+#define ICC_AP1R0_EL1     s3_0_c12_c9_0
+#define ICC_IGRPEN0_EL1   s3_0_c12_c12_6
+#define ICC_SGI0R_EL1     s3_0_c12_c11_7
 #define ICC_SRE_EL2       s3_4_c12_c9_5
 #define ICH_HCR_EL2       s3_4_c12_c11_0
 #define ICH_VTR_EL2       s3_4_c12_c11_1

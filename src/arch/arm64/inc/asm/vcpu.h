@@ -54,6 +54,12 @@ struct vgic_hw_ctx {
 struct vcpu_regs;
 u64 __vcpu_run(struct vcpu_regs *regs);
 
+/* The physical Group 1 CPU-interface state an exit-less guest owns while loaded
+ * (gic/exitless.c; IHI 0069 12.2 ICC_IGRPEN1_EL1, ICC_BPR1_EL1, ICC_AP1R0_EL1). */
+struct exitless_ctx {
+	u64 igrpen1, bpr1, ap1r0;
+};
+
 struct vcpu_arch {
 	struct vcpu_regs regs;     /* first: entry.S stores the exit frame here */
 	struct el1_ctx el1;
@@ -61,6 +67,7 @@ struct vcpu_arch {
 	struct fpsimd_ctx fp;
 	struct vgic_cpu vgic;
 	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
+	struct exitless_ctx xl;    /* exit-less mode only */
 	u64 exit_esr;              /* ESR_EL2 of the last synchronous exit */
 	u64 exit_far, exit_hpfar;  /* FAR/HPFAR_EL2 of the last abort or watchpoint exit */
 	u64 step_pstate;           /* a debugger's single step: PSTATE before it */
@@ -71,6 +78,7 @@ struct vm_arch {
 	struct pgtable s2;         /* stage-2 translation tables (VTTBR_EL2) */
 	struct vgic_dist vgic;     /* the virtual distributor */
 	u64 cntvoff;               /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
+	bool exitless;             /* scenario "exitless": gic/exitless.c */
 };
 
 #endif
