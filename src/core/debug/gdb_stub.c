@@ -16,11 +16,11 @@
 #include <err.h>
 #include <gdb_rsp.h>
 #include <lib.h>
+#include <mm.h>
 #include <pci.h>
 #include <pci_cfg.h>
 #include <printk.h>
 #include <sched.h>
-#include <mm.h>
 #include <uart_line.h>
 #include <vm.h>
 
