@@ -181,7 +181,7 @@ static int rx_next(struct vnet_rx *w, const char **why)
 	w->used[w->nr++] = 0;
 	w->cur = c;
 	w->off = 0;
-	return 0;
+	return w->nr == 1 && c->in_bytes < VNET_HDR ? ERR_NOENT : 0; /* the header fits in one */
 }
 
 /* Append len bytes: from src, or (src NULL) straight from the sender's chain at soff. */
@@ -297,17 +297,17 @@ static void vnet_deliver(struct vnet_port *to)
 		virtio_broken(d, why);
 	if (r) {
 		to->drops++;
-		q->last_avail = saved;
 		if (r == ERR_NOENT && w.nr == 1 && !has(d, VNET_F_MRG_RXBUF)) {
-			(void)vq_pop(q, &d->mem, &d->chain, &why); /* the same chain again */
-			vq_push(q, w.head[0], 0);
+			vq_push(q, w.head[0], 0); /* its one buffer is too small */
 			virtio_used(d, VNET_RXQ);
+		} else {
+			q->last_avail = saved;    /* nothing was pushed: the buffers stay */
 		}
 		return;
 	}
 	nb[0] = (u8)w.nr;
 	nb[1] = (u8)(w.nr >> 8);
-	(void)vq_write(&d->mem, &to->net->first, 10, nb, 2); /* the header fitted */
+	(void)vq_write(&d->mem, &to->net->first, 10, nb, 2); /* rx_next checked the room */
 	for (u32 i = 0; i < w.nr; i++)
 		vq_push(q, w.head[i], w.used[i]);
 	to->rx++;
