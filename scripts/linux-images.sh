@@ -75,7 +75,7 @@ check_host_tools() {
 	need_tool dpkg-deb dpkg
 	need_tool apt-get apt
 	need_tool flock util-linux
-	need_tool readelf binutils
+	need_tool aarch64-linux-gnu-readelf binutils-aarch64-linux-gnu   # reads the userland ELFs
 	need_tool make make
 	need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu   # out-of-tree modules
 }
@@ -429,9 +429,9 @@ install_busybox() { # busybox-binary stagedir
 
 # ------------------------------------------------------------------ userland
 
-# The DT_NEEDED sonames of an ELF file (readelf reads arm64 files on any host).
+# The DT_NEEDED sonames of an arm64 ELF file.
 needed_of() { # elf
-	readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+	aarch64-linux-gnu-readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 }
 
 # Copy the libraries elf needs, and theirs, from the unpacked packages (root) into
@@ -456,7 +456,7 @@ install_userland() { # workdir stagedir
 		[[ -f $root/$bin ]] || die "$bin is in none of USER_PKGS"
 		install -m 0755 "$root/$bin" "$dst/bin/${bin##*/}"
 		copy_libs "$root" "$dst" "$root/$bin"
-		interp=$(readelf -l "$root/$bin" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+		interp=$(aarch64-linux-gnu-readelf -l "$root/$bin" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
 		[[ -e $dst$interp ]] || cp -L "$(find "$root" -name "${interp##*/}" -print -quit)" "$dst$interp" ||
 			die "$bin: its loader $interp is in none of USER_PKGS"
 	done

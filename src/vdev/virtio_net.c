@@ -5,19 +5,21 @@
  * sent from the destination MAC (learned), to every other port for a broadcast, multicast
  * or unknown destination. Never to a port of another network.
  *
- * The device offers VIRTIO_NET_F_MAC (02:52:54:56:<vm>:<index>, unique in the scenario)
- * and nothing else: no offloads, no mergeable buffers, so every frame is at most
- * VNET_FRAME_MAX bytes and fits one receive buffer of the driver's (Linux's "small"
- * buffers: a 12-byte header and 1518 bytes). The header (5.1.6, 12 bytes with VERSION_1)
- * is all zeros both ways but num_buffers = 1 on receive.
+ * The device offers MAC (02:52:54:56:<vm>:<index>, unique in the scenario), CSUM and
+ * GUEST_CSUM, HOST_TSO4/6 and GUEST_TSO4/6, and MRG_RXBUF (5.1.3): a TCP frame of up to
+ * 64 KiB crosses whole, copied once from the sender's transmit buffers straight into the
+ * receiver's receive buffers (vq_copy), over several of them with MRG_RXBUF. A port that
+ * did not take GUEST_CSUM gets the partial checksum finished here (vq_sum); one that did
+ * not take GUEST_TSO4/6 gets no TSO frame (no software segmentation).
  *
- * Work: a transmit notify on the sender's pCPU copies each frame once, from its transmit
- * buffer into the receivers' receive buffers (one copy per receiver), at most
- * VIRTIO_NET_BUDGET frames per exit. The ports of one network share one lock (d->lock):
- * the sender holds it while it writes into a receiver's ring, so no ring is written from
- * two pCPUs and no lock order can cycle. A pCPU of another port may wait for it for one
- * bounded batch; put real-time VMs on networks of their own. A frame for a port without a
- * receive buffer (or not running) is dropped and counted, as a full NIC would.
+ * Work: a transmit notify on the sender's pCPU switches at most VIRTIO_NET_BUDGET frames
+ * or VIRTIO_NET_BUDGET_BYTES (plus one frame) per exit: at most 128 KiB copied per
+ * receiving port (docs/virtio.md, "The bound per exit"). The ports of one network share
+ * one lock (d->lock): the sender holds it while it writes into a receiver's ring, so no
+ * ring is written from two pCPUs and no lock order can cycle. A pCPU of another port may
+ * wait for it for one bounded batch; put real-time VMs on networks of their own. A frame
+ * for a port without room (or not running) is dropped and counted, as a full NIC would;
+ * nothing is queued for later.
  */
 #include <config.h>
 #include <err.h>
@@ -179,7 +181,7 @@ static int rx_next(struct vnet_rx *w, const char **why)
 	w->used[w->nr++] = 0;
 	w->cur = c;
 	w->off = 0;
-	return 0;
+	return w->nr == 1 && c->in_bytes < VNET_HDR ? ERR_NOENT : 0; /* the header fits in one */
 }
 
 /* Append len bytes: from src, or (src NULL) straight from the sender's chain at soff. */
@@ -295,17 +297,17 @@ static void vnet_deliver(struct vnet_port *to)
 		virtio_broken(d, why);
 	if (r) {
 		to->drops++;
-		q->last_avail = saved;
 		if (r == ERR_NOENT && w.nr == 1 && !has(d, VNET_F_MRG_RXBUF)) {
-			(void)vq_pop(q, &d->mem, &d->chain, &why); /* the same chain again */
-			vq_push(q, w.head[0], 0);
+			vq_push(q, w.head[0], 0); /* its one buffer is too small */
 			virtio_used(d, VNET_RXQ);
+		} else {
+			q->last_avail = saved;    /* nothing was pushed: the buffers stay */
 		}
 		return;
 	}
 	nb[0] = (u8)w.nr;
 	nb[1] = (u8)(w.nr >> 8);
-	(void)vq_write(&d->mem, &to->net->first, 10, nb, 2); /* the header fitted */
+	(void)vq_write(&d->mem, &to->net->first, 10, nb, 2); /* rx_next checked the room */
 	for (u32 i = 0; i < w.nr; i++)
 		vq_push(q, w.head[i], w.used[i]);
 	to->rx++;
