@@ -9,8 +9,12 @@ run: all
 	@echo "rtvisor demo: Linux on pCPUs 0-1, RT VM on pCPU 2. Ctrl-T 1/2 focus a VM, Ctrl-T s shell, Ctrl-A x quits."
 	$(MAKE) run-only
 
+# Scenario-specific QEMU devices. configs/ttu.dts: the collector's eight pci-serial-4x
+# cards, their 32 UARTs on Unix sockets in build/ttu/ (scripts/ttu_gen.py feeds them).
+QEMU_EXTRA_ttu = $(shell $(PYTHON) scripts/ttu_gen.py qemu-args $(abspath $(BUILD))/ttu)
+
 run-only:
-	$(QEMU) $(QEMU_FLAGS) -kernel $(HV_BUILD)/rtvisor.bin
+	$(QEMU) $(QEMU_FLAGS) $(QEMU_EXTRA_$(SCENARIO)) -kernel $(HV_BUILD)/rtvisor.bin
 
 PYTEST_ARGS ?=
 boot-tests:

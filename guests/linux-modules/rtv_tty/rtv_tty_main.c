@@ -452,8 +452,13 @@ static int __init rtv_tty_init(void)
 	drv->name = "ttyRTV";
 	drv->type = TTY_DRIVER_TYPE_SERIAL;
 	drv->subtype = SERIAL_TYPE_NORMAL;
+	/* data lines: raw, no echo, until someone (getty, stty) asks for more; a cooked
+	 * line opened with bytes waiting would echo them to the peer */
 	drv->init_termios = tty_std_termios;
 	drv->init_termios.c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL;
+	drv->init_termios.c_iflag = 0;
+	drv->init_termios.c_oflag = 0;
+	drv->init_termios.c_lflag = 0;
 	tty_set_operations(drv, &rtv_ops);
 	err = tty_register_driver(drv);
 	if (err) {
