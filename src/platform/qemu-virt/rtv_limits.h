@@ -28,6 +28,8 @@
 #define LIM_VIRTIO_DISK (1ULL << 30) /* bytes of one virtio-blk disk (RAM it reserves) */
 #define LIM_VNET_NETWORKS 8     /* virtual networks (names) in a scenario */
 #define LIM_VNET_PORTS 8        /* virtio-net ports on one virtual network */
+#define LIM_MSI_EVENTS_PER_FN 32 /* MSI/MSI-X events (msi-events) one PCI function may reserve */
+#define LIM_ITS_LPIS 256        /* physical LPIs the ITS maps for all VMs' events together */
 #define LIM_PCI_HOST_FUNCS 64   /* PCI functions (bridges included) the hypervisor tracks */
 #define LIM_NAME_LEN 16         /* VM, pool, image and device names: 15 characters + NUL */
 #define LIM_BOOTARGS 255        /* characters of "bootargs" */
@@ -73,6 +75,7 @@
 #define LIM_SHELL_ARGS 6         /* words of a shell command line */
 
 /* Relations the code relies on, checked at compile time. */
+_Static_assert(LIM_MSI_EVENTS_PER_FN <= LIM_VGIC_LPIS, "one function's events fit a VM's LPIs");
 _Static_assert(LIM_VGIC_OWNED_SPIS <= LIM_VGIC_SPIS, "owned SPIs are a subset of the visible ones");
 _Static_assert(LIM_VGIC_LPI_BITS >= 14 && LIM_VGIC_LPI_BITS <= 16,
 	       "LPIs start at 8192 and a list register's INTID tag is 16 bits wide");

@@ -20,7 +20,6 @@
 #include <mmio.h>
 #include <vm.h>
 
-#define GICR_CTLR_ENABLE_LPIS BIT(0)
 #define BASER_PROP_PA_MASK (((1ULL << 52) - 1) & ~0xfffULL)   /* PROPBASER PA [51:12] */
 #define BASER_PEND_PA_MASK (((1ULL << 52) - 1) & ~0xffffULL)  /* PENDBASER PA [51:16] */
 #define BASER_ATTR_MASK (0x7ULL << 56 | 0x3ULL << 10 | 0x7ULL << 7) /* Outer, Sh, Inner */

@@ -50,6 +50,8 @@
 #define GICR_IGRPMODR0 0x0d00
 #define GICR_NSACR 0x0e00
 
+#define GICR_CTLR_ENABLE_LPIS (1u << 0)
+#define GICD_TYPER_LPIS (1u << 17)
 #define GICR_WAKER_PS (1u << 1)
 #define GICR_WAKER_CA (1u << 2)
 #define GICR_TYPER_LAST BIT(4)
@@ -64,5 +66,7 @@ _Static_assert(GICR_ISENABLER0 == GICD_ISENABLER && GICR_ICENABLER0 == GICD_ICEN
 
 /* The arch_irq_* interface core uses (irq.h) is implemented in gic/gicv3.c; also: */
 u32 gicv3_nr_spis(void);
+volatile u8 *gicv3_my_redist(void);
+int gicv3_proc_number(u64 mpidr);
 
 #endif
