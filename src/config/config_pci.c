@@ -121,6 +121,9 @@ static int pci_msi(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
 	const struct cfg_vm *vm = &s->vms[i];
 	u32 all = msi_events_of(vm, k + 1);
 
+	if (vm->pci[k].msi_events && !vm->pci[k].dma)
+		return cfg_err(e, vm->name, "%s.msi-events: an MSI is a memory write by the "
+			       "function, so it needs bus mastering: add `dma`", vm->pci[k].name);
 	if (all > LIM_VGIC_LPIS)
 		return cfg_err(e, vm->name, "%s.msi-events: the VM's functions reserve %u events, "
 			       "more than its %u LPIs", vm->pci[k].name, all, LIM_VGIC_LPIS);

@@ -30,6 +30,7 @@
 #define PAGE 0x1000ULL
 #define MSIX_TABLE_ENTRY 16U
 #define MSIX_CTRL 2U
+#define VPCI_MSI_REPORTS 4U /* refused MSI programmings reported per function and run */
 
 struct vpci_vm {
 	spinlock_t lock;
@@ -74,8 +75,8 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 	u32 bdf = (u32)(a->offset >> 12) + (pci_host->bus_start << 8);
 	u32 reg = (u32)(a->offset & (VPCI_CFG_SIZE - 1));
 	struct vpci_fn *fn;
+	int r = 0;
 
-	(void)v;
 	if (a->size > 4 || (a->offset & (a->size - 1)))
 		return TRAP_FORBIDDEN; /* 1, 2 or 4 bytes, naturally aligned (7.2.2) */
 	spin_lock(&p->lock);
@@ -83,9 +84,14 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 	if (!fn && !a->write)
 		a->val = a->size == 4 ? 0xffffffffU : (1U << (a->size * 8)) - 1;
 	else if (fn && a->write && !p->stopped)
-		vpci_cfg_write(fn, reg, a->size, (u32)a->val);
+		r = vpci_cfg_write(fn, reg, a->size, (u32)a->val);
 	else if (fn)
 		a->val = vpci_cfg_read(fn, reg, a->size);
+	if (r && fn->refused <= VPCI_MSI_REPORTS) /* the first few since the reset */
+		printk("rtvisor: vm '%s': %02x:%02x.%x: MSI address 0x%x_%08x data 0x%x refused "
+		       "(not the ITS doorbell with a reserved event); MSI left disabled\n",
+		       v->vm->cfg->name, PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf),
+		       fn->msi_addr_hi, fn->msi_addr_lo, fn->msi_data);
 	spin_unlock(&p->lock);
 	return TRAP_HANDLED;
 }
@@ -189,7 +195,10 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 		return r;
 	}
 	f->owner = (int)vm->id;
-	vpci_fn_reset(&p->fn[p->nr++], f, c->dma);
+	vpci_fn_reset(&p->fn[p->nr], f, c->dma);
+	/* the vITS unit (earlier stage) refused the VM if events were asked without an ITS */
+	vpci_fn_msi(&p->fn[p->nr++], c->msi_events && plat.its_size ?
+				     plat.its_base + PLAT_ITS_TRANSLATER : 0, c->msi_events);
 	return 0;
 }
 
