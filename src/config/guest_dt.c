@@ -14,11 +14,11 @@
 #include <lib.h>
 
 #define PH_GIC 1U /* phandles */
-#define PH_ITS 2U
 #define PH_CLK 2U
 #define PH_SCMI_CLK 3U
 #define PH_SCMI_SHMEM 4U
 #define PH_OPP 5U
+#define PH_ITS 6U
 #define SCMI_PROTO_CLOCK 0x14U
 
 #define IRQ_SPI 0U
@@ -464,7 +464,7 @@ static void pci_interrupt_map(struct fdt_writer *w, const struct guest_dt_pci *p
  * The virtual ITS (two 64 KiB frames). A node of its own at the root (Linux finds
  * "arm,gic-v3-its" anywhere after the GIC), so the GIC node keeps #address-cells 0.
  */
-static void its_node(struct fdt_writer *w, u64 base)
+static void msi_controller_node(struct fdt_writer *w, u64 base)
 {
 	node_at(w, "msi-controller", base);
 	fdtw_prop_string(w, "compatible", "arm,gic-v3-its");
@@ -567,7 +567,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	vmmio_nodes(&w, cfg);
 	shm_nodes(&w, cfg, p->vm_id);
 	if (p->pci && p->its_base)
-		its_node(&w, p->its_base);
+		msi_controller_node(&w, p->its_base);
 	if (p->pci)
 		pci_node(&w, p->pci, p->its_base);
 	cpu_freq_nodes(&w, cfg, p);

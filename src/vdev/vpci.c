@@ -26,6 +26,7 @@
 #include <vdev.h>
 #include <vm.h>
 #include <vpci_cfg.h>
+#include <vpci_msix.h>
 
 #define PAGE 0x1000ULL
 #define MSIX_TABLE_ENTRY 16U
@@ -36,6 +37,8 @@ struct vpci_vm {
 	spinlock_t lock;
 	u32 nr;
 	struct vpci_fn fn[CFG_MAX_PCI];
+	struct vpci_msix_win win[CFG_MAX_PCI][VPCI_MSIX_WINDOWS]; /* trapped MSI-X pages */
+	u32 nr_win[CFG_MAX_PCI];
 	bool ran;                 /* started since its functions were last reset */
 	bool stopped;             /* quiesced until the next reset: guest writes ignored */
 	struct guest_dt_pci dt;
@@ -53,9 +56,14 @@ static int vpci_init(void)
 	return r;
 }
 
+/* The ECAM, and the MSI-X table and PBA pages of functions with MSI events. */
 static u32 vpci_windows(const struct cfg_vm *cfg)
 {
-	return cfg->nr_pci ? 1 : 0;
+	u32 n = cfg->nr_pci ? 1 : 0;
+
+	for (u32 k = 0; k < cfg->nr_pci; k++)
+		n += cfg->pci[k].msi_events ? VPCI_MSIX_WINDOWS : 0;
+	return n;
 }
 
 /* ---- configuration space ---- */
@@ -111,9 +119,23 @@ static bool msix_page(const struct pci_func *f, u32 i, u64 at)
 	       ((f->msix_pba & 7U) == i && at < pba_end && pba < at + PAGE);
 }
 
-/* Map BAR i page by page, runs at a time, leaving the MSI-X pages out. */
-static int map_bar(struct vm *vm, const struct pci_func *f, u32 i)
+/* A function with MSI events: trap the run of MSI-X pages of BAR i starting at at. */
+static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, u64 at, u64 size)
 {
+	const struct pci_func *f = p->fn[k].f;
+	u64 end = at;
+
+	if (!p->fn[k].doorbell || (at && msix_page(f, i, at - PAGE)))
+		return 0; /* no MSIs (the pages stay unmapped), or not the run's start */
+	while (end < size && msix_page(f, i, end))
+		end += PAGE;
+	return vpci_msix_trap(vm, p->win[k], &p->nr_win[k], pci_bar_cpu(f, i) + at, end - at);
+}
+
+/* Map BAR i page by page, runs at a time, leaving the MSI-X pages out (trapped). */
+static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i)
+{
+	const struct pci_func *f = p->fn[k].f;
 	const struct pci_bar *b = &f->bar[i];
 	u64 cpu = pci_bar_cpu(f, i), size = b->size < PAGE ? PAGE : b->size, run = 0;
 	int r = 0;
@@ -123,19 +145,22 @@ static int map_bar(struct vm *vm, const struct pci_func *f, u32 i)
 
 		if (hole && run < at)
 			r = vm_arch_map(vm, cpu + run, cpu + run, at - run, true);
+		if (!r && hole && at < size)
+			r = trap_run(vm, p, k, i, at, size);
 		if (hole)
 			run = at + PAGE;
 	}
 	return r;
 }
 
-static int map_bars(struct vm *vm, const struct pci_func *f)
+static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k)
 {
+	const struct pci_func *f = p->fn[k].f;
 	int r = 0;
 
 	for (u32 i = 0; !r && i < PCI_NR_BARS; i++)
 		if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI)
-			r = map_bar(vm, f, i);
+			r = map_bar(vm, p, k, i);
 	return r;
 }
 
@@ -183,7 +208,16 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 
 	if (r)
 		return r;
-	r = map_bars(vm, f);
+	vpci_fn_reset(&p->fn[p->nr], f, c->dma);
+	/* the vITS unit (earlier stage) refused the VM if events were asked without an ITS */
+	vpci_fn_msi(&p->fn[p->nr], c->msi_events && plat.its_size ?
+				   plat.its_base + PLAT_ITS_TRANSLATER : 0, c->msi_events);
+	p->nr_win[p->nr] = 0;
+	for (u32 w = 0; w < VPCI_MSIX_WINDOWS; w++)
+		p->win[p->nr][w] = (struct vpci_msix_win){ .lock = &p->lock,
+							   .stopped = &p->stopped,
+							   .fn = &p->fn[p->nr] };
+	r = map_bars(vm, p, p->nr);
 	if (r) {
 		snprintf(msg, len, "%s: stage-2 map of its BARs failed (%s)", c->name, err_name(r));
 		return r;
@@ -195,10 +229,7 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 		return r;
 	}
 	f->owner = (int)vm->id;
-	vpci_fn_reset(&p->fn[p->nr], f, c->dma);
-	/* the vITS unit (earlier stage) refused the VM if events were asked without an ITS */
-	vpci_fn_msi(&p->fn[p->nr++], c->msi_events && plat.its_size ?
-				     plat.its_base + PLAT_ITS_TRANSLATER : 0, c->msi_events);
+	vpci_msix_mask_all(&p->fn[p->nr++]);
 	return 0;
 }
 
@@ -294,6 +325,7 @@ static void vpci_reset(struct vm *vm)
 	for (u32 i = 0; i < p->nr; i++) {
 		pci_func_restore(p->fn[i].f, p->ran);
 		vpci_fn_reset(&p->fn[i], p->fn[i].f, p->fn[i].dma);
+		vpci_msix_mask_all(&p->fn[i]);
 	}
 	p->ran = true;
 	p->stopped = false;

@@ -73,6 +73,8 @@ void vpci_fn_reset(struct vpci_fn *v, const struct pci_func *f, bool dma)
 	v->msi_addr_lo = v->msi_addr_hi = 0;
 	v->msi_live = false;
 	v->refused = 0;
+	for (u32 i = 0; i < LIM_MSI_EVENTS_PER_FN; i++)
+		v->msix[i] = (struct vpci_msix_entry){ .ctrl = 1 }; /* masked (6.8.2.9) */
 	if (v->doorbell)
 		msi_hw_off(v);
 	for (u32 i = 0; i < PCI_NR_BARS; i++) {
@@ -94,8 +96,8 @@ static void msi_hw_off(const struct vpci_fn *v)
 
 		if (c->id == PCI_CAP_MSI)
 			pci_cfg_write(v->f->bdf, c->off + 2U, 2, ctrl & ~(u32)MSI_ENABLE);
-		else if (c->id == PCI_CAP_MSIX)
-			pci_cfg_write(v->f->bdf, c->off + 2U, 2, ctrl & ~(u32)MSIX_ENABLE);
+		else if (c->id == PCI_CAP_MSIX) /* disabled and the function masked */
+			pci_cfg_write(v->f->bdf, c->off + 2U, 2, (ctrl & ~(u32)BIT(15)) | BIT(14));
 	}
 }
 
@@ -190,8 +192,10 @@ static int msix_write(struct vpci_fn *v, u32 base, u32 val, u32 mask)
 {
 	if (!(mask & 0xffff0000U))
 		return 0;
+	u32 hw = pci_cfg_read(v->f->bdf, base + 2, 2);
+
 	v->msix_ctrl = (u16)((val >> 16) & MSIX_ENABLE);
-	pci_cfg_write(v->f->bdf, base + 2, 2, v->msix_ctrl);
+	pci_cfg_write(v->f->bdf, base + 2, 2, (hw & ~(u32)MSIX_ENABLE) | v->msix_ctrl);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define RTV_VPCI_CFG_H
 
 #include <pci.h>
+#include <rtv_limits.h>
 #include <types.h>
 
 #define VPCI_CFG_SIZE 0x1000   /* a function's ECAM page; 0x100 and above read as zero */
@@ -26,6 +27,10 @@ struct vpci_fn {
 	bool msi_live;             /* the device has the guest's message, enabled */
 	u16 msix_ctrl;             /* MSI-X message control: Function Mask [14], Enable [15] */
 	u32 refused;               /* MSI programming refused since the reset */
+	u64 msix_va;               /* the device's MSI-X table in the EL2 map (0: not trapped) */
+	struct vpci_msix_entry {   /* MSI-X table entries the guest sees (msi_events of them) */
+		u32 addr_lo, addr_hi, data, ctrl;
+	} msix[LIM_MSI_EVENTS_PER_FN];
 };
 
 /* As at power-on: BARs at the hypervisor's addresses, decoding and mastering off. */
