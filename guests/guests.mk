@@ -25,7 +25,8 @@ guest_srcs = $(sort $(wildcard guests/$(1)/*.c guests/$(1)/*.S))
 guest_objs = $(patsubst guests/%,$(GUEST_OUT)/%.o,$(call guest_srcs,$(1)))
 guest_link_addr = $(or $(GUEST_LINK_ADDR_$(1)),$(GUEST_LINK_ADDR))
 
-GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf)
+GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf) \
+		$(GUEST_OUT)/edudma70.bin
 
 .PHONY: guests
 guests: $(GUEST_IMAGES) $(GUEST_OUT)/pattern.bin
@@ -52,6 +53,13 @@ $(GUEST_OUT)/$(1).elf: $(call guest_objs,$(1)) $(GUEST_LIB_OBJS) $(GUEST_LDS) gu
 		-o $$@ $(call guest_objs,$(1)) $(GUEST_LIB_OBJS)
 endef
 $(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
+
+# edudma linked at 0x70080000: a second VM with identity-mapped RAM (an MSI needs bus
+# mastering, which needs `dma`: configs/pci-msi.dts).
+$(GUEST_OUT)/edudma70.elf: $(call guest_objs,edudma) $(GUEST_LIB_OBJS) $(GUEST_LDS) guests/guests.mk
+	$(LD) -nostdlib -static --gc-sections --build-id=none \
+		--defsym=GUEST_LINK_ADDR=0x70080000 -T $(GUEST_LDS) \
+		-o $@ $(call guest_objs,edudma) $(GUEST_LIB_OBJS)
 
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(OBJCOPY) -O binary $< $@

@@ -60,7 +60,10 @@ rule '\bvtimer_[a-z_]+\(' 'src/arch/arm64/vtimer.c' 'src/arch/arm64/inc/arch/vti
 rule '\b(pt_create|pt_stop|passthrough_irq)\(' 'src/core/passthrough.c'
 rule '\bpassthrough_[a-z_]+\(' 'src/core/passthrough.c' 'src/core/inc/passthrough.h' \
 	'src/vdev/vpci.c'
-rule '\bvpci_[a-z_]+\(' 'src/vdev/vpci*.c' 'src/vdev/inc/vpci_cfg.h'
+rule '\bvpci_[a-z_]+\(' 'src/vdev/vpci*.c' 'src/vdev/inc/vpci_cfg.h' 'src/vdev/inc/vpci_msix.h'
+# The physical ITS and the virtual ITS (docs/pci.md "MSI through the ITS").
+rule '\b(its|vits)_[a-z_]+\(' 'src/arch/arm64/gic/*' 'src/arch/arm64/inc/arch/its*.h' \
+	'src/arch/arm64/inc/arch/vits*.h'
 rule '\bpci_cfg_[a-z_]+\(' 'src/drivers/pci_ecam.c' 'src/core/inc/pci_cfg.h' 'src/core/pci/*' \
 	'src/vdev/vpci*.c' 'src/core/debug/gdb_stub.c'
 rule '\bpci_(init|find|show|bar_cpu|func_[a-z_]+|bars_[a-z_]+|bridge_[a-z_]+|caps_[a-z_]+|alloc_[a-z_]+)\(' \

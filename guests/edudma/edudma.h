@@ -21,6 +21,10 @@
 #define EDUDMA_WAIT_MS 2000U      /* a DMA takes 100 ms of QEMU's virtual clock */
 #define EDUDMA_DMA_BYTES 2048U    /* not up to the buffer's end (guest/edu.h) */
 
+#define EDUDMA_LPI (8192U + 100U) /* the LPI its edu's MSI (event 0) is mapped to */
+
+/* msi.c: with LPIs, the edu's MSI through the ITS, then the attacks on it. */
+void edudma_msi(unsigned bdf, uintptr_t bar);
 /* drive.c: the edu at bdf; returns its BAR 0. */
 uintptr_t edudma_drive(unsigned bdf);
 /* probe.c: every slot of EDUDMA_SLOTS but `mine`, every BAR of EDUDMA_BARS but `bar`. */

@@ -14,7 +14,9 @@
 #include "guest/psci.h"
 #include "edudma.h"
 
-#define GAP_TARGET 0x60800000UL        /* 8 MiB into its RAM, far above the image */
+extern char __image_start[];           /* guest.ld: RAM base + 0x80000 */
+/* 8 MiB into its RAM, far above the image (0x60800000 for edudma, 0x70800000 edudma70) */
+#define GAP_TARGET ((uintptr_t)__image_start - 0x80000UL + 0x800000UL)
 #define GAP_MARK (GAP_TARGET + EDU_DMA_BUF_SIZE)
 #define GAP_MAGIC 0x52535447U           /* "GTSR" */
 #define GAP_WORDS (EDUDMA_DMA_BYTES / 4U)

@@ -37,6 +37,8 @@ int main(void)
 	else
 		bar = edudma_drive((unsigned)bdf);
 	edudma_probe(bdf, bar);
+	if (bar)
+		edudma_msi((unsigned)bdf, bar);
 	printf("edudma: done\n");
 	for (;;) {
 		irq_mask();   /* no `r` lost between the look and the WFI */

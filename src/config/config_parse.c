@@ -456,6 +456,8 @@ static const struct prop_rule pci_rules[] = {
 	{ .name = "bdf", .kind = K_CELLS, .required = true, .to = AT(cfg_pci, bdf),
 	  .aux = AT(cfg_pci, nr_bdf), .lo = 3, .hi = 3, .expect = "<bus device function>" },
 	{ .name = "dma", .kind = K_TRUE, .to = AT(cfg_pci, dma) },
+	{ .name = "msi-events", .kind = K_U32, .to = AT(cfg_pci, msi_events),
+	  .hi = LIM_MSI_EVENTS_PER_FN },
 	{ .name = "label", .kind = K_NAME, .to = AT(cfg_pci, name), .lo = 1,
 	  .hi = CFG_NAME_LEN - 1 },
 };

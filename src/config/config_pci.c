@@ -103,6 +103,39 @@ static int pci_line(const struct scenario *s, u32 i, u32 k, const struct pci_hos
 	return err;
 }
 
+/* MSI events reserved by VM i's first k + 1 functions / by every VM's (j < i whole). */
+static u32 msi_events_of(const struct cfg_vm *vm, u32 upto)
+{
+	u32 n = 0;
+
+	for (u32 f = 0; f < upto; f++)
+		n += vm->pci[f].msi_events;
+	return n;
+}
+
+/*
+ * A VM's events become LPIs of its vGIC (at most LIM_VGIC_LPIS mapped), all VMs' events
+ * physical LPIs of the ITS (LIM_ITS_LPIS), so that creating the VM cannot run out.
+ */
+static int pci_msi(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 all = msi_events_of(vm, k + 1);
+
+	if (vm->pci[k].msi_events && !vm->pci[k].dma)
+		return cfg_err(e, vm->name, "%s.msi-events: an MSI is a memory write by the "
+			       "function, so it needs bus mastering: add `dma`", vm->pci[k].name);
+	if (all > LIM_VGIC_LPIS)
+		return cfg_err(e, vm->name, "%s.msi-events: the VM's functions reserve %u events, "
+			       "more than its %u LPIs", vm->pci[k].name, all, LIM_VGIC_LPIS);
+	for (u32 j = 0; j < i; j++)
+		all += msi_events_of(&s->vms[j], s->vms[j].nr_pci);
+	if (all > LIM_ITS_LPIS)
+		return cfg_err(e, vm->name, "%s.msi-events: all VMs reserve %u events, more than "
+			       "the %u physical LPIs", vm->pci[k].name, all, LIM_ITS_LPIS);
+	return 0;
+}
+
 int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 		     struct cfg_error *e)
 {
@@ -113,6 +146,8 @@ int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 		err = pci_unique(s, i, k, e);
 	if (!err)
 		err = pci_dma(vm, &vm->pci[k], e);
+	if (!err)
+		err = pci_msi(s, i, k, e);
 	return err ? err : pci_line(s, i, k, l->pci, e);
 }
 

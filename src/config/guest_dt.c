@@ -18,6 +18,7 @@
 #define PH_SCMI_CLK 3U
 #define PH_SCMI_SHMEM 4U
 #define PH_OPP 5U
+#define PH_ITS 6U
 #define SCMI_PROTO_CLOCK 0x14U
 
 #define IRQ_SPI 0U
@@ -459,8 +460,26 @@ static void pci_interrupt_map(struct fdt_writer *w, const struct guest_dt_pci *p
 	fdtw_prop_cells(w, "interrupt-map", cells, n);
 }
 
-static void pci_node(struct fdt_writer *w, const struct guest_dt_pci *pci)
+/*
+ * The virtual ITS (two 64 KiB frames). A node of its own at the root (Linux finds
+ * "arm,gic-v3-its" anywhere after the GIC), so the GIC node keeps #address-cells 0.
+ */
+static void msi_controller_node(struct fdt_writer *w, u64 base)
 {
+	node_at(w, "msi-controller", base);
+	fdtw_prop_string(w, "compatible", "arm,gic-v3-its");
+	fdtw_prop_empty(w, "msi-controller");
+	fdtw_prop_u32(w, "#msi-cells", 1);
+	prop_reg(w, base, 0x20000);
+	fdtw_prop_u32(w, "phandle", PH_ITS);
+	fdtw_end_node(w);
+}
+
+static void pci_node(struct fdt_writer *w, const struct guest_dt_pci *pci, u64 its_base)
+{
+	/* msi-map: requester IDs 0..0xffff are DeviceIDs 0..0xffff of the ITS */
+	const u32 msi_map[4] = { 0, PH_ITS, 0, 0x10000 };
+
 	const u32 bus_range[2] = { pci->bus_start, pci->bus_end };
 
 	node_at(w, "pcie", pci->ecam_base);
@@ -475,6 +494,8 @@ static void pci_node(struct fdt_writer *w, const struct guest_dt_pci *pci)
 	fdtw_prop_empty(w, "dma-coherent");
 	pci_ranges(w, pci);
 	pci_interrupt_map(w, pci);
+	if (its_base)
+		fdtw_prop_cells(w, "msi-map", msi_map, 4);
 	fdtw_end_node(w);
 }
 
@@ -545,8 +566,10 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	device_nodes(&w, cfg);
 	vmmio_nodes(&w, cfg);
 	shm_nodes(&w, cfg, p->vm_id);
+	if (p->pci && p->its_base)
+		msi_controller_node(&w, p->its_base);
 	if (p->pci)
-		pci_node(&w, p->pci);
+		pci_node(&w, p->pci, p->its_base);
 	cpu_freq_nodes(&w, cfg, p);
 	fdtw_end_node(&w);
 	r = fdtw_finish(&w);

@@ -104,6 +104,17 @@ static int plat_cpus(struct plat_ctx *c)
 	return c->pi->nr_cpus > 0 ? 0 : plat_fail(c, "no cpu@N nodes under /cpus");
 }
 
+/* The GIC's ITS, if there is one (MSIs; gic/its.c): optional. */
+static int plat_its(struct plat_ctx *c)
+{
+	int its = fdt_find_compatible(&c->f, -1, "arm,gic-v3-its");
+
+	c->pi->its_base = c->pi->its_size = 0;
+	if (its >= 0 && plat_reg(&c->f, its, 0, &c->pi->its_base, &c->pi->its_size) < 0)
+		return plat_fail(c, "GICv3 ITS: bad reg");
+	return 0;
+}
+
 static int plat_gic(struct plat_ctx *c)
 {
 	struct platform_info *pi = c->pi;
@@ -122,7 +133,7 @@ static int plat_gic(struct plat_ctx *c)
 		return plat_fail(c, "GICv3: bad reg[1] (GICR)");
 	if (plat_irq(&c->f, gic, 0, &pi->gic_maint_intid) < 0)
 		return plat_fail(c, "GICv3: no maintenance interrupt (virtualization off?)");
-	return 0;
+	return plat_its(c);
 }
 
 /* Node named by /chosen stdout-path ("/path[:options]" or an alias), or negative. */

@@ -121,8 +121,11 @@ void irq_handle_pending(bool guest_exit)
 	for (;;) {
 		u32 intid = arch_irq_ack();
 
-		if (intid >= IRQ_NR)
-			return;
+		if (intid >= IRQ_NR) {
+			if (!arch_irq_msi(intid))
+				return;
+			continue;
+		}
 		dispatch(intid);
 	}
 }

@@ -26,15 +26,19 @@
 #include <vdev.h>
 #include <vm.h>
 #include <vpci_cfg.h>
+#include <vpci_msix.h>
 
 #define PAGE 0x1000ULL
 #define MSIX_TABLE_ENTRY 16U
 #define MSIX_CTRL 2U
+#define VPCI_MSI_REPORTS 4U /* refused MSI programmings reported per function and run */
 
 struct vpci_vm {
 	spinlock_t lock;
 	u32 nr;
 	struct vpci_fn fn[CFG_MAX_PCI];
+	struct vpci_msix_win win[CFG_MAX_PCI][VPCI_MSIX_WINDOWS]; /* trapped MSI-X pages */
+	u32 nr_win[CFG_MAX_PCI];
 	bool ran;                 /* started since its functions were last reset */
 	bool stopped;             /* quiesced until the next reset: guest writes ignored */
 	struct guest_dt_pci dt;
@@ -52,9 +56,14 @@ static int vpci_init(void)
 	return r;
 }
 
+/* The ECAM, and the MSI-X table and PBA pages of functions with MSI events. */
 static u32 vpci_windows(const struct cfg_vm *cfg)
 {
-	return cfg->nr_pci ? 1 : 0;
+	u32 n = cfg->nr_pci ? 1 : 0;
+
+	for (u32 k = 0; k < cfg->nr_pci; k++)
+		n += cfg->pci[k].msi_events ? VPCI_MSIX_WINDOWS : 0;
+	return n;
 }
 
 /* ---- configuration space ---- */
@@ -74,8 +83,8 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 	u32 bdf = (u32)(a->offset >> 12) + (pci_host->bus_start << 8);
 	u32 reg = (u32)(a->offset & (VPCI_CFG_SIZE - 1));
 	struct vpci_fn *fn;
+	int r = 0;
 
-	(void)v;
 	if (a->size > 4 || (a->offset & (a->size - 1)))
 		return TRAP_FORBIDDEN; /* 1, 2 or 4 bytes, naturally aligned (7.2.2) */
 	spin_lock(&p->lock);
@@ -83,9 +92,14 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 	if (!fn && !a->write)
 		a->val = a->size == 4 ? 0xffffffffU : (1U << (a->size * 8)) - 1;
 	else if (fn && a->write && !p->stopped)
-		vpci_cfg_write(fn, reg, a->size, (u32)a->val);
+		r = vpci_cfg_write(fn, reg, a->size, (u32)a->val);
 	else if (fn)
 		a->val = vpci_cfg_read(fn, reg, a->size);
+	if (r && fn->refused <= VPCI_MSI_REPORTS) /* the first few since the reset */
+		printk("rtvisor: vm '%s': %02x:%02x.%x: MSI address 0x%x_%08x data 0x%x refused "
+		       "(not the ITS doorbell with a reserved event); MSI left disabled\n",
+		       v->vm->cfg->name, PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf),
+		       fn->msi_addr_hi, fn->msi_addr_lo, fn->msi_data);
 	spin_unlock(&p->lock);
 	return TRAP_HANDLED;
 }
@@ -105,9 +119,23 @@ static bool msix_page(const struct pci_func *f, u32 i, u64 at)
 	       ((f->msix_pba & 7U) == i && at < pba_end && pba < at + PAGE);
 }
 
-/* Map BAR i page by page, runs at a time, leaving the MSI-X pages out. */
-static int map_bar(struct vm *vm, const struct pci_func *f, u32 i)
+/* A function with MSI events: trap the run of MSI-X pages of BAR i starting at at. */
+static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, u64 at, u64 size)
 {
+	const struct pci_func *f = p->fn[k].f;
+	u64 end = at;
+
+	if (!p->fn[k].doorbell || (at && msix_page(f, i, at - PAGE)))
+		return 0; /* no MSIs (the pages stay unmapped), or not the run's start */
+	while (end < size && msix_page(f, i, end))
+		end += PAGE;
+	return vpci_msix_trap(vm, p->win[k], &p->nr_win[k], pci_bar_cpu(f, i) + at, end - at);
+}
+
+/* Map BAR i page by page, runs at a time, leaving the MSI-X pages out (trapped). */
+static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i)
+{
+	const struct pci_func *f = p->fn[k].f;
 	const struct pci_bar *b = &f->bar[i];
 	u64 cpu = pci_bar_cpu(f, i), size = b->size < PAGE ? PAGE : b->size, run = 0;
 	int r = 0;
@@ -117,19 +145,22 @@ static int map_bar(struct vm *vm, const struct pci_func *f, u32 i)
 
 		if (hole && run < at)
 			r = vm_arch_map(vm, cpu + run, cpu + run, at - run, true);
+		if (!r && hole && at < size)
+			r = trap_run(vm, p, k, i, at, size);
 		if (hole)
 			run = at + PAGE;
 	}
 	return r;
 }
 
-static int map_bars(struct vm *vm, const struct pci_func *f)
+static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k)
 {
+	const struct pci_func *f = p->fn[k].f;
 	int r = 0;
 
 	for (u32 i = 0; !r && i < PCI_NR_BARS; i++)
 		if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI)
-			r = map_bar(vm, f, i);
+			r = map_bar(vm, p, k, i);
 	return r;
 }
 
@@ -177,7 +208,16 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 
 	if (r)
 		return r;
-	r = map_bars(vm, f);
+	vpci_fn_reset(&p->fn[p->nr], f, c->dma);
+	/* the vITS unit (earlier stage) refused the VM if events were asked without an ITS */
+	vpci_fn_msi(&p->fn[p->nr], c->msi_events && plat.its_size ?
+				   plat.its_base + PLAT_ITS_TRANSLATER : 0, c->msi_events);
+	p->nr_win[p->nr] = 0;
+	for (u32 w = 0; w < VPCI_MSIX_WINDOWS; w++)
+		p->win[p->nr][w] = (struct vpci_msix_win){ .lock = &p->lock,
+							   .stopped = &p->stopped,
+							   .fn = &p->fn[p->nr] };
+	r = map_bars(vm, p, p->nr);
 	if (r) {
 		snprintf(msg, len, "%s: stage-2 map of its BARs failed (%s)", c->name, err_name(r));
 		return r;
@@ -189,7 +229,7 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 		return r;
 	}
 	f->owner = (int)vm->id;
-	vpci_fn_reset(&p->fn[p->nr++], f, c->dma);
+	vpci_msix_mask_all(&p->fn[p->nr++]);
 	return 0;
 }
 
@@ -285,6 +325,7 @@ static void vpci_reset(struct vm *vm)
 	for (u32 i = 0; i < p->nr; i++) {
 		pci_func_restore(p->fn[i].f, p->ran);
 		vpci_fn_reset(&p->fn[i], p->fn[i].f, p->fn[i].dma);
+		vpci_msix_mask_all(&p->fn[i]);
 	}
 	p->ran = true;
 	p->stopped = false;

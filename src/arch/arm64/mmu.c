@@ -120,6 +120,40 @@ int arch_mmu_map_device(u64 pa, u64 size)
 	return r;
 }
 
+/*
+ * Device memory beyond the EL2 VA range (a PCIe 64-bit window at 512 GiB): mapped at
+ * VAs handed out from a window high in the range that nothing else uses. Below the
+ * range the identity map is used (the device window below RAM is mapped already).
+ */
+#define IOREMAP_BASE 0x7000000000ULL
+#define IOREMAP_END 0x7f00000000ULL
+static u64 ioremap_next = IOREMAP_BASE;
+
+int arch_mmu_map_device_va(u64 pa, u64 size, u64 *va)
+{
+	u64 off = pa & (SZ_4K - 1), len = ALIGN_UP(size + off, SZ_4K);
+	int r;
+
+	if (pa + size <= plat.ram_base) {
+		*va = pa;
+		return 0;
+	}
+	if (pa + size <= (1ULL << EL2_VA_BITS) && (pa + size <= IOREMAP_BASE || pa >= IOREMAP_END)) {
+		*va = pa;
+		return arch_mmu_map_device(pa, size);
+	}
+	if (len > IOREMAP_END - ioremap_next)
+		return ERR_NOMEM;
+	r = pt_map(&hyp_pt, ioremap_next, pa - off, len, PT_R | PT_W | PT_DEVICE);
+	dsb(ish);
+	isb();
+	if (r)
+		return r;
+	*va = ioremap_next + off;
+	ioremap_next += len;
+	return 0;
+}
+
 /* Read the EL2 map back: 1 if it is W^X as protect_image() meant, for the boot log. */
 static bool hyp_map_is_wx(void)
 {

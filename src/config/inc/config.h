@@ -64,6 +64,7 @@ struct cfg_pci {
 	u32 nr_bdf;        /* cells given (the parser accepts exactly 3) */
 	bool dma;          /* may master the bus: DMA with physical addresses, so the VM's
 			    * RAM must be identity-mapped (trusted: no IOMMU checks it) */
+	u32 msi_events;    /* MSI/MSI-X events reserved for it on the ITS (0: INTx only) */
 };
 
 static inline u32 cfg_pci_bdf(const struct cfg_pci *p)

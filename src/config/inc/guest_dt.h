@@ -52,6 +52,7 @@ struct guest_dt_platform {      /* what the VM sees, independent of the host's D
 	u32 maint_intid;             /* vGIC maintenance interrupt: a PPI INTID */
 	u32 cntfrq;                  /* optional clock-frequency; 0 = omit */
 	const struct guest_dt_pci *pci; /* its PCIe host bridge; NULL: none */
+	u64 its_base;                /* its virtual ITS (MSIs of pci's functions); 0: none */
 	/* VMs with `scmi`: the CPU clocks' operating points and the SCMI doorbell. */
 	const u32 *opp_khz;          /* ascending */
 	u32 nr_opps;

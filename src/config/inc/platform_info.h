@@ -28,6 +28,8 @@ struct platform_info {
 	u32 timer_intid_virt;         /* 3rd entry (EL1 virt) */
 	u32 timer_intid_phys;         /* 2nd entry (EL1 non-secure phys) */
 	u32 gic_maint_intid;          /* "arm,gic-v3" interrupts (PPI 9 -> 25) */
+	u64 its_base, its_size;       /* first "arm,gic-v3-its" reg (its_size 0: no ITS) */
+#define PLAT_ITS_TRANSLATER 0x10040ULL /* GITS_TRANSLATER: the MSI doorbell, from its_base */
 	struct pci_host pci;          /* "pci-host-ecam-generic", if any (present = false: none) */
 };
 

@@ -50,6 +50,9 @@ int arch_irq_cpu_init(void);      /* this pCPU's interface; its kick IPI enabled
 u32 arch_irq_ack(void);           /* highest pending intid, >= IRQ_NR if none */
 u32 arch_irq_ack0(void);          /* the same for Group 0 */
 void arch_irq_eoi0(u32 intid);    /* priority drop of a Group 0 interrupt */
+/* intid (>= IRQ_NR) is a message-signalled interrupt: completed and handed to the VM its
+ * device belongs to; false: it was none (spurious). */
+bool arch_irq_msi(u32 intid);
 void arch_irq_eoi(u32 intid);     /* priority drop */
 void arch_irq_deactivate(u32 intid);
 void arch_irq_enable(u32 intid, bool on);

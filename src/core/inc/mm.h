@@ -33,6 +33,9 @@ void arch_mmu_report(void);          /* boot log: the map read back */
 /* Boot CPU, before the other pCPUs start: device memory above RAM (the PCIe ECAM) into
  * the hypervisor's map, RW, execute-never. 0 or ERR_* (ERR_NOMEM: table pool full). */
 int arch_mmu_map_device(u64 pa, u64 size);
+/* Device memory anywhere (a 64-bit PCI window beyond the hypervisor's VA range): mapped,
+ * its VA in *va (the PA where the identity map reaches it). Boot CPU, VM creation. */
+int arch_mmu_map_device_va(u64 pa, u64 size, u64 *va);
 void arch_dcache_clean(u64 pa, u64 size); /* to the point of coherency */
 void arch_dcache_clean_inval(u64 pa, u64 size); /* and drop the lines (memory a guest maps
                                                    non-cacheable: both see RAM) */

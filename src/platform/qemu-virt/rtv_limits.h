@@ -28,6 +28,8 @@
 #define LIM_VIRTIO_DISK (1ULL << 30) /* bytes of one virtio-blk disk (RAM it reserves) */
 #define LIM_VNET_NETWORKS 8     /* virtual networks (names) in a scenario */
 #define LIM_VNET_PORTS 8        /* virtio-net ports on one virtual network */
+#define LIM_MSI_EVENTS_PER_FN 32 /* MSI/MSI-X events (msi-events) one PCI function may reserve */
+#define LIM_ITS_LPIS 256        /* physical LPIs the ITS maps for all VMs' events together */
 #define LIM_PCI_HOST_FUNCS 64   /* PCI functions (bridges included) the hypervisor tracks */
 #define LIM_NAME_LEN 16         /* VM, pool, image and device names: 15 characters + NUL */
 #define LIM_BOOTARGS 255        /* characters of "bootargs" */
@@ -50,6 +52,8 @@
 #define LIM_VGIC_MAX_INTID (32 + LIM_VGIC_SPIS - 1)
 #define LIM_VGIC_OWNED_SPIS 32  /* SPIs one VM may own: its devices' and its console's */
 #define LIM_VGIC_LRS 16         /* list registers used (ICH_VTR_EL2.ListRegs caps it lower) */
+#define LIM_VGIC_LPI_BITS 14    /* INTID bits of a VM with LPIs: LPIs 8192..16383 */
+#define LIM_VGIC_LPIS 64        /* LPIs one VM may have mapped at once (vITS MAPTI/MAPI) */
 
 /* ---- memory and emulated devices ---- */
 #define LIM_IPA_BITS 40         /* guest-physical space of every VM (stage-2 VTCR_EL2.T0SZ) */
@@ -71,7 +75,10 @@
 #define LIM_SHELL_ARGS 6         /* words of a shell command line */
 
 /* Relations the code relies on, checked at compile time. */
+_Static_assert(LIM_MSI_EVENTS_PER_FN <= LIM_VGIC_LPIS, "one function's events fit a VM's LPIs");
 _Static_assert(LIM_VGIC_OWNED_SPIS <= LIM_VGIC_SPIS, "owned SPIs are a subset of the visible ones");
+_Static_assert(LIM_VGIC_LPI_BITS >= 14 && LIM_VGIC_LPI_BITS <= 16,
+	       "LPIs start at 8192 and a list register's INTID tag is 16 bits wide");
 _Static_assert(LIM_VGIC_MAX_INTID <= 1019, "the vGIC cannot show more than the GIC's SPIs");
 /* Each fixed memory region may split one free range; plus the hypervisor and the DTB. */
 _Static_assert(LIM_PMEM_RANGES >= LIM_VMS * LIM_MEM_REGIONS + 4,

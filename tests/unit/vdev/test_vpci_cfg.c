@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include <err.h>
 #include <pci.h>
 #include <pci_caps.h>
 #include <pci_cfg.h>
@@ -142,11 +143,82 @@ TEST(rom_extended_and_header_bits)
 	CHECK_EQ(vpci_cfg_read(&v, 0x30, 4), 0);
 }
 
+#define DOORBELL 0x08090040ULL
+
+/* MSI at 0x50 (64-bit: address 0x54/0x58, data 0x5c); the fake's enable starts set. */
+TEST(msi_reaches_the_device_only_as_doorbell_and_reserved_event)
+{
+	struct pci_func f = fake();
+	struct vpci_fn v;
+
+	vpci_fn_reset(&v, &f, true);
+	vpci_fn_msi(&v, DOORBELL, 2);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 0);      /* the device's enable cleared */
+	CHECK_EQ(vpci_cfg_read(&v, 0x52, 2), 0x0080);
+	/* the guest's message, written in the order Linux does: address, data, enable */
+	CHECK_EQ(vpci_cfg_write(&v, 0x54, 4, (u32)DOORBELL), 0);
+	CHECK_EQ(vpci_cfg_write(&v, 0x58, 4, 0), 0);
+	CHECK_EQ(vpci_cfg_write(&v, 0x5c, 2, 1), 0);
+	hw_writes = 0;
+	CHECK_EQ(vpci_cfg_write(&v, 0x52, 2, 1), 0);
+	CHECK(hw_writes > 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x54, 4), (u32)DOORBELL);
+	CHECK_EQ(pci_cfg_read(0x10, 0x5c, 2), 1);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 0x71, 1);   /* enabled, one message */
+	CHECK_EQ(vpci_cfg_read(&v, 0x52, 2), 0x0081);
+	CHECK_EQ(vpci_cfg_read(&v, 0x5c, 2), 1);
+	/* another address while enabled: the device is turned off, the shadow keeps it */
+	CHECK_EQ(vpci_cfg_write(&v, 0x54, 4, 0x40000000), ERR_PERM);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x54, 4), (u32)DOORBELL); /* never the guest's address */
+	CHECK_EQ(vpci_cfg_read(&v, 0x54, 4), 0x40000000);
+	CHECK_EQ(vpci_cfg_read(&v, 0x52, 2), 0x0081);         /* as the guest wrote it */
+	/* the doorbell in the upper half only is not the doorbell */
+	CHECK_EQ(vpci_cfg_write(&v, 0x54, 4, (u32)DOORBELL), 0);
+	CHECK_EQ(vpci_cfg_write(&v, 0x58, 4, 1), ERR_PERM);
+	CHECK_EQ(vpci_cfg_write(&v, 0x58, 4, 0), 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 1);
+	/* an event beyond the two reserved */
+	CHECK_EQ(vpci_cfg_write(&v, 0x5c, 2, 2), ERR_PERM);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x5c, 2), 1);
+	CHECK_EQ(v.refused, 3);
+	CHECK_EQ(vpci_cfg_write(&v, 0x52, 2, 0), 0);           /* off: fine */
+	/* a restart forgets the message and turns the device's MSI off */
+	CHECK_EQ(vpci_cfg_write(&v, 0x5c, 2, 0), 0);
+	CHECK_EQ(vpci_cfg_write(&v, 0x52, 2, 1), 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 1);
+	vpci_fn_reset(&v, &f, true);
+	CHECK_EQ(pci_cfg_read(0x10, 0x52, 2) & 1, 0);
+	CHECK_EQ(vpci_cfg_read(&v, 0x54, 4), 0);
+	CHECK(!vpci_msi_ok(&v, DOORBELL, 2) && vpci_msi_ok(&v, DOORBELL, 1) &&
+	      !vpci_msi_ok(&v, DOORBELL + 4, 0));
+}
+
+TEST(msix_enables_through_and_table_size_bounded)
+{
+	struct pci_func f = fake();
+	struct vpci_fn v;
+
+	put(0x70, 4, 0x801f0011);                           /* 32 entries, enabled */
+	vpci_fn_reset(&v, &f, true);
+	vpci_fn_msi(&v, DOORBELL, 4);
+	CHECK_EQ(pci_cfg_read(0x10, 0x72, 2), 0x401f);      /* disabled, function masked */
+	CHECK_EQ(vpci_cfg_read(&v, 0x72, 2), 3);            /* 4 entries shown, not enabled */
+	CHECK_EQ(vpci_cfg_write(&v, 0x72, 2, 0xc000), 0);
+	CHECK_EQ(pci_cfg_read(0x10, 0x72, 2), 0xc01f);
+	CHECK_EQ(vpci_cfg_read(&v, 0x72, 2), 0xc003);
+	CHECK_EQ(vpci_cfg_write(&v, 0x72, 2, 0x8000), 0);   /* unmask */
+	CHECK_EQ(pci_cfg_read(0x10, 0x72, 2), 0x801f);
+}
+
 int main(void)
 {
 	RUN(bars_shadowed_and_sized);
 	RUN(command_register_honours_dma_flag);
 	RUN(capabilities_filtered_and_relinked);
 	RUN(rom_extended_and_header_bits);
+	RUN(msi_reaches_the_device_only_as_doorbell_and_reserved_event);
+	RUN(msix_enables_through_and_table_size_bounded);
 	HARNESS_END("test_vpci_cfg");
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define IRQ_MAX_INTID 256
+#define IRQ_LPI_BASE 8192U
+#define IRQ_ANY_LPI IRQ_LPI_BASE   /* irq_register(): the handler of every LPI */
 
 typedef void (*irq_handler_t)(uint32_t intid, void *arg);
 

@@ -99,6 +99,20 @@ static void cpu_interface_init(void)
 	isb();
 }
 
+/* The redistributor frame of this pCPU (after arch_irq_cpu_init). */
+volatile u8 *gicv3_my_redist(void)
+{
+	return gicr_of_cpu[cpu()->id];
+}
+
+/* GICR_TYPER.Processor_Number [23:8] of the pCPU with affinity mpidr, or -1. */
+int gicv3_proc_number(u64 mpidr)
+{
+	volatile u8 *rd = find_redist(mpidr);
+
+	return rd ? (int)((*(volatile u64 *)(rd + GICR_TYPER) >> 8) & 0xffff) : -1;
+}
+
 /* This CPU's redistributor and CPU interface; the kick SGI (cpu_kick) enabled. */
 int arch_irq_cpu_init(void)
 {

@@ -86,6 +86,11 @@ void vgic_cpu_hw_init(void)
 
 struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid)
 {
+	if (intid >= VGIC_LPI_BASE) {
+		struct virq *q = vgic_lpi(vm, intid);
+
+		return q && q->owned ? q : NULL;
+	}
 	if (intid < VGIC_NR_PRIVATE)
 		return vcpu < vm->nr_vcpus ? &vm->vcpus[vcpu].arch.vgic.priv[intid] : NULL;
 	if (intid > VGIC_MAX_INTID || !vm->arch.vgic.spi[intid - 32].owned)
@@ -285,7 +290,8 @@ static inline __attribute__((always_inline)) void retire(struct vcpu *v, u32 slo
 {
 	u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
 	struct virq *irq = intid < VGIC_NR_PRIVATE ? &v->arch.vgic.priv[intid]
-						   : vgic_irq(v->vm, v->id, intid);
+			 : intid >= VGIC_LPI_BASE ? vgic_lpi(v->vm, intid)
+						  : vgic_irq(v->vm, v->id, intid);
 
 	if (clear)
 		lr_write(slot, 0);
@@ -294,7 +300,9 @@ static inline __attribute__((always_inline)) void retire(struct vcpu *v, u32 slo
 	if (!irq)
 		return;
 	irq->in_lr = false;
-	if (!irq->hw && !irq->edge && irq->level)
+	if (intid >= VGIC_LPI_BASE && !irq->owned) /* unmapped while the guest held it */
+		vgic_lpi_free_slot(v->vm, irq);
+	else if (!irq->hw && !irq->edge && irq->level)
 		vgic_set_pending(v->vm, irq, intid, true);
 }
 
@@ -391,6 +399,21 @@ void vgic_maintenance(struct vcpu *v)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 }
 
+/* A pending LPI of v that the CPU interface would signal. Lock held. */
+static bool lpi_would_signal(struct vcpu *v, u64 vmcr)
+{
+	const struct vgic_dist *d = &v->vm->arch.vgic;
+
+	for (u32 k = 0; k < VGIC_NR_LPIS; k++) {
+		const struct vlpi *l = &d->lpi[k];
+
+		if (l->intid && l->q.owned && l->q.target == v->id && deliverable(v->vm, &l->q) &&
+		    vgic_would_signal(vmcr, l->q.priority, true))
+			return true;
+	}
+	return false;
+}
+
 /* A software-pending interrupt of v that the CPU interface would signal. Lock held. */
 static bool soft_would_signal(struct vcpu *v, u64 vmcr)
 {
@@ -410,7 +433,7 @@ static bool soft_would_signal(struct vcpu *v, u64 vmcr)
 		    vgic_would_signal(vmcr, q->priority, q->group1))
 			return true;
 	}
-	return false;
+	return v->arch.vgic.lpis_on && lpi_would_signal(v, vmcr);
 }
 
 /*

@@ -16,6 +16,7 @@
 static void vgic_vm_reset(struct vm *vm)
 {
 	vm->arch.vgic.ctlr = 0;
+	memset(vm->arch.vgic.lpi, 0, sizeof(vm->arch.vgic.lpi)); /* its vITS maps them again */
 	for (u32 i = 0; i < VGIC_NR_SPIS; i++) {
 		struct virq *q = &vm->arch.vgic.spi[i];
 		bool owned = q->owned, hw = q->hw;

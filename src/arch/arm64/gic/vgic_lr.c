@@ -6,7 +6,9 @@
  * Security state, DS = 1: EnableGrp0 [0], EnableGrp1 [1]; IHI 0069 GICD_CTLR). Among
  * those the highest priority, i.e. the lowest value, goes first (IHI 0069 4.8
  * "Interrupt prioritization"). Ties keep the first one found: SGIs and PPIs by
- * ascending INTID, then SPIs in the order the VM was given them (vgic_assign_spi).
+ * ascending INTID, then SPIs in the order the VM was given them (vgic_assign_spi), then
+ * LPIs by slot. An LPI is Group 1 and goes only to its collection's vCPU, and only while
+ * that vCPU's redistributor has EnableLPIs set (IHI 0069 5.1 "LPIs", GICR_CTLR).
  */
 #include <arch/gicv3.h>
 #include <arch/sysregs.h>
@@ -52,6 +54,21 @@ u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_
 		    vgic_spi_vcpu(q, nr_vcpus) == vcpu_id) {
 			best = intid;
 			best_prio = q->priority;
+		}
+	}
+	return vc->lpis_on ? vgic_lpi_pick(d, vcpu_id, best, best_prio) : best;
+}
+
+/* The best LPI of vcpu_id if it beats best (priority best_prio), else best. */
+u32 vgic_lpi_pick(const struct vgic_dist *d, u32 vcpu_id, u32 best, u32 best_prio)
+{
+	for (u32 k = 0; k < VGIC_NR_LPIS; k++) {
+		const struct vlpi *l = &d->lpi[k];
+
+		if (l->intid && l->q.owned && l->q.priority < best_prio &&
+		    vgic_deliverable(d, &l->q) && l->q.target == vcpu_id) {
+			best = l->intid;
+			best_prio = l->q.priority;
 		}
 	}
 	return best;

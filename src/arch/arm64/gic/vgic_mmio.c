@@ -2,7 +2,7 @@
  * vGICv3 register emulation: distributor and redistributors as a table of
  * registers (offset, length, bits per interrupt, accessors) instead of a
  * switch. The VM sees a GICv3 with a single security state (GICD_CTLR.DS = 1),
- * affinity routing always on, no LPIs. Interrupts it does not own read as
+ * affinity routing always on, LPIs when it has a virtual ITS (vgic_lpi.c). Interrupts it does not own read as
  * zero and ignore writes (IHI 0069 12.9 / 12.11 register descriptions).
  */
 #include <cpu.h>
@@ -197,10 +197,17 @@ static enum trap_status irouter_access(struct vm *vm, struct mmio_access *a, u64
 	return TRAP_HANDLED;
 }
 
-static u64 gicd_typer(void)
+/*
+ * GICD_TYPER (IHI 0069 12.9.38): No1N [25], ITLinesNumber for 32 + VGIC_NR_SPIS INTIDs,
+ * IDbits [23:19] = bits - 1: 10 bits, or with LPIs (LPIS [17]) LIM_VGIC_LPI_BITS;
+ * num_LPIs [15:11] = 0: the LPI range is what IDbits allows.
+ */
+static u64 gicd_typer(const struct vm *vm)
 {
-	/* IDbits = 10 bits, No1N, ITLinesNumber for 32 + VGIC_NR_SPIS INTIDs */
-	return (9u << 19) | BIT(25) | ((32u + VGIC_NR_SPIS) / 32u - 1u);
+	u32 idbits = vm->arch.vgic.lpis ? LIM_VGIC_LPI_BITS - 1 : 9;
+	u32 lpis = vm->arch.vgic.lpis ? BIT(17) : 0;
+
+	return (idbits << 19) | lpis | BIT(25) | ((32u + VGIC_NR_SPIS) / 32u - 1u);
 }
 
 static enum trap_status gicd_ctrl_regs(struct vm *vm, struct mmio_access *a, u64 off)
@@ -215,7 +222,7 @@ static enum trap_status gicd_ctrl_regs(struct vm *vm, struct mmio_access *a, u64
 			vm->arch.vgic.ctlr = (u32)a->val & (GICD_CTLR_ENGRP1 | (GICD_CTLR_ENGRP1 << 1));
 		val = vm->arch.vgic.ctlr | GICD_CTLR_ARE_NS | GICD_CTLR_DS;
 		break;
-	case GICD_TYPER: val = gicd_typer(); break;
+	case GICD_TYPER: val = gicd_typer(vm); break;
 	case GICD_IIDR: val = VGIC_IIDR; break;
 	case GICD_PIDR2: val = VGIC_PIDR2; break;
 	default: break; /* TYPER2, STATUSR, SGI regs, IDs: RAZ/WI */
@@ -244,11 +251,14 @@ enum trap_status vgicd_mmio(struct vcpu *v, struct mmio_access *a, void *opaque)
 	return st;
 }
 
+/* GICR_TYPER: Affinity [63:32], Processor_Number [23:8] (the vITS targets it), Last [4],
+ * PLPIS [0] with LPIs (IHI 0069 12.11.x). */
 static u64 gicr_typer(const struct vcpu *t)
 {
 	u64 last = t->id + 1 == t->vm->nr_vcpus ? GICR_TYPER_LAST : 0;
+	u64 plpis = t->vm->arch.vgic.lpis ? 1 : 0;
 
-	return (u64)t->id << 32 | (u64)t->id << 8 | last;
+	return (u64)t->id << 32 | (u64)t->id << 8 | last | plpis;
 }
 
 static enum trap_status gicr_rd_regs(struct vcpu *t, struct mmio_access *a, u64 off)
@@ -263,6 +273,9 @@ static enum trap_status gicr_rd_regs(struct vcpu *t, struct mmio_access *a, u64 
 		a->val = a->write ? 0 : gicr_typer(t) >> 32;
 		return TRAP_HANDLED;
 	}
+	if (t->vm->arch.vgic.lpis &&
+	    (off == GICR_CTLR || (off >= GICR_PROPBASER && off < GICR_PENDBASER + 8)))
+		return vgic_lpi_gicr(t, a, off);
 	if (a->size != 4 && a->size != 8)
 		return TRAP_FORBIDDEN;
 	switch (off) {
@@ -273,7 +286,7 @@ static enum trap_status gicr_rd_regs(struct vcpu *t, struct mmio_access *a, u64 
 		val = t->arch.vgic.waker ? (GICR_WAKER_PS | GICR_WAKER_CA) : 0;
 		break;
 	case GICR_PIDR2: val = VGIC_PIDR2; break;
-	default: break; /* CTLR, STATUSR, PROPBASER, PENDBASER...: no LPIs, RAZ/WI */
+	default: break; /* STATUSR, ...; without LPIs CTLR, PROPBASER, PENDBASER: RAZ/WI */
 	}
 	if (!a->write)
 		a->val = val;

@@ -51,6 +51,8 @@
 #define GICR_IGRPMODR0 0x0d00
 #define GICR_NSACR 0x0e00
 
+#define GICR_CTLR_ENABLE_LPIS (1u << 0)
+#define GICD_TYPER_LPIS (1u << 17)
 #define GICR_WAKER_PS (1u << 1)
 #define GICR_WAKER_CA (1u << 2)
 #define GICR_TYPER_LAST BIT(4)
@@ -68,5 +70,7 @@ _Static_assert(GICR_ISENABLER0 == GICD_ISENABLER && GICR_ICENABLER0 == GICD_ICEN
 u32 gicv3_nr_spis(void);
 volatile u8 *gicv3_my_sgi_frame(void); /* this pCPU's redistributor, SGI_base frame */
 void gicv3_send_sgi(u32 sgi, u64 mpidr); /* a Group 1 SGI (ICC_SGI1R_EL1) */
+volatile u8 *gicv3_my_redist(void);
+int gicv3_proc_number(u64 mpidr);
 
 #endif

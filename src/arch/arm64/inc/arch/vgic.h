@@ -20,6 +20,9 @@ struct mmio_access;
 #define VGIC_MAX_INTID LIM_VGIC_MAX_INTID
 #define VGIC_SPURIOUS 1023
 #define VGIC_MAX_OWNED LIM_VGIC_OWNED_SPIS
+#define VGIC_LPI_BASE 8192u
+#define VGIC_LPI_END (1u << LIM_VGIC_LPI_BITS) /* first INTID past the VM's LPIs */
+#define VGIC_NR_LPIS LIM_VGIC_LPIS
 
 struct virq {
 	u8 priority;
@@ -43,7 +46,20 @@ struct vgic_cpu {
 	u32 pend_priv;   /* bitmap of the pending ones among SGIs/PPIs */
 	u16 lr_intid[LIM_VGIC_LRS]; /* INTID held by each list register (0 = free) */
 	u32 lrs_used;    /* bitmap of list registers holding an interrupt */
-}; 
+	bool lpis_on;    /* GICR_CTLR.EnableLPIs */
+	u64 propbaser;   /* GICR_PROPBASER as accepted (its table lies in the VM's RAM) */
+	u64 pendbaser;   /* GICR_PENDBASER, likewise */
+};
+
+/*
+ * A mapped LPI (vITS MAPTI/MAPI): its INTID and state. Slots are few (LIM_VGIC_LPIS); a
+ * slot is free when intid is 0. One unmapped while in a list register keeps its slot
+ * (owned = false) until the guest completes it.
+ */
+struct vlpi {
+	u16 intid;
+	struct virq q;   /* target: the vCPU of its collection; group1, edge */
+};
 
 struct vgic_dist {
 	spinlock_t lock;
@@ -51,6 +67,8 @@ struct vgic_dist {
 	struct virq spi[VGIC_NR_SPIS];
 	u16 owned[VGIC_MAX_OWNED]; /* INTIDs of the SPIs this VM owns */
 	u32 nr_owned;
+	bool lpis;       /* the VM has LPIs (a vITS): GICD_TYPER.LPIS, GICR_TYPER.PLPIS */
+	struct vlpi lpi[VGIC_NR_LPIS];
 };
 
 struct vm;
@@ -75,5 +93,15 @@ struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid);
 void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending);
 void vgic_set_enable(struct virq *irq, u32 intid, bool on);
 void vgic_kick(struct vm *vm, u32 vcpu);
+
+/* LPIs (vgic_lpi.c). Callers hold vm->arch.vgic.lock. */
+struct virq *vgic_lpi(struct vm *vm, u32 intid);        /* mapped LPI or NULL */
+struct virq *vgic_lpi_map(struct vm *vm, u32 intid, u32 vcpu); /* NULL: no free slot */
+void vgic_lpi_unmap(struct vm *vm, u32 intid);
+void vgic_lpi_move(struct vm *vm, u32 intid, u32 vcpu);
+void vgic_lpi_inv(struct vm *vm, u32 intid);            /* re-read its property byte */
+void vgic_lpi_invall(struct vm *vm, u32 vcpu);          /* all of vcpu's LPIs */
+void vgic_lpi_free_slot(struct vm *vm, struct virq *q); /* retired after an unmap */
+enum trap_status vgic_lpi_gicr(struct vcpu *t, struct mmio_access *a, u64 off);
 
 #endif

@@ -291,6 +291,76 @@ TEST(lr_encoding_field_by_field)
 	}
 }
 
+/* A mapped, pending, enabled LPI (vITS MAPTI) in slot k, for the vCPU of its collection. */
+static struct virq *lpi_pending(u32 k, u32 intid, u8 prio, u32 target)
+{
+	struct vlpi *l = &dist.lpi[k];
+
+	l->intid = (u16)intid;
+	l->q.owned = true;
+	l->q.priority = prio;
+	l->q.enabled = true;
+	l->q.pending = true;
+	l->q.group1 = true;
+	l->q.edge = true;
+	l->q.target = target;
+	return &l->q;
+}
+
+TEST(lpis_need_enable_lpis_of_their_redistributor)
+{
+	reset();
+	lpi_pending(3, 8192 + 5, 0x80, 0);
+	CHECK_EQ(pick(0), VGIC_SPURIOUS); /* GICR_CTLR.EnableLPIs clear */
+	vc.lpis_on = true;
+	CHECK_EQ(pick(0), 8197);
+	CHECK_EQ(pick(1), VGIC_SPURIOUS); /* vc is vCPU 0's, the LPI targets 0 */
+}
+
+TEST(lpis_compete_by_priority_and_target)
+{
+	struct virq *q;
+
+	reset();
+	vc.lpis_on = true;
+	spi_pending(40, 0x90, 0);
+	lpi_pending(0, 8200, 0xa0, 0);
+	CHECK_EQ(pick(0), 40);
+	lpi_pending(7, 9000, 0x80, 0);
+	CHECK_EQ(pick(0), 9000);
+	lpi_pending(2, 8300, 0x10, 1);          /* higher priority, other vCPU's collection */
+	CHECK_EQ(pick(0), 9000);
+	CHECK_EQ(vgic_lpi_pick(&dist, 1, VGIC_SPURIOUS, 0x100), 8300);
+	q = lpi_pending(5, 16383, 0x08, 0);     /* the last LPI INTID of the VM */
+	CHECK_EQ(pick(0), 16383);
+	q->enabled = false;                     /* its property byte says disabled */
+	CHECK_EQ(pick(0), 9000);
+	q->enabled = true;
+	q->owned = false;                       /* unmapped (waiting to leave a list register) */
+	CHECK_EQ(pick(0), 9000);
+	q->owned = true;
+	q->in_lr = true;
+	CHECK_EQ(pick(0), 9000);
+	dist.ctlr = GRP0_ON;                    /* LPIs are Group 1 */
+	CHECK_EQ(pick(0), VGIC_SPURIOUS);
+}
+
+TEST(lpi_list_register_is_software_edge)
+{
+	struct virq *q;
+	u64 lr;
+
+	reset();
+	q = lpi_pending(0, 12345, 0x40, 0);
+	lr = vgic_lr_make(q, 12345);
+	CHECK_EQ(lr & 0xffffffffULL, 12345);
+	CHECK_EQ(lr >> 62, 1);                  /* pending */
+	CHECK_EQ((lr >> 61) & 1, 0);            /* no HW: a physical LPI has no active state */
+	CHECK_EQ((lr >> 41) & 1, 0);            /* edge: no EOI maintenance */
+	CHECK_EQ((lr >> 48) & 0xff, 0x40);
+	CHECK_EQ((lr >> 60) & 1, 1);
+}
+
 int main(void)
 {
 	RUN(nothing_pending_is_spurious);
@@ -305,5 +375,8 @@ int main(void)
 	RUN(lr_encoding_hw);
 	RUN(lr_encoding_software);
 	RUN(lr_encoding_field_by_field);
+	RUN(lpis_need_enable_lpis_of_their_redistributor);
+	RUN(lpis_compete_by_priority_and_target);
+	RUN(lpi_list_register_is_software_edge);
 	HARNESS_END("test_vgic_lr");
 }

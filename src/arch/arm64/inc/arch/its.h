@@ -1,0 +1,52 @@
+/*
+ * The physical GICv3 ITS (IHI 0069 chapter 5.3 "The ITS", 12.19 GITS_* registers),
+ * owned by rtvisor alone (gic/its.c). At boot it gets its tables and command queue and
+ * every pCPU's redistributor its LPI tables; when a VM is created, every MSI event the
+ * scenario reserves for the VM's PCI functions (msi-events) is mapped to a physical LPI
+ * (MAPD, MAPTI), so no command is issued at run time. A physical LPI is completed at
+ * EL2 and handed to the VM's virtual ITS (vits_msi).
+ */
+#ifndef ARCH_ITS_H
+#define ARCH_ITS_H
+
+#include <types.h>
+
+#define GITS_CTLR 0x0000
+#define GITS_IIDR 0x0004
+#define GITS_TYPER 0x0008
+#define GITS_CBASER 0x0080
+#define GITS_CWRITER 0x0088
+#define GITS_CREADR 0x0090
+#define GITS_BASER0 0x0100
+#define GITS_PIDR2 0xffe8
+#define GITS_TRANSLATER 0x10040
+#define GITS_FRAME 0x10000u  /* two 64 KiB frames: control, translation */
+
+#define GITS_CTLR_ENABLED (1u << 0)
+#define GITS_CTLR_QUIESCENT (1u << 31)
+#define GITS_BASER_VALID (1ULL << 63)
+#define GITS_BASER_INDIRECT (1ULL << 62)
+#define GITS_BASER_TYPE_SHIFT 56
+#define GITS_BASER_TYPE_DEVICE 1u
+#define GITS_BASER_TYPE_COLLECTION 4u
+#define GITS_BASER_ESZ_SHIFT 48
+#define GITS_CREADR_STALLED (1u << 0)
+
+struct vm;
+
+int its_init(void);          /* boot CPU, once; 0 if there is no ITS (no MSIs then) */
+void its_cpu_init(void);     /* every pCPU: its redistributor's LPI tables, EnableLPIs */
+bool its_present(void);
+/*
+ * Map events 0..nr-1 of DeviceID devid (function fn of vm) to fresh physical LPIs
+ * delivered to pCPU pcpu. Boot CPU, VM creation. ERR_NOENT: no ITS; ERR_FULL: out of
+ * LPIs (the scenario check prevents it).
+ */
+int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu);
+/* Commands rtvisor issued on the physical ITS so far (shell, tests). */
+u64 its_commands_issued(void);
+
+/* The VM's virtual ITS receives event of its function fn (vits.c). Any pCPU. */
+void vits_msi(struct vm *vm, u32 fn, u32 event);
+
+#endif
