@@ -24,6 +24,9 @@ static const char *needs_injection(const struct cfg_vm *vm)
 		return "virtio devices (their used-ring interrupt is injected)";
 	if (vm->nr_shm)
 		return "shared regions (their doorbells are injected)";
+	for (u32 k = 0; k < vm->nr_pci && k < CFG_MAX_PCI; k++)
+		if (vm->pci[k].msi_events)
+			return "MSI events (their LPIs are translated and injected by the virtual ITS)";
 	if (vm->debug || vm->nr_gdb_pci)
 		return "debug and gdb-pci (the stubs stop the vCPU with list registers and traps)";
 	return NULL;
