@@ -14,35 +14,19 @@ import rtv  # noqa: E402
 SECONDS = int(os.environ.get("IPERF_SECONDS", "10"))
 EXTRA = os.environ.get("IPERF_QEMU", "").split()
 
-
-def shell(m, vm, cmd, timeout=120):
-    """Type cmd into vm's shell and wait for the marker it prints when done."""
-    m.read_for(0.3)
-    m.send(cmd + "; echo end-$((6*7))\r")
-    m.expect(r"\[%s\] end-42\r" % vm, timeout=timeout)
-    return "\n".join(rtv.lines_of(m.p.before, vm))
-
-
-def on(m, idx, vm):
-    m.focus(idx)
-    m.expect(r"console focus -> %s" % vm)
-    m.send("\r")
-    m.expect(r"\[%s\] ~ # " % vm)
-
-
 m = rtv.Machine(os.path.join(rtv.BUILD, "qemu-virt/scenarios/linux-net/rtvisor.bin"),
                 "virtio-iperf", extra=EXTRA)
 try:
     m.expect_all([r"\[linux-a\] rtvisor-linux: init done", r"\[linux-b\] rtvisor-linux: init done"],
                  timeout=300)
-    on(m, 2, "linux-b")
-    shell(m, "linux-b", "ip addr add 10.0.0.2/24 dev eth0; ip link set eth0 up; iperf3 -s -D")
-    on(m, 1, "linux-a")
-    shell(m, "linux-a", "ip addr add 10.0.0.1/24 dev eth0; ip link set eth0 up; sleep 2")
+    rtv.focus_linux(m, 2, "linux-b")
+    rtv.run_marked(m, "linux-b", "ip addr add 10.0.0.2/24 dev eth0; ip link set eth0 up; iperf3 -s -D")
+    rtv.focus_linux(m, 1, "linux-a")
+    rtv.run_marked(m, "linux-a", "ip addr add 10.0.0.1/24 dev eth0; ip link set eth0 up; sleep 2")
     res = {}
     for name, flag in (("a->b", ""), ("b->a", " -R")):
-        out = shell(m, "linux-a", "iperf3 -c 10.0.0.2 -t %d -f m%s" % (SECONDS, flag),
-                    timeout=SECONDS * 20 + 120)
+        out = rtv.run_marked(m, "linux-a", "iperf3 -c 10.0.0.2 -t %d -f m%s" % (SECONDS, flag),
+                             timeout=SECONDS * 20 + 120)
         print(out)
         got = re.search(r"([\d.]+) Mbits/sec\s+(\d+\s+)?receiver", out)
         res[name] = float(got.group(1)) if got else None

@@ -119,6 +119,25 @@ def shell_run(m, prompt, vm, cmd, want=None, timeout=60):
     return out
 
 
+def run_marked(m, vm, cmd, timeout=180):
+    """A command that takes a while in VM vm's Linux shell: wait for a marker it prints
+    when done, not for a prompt (the focused VM's prompt line is redrawn whenever another
+    line cuts it); what it printed, tags removed."""
+    m.read_for(0.3)
+    m.send(cmd + "; echo end-$((6*7))\r")
+    m.expect(r"\[%s\] end-42\r" % vm, timeout=timeout)
+    return "\n".join(lines_of(m.p.before, vm))
+
+
+def focus_linux(m, idx, vm):
+    """Give VM number idx (named vm, a Linux with the initramfs shell) the console input
+    and wait for its prompt."""
+    m.focus(idx)
+    m.expect(r"console focus -> %s" % vm)
+    m.send("\r")
+    m.expect(r"\[%s\] ~ # " % vm)
+
+
 def lines_of(text, vm):
     """Console lines tagged by VM `vm`, without the tag."""
     tag = "[%s] " % vm

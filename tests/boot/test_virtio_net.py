@@ -24,44 +24,28 @@ def run(m, vm, cmd, want=None, timeout=60):
     return rtv.shell_run(m, prompt(vm), vm, cmd, want, timeout)
 
 
-def run_long(m, vm, cmd, timeout=180):
-    """A command that takes a while: wait for the marker it prints when done, not for a
-    prompt (the focused VM's prompt line is redrawn whenever another line cuts it)."""
-    m.read_for(0.3)
-    m.send(cmd + "; echo end-$((6*7))\r")
-    m.expect(r"\[%s\] end-42\r" % vm, timeout=timeout)
-    return "\n".join(rtv.lines_of(m.p.before, vm))
-
-
-def on(m, idx, vm):
-    m.focus(idx)
-    m.expect(r"console focus -> %s" % vm)
-    m.send("\r")
-    m.expect(prompt(vm))
-
-
 def test_two_linux_vms_ping_over_lan0(machine, image):
     m = machine(image, "virtio-net")
     m.expect_all([r"\[linux-a\] rtvisor-linux: init done", r"\[linux-b\] rtvisor-linux: init done"],
                  timeout=300)
     for idx, vm in ((1, "linux-a"), (2, "linux-b")):
-        on(m, idx, vm)
+        rtv.focus_linux(m, idx, vm)
         out = run(m, vm, "cat /sys/class/net/eth0/address", "02:52:54:56")
         assert "02:52:54:56:%02x:00" % (idx - 1) in out, out
         # the md5 server of the transfer below (its input is the connection, not the tty)
         run(m, vm, "ip addr add 10.0.0.%d/24 dev eth0; ip link set eth0 up; "
             "(nc -l -p 5001 -e md5sum < /dev/null &); echo up" % idx, "up")
     for idx, vm, peer in ((2, "linux-b", 1), (1, "linux-a", 2)):
-        on(m, idx, vm)
+        rtv.focus_linux(m, idx, vm)
         out = run(m, vm, "ping -c 3 -W 5 10.0.0.%d" % peer, "packets", timeout=90)
         got = re.search(r"(\d+) packets transmitted, (\d+) (packets )?received", out)
         assert got and int(got.group(2)) >= 2, out
     # 4 MiB over TCP from linux-a to linux-b, whose busybox nc (started with its address)
     # answers with the md5 of what it received. With TSO the frames cross as up to 64 KiB.
-    out = run_long(m, "linux-a", "dd if=/dev/urandom of=/tmp/s bs=1M count=4 2>/dev/null; "
+    out = rtv.run_marked(m, "linux-a", "dd if=/dev/urandom of=/tmp/s bs=1M count=4 2>/dev/null; "
                    "md5sum /tmp/s")
     sent = re.search(r"([0-9a-f]{32})  /tmp/s", out).group(1)
-    out = run_long(m, "linux-a", "nc.openbsd -N 10.0.0.2 5001 < /tmp/s")
+    out = rtv.run_marked(m, "linux-a", "nc.openbsd -N 10.0.0.2 5001 < /tmp/s")
     got = re.search(r"([0-9a-f]{32})  -", out)
     assert got and got.group(1) == sent, (sent, out)
     m.open_shell()
