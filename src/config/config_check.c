@@ -685,13 +685,6 @@ static int check_pv_pages(const struct cfg_vm *vm, struct cfg_error *e)
 					 "pv-time: its stolen-time records", e);
 }
 
-static int check_exitless(const struct scenario *s, u32 i, const struct cfg_limits *l,
-			  struct cfg_error *e)
-{
-	(void)l;
-	return config_check_exitless(s, i, e);
-}
-
 static int check_capacity(const struct scenario *s, u32 i, const struct cfg_limits *l,
 			  struct cfg_error *e)
 {
@@ -723,7 +716,7 @@ static const struct vm_rule vm_rules[] = {
 	EACH(check_mem, nr_mem), AMONG(check_ram_total), ALONE(check_images_entry),
 	ALONE(check_guest_dt), EACH(check_dev, nr_devs), EACH(config_check_pci, nr_pci),
 	EACH(config_check_virtio, nr_virtio), AMONG(config_check_gdb), ALONE(check_pv_pages),
-	AMONG(check_exitless), EACH(config_check_vm_shm, nr_shm), AMONG(check_capacity),
+	AMONG(config_check_exitless), EACH(config_check_vm_shm, nr_shm), AMONG(check_capacity),
 };
 
 static int apply_rule(const struct vm_rule *r, const struct scenario *s, u32 i,

@@ -32,11 +32,13 @@ static const char *needs_injection(const struct cfg_vm *vm)
 	return NULL;
 }
 
-int config_check_exitless(const struct scenario *s, u32 i, struct cfg_error *e)
+int config_check_exitless(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			  struct cfg_error *e)
 {
 	const struct cfg_vm *vm = &s->vms[i];
 	const char *what;
 
+	(void)l;
 	if (!vm->exitless)
 		return 0;
 	if (!in_bind_pool(s, vm))

@@ -8,6 +8,7 @@
 #include <config.h>
 
 /* VM i, when it asks for exit-less mode: everything it has must work without injection. */
-int config_check_exitless(const struct scenario *s, u32 i, struct cfg_error *e);
+int config_check_exitless(const struct scenario *s, u32 i, const struct cfg_limits *l,
+			  struct cfg_error *e);
 
 #endif
