@@ -58,7 +58,10 @@ def open_lines(m):
 
 
 def sizes(m):
-    out = run(m, "for i in %s; do echo S$i $(wc -c < /tmp/r$i); done" % ALL, "S%d " % (LINES - 1))
+    # 32 lines of output: wait for an end marker, not a prompt (a redrawn prompt line was
+    # matched once while the output was still arriving, and only S29..S31 were read)
+    out = rtv.run_marked(m, "linux", "for i in %s; do echo S$i $(wc -c < /tmp/r$i); done" % ALL,
+                         timeout=120)
     got = dict(re.findall(r"^S(\d+) (\d+)$", out, re.M))
     assert len(got) == LINES, out
     return [int(got[str(i)]) for i in range(LINES)]
@@ -77,7 +80,7 @@ def wait_sizes(m, want, timeout=120):
 
 
 def md5s(m):
-    out = run(m, "md5sum /tmp/r*", "/tmp/r%d" % (LINES - 1))
+    out = rtv.run_marked(m, "linux", "md5sum /tmp/r*", timeout=120)
     got = dict((int(n), h) for h, n in re.findall(r"^([0-9a-f]{32})\s+/tmp/r(\d+)$", out, re.M))
     assert len(got) == LINES, out
     return got
