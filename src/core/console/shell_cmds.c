@@ -40,7 +40,7 @@ static void info_vcpus(const struct vm *vm)
 
 		printk("  vcpu %u: pcpu %u %s weight %u prio %u affinity 0x%lx run %lu ms%s\n", i,
 		       v->pcpu, vcpu_state_name(v->state), v->sched.weight, v->sched.prio,
-		       v->sched.affinity, v->sched.run_ticks / (sched_us_to_ticks(1000) ?: 1),
+		       v->sched.affinity, sched_vcpu_run_ticks(v) / (sched_us_to_ticks(1000) ?: 1),
 		       sched_vcpu_loaded(v) ? " (loaded)" : "");
 	}
 }

@@ -129,6 +129,26 @@ bool sched_vcpu_loaded(const struct vcpu *v)
 	return cpus[v->pcpu].sched.current == v;
 }
 
+/*
+ * Time v has run so far, including the stint it is in now (a vCPU alone on its pCPU is
+ * charged only when it is switched out, which may be never). Read from another pCPU
+ * without the lock, for display: the total is read before the stint's start, so a stint
+ * charged in between is missed once (stale), never counted twice.
+ */
+u64 sched_vcpu_run_ticks(const struct vcpu *v)
+{
+	const volatile struct cpu_sched *cs = &cpus[v->pcpu].sched;
+	u64 ran = *(const volatile u64 *)&v->sched.run_ticks;
+	u64 start, now;
+
+	smp_mb(); /* the total before the stint's start (charge_current: total, then start = 0) */
+	start = cs->run_start;
+	now = sched_now();
+	if (cs->current == v && start && now > start)
+		ran += now - start;
+	return ran;
+}
+
 /* Hand a vCPU that is not loaded anywhere to another pCPU's runqueue (sched lock held). */
 void sched_move_unloaded(struct vcpu *v, u32 to)
 {
