@@ -509,8 +509,8 @@ def tables(table):
 # the shortest sample (the RT path with nothing of QEMU's other vCPUs in it) and the EL2
 # entries per sample. The average and maximum also hold the Linux VMs' and the
 # housekeeper's instructions that QEMU's icount round robin runs between an RT deadline
-# and the RT vCPU's turn; with Linux VMs those vary from run to run under one policy, so
-# they are reported, not compared (docs/power.md, "Why the averages differ").
+# and the RT vCPU's turn; with Linux VMs a few instructions anywhere (the governor's work)
+# move those, so they are reported, not compared (docs/power.md, "With Linux VMs: what is rtvisor's and what is QEMU's").
 ENERGY_RT_KEYS = ("n", "min", "el2")
 
 
