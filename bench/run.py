@@ -510,7 +510,8 @@ def tables(table):
 # entries per sample. The average and maximum also hold the Linux VMs' and the
 # housekeeper's instructions that QEMU's icount round robin runs between an RT deadline
 # and the RT vCPU's turn; with Linux VMs a few instructions anywhere (the governor's work)
-# move those, so they are reported, not compared (docs/power.md, "With Linux VMs: what is rtvisor's and what is QEMU's").
+# move those, so they are reported, not compared (docs/power.md, "With Linux VMs: what is
+# rtvisor's and what is QEMU's").
 ENERGY_RT_KEYS = ("n", "min", "el2")
 
 
