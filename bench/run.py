@@ -764,7 +764,12 @@ def main():
     if missing or skipped:
         log("bench: incomplete: missing %s skipped %s" % (missing, skipped))
         return 1
-    if not energy_rt_identical(runs):
+    if not energy_rt_identical(runs) and args.quick:
+        # --quick checks the plumbing, not the numbers: 20 samples may or may not meet one
+        # of the housekeeper's or the Linux VMs' moments (docs/power.md)
+        log("bench: warning (--quick): the RT VM's minimum latency or EL2 entries differ "
+            "between the energy runs")
+    elif not energy_rt_identical(runs):
         # Issue 16: the RT pCPU keeps its level whatever the dynamic pool's policy does, and
         # under icount the level changes no instruction, so the RT path's own numbers must
         # match (ENERGY_RT_KEYS of every ENERGY_ITEMS item).
