@@ -127,6 +127,8 @@ def scenario_bin(name):
 
 
 def build():
+    log("bench: Linux images for the energy runs (make linux-images)")
+    make("linux-images")
     for scn in ("bench", "bench-smp", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
                 "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
