@@ -246,6 +246,8 @@ def noise_counts(text):
 
 def ready_before_items(text, vm, ready):
     """The regexes of `ready` that do not match the console text before VM vm's first item."""
+    if not ready:
+        return []
     first = re.search(r"\[%s\] bench: item=" % re.escape(vm), text)
     before = text[:first.start()] if first else text
     return [r for r in ready if not re.search(r, before)]
