@@ -28,7 +28,10 @@
 /*
  * Parameter block, found and patched in bench.bin (and in a hypervisor image
  * that embeds it) by bench/run.py: magic, then n, n_periods, item mask (bit i =
- * item i of the table in main.c; 0 = all).
+ * item i of the table in main.c; 0 = all), and the counter time in ms before which
+ * no item starts (0: at once; the energy runs with Linux VMs let them boot first),
+ * and a latency above which the timer_lat_* items list their samples (0: none;
+ * `bench/run.py --slow-ns`, a tool for finding what delays a sample).
  */
 #define BENCH_PARAMS_MAGIC "RTV-BENCH-PARAMS"
 struct bench_params {
@@ -36,8 +39,10 @@ struct bench_params {
 	uint32_t n;
 	uint32_t n_periods;
 	uint32_t items;
-	uint32_t reserved;
+	uint32_t start_ms;
+	uint32_t slow_ns;	/* > 0: timer_lat_* list up to SLOW_MAX samples above it */
 };
+extern volatile struct bench_params bench_params;
 
 /* --- clock.c: timestamps, in ns on the timer timeline shared by all CPUs --- */
 
@@ -134,6 +139,7 @@ struct item_ctx {
 };
 
 void item_timer_lat_busy(struct item_ctx *c);
+void timer_slow_print(void);	/* after the item's line: its slow samples, if any */
 void item_timer_lat_wfi(struct item_ctx *c);
 void item_timer_period_1k(struct item_ctx *c);
 void item_timer_period_10k(struct item_ctx *c);
@@ -174,6 +180,7 @@ void bench_timer_init(void);
 void bench_pci_init(void);
 
 /* energy.c: every pCPU's model energy, for a privileged VM under rtvisor. */
+void energy_begin(int on_hyp);
 void energy_report(int on_hyp);
 
 #endif

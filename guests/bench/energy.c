@@ -1,9 +1,9 @@
 /*
- * energy: after the items, a privileged bench VM (configs/bench-energy*.dts) asks
- * rtvisor for every pCPU's frequency and model energy (RTV_HC_LOAD: x1 = kHz, x4 = µJ,
- * docs/hypercalls.md) and prints
- *   bench: energy cpu=<n> khz=<kHz> uj=<µJ>      (one line per pCPU)
- *   bench: energy time_us=<counter time since the machine started>
+ * energy: before and after the items, a privileged bench VM (configs/bench-energy*.dts)
+ * asks rtvisor for every pCPU's frequency and model energy (RTV_HC_LOAD: x1 = kHz,
+ * x4 = µJ since boot, docs/hypercalls.md) and prints, for the items' window
+ *   bench: energy cpu=<n> khz=<kHz at the end> uj=<µJ used during the items>
+ *   bench: energy time_us=<counter time the items took>
  * Unprivileged (every other bench scenario) or native: the call is refused or absent,
  * nothing is printed.
  */
@@ -38,18 +38,39 @@ static struct load_result load_call(uint64_t pcpu)
 	return (struct load_result){ (int64_t)x0, x1, x4 };
 }
 
-void energy_report(int on_hyp)
+static uint64_t begin_uj[NR_PCPUS], begin_ticks;
+
+static bool refused(const struct load_result *r)
+{
+	return r->x0 == -3 || r->x0 == -1; /* not privileged, or no such call */
+}
+
+void energy_begin(int on_hyp)
 {
 	if (!on_hyp)
 		return;
+	begin_ticks = timer_now();
 	for (uint32_t c = 0; c < NR_PCPUS; c++) {
 		struct load_result r = load_call(c);
 
-		if (r.x0 == -3 || r.x0 == -1)
-			return; /* not privileged, or no such call */
-		printf("bench: energy cpu=%u khz=%lu uj=%lu\n", c, (unsigned long)r.khz,
-		       (unsigned long)r.uj);
+		begin_uj[c] = refused(&r) ? 0 : r.uj;
 	}
-	printf("bench: energy time_us=%lu\n",
-	       (unsigned long)(timer_now() / (timer_freq() / 1000000U)));
+}
+
+void energy_report(int on_hyp)
+{
+	uint64_t ticks;
+
+	if (!on_hyp)
+		return;
+	ticks = timer_now() - begin_ticks;
+	for (uint32_t c = 0; c < NR_PCPUS; c++) {
+		struct load_result r = load_call(c);
+
+		if (refused(&r))
+			return;
+		printf("bench: energy cpu=%u khz=%lu uj=%lu\n", c, (unsigned long)r.khz,
+		       (unsigned long)(r.uj - begin_uj[c]));
+	}
+	printf("bench: energy time_us=%lu\n", (unsigned long)(ticks / (timer_freq() / 1000000U)));
 }

@@ -8,7 +8,9 @@
  * (clk_ticks_ns), on the same timeline as the handler timestamps (ts()).
  */
 #include "guest/cpu.h"
+#include "guest/console.h"
 #include "guest/gic.h"
+#include "guest/printf.h"
 #include "guest/timer.h"
 #include "bench.h"
 
@@ -72,6 +74,46 @@ static uint64_t arm_timer_grid(uint64_t delay_ticks)
 	return cval;
 }
 
+/*
+ * With bench_params.slow_ns set, the first SLOW_MAX samples above it are kept and
+ * printed after the item's line (run_item: not during the item, whose EL2 entries
+ * and housekeeper load the output would change):
+ *   bench: slow item=<id> i=<iteration> deadline_ns=<counter time> lat=<ns> el2=<n>
+ * el2: the EL2 entries of the bench vCPU during that sample (under rtvisor; two
+ * RTV_HC_EXIT_COUNT calls around each sample count it, and are not included).
+ */
+#define SLOW_MAX 64U
+struct slow_sample {
+	uint32_t i;
+	uint64_t deadline, lat, el2;
+};
+static struct slow_sample slow[SLOW_MAX];
+static uint32_t nr_slow;
+
+static void slow_add(uint32_t i, uint64_t deadline, uint64_t lat, uint64_t el2)
+{
+	if (!bench_params.slow_ns || lat <= bench_params.slow_ns || nr_slow >= SLOW_MAX)
+		return;
+	slow[nr_slow].i = i;
+	slow[nr_slow].deadline = deadline;
+	slow[nr_slow].lat = lat;
+	slow[nr_slow].el2 = el2;
+	nr_slow++;
+}
+
+static const char *slow_id;
+
+void timer_slow_print(void)
+{
+	const char *id = slow_id;
+
+	for (uint32_t k = 0; k < nr_slow; k++)
+		printf("bench: slow item=%s i=%u deadline_ns=%lu lat=%lu el2=%lu\n", id, slow[k].i,
+		       (unsigned long)slow[k].deadline, (unsigned long)slow[k].lat,
+		       (unsigned long)slow[k].el2);
+	nr_slow = 0;
+}
+
 static void timer_lat(struct item_ctx *c, bool wfi)
 {
 	if (wfi)
@@ -79,6 +121,7 @@ static void timer_lat(struct item_ctx *c, bool wfi)
 	bench_irq_register(TIMER_VIRT_INTID, lat_handler);
 	for (uint32_t i = 0; i < c->n; i++) {
 		uint32_t seen = lat_count;
+		uint64_t e0 = bench_params.slow_ns ? el2_count() : 0;
 		uint64_t cval = arm_timer_grid(wfi ? WFI_DELAY_TICKS : LAT_DELAY_TICKS);
 
 		if (wfi)
@@ -87,9 +130,13 @@ static void timer_lat(struct item_ctx *c, bool wfi)
 			while (lat_count == seen)
 				;
 		stat_add(&c->st, lat_ts - clk_ticks_ns(cval));
+		if (bench_params.slow_ns)
+			slow_add(i, clk_ticks_ns(cval), lat_ts - clk_ticks_ns(cval),
+				 el2_between(e0, el2_count()));
 	}
 	if (wfi)
 		helper_spin_end();
+	slow_id = wfi ? "timer_lat_wfi" : "timer_lat_busy";
 }
 
 void item_timer_lat_busy(struct item_ctx *c)

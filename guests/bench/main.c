@@ -30,7 +30,8 @@ volatile struct bench_params bench_params = {
 	.n = BENCH_N,
 	.n_periods = BENCH_N_PERIODS,
 	.items = 0,
-	.reserved = 0,
+	.start_ms = 0,
+	.slow_ns = 0,
 };
 
 bool on_rtvisor;
@@ -176,6 +177,19 @@ static void settle(void)
 		__asm__ volatile("yield");
 }
 
+/*
+ * The items start once the counter (shared by every CPU and VM: the machine's uptime)
+ * has reached start_ms: the energy runs' Linux VMs are booted by then, so the items
+ * measure the steady mix. YIELDs meanwhile, as settle() does.
+ */
+static void wait_start(uint32_t start_ms)
+{
+	uint64_t end = timer_freq() / 1000U * start_ms;
+
+	while (timer_now() < end)
+		__asm__ volatile("yield");
+}
+
 static void run_item(unsigned idx, uint32_t n, uint32_t n_periods)
 {
 	struct item_ctx c = { .n = n, .n_periods = n_periods, .el2_iters = n };
@@ -201,6 +215,7 @@ static void run_item(unsigned idx, uint32_t n, uint32_t n_periods)
 	printf("bench: item=%s n=%u min=%lu avg=%lu max=%lu el2=%lu.%02lu\n", items[idx].id,
 	       c.st.n, (unsigned long)c.st.min, (unsigned long)avg, (unsigned long)c.st.max,
 	       (unsigned long)(el2 / 100U), (unsigned long)(el2 % 100U));
+	timer_slow_print();
 }
 
 int main(void)
@@ -226,6 +241,8 @@ int main(void)
 		n_periods = 1;
 	printf("bench: start hyp=%s el=%u n=%u periods=%u %s overhead_ns=%lu\n", hyp,
 	       cpu_current_el(), n, n_periods, clk, (unsigned long)clk_overhead_ns);
+	wait_start(bench_params.start_ms);
+	energy_begin(on_rtvisor);
 	for (unsigned i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		if (!mask || (mask & (1U << i)))
 			run_item(i, n, n_periods);
