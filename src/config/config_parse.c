@@ -384,6 +384,7 @@ static int apply_props(struct pctx *c, int node, const struct schema *s, void *o
 /* The enum's values are the indexes of its strings. */
 STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy choices");
 STATIC_ASSERT(CFG_UART_NS16550 == 0 && CFG_UART_PL011 == 1, "gdb-uart-type choices");
+STATIC_ASSERT(CFG_WDOG_RESET == 0 && CFG_WDOG_STOP == 1, "watchdog-action choices");
 STATIC_ASSERT(CFG_FREQ_PERFORMANCE == 0 && CFG_FREQ_POWERSAVE == 1 && CFG_FREQ_ONDEMAND == 2,
 	      "freq-policy choices");
 
@@ -421,6 +422,10 @@ static const struct prop_rule vm_rules[] = {
 	  .aux = AT(cfg_vm, has_gdb_uart_shift), .hi = CFG_UART_SHIFT_MAX },
 	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
 	{ .name = "pv-time", .kind = K_TRUE, .to = AT(cfg_vm, pv_time) },
+	{ .name = "watchdog-irq", .kind = K_U32, .to = AT(cfg_vm, wdog_irq),
+	  .aux = AT(cfg_vm, has_wdog), .hi = 0xffffffffU },
+	{ .name = "watchdog-action", .kind = K_ENUM, .to = AT(cfg_vm, wdog_action),
+	  .aux = AT(cfg_vm, has_wdog_action), .choices = { "reset", "stop" } },
 	{ .name = "system-map", .kind = K_STRING, .to = AT(cfg_vm, system_map), .lo = 1,
 	  .hi = 255 },
 	{ .name = "system-map-symbols", .kind = K_CUSTOM, .custom = vm_ksyms },

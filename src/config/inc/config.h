@@ -229,6 +229,13 @@ struct cfg_vm {
 	u64 ksym[CFG_NR_KSYMS];
 	u32 nr_shm;        /* shared regions it maps (from /shmem) */
 	struct cfg_vm_shm shm[CFG_MAX_VM_SHM];
+	/* watchdog-irq: an SBSA generic watchdog (vdev/sbsa_wdog.c) at CFG_WDOG_CTRL_IPA /
+	 * CFG_WDOG_REFRESH_IPA, its WS0 signal on this SPI; watchdog-action: what its WS1
+	 * does (enum cfg_wdog_action, default reset). */
+	u32 wdog_irq;
+	bool has_wdog;
+	u32 wdog_action;
+	bool has_wdog_action;
 };
 
 /* The VM's first virtio device of type t, or NULL. */
@@ -264,6 +271,13 @@ static inline u64 cfg_uart_span(const struct cfg_vm *vm)
 /* The stolen-time page of a `pv-time` VM (vdev/pvtime.c): 64 bytes per vCPU, read-only
  * for the guest, outside its RAM (Linux maps it with memremap(MEMREMAP_WB)). */
 #define CFG_PVTIME_IPA 0x090d0000ULL
+/* The SBSA generic watchdog of a VM with `watchdog-irq` (vdev/sbsa_wdog.c): its control
+ * frame and its refresh frame, one 4 KiB page each (Arm DEN 0029, generic watchdog). */
+#define CFG_WDOG_CTRL_IPA 0x090e0000ULL
+#define CFG_WDOG_REFRESH_IPA 0x090f0000ULL
+#define CFG_WDOG_FRAME 0x1000ULL
+/* What the watchdog's second timeout (WS1) does to its VM. */
+enum cfg_wdog_action { CFG_WDOG_RESET, CFG_WDOG_STOP };
 
 struct scenario {
 	u32 nr_pools;

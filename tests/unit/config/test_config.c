@@ -625,6 +625,42 @@ TEST(owned_spis)
 	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 }
 
+/* The watchdog's rules (config_wdog.c): its SPI is the VM's own, it counts among the owned
+ * SPIs, its frames are clear of the VM's memory and devices, the action needs it. */
+TEST(watchdog_rules)
+{
+	struct cfg_vm *rt = &sc.vms[0];
+
+	CHECK_EQ(load_isolation(), 0);
+	rt->has_wdog = true;
+	rt->wdog_irq = 60;
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	rt->wdog_irq = 33;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog-irq: INTID 33 is the UART's too");
+	rt->wdog_irq = LIM_VGIC_MAX_INTID + 1;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "is not an SPI of the vGIC");
+	rt->wdog_irq = 60;
+	rt->nr_devs = 1;
+	set_dev(&rt->devs[0], "a", 0x090f0000, 40, 1);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog: its frames at 0x90e0000 and 0x90f0000 "
+			   "overlap a");
+	rt->nr_devs = 2;
+	set_dev(&rt->devs[0], "a", 0x10000000, 40, 16);
+	set_dev(&rt->devs[1], "b", 0x10001000, 61, 14); /* 30 + console + watchdog = 32 */
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	set_dev(&rt->devs[1], "b", 0x10001000, 61, 15);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "33 owned SPIs");
+	rt->nr_devs = 0;
+	rt->has_wdog = false;
+	rt->has_wdog_action = true;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog-action: only with watchdog-irq");
+}
+
 /* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
 TEST(error_codes)
 {
@@ -1004,6 +1040,7 @@ int main(void)
 	RUN(range_edges);
 	RUN(device_edges);
 	RUN(owned_spis);
+	RUN(watchdog_rules);
 	RUN(error_codes);
 	RUN(console_intid_beyond_vgic);
 	RUN(ipa_space);
