@@ -11,6 +11,7 @@
 #include <config_err.h>
 #include <config_exitless.h>
 #include <config_pci.h>
+#include <config_failover.h>
 #include <config_virtio.h>
 #include <config_wdog.h>
 #include <config_range.h>
@@ -766,5 +767,6 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
 	r = check_pools(s, lim, err);
 	for (u32 i = 0; !r && i < s->nr_vms; i++)
 		r = check_vm(s, i, lim, err);
-	return r ? r : config_check_shm(s, lim, err);
+	r = r ? r : config_check_shm(s, lim, err);
+	return r ? r : config_check_failover(s, err);
 }

@@ -89,6 +89,10 @@ static void load_scenario(void)
 		halt("invalid scenario");
 	}
 	printk("rtvisor: scenario: %u VMs\n", scn.nr_vms);
+	for (u32 g = 0; g < scn.nr_failover; g++) /* docs/failover.md "Not yet" */
+		printk("rtvisor: failover '%s': primary '%s', backup '%s': checked; fencing and "
+		       "promotion not implemented yet, nothing moves\n", scn.failover[g].name,
+		       scn.failover[g].primary, scn.failover[g].backup);
 }
 
 /* The check accepted the pools (names unique, within SCHED_MAX_POOLS): none can fail. */

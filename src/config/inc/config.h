@@ -279,6 +279,30 @@ static inline u64 cfg_uart_span(const struct cfg_vm *vm)
 /* What the watchdog's second timeout (WS1) does to its VM. */
 enum cfg_wdog_action { CFG_WDOG_RESET, CFG_WDOG_STOP };
 
+/*
+ * A failover group (/failover/<group>, config_failover.c, docs/failover.md): a primary and
+ * a backup VM and what moves from the first to the second on promotion. The name lists
+ * are NUL-separated strings in the blob (NULL: none). Parsed and checked only: fencing and
+ * promotion are not implemented yet (docs/failover.md "Not yet").
+ */
+#define CFG_MAX_FAILOVER (CFG_MAX_VMS / 2)
+#define CFG_FO_LIST_MAX 128U
+struct cfg_failover {
+	char name[CFG_NAME_LEN];
+	char primary[CFG_NAME_LEN], backup[CFG_NAME_LEN];
+	u32 weight;                /* the backup's weight once promoted (0: the primary's) */
+	const char *pci;           /* labels of the primary's pci@ functions that move */
+	u32 pci_len;
+	const char *networks;      /* virtio-net networks whose link moves */
+	u32 networks_len;
+	const char *shmem;         /* shared regions the primary loses at fencing */
+	u32 shmem_len;
+	bool rebirth;              /* the fenced primary restarts as the new backup */
+	u32 on_ws1;                /* enum cfg_fo_ws1: the primary's WS1 fails over or resets */
+	bool has_on_ws1;
+};
+enum cfg_fo_ws1 { CFG_FO_WS1_FAILOVER, CFG_FO_WS1_RESET };
+
 struct scenario {
 	u32 nr_pools;
 	struct cfg_pool pools[CFG_MAX_POOLS];
@@ -286,6 +310,8 @@ struct scenario {
 	struct cfg_vm vms[CFG_MAX_VMS];
 	u32 nr_shm;
 	struct cfg_shm shm[CFG_MAX_SHM];
+	u32 nr_failover;
+	struct cfg_failover failover[CFG_MAX_FAILOVER];
 };
 
 /* What the check needs to know about the machine it will run on. */
