@@ -30,8 +30,7 @@
  * one armed tells the housekeeper (hk_timer_changed: one flag and at most one kick SGI);
  * a refresh only moves it later and costs nothing more. The state of one watchdog is
  * under its own lock, held for a few loads and stores by the guest's pCPU or the
- * housekeeper. The housekeeper acts on a VM only while it runs; a paused VM's expiry is
- * acted on when it resumes.
+ * housekeeper. A paused VM's watchdog counts on (the system counter does not stop).
  */
 #include <asm/spinlock.h>
 #include <asm/timer.h>
@@ -67,7 +66,7 @@ struct wdog {
 	u64 wcv;
 	bool ws1_reset;      /* the VM's reset (or stop) in progress was caused by WS1 */
 	u64 ws0_count, ws1_count;
-	u64 last_ws1;        /* counter value of the last WS1 (0: never) */
+	u64 ws1_late;        /* counter ticks from the last WS1's deadline to acting on it */
 };
 
 static struct wdog wdogs[CFG_MAX_VMS];
@@ -79,17 +78,23 @@ static u64 wdog_deadline(const struct wdog *w)
 	return w->en && !w->ws1 ? w->wcv : 0;
 }
 
-/* A deadline d was set: tell the housekeeper if it is earlier than the one it has. */
-static void wdog_announce(u64 d)
+/* due_at = the earlier of it and d (0: none); true if d became the new deadline. */
+static bool wdog_due_min(u64 d)
 {
 	u64 cur = __atomic_load_n(&due_at, __ATOMIC_ACQUIRE);
 
 	while (d && (!cur || d < cur))
 		if (__atomic_compare_exchange_n(&due_at, &cur, d, false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE)) {
-			hk_timer_changed();
-			return;
-		}
+						__ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+/* A guest set deadline d: tell the housekeeper if it is earlier than the one it has. */
+static void wdog_announce(u64 d)
+{
+	if (wdog_due_min(d))
+		hk_timer_changed();
 }
 
 /* The WS0 line follows WS0 while enabled. Under w->lock. */
@@ -197,7 +202,7 @@ static bool wdog_expire(struct vm *vm, struct wdog *w, u64 now)
 		} else {
 			w->ws1 = fired = w->ws1_reset = true;
 			w->ws1_count++;
-			w->last_ws1 = now;
+			w->ws1_late = now - w->wcv;
 		}
 		wdog_line(vm, w);
 	}
@@ -218,6 +223,13 @@ static void wdog_act(struct vm *vm)
 		vm_request_reset(vm);
 }
 
+/* The system counter does not stop for a paused VM: its watchdog counts on (a stopped or
+ * resetting VM's is disabled by wdog_vm_stop). */
+static bool wdog_counting(const struct vm *vm)
+{
+	return vm->state == VM_RUNNING || vm->state == VM_PAUSED;
+}
+
 /* The earliest deadline of the running VMs' watchdogs (0: none). */
 static u64 wdog_earliest(void)
 {
@@ -227,7 +239,7 @@ static u64 wdog_earliest(void)
 		struct wdog *w = &wdogs[i];
 		u64 d;
 
-		if (!w->on || vms[i].state != VM_RUNNING)
+		if (!w->on || !wdog_counting(&vms[i]))
 			continue;
 		spin_lock(&w->lock);
 		d = wdog_deadline(w);
@@ -238,14 +250,19 @@ static u64 wdog_earliest(void)
 	return best;
 }
 
+/*
+ * due_at is cleared first and the walk's earliest deadline merged in by the same
+ * compare-and-swap minimum the guests use: a guest's earlier deadline set during the walk
+ * is never lost; a refresh during it leaves at worst an early due_at, which costs one
+ * more walk. The housekeeper re-arms its timer after every poll (housekeep.c).
+ */
 static void wdog_poll(u64 now)
 {
+	__atomic_store_n(&due_at, 0, __ATOMIC_SEQ_CST);
 	for (u32 i = 0; i < nr_vms; i++)
-		if (wdogs[i].on && vms[i].state == VM_RUNNING && wdog_expire(&vms[i], &wdogs[i], now))
+		if (wdogs[i].on && wdog_counting(&vms[i]) && wdog_expire(&vms[i], &wdogs[i], now))
 			wdog_act(&vms[i]);
-	/* A guest write between the walk and this store announced its own deadline (a CAS
-	 * on due_at): the next pass sees at worst an early one, which only costs a walk. */
-	__atomic_store_n(&due_at, wdog_earliest(), __ATOMIC_RELEASE);
+	(void)wdog_due_min(wdog_earliest()); /* the housekeeper re-arms anyway */
 }
 
 static u64 wdog_next_due(void)
@@ -336,9 +353,10 @@ static void wdog_show_vm(const struct vm *vm)
 	if (en && !ws1)
 		snprintf(when, sizeof(when), ", %s %lu ms", wcv > now ? "expires in" : "due since",
 			 (unsigned long)((wcv > now ? wcv - now : now - wcv) * 1000 / f));
-	printk("  vm '%s' watchdog: %s%s%s, timeout %lu ms%s; WS0 %lu WS1 %lu, action %s\n",
-	       vm->cfg->name, en ? "enabled" : "disabled", ws0 ? " WS0" : "", ws1 ? " WS1" : "",
-	       (unsigned long)wor * 1000 / f, when, w->ws0_count, w->ws1_count,
+	printk("  vm '%s' watchdog: %s%s%s, timeout %lu ms%s; WS0 %lu WS1 %lu (last %lu us late), "
+	       "action %s\n", vm->cfg->name, en ? "enabled" : "disabled", ws0 ? " WS0" : "",
+	       ws1 ? " WS1" : "", (unsigned long)wor * 1000 / f, when, w->ws0_count, w->ws1_count,
+	       (unsigned long)(w->ws1_late * 1000000 / f),
 	       vm->cfg->wdog_action == CFG_WDOG_STOP ? "stop" : "reset");
 }
 

@@ -21,7 +21,9 @@ def test_watchdog_ws0_then_ws1_reset_on_a_bind_pcpu(machine):
     text = m.read_for(1)
     assert "vm 'tick'" not in text
     m.open_shell()
-    m.sh("wdog", r"vm 'wd' watchdog: disabled, timeout 0 ms; WS0 1 WS1 1, action reset\r")
+    late = m.sh("wdog", r"vm 'wd' watchdog: disabled, timeout 0 ms; WS0 1 WS1 1 "
+                r"\(last (\d+) us late\), action reset\r")
+    print("WS1 acted on %s us after its deadline" % late.group(1))
     m.send("stats\r")
     m.expect(r"rtvisor> ", timeout=30)
     ticks = rtv.stats(m.p.before)

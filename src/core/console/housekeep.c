@@ -208,8 +208,10 @@ static void timers_poll(struct cpu *c)
 	for (u32 i = 0; i < nr_timers; i++) {
 		u64 d = timers[i]->next_due();
 
-		if (d && now >= d)
+		if (d && now >= d) {
 			timers[i]->poll(now);
+			c->sched.need_resched = true; /* re-arm for its next deadline */
+		}
 	}
 }
 
