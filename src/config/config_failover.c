@@ -6,7 +6,7 @@
  * regions, which the primary loses. Until then the backup owns none of it: a PCI function
  * stays the primary's alone (two VMs may never list one function), a network is one the
  * backup has a port on too (its link comes up on promotion), a region one both map. A VM
- * is in at most one group. Only parsed and checked so far: nothing moves at run time yet.
+ * is in at most one group. What moves at run time so far: core/failover.c.
  */
 #include <config_err.h>
 #include <config_failover.h>

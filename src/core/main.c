@@ -18,6 +18,7 @@
 #include <lib.h>
 #include <mm.h>
 #include <serial.h>
+#include <failover.h>
 #include <printk.h>
 #include <sched.h>
 #include <vdev.h>
@@ -89,10 +90,6 @@ static void load_scenario(void)
 		halt("invalid scenario");
 	}
 	printk("rtvisor: scenario: %u VMs\n", scn.nr_vms);
-	for (u32 g = 0; g < scn.nr_failover; g++) /* docs/failover.md "Not yet" */
-		printk("rtvisor: failover '%s': primary '%s', backup '%s': checked; fencing and "
-		       "promotion not implemented yet, nothing moves\n", scn.failover[g].name,
-		       scn.failover[g].primary, scn.failover[g].backup);
 }
 
 /* The check accepted the pools (names unique, within SCHED_MAX_POOLS): none can fail. */
@@ -153,6 +150,7 @@ void hyp_main(u64 dtb)
 		halt("pool set-up failed");
 	freq_init(&scn);
 	create_vms();
+	failover_init(&scn);
 	gdb_init();
 	if (cpu_start_secondaries())
 		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");

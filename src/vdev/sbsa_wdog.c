@@ -36,6 +36,7 @@
 #include <asm/timer.h>
 #include <config.h>
 #include <err.h>
+#include <failover.h>
 #include <housekeep.h>
 #include <lib.h>
 #include <printk.h>
@@ -214,6 +215,8 @@ static void wdog_act(struct vm *vm)
 {
 	const struct wdog *w = &wdogs[vm->id];
 
+	if (failover_on_ws1(vm))
+		return; /* a failover group fences and resets it (core/failover.c) */
 	printk("rtvisor: vm '%s': watchdog WS1 (timeout %lu ms): %s\n", vm->cfg->name,
 	       (unsigned long)w->wor * 1000 / arch_counter_freq(),
 	       vm->cfg->wdog_action == CFG_WDOG_STOP ? "stopping it" : "resetting it");

@@ -282,8 +282,7 @@ enum cfg_wdog_action { CFG_WDOG_RESET, CFG_WDOG_STOP };
 /*
  * A failover group (/failover/<group>, config_failover.c, docs/failover.md): a primary and
  * a backup VM and what moves from the first to the second on promotion. The name lists
- * are NUL-separated strings in the blob (NULL: none). Parsed and checked only: fencing and
- * promotion are not implemented yet (docs/failover.md "Not yet").
+ * are NUL-separated strings in the blob (NULL: none). Run time: core/failover.c.
  */
 #define CFG_MAX_FAILOVER (CFG_MAX_VMS / 2)
 #define CFG_FO_LIST_MAX 128U
