@@ -21,4 +21,4 @@ SRC_HDRS := $(foreach d,$(SRC_INC_DIRS),$(wildcard $(d)/*.h $(d)/*/*.h))
 
 # What the host tool links: the scenario parser and checker with their helpers.
 CONFIG_SRCS := src/config/config_parse.c src/config/config_check.c src/config/config_err.c \
-	src/config/platform_dt.c src/config/pci_host.c src/config/config_pci.c src/config/config_virtio.c src/config/config_shm.c src/config/config_exitless.c src/lib/fdt.c src/lib/strlcpy.c src/lib/err.c
+	src/config/platform_dt.c src/config/pci_host.c src/config/config_pci.c src/config/config_virtio.c src/config/config_shm.c src/config/config_exitless.c src/config/config_wdog.c src/config/config_failover.c src/lib/fdt.c src/lib/strlcpy.c src/lib/err.c

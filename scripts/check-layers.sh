@@ -77,6 +77,7 @@ rule '\buart_line_[a-z_]+\(' 'src/drivers/uart_line.c' 'src/core/inc/uart_line.h
 rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/scmi_msg.h'
 # Stolen time: the scheduler accounts it (steal.c) and calls the unit through its hook.
 rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
+rule '\bwdog_[a-z_]+\(' 'src/vdev/sbsa_wdog.c'
 # virtio: the transport, its backends and the ring walker (docs/virtio.md).
 rule '\b(virtio_(used|batch_end|broken|queue_live|find)|vio_[a-z_]+|vcons_[a-z_]+|vblk_[a-z_]+|vnet_[a-z_]+|vq_[a-z_]+)\(' 'src/vdev/virtio*.c' \
 	'src/vdev/virtq.c' 'src/vdev/inc/virtio.h' 'src/vdev/inc/virtq.h'

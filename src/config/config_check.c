@@ -11,7 +11,9 @@
 #include <config_err.h>
 #include <config_exitless.h>
 #include <config_pci.h>
+#include <config_failover.h>
 #include <config_virtio.h>
+#include <config_wdog.h>
 #include <config_range.h>
 #include <lib.h>
 
@@ -592,10 +594,11 @@ static int check_dev(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 
 /* SPIs the VM's vGIC must own: every device interrupt (each assigned once), the console's,
  * one INTx line per PCI function (at most: functions may share one), one per virtio
- * device and one doorbell per shared region it maps. */
+ * device and one doorbell per shared region it maps, the watchdog's WS0. */
 static u32 vm_owned_spis(const struct cfg_vm *vm)
 {
-	u32 n = (vm->console ? 1u : 0u) + vm->nr_pci + vm->nr_virtio + vm->nr_shm;
+	u32 n = (vm->console ? 1u : 0u) + (vm->has_wdog ? 1u : 0u) + vm->nr_pci + vm->nr_virtio +
+		vm->nr_shm;
 
 	for (u32 k = 0; k < vm->nr_devs && k < CFG_MAX_DEVS; k++)
 		n += vm->devs[k].nr_irqs;
@@ -716,7 +719,8 @@ static const struct vm_rule vm_rules[] = {
 	EACH(check_mem, nr_mem), AMONG(check_ram_total), ALONE(check_images_entry),
 	ALONE(check_guest_dt), EACH(check_dev, nr_devs), EACH(config_check_pci, nr_pci),
 	EACH(config_check_virtio, nr_virtio), AMONG(config_check_gdb), ALONE(check_pv_pages),
-	AMONG(config_check_exitless), EACH(config_check_vm_shm, nr_shm), AMONG(check_capacity),
+	AMONG(config_check_wdog), AMONG(config_check_exitless), EACH(config_check_vm_shm, nr_shm),
+	AMONG(check_capacity),
 };
 
 static int apply_rule(const struct vm_rule *r, const struct scenario *s, u32 i,
@@ -763,5 +767,6 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
 	r = check_pools(s, lim, err);
 	for (u32 i = 0; !r && i < s->nr_vms; i++)
 		r = check_vm(s, i, lim, err);
-	return r ? r : config_check_shm(s, lim, err);
+	r = r ? r : config_check_shm(s, lim, err);
+	return r ? r : config_check_failover(s, err);
 }

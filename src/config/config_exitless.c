@@ -24,6 +24,8 @@ static const char *needs_injection(const struct cfg_vm *vm)
 		return "virtio devices (their used-ring interrupt is injected)";
 	if (vm->nr_shm)
 		return "shared regions (their doorbells are injected)";
+	if (vm->has_wdog)
+		return "watchdog (its WS0 interrupt is injected)";
 	for (u32 k = 0; k < vm->nr_pci && k < CFG_MAX_PCI; k++)
 		if (vm->pci[k].msi_events)
 			return "MSI events (their LPIs are translated and injected by the virtual ITS)";

@@ -384,6 +384,7 @@ static int apply_props(struct pctx *c, int node, const struct schema *s, void *o
 /* The enum's values are the indexes of its strings. */
 STATIC_ASSERT(FAULT_POLICY_INJECT == 0 && FAULT_POLICY_STOP == 1, "fault-policy choices");
 STATIC_ASSERT(CFG_UART_NS16550 == 0 && CFG_UART_PL011 == 1, "gdb-uart-type choices");
+STATIC_ASSERT(CFG_WDOG_RESET == 0 && CFG_WDOG_STOP == 1, "watchdog-action choices");
 STATIC_ASSERT(CFG_FREQ_PERFORMANCE == 0 && CFG_FREQ_POWERSAVE == 1 && CFG_FREQ_ONDEMAND == 2,
 	      "freq-policy choices");
 
@@ -421,6 +422,10 @@ static const struct prop_rule vm_rules[] = {
 	  .aux = AT(cfg_vm, has_gdb_uart_shift), .hi = CFG_UART_SHIFT_MAX },
 	{ .name = "scmi", .kind = K_TRUE, .to = AT(cfg_vm, scmi) },
 	{ .name = "pv-time", .kind = K_TRUE, .to = AT(cfg_vm, pv_time) },
+	{ .name = "watchdog-irq", .kind = K_U32, .to = AT(cfg_vm, wdog_irq),
+	  .aux = AT(cfg_vm, has_wdog), .hi = 0xffffffffU },
+	{ .name = "watchdog-action", .kind = K_ENUM, .to = AT(cfg_vm, wdog_action),
+	  .aux = AT(cfg_vm, has_wdog_action), .choices = { "reset", "stop" } },
 	{ .name = "system-map", .kind = K_STRING, .to = AT(cfg_vm, system_map), .lo = 1,
 	  .hi = 255 },
 	{ .name = "system-map-symbols", .kind = K_CUSTOM, .custom = vm_ksyms },
@@ -515,6 +520,27 @@ static const struct prop_rule shm_map_rules[] = {
 	  .hi = 1019 },
 };
 
+STATIC_ASSERT(CFG_FO_WS1_FAILOVER == 0 && CFG_FO_WS1_RESET == 1, "on-ws1 choices");
+
+static const struct prop_rule fo_rules[] = {
+	{ .name = "primary", .kind = K_NAME, .required = true, .to = AT(cfg_failover, primary),
+	  .lo = 1, .hi = CFG_NAME_LEN - 1, .expect = "a VM name" },
+	{ .name = "backup", .kind = K_NAME, .required = true, .to = AT(cfg_failover, backup),
+	  .lo = 1, .hi = CFG_NAME_LEN - 1, .expect = "a VM name" },
+	{ .name = "weight", .kind = K_U32, .to = AT(cfg_failover, weight), .lo = 1,
+	  .hi = CFG_WEIGHT_MAX },
+	{ .name = "pci", .kind = K_STRLIST, .to = AT(cfg_failover, pci),
+	  .aux = AT(cfg_failover, pci_len), .hi = CFG_FO_LIST_MAX },
+	{ .name = "networks", .kind = K_STRLIST, .to = AT(cfg_failover, networks),
+	  .aux = AT(cfg_failover, networks_len), .hi = CFG_FO_LIST_MAX },
+	{ .name = "shmem", .kind = K_STRLIST, .to = AT(cfg_failover, shmem),
+	  .aux = AT(cfg_failover, shmem_len), .hi = CFG_FO_LIST_MAX },
+	{ .name = "rebirth", .kind = K_TRUE, .to = AT(cfg_failover, rebirth) },
+	{ .name = "on-ws1", .kind = K_ENUM, .to = AT(cfg_failover, on_ws1),
+	  .aux = AT(cfg_failover, has_on_ws1), .choices = { "failover", "reset" } },
+};
+
+SCHEMA_FITS(fo_rules);
 SCHEMA_FITS(vm_rules);
 SCHEMA_FITS(shm_rules);
 SCHEMA_FITS(shm_map_rules);
@@ -533,6 +559,7 @@ static const struct schema pci_schema = SCHEMA(pci_rules);
 static const struct schema virtio_schema = SCHEMA(virtio_rules);
 static const struct schema shm_schema = SCHEMA(shm_rules);
 static const struct schema shm_map_schema = SCHEMA(shm_map_rules);
+static const struct schema fo_schema = SCHEMA(fo_rules);
 
 /* Pool cpus: pCPU numbers, each below 64 and listed once, make the pool's bitmask. */
 static int pool_cpus(struct pctx *c, const struct prop_rule *r, void *obj, const u8 *p, int len)
@@ -757,6 +784,7 @@ struct named_kind {
 
 static const struct named_kind pool_kind = { "pool", "pool", &pool_schema };
 static const struct named_kind shm_kind = { "shmem", "region", &shm_schema };
+static const struct named_kind fo_kind = { "failover", "group", &fo_schema };
 
 /*
  * A named node of a top-level list (a pool, a shared region): obj (size bytes) zeroed,
@@ -924,10 +952,33 @@ static int parse_shmem(struct pctx *c, int node)
 	return err;
 }
 
+/* ---- /failover: failover groups (docs/failover.md) ---- */
+
+static int parse_fo(struct pctx *c, u32 i, int node)
+{
+	struct cfg_failover *g = &c->s->failover[i];
+	int err;
+
+	if (fdt_first_child(&c->f, node) >= 0)
+		return perr(c, "failover '%s': unexpected sub-node", fdt_name(&c->f, node));
+	err = parse_named(c, node, &fo_kind, g, sizeof(*g), g->name);
+	c->field[0] = '\0';
+	return err;
+}
+
+static int parse_failover(struct pctx *c, int node)
+{
+	c->vm[0] = c->node[0] = c->field[0] = '\0'; /* about the scenario, not the last VM */
+	if (fdt_prop_count(&c->f, node) != 0)
+		return perr(c, "/failover: unexpected property (groups are its sub-nodes)");
+	return parse_entries(c, node, &c->s->nr_failover, CFG_MAX_FAILOVER, "failover groups",
+			     parse_fo);
+}
+
 /* ---- root ---- */
 
-/* Root: compatible, optional cell sizes and model; the only nodes are /vms, /pools and
- * /shmem. */
+/* Root: compatible, optional cell sizes and model; the only nodes are /vms, /pools,
+ * /shmem and /failover. */
 static int parse_root(struct pctx *c, int root)
 {
 	int i, child, count = fdt_prop_count(&c->f, root);
@@ -946,15 +997,16 @@ static int parse_root(struct pctx *c, int root)
 	     child = fdt_next_sibling(&c->f, child))
 		if (strcmp(fdt_name(&c->f, child), "vms") != 0 &&
 		    strcmp(fdt_name(&c->f, child), "pools") != 0 &&
-		    strcmp(fdt_name(&c->f, child), "shmem") != 0)
-			return perr(c, "unknown node '/%s' (expected /vms, /pools or /shmem)",
+		    strcmp(fdt_name(&c->f, child), "shmem") != 0 &&
+		    strcmp(fdt_name(&c->f, child), "failover") != 0)
+			return perr(c, "unknown node '/%s' (expected /vms, /pools, /shmem or /failover)",
 				    fdt_name(&c->f, child));
 	return 0;
 }
 
 static int parse_scenario(struct pctx *c)
 {
-	int pools, vms, shm, err = parse_root(c, fdt_root(&c->f));
+	int pools, vms, shm, fo, err = parse_root(c, fdt_root(&c->f));
 
 	pools = fdt_path(&c->f, "/pools");
 	if (!err && pools >= 0)
@@ -967,6 +1019,9 @@ static int parse_scenario(struct pctx *c)
 	shm = fdt_path(&c->f, "/shmem");
 	if (!err && shm >= 0)
 		err = parse_shmem(c, shm);
+	fo = fdt_path(&c->f, "/failover");
+	if (!err && fo >= 0)
+		err = parse_failover(c, fo);
 	return err;
 }
 

@@ -11,6 +11,7 @@
 #include <config.h>
 #include <config_err.h>
 #include <config_range.h>
+#include <config_wdog.h>
 #include <lib.h>
 
 #define X(v) ((unsigned long long)(v))
@@ -71,6 +72,8 @@ static int vm_shm_platform(const struct cfg_vm *vm, const struct cfg_vm_shm *m,
 		what = "the stolen-time records";
 	else if (vm->nr_pci && pci_host_covers(l->pci, m->ipa, m->size))
 		what = "the PCI host bridge";
+	else if (config_wdog_overlaps(vm, m->ipa, m->size))
+		what = "the watchdog's frames";
 	for (u32 n = 0; !what && n < vm->nr_virtio && n < CFG_MAX_VIRTIO; n++)
 		if (overlaps(m->ipa, m->size, vm->virtio[n].base, vm->virtio[n].size))
 			what = vm->virtio[n].name;

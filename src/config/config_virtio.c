@@ -11,6 +11,7 @@
  */
 #include <config_err.h>
 #include <config_virtio.h>
+#include <config_wdog.h>
 #include <lib.h>
 
 #define INTID_SPI_MIN 32U
@@ -61,6 +62,8 @@ static const char *window_user(const struct cfg_vm *vm, u64 b, u64 s, const stru
 		return "a paravirtual page";
 	if (vm->nr_pci && pci_host_covers(l->pci, b, s))
 		return "the PCI host bridge";
+	if (config_wdog_overlaps(vm, b, s))
+		return "the watchdog's frames";
 	return NULL;
 }
 

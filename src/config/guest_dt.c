@@ -89,6 +89,8 @@ static bool cfg_ok(const struct cfg_vm *cfg)
 			return false;
 	if (cfg->initrd_image < -1 || cfg->initrd_image >= (int)cfg->nr_images)
 		return false;
+	if (cfg->has_wdog && !is_spi(cfg->wdog_irq))
+		return false;
 	if (cfg->bootargs && strnlen(cfg->bootargs, CFG_BOOTARGS_MAX + 1) > CFG_BOOTARGS_MAX)
 		return false;
 	for (i = 0; i < cfg->nr_devs; i++)
@@ -414,6 +416,25 @@ static void vmmio_nodes(struct fdt_writer *w, const struct cfg_vm *cfg)
 	}
 }
 
+/* The SBSA generic watchdog (Linux binding watchdog/arm,sbsa-gwdt.yaml): the control
+ * frame, then the refresh frame; the interrupt is WS0. No timeout-sec: the guest's
+ * driver chooses (Linux: 10 s, or what its daemon sets). */
+static void watchdog_node(struct fdt_writer *w, const struct cfg_vm *cfg)
+{
+	const u32 reg[8] = { (u32)(CFG_WDOG_CTRL_IPA >> 32), (u32)CFG_WDOG_CTRL_IPA, 0,
+			     (u32)CFG_WDOG_FRAME, (u32)(CFG_WDOG_REFRESH_IPA >> 32),
+			     (u32)CFG_WDOG_REFRESH_IPA, 0, (u32)CFG_WDOG_FRAME };
+
+	if (!cfg->has_wdog)
+		return;
+	node_at(w, "watchdog", CFG_WDOG_CTRL_IPA);
+	fdtw_prop_string(w, "compatible", "arm,sbsa-gwdt");
+	fdtw_prop_cells(w, "reg", reg, 8);
+	fdtw_prop_u32(w, "interrupt-parent", PH_GIC);
+	prop_spis(w, &cfg->wdog_irq, 1);
+	fdtw_end_node(w);
+}
+
 /* ---- the PCIe host bridge (PCI Bus Binding to IEEE 1275; Linux's host-generic-pci) ---- */
 
 #define PCI_HI_PREFETCH BIT(30)
@@ -565,6 +586,7 @@ int guest_dt_build(const struct cfg_vm *cfg, const struct guest_dt_platform *p, 
 	uart_node(&w, cfg, p);
 	device_nodes(&w, cfg);
 	vmmio_nodes(&w, cfg);
+	watchdog_node(&w, cfg);
 	shm_nodes(&w, cfg, p->vm_id);
 	if (p->pci && p->its_base)
 		msi_controller_node(&w, p->its_base);

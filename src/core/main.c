@@ -18,6 +18,7 @@
 #include <lib.h>
 #include <mm.h>
 #include <serial.h>
+#include <failover.h>
 #include <printk.h>
 #include <sched.h>
 #include <vdev.h>
@@ -149,6 +150,7 @@ void hyp_main(u64 dtb)
 		halt("pool set-up failed");
 	freq_init(&scn);
 	create_vms();
+	failover_init(&scn);
 	gdb_init();
 	if (cpu_start_secondaries())
 		printk("rtvisor: not every pCPU is online: VMs with vCPUs there do not run\n");

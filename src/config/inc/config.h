@@ -229,6 +229,13 @@ struct cfg_vm {
 	u64 ksym[CFG_NR_KSYMS];
 	u32 nr_shm;        /* shared regions it maps (from /shmem) */
 	struct cfg_vm_shm shm[CFG_MAX_VM_SHM];
+	/* watchdog-irq: an SBSA generic watchdog (vdev/sbsa_wdog.c) at CFG_WDOG_CTRL_IPA /
+	 * CFG_WDOG_REFRESH_IPA, its WS0 signal on this SPI; watchdog-action: what its WS1
+	 * does (enum cfg_wdog_action, default reset). */
+	u32 wdog_irq;
+	bool has_wdog;
+	u32 wdog_action;
+	bool has_wdog_action;
 };
 
 /* The VM's first virtio device of type t, or NULL. */
@@ -264,6 +271,36 @@ static inline u64 cfg_uart_span(const struct cfg_vm *vm)
 /* The stolen-time page of a `pv-time` VM (vdev/pvtime.c): 64 bytes per vCPU, read-only
  * for the guest, outside its RAM (Linux maps it with memremap(MEMREMAP_WB)). */
 #define CFG_PVTIME_IPA 0x090d0000ULL
+/* The SBSA generic watchdog of a VM with `watchdog-irq` (vdev/sbsa_wdog.c): its control
+ * frame and its refresh frame, one 4 KiB page each (Arm DEN 0029, generic watchdog). */
+#define CFG_WDOG_CTRL_IPA 0x090e0000ULL
+#define CFG_WDOG_REFRESH_IPA 0x090f0000ULL
+#define CFG_WDOG_FRAME 0x1000ULL
+/* What the watchdog's second timeout (WS1) does to its VM. */
+enum cfg_wdog_action { CFG_WDOG_RESET, CFG_WDOG_STOP };
+
+/*
+ * A failover group (/failover/<group>, config_failover.c, docs/failover.md): a primary and
+ * a backup VM and what moves from the first to the second on promotion. The name lists
+ * are NUL-separated strings in the blob (NULL: none). Run time: core/failover.c.
+ */
+#define CFG_MAX_FAILOVER (CFG_MAX_VMS / 2)
+#define CFG_FO_LIST_MAX 128U
+struct cfg_failover {
+	char name[CFG_NAME_LEN];
+	char primary[CFG_NAME_LEN], backup[CFG_NAME_LEN];
+	u32 weight;                /* the backup's weight once promoted (0: the primary's) */
+	const char *pci;           /* labels of the primary's pci@ functions that move */
+	u32 pci_len;
+	const char *networks;      /* virtio-net networks whose link moves */
+	u32 networks_len;
+	const char *shmem;         /* shared regions the primary loses at fencing */
+	u32 shmem_len;
+	bool rebirth;              /* the fenced primary restarts as the new backup */
+	u32 on_ws1;                /* enum cfg_fo_ws1: the primary's WS1 fails over or resets */
+	bool has_on_ws1;
+};
+enum cfg_fo_ws1 { CFG_FO_WS1_FAILOVER, CFG_FO_WS1_RESET };
 
 struct scenario {
 	u32 nr_pools;
@@ -272,6 +309,8 @@ struct scenario {
 	struct cfg_vm vms[CFG_MAX_VMS];
 	u32 nr_shm;
 	struct cfg_shm shm[CFG_MAX_SHM];
+	u32 nr_failover;
+	struct cfg_failover failover[CFG_MAX_FAILOVER];
 };
 
 /* What the check needs to know about the machine it will run on. */

@@ -6,9 +6,11 @@
  * a bounded batch at a time, so its own vCPUs keep running under a flood.
  */
 #include <asm/spinlock.h>
+#include <asm/timer.h>
 #include <console.h>
 #include <cpu.h>
 #include <debug.h>
+#include <err.h>
 #include <freq.h>
 #include <housekeep.h>
 #include <irq.h>
@@ -28,6 +30,9 @@ static spinlock_t run_lock = SPINLOCK_INIT;   /* one housekeeper at a time (re-e
 static spinlock_t input_lock = SPINLOCK_INIT; /* taken by the UART interrupt and hk_run only */
 static u8 input[HK_INPUT_SIZE];
 static u32 input_head, input_count;
+static const struct hk_timer *timers[HK_MAX_TIMERS];
+static u32 nr_timers;
+static bool rearm; /* a timer's deadline moved earlier: the housekeeper re-arms */
 
 static bool in_bind_pool(u32 c)
 {
@@ -161,13 +166,64 @@ void hk_run(void)
 		self_kick();
 }
 
-/* One pass of the housekeeper's run loop: console work if any, then due governor samples. */
+int hk_timer_register(const struct hk_timer *t)
+{
+	if (nr_timers == HK_MAX_TIMERS)
+		return ERR_FULL;
+	timers[nr_timers++] = t;
+	return 0;
+}
+
+void hk_timer_changed(void)
+{
+	__atomic_store_n(&rearm, true, __ATOMIC_RELEASE);
+	hk_kick();
+}
+
+/* Only for the housekeeper, and never on a bind pCPU (the fallback housekeeper). */
+u64 hk_timers_due(const struct cpu *c)
+{
+	u64 best = 0;
+
+	if (!c->housekeeper || in_bind_pool(c->id))
+		return 0;
+	for (u32 i = 0; i < nr_timers; i++) {
+		u64 d = timers[i]->next_due();
+
+		if (d && (!best || d < best))
+			best = d;
+	}
+	return best;
+}
+
+static void timers_poll(struct cpu *c)
+{
+	u64 now;
+
+	if (__atomic_exchange_n(&rearm, false, __ATOMIC_ACQ_REL))
+		c->sched.need_resched = true; /* sched_schedule re-arms its EL2 timer */
+	if (!nr_timers || in_bind_pool(c->id))
+		return;
+	now = arch_counter();
+	for (u32 i = 0; i < nr_timers; i++) {
+		u64 d = timers[i]->next_due();
+
+		if (d && now >= d) {
+			timers[i]->poll(now);
+			c->sched.need_resched = true; /* re-arm for its next deadline */
+		}
+	}
+}
+
+/* One pass of the housekeeper's run loop: console work if any, then due governor samples
+ * and units' timers. */
 void hk_step(void)
 {
 	if (hk_pending())
 		hk_run();
 	gdb_poll();
 	freq_poll();
+	timers_poll(cpu());
 }
 
 bool hk_interactive(void)

@@ -10,6 +10,7 @@
 #include <debug.h>
 #include <err.h>
 #include <freq.h>
+#include <housekeep.h>
 #include <irq.h>
 #include <platform_info.h>
 #include <lib.h>
@@ -220,8 +221,10 @@ static void program_timer(struct cpu *c)
 {
 	u64 t = earlier(earlier(next_deadline(c), c->sched.slice_end), freq_next_due(c));
 
-	if (c->housekeeper)
+	if (c->housekeeper) {
 		t = earlier(t, gdb_next_due()); /* the GDB lines are polled */
+		t = earlier(t, hk_timers_due(c)); /* units' timed work (a watchdog's expiry) */
+	}
 
 	if (t)
 		arch_hyp_timer_arm(t);

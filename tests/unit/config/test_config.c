@@ -625,6 +625,75 @@ TEST(owned_spis)
 	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
 }
 
+/* The watchdog's rules (config_wdog.c): its SPI is the VM's own, it counts among the owned
+ * SPIs, its frames are clear of the VM's memory and devices, the action needs it. */
+TEST(watchdog_rules)
+{
+	struct cfg_vm *rt = &sc.vms[0];
+
+	CHECK_EQ(load_isolation(), 0);
+	rt->has_wdog = true;
+	rt->wdog_irq = 60;
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	rt->wdog_irq = 33;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog-irq: INTID 33 is the UART's too");
+	rt->wdog_irq = LIM_VGIC_MAX_INTID + 1;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "is not an SPI of the vGIC");
+	rt->wdog_irq = 60;
+	rt->nr_devs = 1;
+	set_dev(&rt->devs[0], "a", 0x090f0000, 40, 1);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog: its frames at 0x90e0000 and 0x90f0000 "
+			   "overlap a");
+	rt->nr_devs = 2;
+	set_dev(&rt->devs[0], "a", 0x10000000, 40, 16);
+	set_dev(&rt->devs[1], "b", 0x10001000, 61, 14); /* 30 + console + watchdog = 32 */
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	set_dev(&rt->devs[1], "b", 0x10001000, 61, 15);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "33 owned SPIs");
+	rt->nr_devs = 0;
+	rt->has_wdog = false;
+	rt->has_wdog_action = true;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog-action: only with watchdog-irq");
+}
+
+/* A failover group is parsed into the scenario (name lists as in the blob) and checked:
+ * a valid group passes; the check then sees every name (primary, backup, pool). */
+#define FO_VM(n, cpu)                                                                      \
+	VM_OPEN(n) "cpus = <" cpu ">;\nentry = <0x0 0x40080000>;\npool = \"dyn\";\n"            \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x1000000>; };\n"                      \
+	"image@0 { load = <0x0 0x40080000>; data = /incbin/(\"hello.bin\"); };\n};\n"
+#define FO_REST(group)                                                                     \
+	"};\npools {\nrt { policy = \"bind\"; cpus = <0 2>; };\n"                              \
+	"dyn { policy = \"dynamic\"; cpus = <1 3>; };\n};\nfailover {\ncell {\n" group "};\n"
+
+TEST(failover_groups)
+{
+	const struct cfg_failover *g = &sc.failover[0];
+
+	CHECK_EQ(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+			 FO_REST("primary = \"a\";\nbackup = \"b\";\nweight = <700>;\nrebirth;\n"
+				 "on-ws1 = \"reset\";\n")), 0);
+	CHECK_EQ(sc.nr_failover, 1);
+	CHECK_STR_CONTAINS(g->name, "cell");
+	CHECK(strcmp(g->primary, "a") == 0 && strcmp(g->backup, "b") == 0);
+	CHECK_EQ(g->weight, 700);
+	CHECK(g->rebirth && g->has_on_ws1 && g->on_ws1 == CFG_FO_WS1_RESET);
+	CHECK(g->pci == NULL && g->networks == NULL && g->shmem == NULL);
+	rtv_strlcpy(sc.failover[0].backup, "a", CFG_NAME_LEN);
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "failover 'cell': primary and backup are one VM");
+	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+		      FO_REST("primary = \"a\";\nbackup = \"b\";\non-ws1 = \"panic\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "on-ws1: expected \"failover\" or \"reset\"");
+	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3") FO_REST("primary = \"a\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "backup");
+}
+
 /* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
 TEST(error_codes)
 {
@@ -1004,6 +1073,8 @@ int main(void)
 	RUN(range_edges);
 	RUN(device_edges);
 	RUN(owned_spis);
+	RUN(watchdog_rules);
+	RUN(failover_groups);
 	RUN(error_codes);
 	RUN(console_intid_beyond_vgic);
 	RUN(ipa_space);

@@ -480,6 +480,29 @@ TEST(scmi_cpu_clocks)
 	CHECK(fdt_path(&f, "/firmware") < 0 && fdt_path(&f, "/opp-table") < 0);
 }
 
+/* `watchdog-irq`: the arm,sbsa-gwdt binding Linux's sbsa_gwdt reads: control frame
+ * first, then refresh frame, WS0 as its one SPI; none without the property; a
+ * non-SPI interrupt is refused. */
+TEST(sbsa_watchdog)
+{
+	static const u32 irq[] = { 0, 28, 4 };
+	static const u32 reg[] = { 0, 0x090e0000, 0, 0x1000, 0, 0x090f0000, 0, 0x1000 };
+	struct cfg_vm vm = *load_vm();
+	const char *w = "/watchdog@90e0000";
+
+	CHECK_EQ(build(&vm, &QEMU_VIRT, CFG_GUEST_DT_MAX), 0);
+	CHECK(fdt_path(&f, w) < 0);
+	vm.has_wdog = true;
+	vm.wdog_irq = 60;
+	CHECK_EQ(build(&vm, &QEMU_VIRT, CFG_GUEST_DT_MAX), 0);
+	CHECK(PROP_STR(w, "compatible", "arm,sbsa-gwdt"));
+	CHECK(prop_cells_are(w, "reg", reg, 8));
+	CHECK(prop_cells_are(w, "interrupts", irq, 3));
+	CHECK_EQ(prop_u32(w, "interrupt-parent"), 1);
+	vm.wdog_irq = 27;
+	CHECK_EQ(build(&vm, &QEMU_VIRT, CFG_GUEST_DT_MAX), ERR_INVAL);
+}
+
 /* Every size below the DTB's is refused without a write outside the buffer. */
 TEST(buffer_too_small)
 {
@@ -667,6 +690,7 @@ int main(void)
 	RUN(timer_frequency);
 	RUN(buffer_too_small);
 	RUN(scmi_cpu_clocks);
+	RUN(sbsa_watchdog);
 	RUN(invalid_input);
 	RUN(worst_case_fits);
 	RUN(shmem_views);

@@ -1,0 +1,92 @@
+/*
+ * fochain: a primary/backup pair of bare-metal VMs (configs/failover-bm.dts,
+ * tests/boot/test_failover_bm.py, docs/failover.md). Shared region "state" (IPA
+ * 0x50000000, both VMs, doorbell 100) holds a magic word, the id of the VM that is
+ * primary (a record: a VM is primary on VM 0's first boot or once promoted), and a
+ * counter. The primary feeds its watchdog (100 ms offset) every 10 ms while
+ * it counts, 100 rounds, then stops feeding ("stops feeding at counter N"): its WS1 makes
+ * rtvisor fence it and promote the backup, whose doorbell rings; the backup claims the
+ * primary role in the region and goes on counting from the mirrored value. The fenced
+ * VM restarts (rebirth) and waits as the backup.
+ */
+#include "guest/console.h"
+#include "guest/cpu.h"
+#include "guest/gic.h"
+#include "guest/irq.h"
+#include "guest/shm.h"
+#include "guest/timer.h"
+#include "guest/wdog.h"
+
+#define STATE_IPA 0x50000000UL
+#define DOORBELL 100u
+#define MAGIC 0x464f4348u /* "FOCH" */
+#define ROUNDS 100u
+#define FEED_MS 10u
+#define OFFSET_MS 100u
+
+struct state {
+	volatile uint32_t magic;
+	volatile uint32_t primary;
+	volatile uint32_t counter;
+};
+
+static struct state *const st = (struct state *)STATE_IPA;
+static volatile uint32_t rung;
+
+static void on_doorbell(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	rung++;
+}
+
+static void wait_ms(uint64_t ms)
+{
+	uint64_t end = timer_now() + timer_ms_to_ticks(ms);
+
+	while (timer_now() < end)
+		;
+}
+
+__attribute__((noreturn)) static void serve(uint32_t id)
+{
+	wdog_start((uint32_t)timer_ms_to_ticks(OFFSET_MS));
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		st->counter++;
+		wdog_feed();
+		wait_ms(FEED_MS);
+	}
+	printf("fochain: vm%u stops feeding at counter %u\n", id, st->counter);
+	for (;;)
+		cpu_wfi();
+}
+
+int main(void)
+{
+	uint32_t id = shm_vm_id(), wcs = wdog_status();
+
+	gic_dist_init();
+	gic_cpu_init();
+	irq_register(DOORBELL, on_doorbell, 0);
+	gic_irq_set_edge(DOORBELL);
+	gic_irq_enable(DOORBELL, GIC_PRIO_DEFAULT);
+	irq_unmask();
+	if (id == 0 && st->magic != MAGIC) { /* the scenario's first primary, first boot */
+		st->primary = 0;
+		st->counter = 0;
+		st->magic = MAGIC;
+		printf("fochain: vm%u primary, counter %u\n", id, st->counter);
+		serve(id);
+	}
+	/* Any other boot is a backup's: a reborn primary must not trust the region's role
+	 * word, which the promoted backup may not have rewritten yet. */
+	while (st->magic != MAGIC)
+		wait_ms(1); /* VM 1 before VM 0 initialised the region */
+	printf("fochain: vm%u backup%s, waiting\n", id,
+	       wcs & WDOG_WCS_WS1 ? " (reborn after its watchdog)" : "");
+	while (!rung)
+		cpu_wfi();
+	st->primary = id;
+	printf("fochain: vm%u promoted, counter %u\n", id, st->counter);
+	serve(id);
+}

@@ -1,0 +1,167 @@
+/*
+ * Failover groups at run time (docs/failover.md). What is done so far of the issue's
+ * "fence first, then promote", on the primary's watchdog WS1 (group `on-ws1` "failover",
+ * the default) or the shell's `failover <group>`:
+ *   1. fence: the primary's state becomes "resetting" (or "stopped" without `rebirth`):
+ *      vm_request_reset/vm_stop mark its vCPUs off, every unit quiesces what it owns at
+ *      once (virtio queues, passthrough interrupts and DMA: vdev_vm_stop) and its pCPUs
+ *      are kicked; nothing here waits for them (a bind pCPU never waits for this work,
+ *      and neither does the housekeeper: the vCPUs leave on their own pCPUs);
+ *   2. promote: the backup gets the primary's scheduling weight (the primary the
+ *      backup's, or the group's `weight` for the backup), then the promotion notice:
+ *      the backup's doorbell of the group's first `shmem` region, which its software
+ *      waits on;
+ *   3. rebirth: the fenced primary restarts (the reset in 1) as the new backup: roles
+ *      swap, so they alternate on every failure.
+ * Not yet: PCI functions and virtio-net links do not move, regions are not unmapped
+ * (the fenced primary is reset, so it cannot touch them; reborn, it maps them again as
+ * the backup), the fault policy's stop does not trigger a switch.
+ */
+#include <config.h>
+#include <failover.h>
+#include <printk.h>
+#include <sched.h>
+#include <shell.h>
+#include <lib.h>
+#include <virq.h>
+#include <vm.h>
+
+struct fo_group {
+	const struct cfg_failover *cfg;
+	u32 primary, backup;   /* VM ids, current roles */
+	u64 count;             /* switches since boot */
+	u64 last_ticks;        /* duration of the last switch (counter ticks, housekeeper) */
+	const char *last_why;
+};
+
+static struct fo_group groups[CFG_MAX_FAILOVER];
+static u32 nr_groups;
+
+static u32 fo_vm_id(const char *name)
+{
+	struct vm *vm = vm_by_name(name);
+
+	return vm ? vm->id : 0; /* the check made every name a VM */
+}
+
+void failover_init(const struct scenario *s)
+{
+	for (u32 g = 0; g < s->nr_failover && g < CFG_MAX_FAILOVER; g++) {
+		groups[g].cfg = &s->failover[g];
+		groups[g].primary = fo_vm_id(s->failover[g].primary);
+		groups[g].backup = fo_vm_id(s->failover[g].backup);
+		printk("rtvisor: failover '%s': primary '%s', backup '%s'%s\n", s->failover[g].name,
+		       s->failover[g].primary, s->failover[g].backup,
+		       s->failover[g].rebirth ? ", rebirth" : "");
+	}
+	nr_groups = s->nr_failover;
+}
+
+/* The backup's doorbell of the group's first shmem region (0: none). */
+static u32 fo_doorbell(const struct fo_group *g, const struct vm *b)
+{
+	const char *region = g->cfg->shmem;
+
+	for (u32 k = 0; region && k < b->cfg->nr_shm; k++)
+		if (strcmp(b->cfg->shm[k].name, region) == 0)
+			return b->cfg->shm[k].doorbell;
+	return 0;
+}
+
+/* Weights: the backup takes the primary's (or the group's), the primary the backup's. */
+static void fo_weights(const struct fo_group *g, struct vm *p, struct vm *b)
+{
+	u32 wp = p->vcpus[0].sched.weight, wb = b->vcpus[0].sched.weight;
+	char msg[96];
+
+	if (sched_set_vm_weight(b, g->cfg->weight ? g->cfg->weight : wp, b->vcpus[0].sched.prio,
+				msg, sizeof(msg)) ||
+	    sched_set_vm_weight(p, wb, p->vcpus[0].sched.prio, msg, sizeof(msg)))
+		printk("rtvisor: failover '%s': weight not moved: %s\n", g->cfg->name, msg);
+}
+
+static void fo_switch(struct fo_group *g, const char *why)
+{
+	struct vm *p = &vms[g->primary], *b = &vms[g->backup];
+	u64 t0 = sched_now();
+	u32 bell = fo_doorbell(g, b);
+
+	if (g->cfg->rebirth)
+		vm_request_reset(p);                     /* 1. fence (and rebirth) */
+	else
+		vm_stop(p, "fenced by failover");
+	fo_weights(g, p, b);                             /* 2. promote */
+	if (bell)
+		virq_inject(b, bell, 0);
+	if (g->cfg->rebirth) {                           /* 3. roles alternate */
+		g->primary = b->id;
+		g->backup = p->id;
+	}
+	g->count++;
+	g->last_why = why;
+	g->last_ticks = sched_now() - t0;
+	printk("rtvisor: failover '%s': %s: '%s' fenced, '%s' promoted (switch %lu)\n",
+	       g->cfg->name, why, p->cfg->name, b->cfg->name, g->count);
+}
+
+static struct fo_group *fo_of_primary(const struct vm *vm)
+{
+	for (u32 g = 0; g < nr_groups; g++)
+		if (groups[g].primary == vm->id)
+			return &groups[g];
+	return NULL;
+}
+
+bool failover_on_ws1(struct vm *vm)
+{
+	struct fo_group *g = fo_of_primary(vm);
+
+	if (!g || g->cfg->on_ws1 == CFG_FO_WS1_RESET)
+		return false;
+	if (vms[g->backup].state != VM_RUNNING) {
+		printk("rtvisor: failover '%s': backup '%s' is %s: no switch\n", g->cfg->name,
+		       vms[g->backup].cfg->name, vm_state_name(vms[g->backup].state));
+		return false;
+	}
+	fo_switch(g, "watchdog WS1");
+	return true;
+}
+
+/* ---- shell: `failover [group]` ---- */
+
+static void fo_show(void)
+{
+	u64 f = sched_us_to_ticks(1000000);
+
+	for (u32 i = 0; i < nr_groups; i++) {
+		const struct fo_group *g = &groups[i];
+
+		printk("  failover '%s': primary '%s' (%s), backup '%s' (%s), switches %lu, last "
+		       "%lu ns (%s)\n", g->cfg->name, vms[g->primary].cfg->name,
+		       vm_state_name(vms[g->primary].state), vms[g->backup].cfg->name,
+		       vm_state_name(vms[g->backup].state), g->count,
+		       (unsigned long)(g->last_ticks * 1000000000 / f),
+		       g->last_why ? g->last_why : "none");
+	}
+}
+
+static void fo_cmd(int argc, char **argv)
+{
+	struct fo_group *g = NULL;
+
+	if (argc == 0) {
+		fo_show();
+		return;
+	}
+	for (u32 i = 0; i < nr_groups; i++)
+		if (strcmp(groups[i].cfg->name, argv[0]) == 0)
+			g = &groups[i];
+	if (!g)
+		shell_error("no failover group '%s'", argv[0]);
+	else if (vms[g->primary].state != VM_RUNNING || vms[g->backup].state != VM_RUNNING)
+		shell_error("failover '%s': primary and backup must both run", g->cfg->name);
+	else
+		fo_switch(g, "shell");
+}
+
+SHELL_CMD(failover) = { "failover", NULL, 0, 1, "failover [group]", fo_cmd };
