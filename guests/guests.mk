@@ -6,7 +6,7 @@
 # Needs CC, LD, OBJCOPY, TARGET_CFLAGS, TARGET_ASFLAGS (mk/toolchain.mk).
 
 BUILD ?= build
-GUESTS := hello intruder spin bench hammer busy noisy rtprobe adversary fpcheck edudma vbad shmchan netbm collector xlprobe wdogbm fochain
+GUESTS := hello intruder spin bench hammer busy noisy rtprobe adversary fpcheck edudma vbad shmchan shmbench netbm collector xlprobe wdogbm fochain
 GUEST_LINK_ADDR ?= 0x40080000
 GUEST_LINK_ADDR_intruder := 0x60080000
 GUEST_LINK_ADDR_adversary := 0x60080000

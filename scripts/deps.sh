@@ -16,6 +16,7 @@ NEEDS=(
 	"cpio:cpio"
 	"xz:xz-utils"
 	"gnuplot:gnuplot-nox"
+	"iperf3:iperf3"
 	"gdb-multiarch:gdb-multiarch"
 	"/usr/bin/python3:python3"
 	"/usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest"

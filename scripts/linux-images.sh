@@ -45,7 +45,7 @@ EXTRA_MODULES=(rtv_tty)
 FLAVORS=(cloud rt)
 BUSYBOX_PKG=busybox-static:arm64
 # Loaded by /init in dependency order; one missing from a kernel is only a warning.
-MODULES=(virtio_mmio virtio_console virtio_blk virtio_net uio uio_pdrv_genirq sbsa_gwdt
+MODULES=(virtio_mmio virtio_pci virtio_console virtio_blk virtio_net uio uio_pdrv_genirq sbsa_gwdt
 	cpufreq_dt cpufreq_userspace cpufreq_powersave)
 # Programs beyond busybox (docs/virtio.md: iperf3 for the network bench, nc.openbsd for
 # UDP, which busybox's nc lacks), the packages that ship them and the packages of the

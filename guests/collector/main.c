@@ -13,6 +13,7 @@
 #include "guest/cpu.h"
 #include "guest/gic.h"
 #include "guest/irq.h"
+#include "guest/mmu.h"
 #include "guest/shm.h"
 #include "guest/timer.h"
 #include "collector.h"
@@ -143,6 +144,8 @@ static __attribute__((noreturn)) void run(void)
 
 int main(void)
 {
+	/* first: the rings are shared with Linux's write-back mapping (guest/mmu.h) */
+	mmu_enable_identity(COL_REGION_IPA);
 	gic_dist_init();
 	gic_cpu_init();
 	ncards = cards_probe(cards, COL_MAX_CARDS) / COL_PORTS_PER_CARD;
@@ -154,9 +157,10 @@ int main(void)
 		for (;;)
 			cpu_wfi();
 	}
-	printf("collector: vm%u cards=%u lines=%u ring=%u threshold=%u timeout_us=%u restarts=%u\n",
-	       shm_vm_id(), ncards, col_nlines, COL_RING, COL_THRESHOLD, COL_TIMEOUT_US,
-	       col_nlines ? col_lines[0].rx.h->prod_starts - 1u : 0u);
+	printf("collector: vm%u cards=%u lines=%u ring=%u threshold=%u timeout_us=%u restarts=%u "
+	       "mmu=%s\n", shm_vm_id(), ncards, col_nlines, COL_RING, COL_THRESHOLD,
+	       COL_TIMEOUT_US, col_nlines ? col_lines[0].rx.h->prod_starts - 1u : 0u,
+	       mmu_on() ? "on" : "off");
 	for (unsigned c = 0; c < ncards; c++)
 		printf("collector: card %u at 00:%02x.%u io=0x%lx intid=%u\n", c,
 		       (cards[c].bdf >> 3) & 0x1fu, cards[c].bdf & 7u, (unsigned long)cards[c].io,

@@ -8,8 +8,9 @@
  *  - BARs: shadowed. A write never reaches the hardware; the shadow keeps the bits a
  *    BAR of that size decodes, so the all-ones probe (6.2.5.1) reads the real size;
  *  - expansion ROM, CardBus CIS, BIST, cache line and latency: zero;
- *  - capabilities: only power management, PCI Express, MSI and MSI-X, re-linked;
- *    read-only but for MSI and MSI-X (below); everything else in 0x40-0xff reads zero;
+ *  - capabilities: only power management, PCI Express, MSI, MSI-X and vendor-specific
+ *    ones (virtio 1.x's register map), re-linked; read-only but for MSI and MSI-X
+ *    (below); everything else in 0x40-0xff reads zero;
  *  - MSI (PCI Local Bus Spec 3.0, 6.8.1): message address, data and control are
  *    shadowed. The device gets them, and its enable, only while the address is the
  *    ITS doorbell and the data an event reserved for it (vpci_msi_ok); otherwise it

@@ -43,7 +43,8 @@ def run(m, cmd, want=None, timeout=120):
 def boot(machine, image, name, tmp_path):
     d = str(tmp_path)
     m = machine(image, name, extra=ttu_gen.qemu_args(d))
-    m.expect(r"\[collector\] collector: vm1 cards=8 lines=32 ", timeout=120)
+    # the collector runs with its MMU and caches on (the rings are Linux's write-back memory)
+    m.expect(r"\[collector\] collector: vm1 cards=8 lines=32 .* mmu=on\r", timeout=120)
     m.expect(r"\[linux\] rtvisor-linux: init done", timeout=240)
     m.expect(PROMPT, timeout=60)
     return m, ttu_gen.Lines(d)
@@ -236,7 +237,7 @@ def test_ttu_collector_reset(machine, image, tmp_path):
     assert re.search(r"Running\s+seq 1 30000", jobs), jobs
     m.open_shell()
     m.p.send("vm start collector\r")
-    m.expect(r"\[collector\] collector: vm1 cards=8 lines=32 .* restarts=1\r", timeout=60)
+    m.expect(r"\[collector\] collector: vm1 cards=8 lines=32 .* restarts=1 mmu=on\r", timeout=60)
     want = b"".join(b"%d\n" % v for v in range(1, 30001))
     end = time.time() + 120
     while time.time() < end and len(lines.back[3]) < len(want):

@@ -14,7 +14,7 @@
 
 #define PCI_NR_BARS 6
 #define PCI_MAX_FUNCS LIM_PCI_HOST_FUNCS
-#define PCI_MAX_CAPS 8
+#define PCI_MAX_CAPS 12
 #define PCI_NO_OWNER (-1)
 
 /* Type 0/1 header registers (PCI Local Bus Spec 3.0, 6.1; PCI-to-PCI Bridge Spec 1.2, 3.2). */
@@ -44,6 +44,7 @@
 /* Capability IDs (PCI Local Bus Spec 3.0, appendix H). */
 #define PCI_CAP_PM 0x01
 #define PCI_CAP_MSI 0x05
+#define PCI_CAP_VENDOR 0x09
 #define PCI_CAP_PCIE 0x10
 #define PCI_CAP_MSIX 0x11
 
@@ -56,7 +57,7 @@ struct pci_bar {
 	u64 addr;         /* bus address the hypervisor assigned */
 };
 
-struct pci_cap {      /* a capability the VM may see (PM, MSI, PCIe, MSI-X) */
+struct pci_cap {      /* a capability the VM may see (PM, MSI, PCIe, MSI-X, vendor) */
 	u8 id, off, len;  /* len: bytes of the structure shown */
 };
 

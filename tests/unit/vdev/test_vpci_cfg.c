@@ -53,7 +53,8 @@ static struct pci_func fake(void)
 	put(PCI_INT_PIN, 1, 1);
 	put(0x40, 4, 0x00035001);            /* PM, next 0x50 */
 	put(0x50, 4, 0x00816805);            /* MSI, next 0x68, enable + 64-bit */
-	put(0x68, 4, 0x00007009);            /* vendor-specific, next 0x70: hidden */
+	put(0x68, 4, 0x00067009);            /* vendor-specific, 6 bytes, next 0x70: shown */
+	put(0x6c, 4, 0x00000a0b);
 	put(0x70, 4, 0xc0000011);            /* MSI-X, enabled and masked, end */
 	put(0x74, 4, 0x00002001);            /* table in BAR1 at 0x2000 */
 	put(0x100, 4, 0x00010001);           /* an extended capability: hidden */
@@ -110,19 +111,38 @@ TEST(capabilities_filtered_and_relinked)
 	struct vpci_fn v;
 
 	vpci_fn_reset(&v, &f, false);
-	CHECK_EQ(f.nr_caps, 3);
+	CHECK_EQ(f.nr_caps, 4);
 	CHECK_EQ(vpci_cfg_read(&v, PCI_CAP_PTR, 1), 0x40);
 	CHECK_EQ(vpci_cfg_read(&v, 0x41, 1), 0x50);
-	CHECK_EQ(vpci_cfg_read(&v, 0x51, 1), 0x70);        /* the vendor capability skipped */
-	CHECK_EQ(vpci_cfg_read(&v, 0x68, 4), 0);
+	CHECK_EQ(vpci_cfg_read(&v, 0x51, 1), 0x68);
+	CHECK_EQ(vpci_cfg_read(&v, 0x68, 4), 0x00067009);  /* vendor-specific, whole */
+	CHECK_EQ(vpci_cfg_read(&v, 0x6c, 4), 0x00000a0b);
+	CHECK_EQ(vpci_cfg_read(&v, 0x69, 1), 0x70);
 	CHECK_EQ(vpci_cfg_read(&v, 0x52, 2), 0x0080);      /* MSI enable reads 0 */
 	CHECK_EQ(vpci_cfg_read(&v, 0x72, 2), 0);           /* MSI-X enable and mask read 0 */
 	CHECK_EQ(vpci_cfg_read(&v, 0x71, 1), 0);           /* the end of the list */
 	hw_writes = 0;
 	vpci_cfg_write(&v, 0x52, 2, 1);                    /* cannot enable MSI */
 	vpci_cfg_write(&v, 0x72, 2, 0x8000);
+	vpci_cfg_write(&v, 0x6c, 4, 0xffffffffU);          /* vendor-specific: read-only */
 	CHECK_EQ(hw_writes, 0);
+	CHECK_EQ(vpci_cfg_read(&v, 0x6c, 4), 0x00000a0b);
 	CHECK_EQ(vpci_cfg_read(&v, 0x74, 4), 0x2001);      /* table location stays visible */
+}
+
+TEST(short_vendor_capability_hidden)
+{
+	struct pci_func f;
+	struct vpci_fn v;
+
+	f = fake();
+	put(0x68, 4, 0x00027009);            /* length 2: not even its own header */
+	f.nr_caps = 0;
+	pci_caps_scan(&f);
+	vpci_fn_reset(&v, &f, false);
+	CHECK_EQ(f.nr_caps, 3);
+	CHECK_EQ(vpci_cfg_read(&v, 0x51, 1), 0x70);
+	CHECK_EQ(vpci_cfg_read(&v, 0x68, 4), 0);
 }
 
 TEST(rom_extended_and_header_bits)
@@ -217,6 +237,7 @@ int main(void)
 	RUN(bars_shadowed_and_sized);
 	RUN(command_register_honours_dma_flag);
 	RUN(capabilities_filtered_and_relinked);
+	RUN(short_vendor_capability_hidden);
 	RUN(rom_extended_and_header_bits);
 	RUN(msi_reaches_the_device_only_as_doorbell_and_reserved_event);
 	RUN(msix_enables_through_and_table_size_bounded);
