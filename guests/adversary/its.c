@@ -189,7 +189,12 @@ static void op_register(void)
 
 	off &= ~(((uint64_t)1 << sz) - 1);
 	if (rng_below(2)) {
-		(void)access_write(ITS_BASE + off, sz, rng_value());
+		v = rng_value();
+		/* a queue of up to 256 pages costs the vITS 32768 commands per lap: mostly
+		 * keep CBASER's Size [7:0] small (so the soak's 10^6 operations take minutes) */
+		if ((off & ~7ULL) == GITS_CBASER && !(off & 4) && rng_below(32))
+			v &= ~0xfcULL;
+		(void)access_write(ITS_BASE + off, sz, v);
 		dirty = true;
 	} else if (!access_read(ITS_BASE + off, sz, &v)) {
 		leak_check(ADV_ITS, ITS_BASE + off, v, 1U << sz);
