@@ -179,7 +179,10 @@ static enum trap_status process(struct vm *vm, struct vits_vm *s)
 {
 	u64 size = queue_size(s->cbaser);
 
-	if (!s->enabled || !(s->cbaser & GITS_BASER_VALID))
+	/* CWRITER was checked against the queue it was written for; a smaller queue set
+	 * since (CBASER, while disabled) would leave it beyond the end and CREADR would
+	 * never meet it: nothing runs until the guest writes CWRITER again */
+	if (!s->enabled || !(s->cbaser & GITS_BASER_VALID) || s->cwriter >= size)
 		return TRAP_HANDLED;
 	for (u32 n = 0; s->creadr != s->cwriter; n++) {
 		if (n == VITS_BATCH)
