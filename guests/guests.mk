@@ -26,7 +26,7 @@ guest_objs = $(patsubst guests/%,$(GUEST_OUT)/%.o,$(call guest_srcs,$(1)))
 guest_link_addr = $(or $(GUEST_LINK_ADDR_$(1)),$(GUEST_LINK_ADDR))
 
 GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf) \
-		$(GUEST_OUT)/edudma70.bin
+		$(GUEST_OUT)/edudma70.bin $(GUEST_OUT)/bench60.bin
 
 .PHONY: guests
 guests: $(GUEST_IMAGES) $(GUEST_OUT)/pattern.bin
@@ -60,6 +60,13 @@ $(GUEST_OUT)/edudma70.elf: $(call guest_objs,edudma) $(GUEST_LIB_OBJS) $(GUEST_L
 	$(LD) -nostdlib -static --gc-sections --build-id=none \
 		--defsym=GUEST_LINK_ADDR=0x70080000 -T $(GUEST_LDS) \
 		-o $@ $(call guest_objs,edudma) $(GUEST_LIB_OBJS)
+
+# bench linked at 0x60080000: the bench VM with identity-mapped RAM and an MSI event
+# (configs/bench-msi.dts, the pci_msi_lat item of make bench).
+$(GUEST_OUT)/bench60.elf: $(call guest_objs,bench) $(GUEST_LIB_OBJS) $(GUEST_LDS) guests/guests.mk
+	$(LD) -nostdlib -static --gc-sections --build-id=none \
+		--defsym=GUEST_LINK_ADDR=0x60080000 -T $(GUEST_LDS) \
+		-o $@ $(call guest_objs,bench) $(GUEST_LIB_OBJS)
 
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(OBJCOPY) -O binary $< $@

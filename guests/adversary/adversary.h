@@ -45,6 +45,7 @@ enum adv_class {
 	ADV_PCI,
 	ADV_VIRTIO,	/* its virtio-mmio devices and their rings (virtio.c) */
 	ADV_SHM,	/* shared-memory doorbells and regions (shm.c) */
+	ADV_ITS,	/* its virtual ITS, GITS_TRANSLATER, its MSI-X table (its.c) */
 	ADV_CLASSES,
 };
 
@@ -96,6 +97,12 @@ bool adv_shm_window(uint64_t a);
  * pci class (its ECAM window, its function's BAR)? */
 void adv_pci_init(void);
 bool adv_pci_window(uint64_t a);
+
+/* its.c: find its MSI-X function (before any random operation); is a in its ITS frames
+ * or that function's BARs (the its class's)? */
+void adv_its_init(void);
+bool adv_its_window(uint64_t a);
+void op_its(void);
 
 /* timer.c: bring the GIC and timer back to a state in which WFI wakes up. */
 void adv_gic_recover(void);

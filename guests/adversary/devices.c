@@ -99,7 +99,7 @@ static bool in_own_devices(uint64_t a)
 	return (a >= 0x08000000UL && a < 0x09000000UL) ||
 	       (a >= ADV_PL011_BASE && a < ADV_PL011_BASE + UART_SIZE) ||
 	       (a >= 0x090c0000UL && a < 0x090c1000UL) || adv_pci_window(a) ||
-	       adv_virtio_window(a) || adv_shm_window(a);
+	       adv_virtio_window(a) || adv_shm_window(a) || adv_its_window(a);
 }
 
 /* The stolen-time page may be read (the pv class leak-checks it); writes are refused. */

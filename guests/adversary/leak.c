@@ -11,7 +11,7 @@
 #define ADV_MAX_REPORTS 16
 
 static const char *const class_names[ADV_CLASSES] = {
-	"gic", "uart", "sysreg", "call", "ipa", "timer", "pv", "pci", "virtio", "shm",
+	"gic", "uart", "sysreg", "call", "ipa", "timer", "pv", "pci", "virtio", "shm", "its",
 };
 
 bool leak_looks(uint64_t v, unsigned bytes)

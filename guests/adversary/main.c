@@ -31,10 +31,10 @@ volatile struct adv_params adv_params = {
 
 struct adv_stats adv;
 
-/* Weights (out of 64) of the classes: device registers and sysregs dominate. */
+/* Weights (out of 67) of the classes: device registers and sysregs dominate. */
 static enum adv_class pick_class(void)
 {
-	uint64_t r = rng_below(64);
+	uint64_t r = rng_below(67);
 
 	if (r < 15) return ADV_GIC;
 	if (r < 22) return ADV_UART;
@@ -45,7 +45,8 @@ static enum adv_class pick_class(void)
 	if (r < 57) return ADV_PV;
 	if (r < 60) return ADV_PCI;
 	if (r < 62) return ADV_VIRTIO;
-	return ADV_SHM;
+	if (r < 64) return ADV_SHM;
+	return ADV_ITS;
 }
 
 static void run_op(void)
@@ -63,7 +64,8 @@ static void run_op(void)
 	case ADV_PV: op_pv(); break;
 	case ADV_PCI: op_pci(); break;
 	case ADV_VIRTIO: op_virtio(); break;
-	default: op_shm(); break;
+	case ADV_SHM: op_shm(); break;
+	default: op_its(); break;
 	}
 	adv.ops++;
 }
@@ -89,6 +91,7 @@ int main(void)
 	       (unsigned long long)ops);
 	rng_seed(seed);
 	adv_pci_init();
+	adv_its_init();
 	adv_gic_recover();
 	while (adv.ops < ops) {
 		run_op();
@@ -98,7 +101,7 @@ int main(void)
 	timer_disable();
 	pl011_init();
 	printf("adversary: classes gic=%llu uart=%llu sysreg=%llu call=%llu ipa=%llu timer=%llu "
-	       "pv=%llu pci=%llu virtio=%llu shm=%llu\n",
+	       "pv=%llu pci=%llu virtio=%llu shm=%llu its=%llu\n",
 	       (unsigned long long)adv.class_ops[ADV_GIC],
 	       (unsigned long long)adv.class_ops[ADV_UART],
 	       (unsigned long long)adv.class_ops[ADV_SYSREG],
@@ -108,7 +111,8 @@ int main(void)
 	       (unsigned long long)adv.class_ops[ADV_PV],
 	       (unsigned long long)adv.class_ops[ADV_PCI],
 	       (unsigned long long)adv.class_ops[ADV_VIRTIO],
-	       (unsigned long long)adv.class_ops[ADV_SHM]);
+	       (unsigned long long)adv.class_ops[ADV_SHM],
+	       (unsigned long long)adv.class_ops[ADV_ITS]);
 	report("done ", seed);
 	/* idle for real: nothing left pending or active that would end every WFI at once */
 	adv_gic_recover();

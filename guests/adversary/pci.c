@@ -146,7 +146,8 @@ static void op_bar(void)
 
 	if (write && off + (1U << sz) > EDU_DMA_SRC && off < EDU_DMA_CMD + 8U)
 		write = false;
-	pci_access(own_bar + off, sz, write, off < EDU_BAR_SIZE);
+	/* the page past the BAR may be another function's of its own (the its class's rng) */
+	pci_access(own_bar + off, sz, write, off < EDU_BAR_SIZE || adv_its_window(own_bar + off));
 }
 
 void op_pci(void)

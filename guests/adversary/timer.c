@@ -31,11 +31,12 @@ void adv_gic_recover(void)
 		mmio_write32(ADV_GICD_BASE + GICD_ICACTIVER + 4 * i, 0xffffffffU);
 	mmio_write32(ADV_GICD_BASE, GICD_CTLR_VALUE);
 	gic_cpu_init();
-	/* anything still pending is acknowledged and completed */
+	/* anything still pending is acknowledged and completed; LPIs too (the its class's
+	 * INT commands): one acknowledged and left active would mask the timer for good */
 	for (unsigned i = 0; i < 64; i++) {
 		uint32_t iar = gic_ack();
 
-		if (iar >= 1020)
+		if (iar >= 1020 && iar < 8192)
 			break;
 		gic_eoi(iar);
 	}
@@ -78,7 +79,7 @@ static void timer_wait(bool wfe)
 		for (unsigned i = 0; i < 8; i++) {
 			uint32_t iar = gic_ack();
 
-			if (iar >= 1020)
+			if (iar >= 1020 && iar < 8192) /* 1020-1023 special; LPIs from 8192 */
 				break;
 			leak_check(ADV_TIMER, 2, iar, 4);
 			gic_eoi(iar);

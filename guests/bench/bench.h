@@ -94,6 +94,8 @@ void bench_irq(void);	/* from the IRQ vector */
 typedef void (*bench_irq_fn)(uint32_t intid);
 #define BENCH_IRQ_MAX 64U
 void bench_irq_register(uint32_t intid, bench_irq_fn fn);
+/* The handler of every LPI (INTID 8192 and up). */
+void bench_lpi_register(bench_irq_fn fn);
 
 /* --- sched.c: two-thread scheduler ----------------------------------------- */
 
@@ -178,6 +180,9 @@ void helper_spin_end(void);
 void bench_timer_init(void);
 /* The PCI items' device (items_pci.c): found and set up before the items run. */
 void bench_pci_init(void);
+/* items_msi.c: the edu's MSI through the ITS to an LPI, set up (after bench_pci_init). */
+void bench_msi_init(void);
+void item_pci_msi_lat(struct item_ctx *c);
 
 /* energy.c: every pCPU's model energy, for a privileged VM under rtvisor. */
 void energy_begin(int on_hyp);

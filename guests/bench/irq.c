@@ -7,6 +7,12 @@
 #include "bench.h"
 
 static bench_irq_fn irq_fns[BENCH_IRQ_MAX];
+static bench_irq_fn lpi_fn;
+
+void bench_lpi_register(bench_irq_fn fn)
+{
+	lpi_fn = fn;
+}
 
 void bench_irq_register(uint32_t intid, bench_irq_fn fn)
 {
@@ -20,12 +26,15 @@ void bench_irq(void)
 		uint32_t iar = gic_ack();
 		uint32_t intid = iar & 0xffffffU;
 
-		if (intid >= 1020U)
+		if (intid >= 1020U && intid < 8192U)
 			break;
-		if (intid < BENCH_IRQ_MAX && irq_fns[intid]) {
+		if (intid >= 8192U && lpi_fn) {
+			lpi_fn(intid);
+		} else if (intid < BENCH_IRQ_MAX && irq_fns[intid]) {
 			irq_fns[intid](intid);
 		} else {
-			gic_irq_disable(intid);
+			if (intid < 1020U)
+				gic_irq_disable(intid);
 			printf("bench: unexpected intid %u disabled\n", intid);
 		}
 		gic_eoi(iar);

@@ -71,6 +71,7 @@ static const struct item items[] = {
 	{ "pci_intx_lat", item_pci_intx_lat },
 	{ "sgi_ipi", item_sgi_ipi },	/* it leaves CPU 1 off again */
 	{ "sgi_self", item_sgi_self },	/* CPU 0 only */
+	{ "pci_msi_lat", item_pci_msi_lat },
 };
 
 void stat_reset(struct stat *s)
@@ -234,6 +235,7 @@ int main(void)
 	heap_init();
 	bench_timer_init();
 	bench_pci_init();
+	bench_msi_init();
 	irq_unmask();
 	if (!n)
 		n = 1;

@@ -25,6 +25,20 @@
 
 /* msi.c: with LPIs, the edu's MSI through the ITS, then the attacks on it. */
 void edudma_msi(unsigned bdf, uintptr_t bar);
+/* msi.c, for affinity.c: one ITS command (waits until CREADR passes it); the calling
+ * CPU's redistributor gets the LPI tables and EnableLPIs; raise the edu's MSI n times
+ * (how many arrived); LPIs taken on CPU cpu so far. */
+#define MSI_RAISES 3U
+void edudma_its_cmd(uint64_t d0, uint64_t d1, uint64_t d2);
+void edudma_its_cmd4(uint64_t d0, uint64_t d1, uint64_t d2, uint64_t d3);
+void edudma_redist_lpis_on(void);
+unsigned edudma_msi_raise(unsigned n);
+unsigned edudma_lpis_on(unsigned cpu);
+
+/* affinity.c: with a second vCPU, the event moved to it (MOVI, MOVALL, MAPC), then an
+ * MSI every 100 ms for ever, counted per CPU (never returns then). */
+void edudma_affinity(unsigned bdf);
+
 /* drive.c: the edu at bdf; returns its BAR 0. */
 uintptr_t edudma_drive(unsigned bdf);
 /* probe.c: every slot of EDUDMA_SLOTS but `mine`, every BAR of EDUDMA_BARS but `bar`. */

@@ -11,6 +11,7 @@
  * Tables are static arrays in the image (the MMU is off: word accesses only).
  */
 #include "guest/console.h"
+#include "guest/config.h"
 #include "guest/cpu.h"
 #include "guest/edu.h"
 #include "guest/fault.h"
@@ -37,7 +38,6 @@
 #define VALID (1UL << 63)
 #define LPI_IDBITS 14U
 #define PCI_CAP_MSI 0x05U
-#define MSI_RAISES 3U
 
 static uint8_t prop[(1U << LPI_IDBITS) - 8192U] __attribute__((aligned(4096)));
 static uint8_t pend[(1U << LPI_IDBITS) / 8U] __attribute__((aligned(65536)));
@@ -46,6 +46,7 @@ static uint64_t devtab[4096 / 8] __attribute__((aligned(4096)));
 static uint64_t itt[256 / 8] __attribute__((aligned(256)));
 static unsigned queue_wr;
 static volatile unsigned lpis;
+static volatile unsigned lpis_cpu[GUEST_MAX_CPUS];
 static volatile uint32_t last_lpi;
 static uintptr_t edu_bar;
 
@@ -54,10 +55,21 @@ static void lpi_irq(uint32_t intid, void *arg)
 	(void)arg;
 	mmio_write32(edu_bar + EDU_IRQ_ACK, mmio_read32(edu_bar + EDU_IRQ_STATUS));
 	last_lpi = intid;
+	lpis_cpu[cpu_id() % GUEST_MAX_CPUS]++;
 	lpis++;
 }
 
-static void its_cmd(uint64_t d0, uint64_t d1, uint64_t d2)
+unsigned edudma_lpis_on(unsigned cpu)
+{
+	return lpis_cpu[cpu % GUEST_MAX_CPUS];
+}
+
+void edudma_its_cmd(uint64_t d0, uint64_t d1, uint64_t d2)
+{
+	edudma_its_cmd4(d0, d1, d2, 0);
+}
+
+void edudma_its_cmd4(uint64_t d0, uint64_t d1, uint64_t d2, uint64_t d3)
 {
 	uint64_t *c = &queue[queue_wr / 8U];
 	uint64_t end = timer_now() + timer_ms_to_ticks(100);
@@ -65,7 +77,7 @@ static void its_cmd(uint64_t d0, uint64_t d1, uint64_t d2)
 	c[0] = d0;
 	c[1] = d1;
 	c[2] = d2;
-	c[3] = 0;
+	c[3] = d3;
 	queue_wr = (queue_wr + 32U) % sizeof(queue);
 	__asm__ volatile("dsb sy" : : : "memory");
 	mmio_write64(ITS_BASE + GITS_CWRITER, queue_wr);
@@ -75,31 +87,41 @@ static void its_cmd(uint64_t d0, uint64_t d1, uint64_t d2)
 
 static void its_mapd(unsigned devid)
 {
-	its_cmd(0x08UL | (uint64_t)devid << 32, 0 /* 1 EventID bit */, VALID | (uintptr_t)itt);
+	edudma_its_cmd(0x08UL | (uint64_t)devid << 32, 0 /* 1 EventID bit */, VALID | (uintptr_t)itt);
 }
 
 static void its_mapti(unsigned devid, unsigned event, unsigned lpi)
 {
-	its_cmd(0x0aUL | (uint64_t)devid << 32, event | (uint64_t)lpi << 32, 0);
-	its_cmd(0x05UL, 0, 0); /* SYNC */
+	edudma_its_cmd(0x0aUL | (uint64_t)devid << 32, event | (uint64_t)lpi << 32, 0);
+	edudma_its_cmd(0x05UL, 0, 0); /* SYNC */
+}
+
+/* The calling CPU's redistributor: the shared property table, its own pending table
+ * (IHI 0069 5.1.1, 5.1.2), EnableLPIs. */
+void edudma_redist_lpis_on(void)
+{
+	static struct { uint8_t b[sizeof(pend)]; } __attribute__((aligned(65536)))
+		pend1[GUEST_MAX_CPUS - 1];
+	uintptr_t rd = gic_redist_base();
+	unsigned c = cpu_id() % GUEST_MAX_CPUS;
+
+	mmio_write64(rd + GICR_PROPBASER, (uintptr_t)prop | (LPI_IDBITS - 1U));
+	mmio_write64(rd + GICR_PENDBASER, c ? (uintptr_t)pend1[c - 1].b : (uintptr_t)pend);
+	mmio_write32(rd + GICR_CTLR, 1U);
 }
 
 static void lpis_on(void)
 {
-	uintptr_t rd = GICR_BASE; /* vCPU 0 */
-
 	for (unsigned i = 0; i < sizeof(prop); i++)
 		prop[i] = 0;
 	prop[EDUDMA_LPI - 8192U] = GIC_PRIO_DEFAULT | 0x2U | 0x1U; /* RES1, enabled */
-	mmio_write64(rd + GICR_PROPBASER, (uintptr_t)prop | (LPI_IDBITS - 1U));
-	mmio_write64(rd + GICR_PENDBASER, (uintptr_t)pend);
-	mmio_write32(rd + GICR_CTLR, 1U);
+	edudma_redist_lpis_on();
 	mmio_write64(ITS_BASE + GITS_BASER0, mmio_read64(ITS_BASE + GITS_BASER0) | VALID |
 		     (uintptr_t)devtab);
 	mmio_write64(ITS_BASE + GITS_CBASER, VALID | (uintptr_t)queue);
 	mmio_write64(ITS_BASE + GITS_CWRITER, 0);
 	mmio_write32(ITS_BASE + GITS_CTLR, 1U);
-	its_cmd(0x09UL, 0, VALID | 0 /* ICID 0 -> processor 0 */);
+	edudma_its_cmd(0x09UL, 0, VALID | 0 /* ICID 0 -> processor 0 */);
 }
 
 static unsigned msi_cap(unsigned bdf)
@@ -126,12 +148,12 @@ static void msi_set(unsigned bdf, unsigned cap, uint64_t addr, uint16_t data)
 	pci_cfg_write16(bdf, cap + 2U, 1U);
 }
 
-/* Raise the edu's interrupt MSI_RAISES times; how many arrived as the LPI. */
-static unsigned raise(void)
+/* Raise the edu's interrupt n times; how many arrived as the LPI. */
+unsigned edudma_msi_raise(unsigned n)
 {
 	unsigned before = lpis;
 
-	for (unsigned i = 0; i < MSI_RAISES; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		uint64_t end = timer_now() + timer_ms_to_ticks(200);
 		unsigned seen = lpis;
 
@@ -165,10 +187,10 @@ static void attacks(unsigned bdf, unsigned cap, unsigned other)
 	its_mapti(bdf, 1U, EDUDMA_LPI + 2U);
 	printf("edudma: attack event=1 done\n");
 	msi_set(bdf, cap, 0x40000000UL, 0);
-	n = raise();
+	n = edudma_msi_raise(MSI_RAISES);
 	printf("edudma: attack msi-address lpis=%u\n", n);
 	msi_set(bdf, cap, GITS_TRANSLATER, 1U);
-	n = raise();
+	n = edudma_msi_raise(MSI_RAISES);
 	printf("edudma: attack msi-data lpis=%u\n", n);
 	attack_translater();
 }
@@ -189,11 +211,12 @@ void edudma_msi(unsigned bdf, uintptr_t bar)
 	lpis_on();
 	its_mapd(bdf);
 	its_mapti(bdf, 0, EDUDMA_LPI);
-	its_cmd(0x0dUL, 0, 0); /* INVALL collection 0 */
+	edudma_its_cmd(0x0dUL, 0, 0); /* INVALL collection 0 */
 	msi_set(bdf, cap, GITS_TRANSLATER, 0);
 	printf("edudma: msi its typer=0x%lx lpis=%u last=%u\n",
-	       (unsigned long)mmio_read64(ITS_BASE + GITS_TYPER), raise(), last_lpi);
+	       (unsigned long)mmio_read64(ITS_BASE + GITS_TYPER), edudma_msi_raise(MSI_RAISES), last_lpi);
 	attacks(bdf, cap, other);
 	msi_set(bdf, cap, GITS_TRANSLATER, 0);
-	printf("edudma: msi after lpis=%u last=%u\n", raise(), last_lpi);
+	printf("edudma: msi after lpis=%u last=%u\n", edudma_msi_raise(MSI_RAISES), last_lpi);
+	edudma_affinity(bdf);
 }

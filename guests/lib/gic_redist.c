@@ -67,6 +67,11 @@ static void gicr_reset_private(uintptr_t rd)
 		mmio_write32(sgi + GICR_IPRIORITYR + off, 0xa0a0a0a0U);
 }
 
+uintptr_t gic_redist_base(void)
+{
+	return gicr_rd_base[cpu_id() % GUEST_MAX_CPUS];
+}
+
 uintptr_t gic_redist_sgi_base(void)
 {
 	uintptr_t rd = gicr_rd_base[cpu_id() % GUEST_MAX_CPUS];

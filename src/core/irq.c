@@ -124,6 +124,7 @@ void irq_handle_pending(bool guest_exit)
 		if (intid >= IRQ_NR) {
 			if (!arch_irq_msi(intid))
 				return;
+			irq_count(STAT_IRQ_DEV); /* a passthrough function's MSI: a guest's delivery */
 			continue;
 		}
 		dispatch(intid);

@@ -35,14 +35,22 @@ def test_adversary_short_seed(machine):
                                        m.p.before)]
     refused = re.search(r"vm 'adversary' doorbells refused (\d+)", m.p.before)
     assert len(rung) == 2 and min(rung) > 0 and refused and int(refused.group(1)) > 100, m.p.before
+    # its vITS (the its class): commands refused by the hundred, the queue never stalled
+    m.send("its adversary\r")
+    m.expect(r"rtvisor> ")
+    its = re.search(r"vm 'adversary' vITS: .* commands refused (\d+),", m.p.before)
+    assert its and int(its.group(1)) > 100, m.p.before
     m.log.flush()
     with open(m.log.name, errors="replace") as f:
         log = f.read()
     assert adversary.findings(log) == []
     # its PCI function was there and attacked (guests/adversary/pci.c)
     pci = re.search(r"\[adversary\] adversary: classes .* pci=(\d+)", log)
-    assert pci and int(pci.group(1)) > 500, pci     # weight 3 of 64: about 940 of 20000
+    assert pci and int(pci.group(1)) > 500, pci     # weight 3 of 67: about 900 of 20000
     shm = re.search(r"\[adversary\] adversary: classes .* shm=(\d+)", log)
     assert shm and int(shm.group(1)) > 300, shm
+    its = re.search(r"\[adversary\] adversary: classes .* its=(\d+)\n", log)
+    assert its and int(its.group(1)) > 500, its     # weight 3 of 67: about 900 of 20000
+    assert re.search(r"vm 'adversary': vITS command 0x[0-9a-f]{2} .* refused", log), log[-3000:]
     assert "creation failed" not in log
     assert "PANIC" not in log

@@ -6,8 +6,9 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 import run as bench_run  # noqa: E402  (bench/run.py: the parameter-block patcher)
 
-# The PCI function configs/adversary.dts gives the adversary (its pci class)
-QEMU_DEVICES = ["-device", "edu,addr=4.0"]
+# The PCI functions configs/adversary.dts gives the adversary (its pci and its classes)
+QEMU_DEVICES = ["-device", "edu,addr=4.0",
+                "-device", "virtio-rng-pci,addr=5.0,disable-legacy=on"]
 PARAMS_MAGIC = b"RTV-ADVERSARY-PB"
 PARAMS_FMT = "<QQQ"   # seed, ops, report_every
 DONE_RE = (r"\[adversary\] adversary: done seed=(\d+) ops=(\d+) faults=(\d+) aborts=(\d+) "

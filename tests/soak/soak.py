@@ -37,6 +37,11 @@ def run_seed(image, seed, ops, resets, report_every):
         r["run_s"] = time.time() - t0
         m.send(rtv.ESCAPE + "s")
         m.expect(r"rtvisor> ")
+        # the its class's commands that the vITS refused (the queue never stalls: the
+        # adversary reports UNREFUSED if CREADR lags)
+        shell(m, "its adversary", r"commands refused (\d+),")
+        r["its_refused"] = int(m.p.match.group(1))
+        m.expect(r"rtvisor> ")
         done = 0
         for k in range(1, resets + 1):
             # VM 2 = adversary; the restart line and the prompt come in either order
@@ -62,6 +67,8 @@ def run_seed(image, seed, ops, resets, report_every):
     r["reports"] = len(ticks)
     r["worst_period_ns"] = max((t[3] for t in ticks), default=0)
     r["worst_jitter_ns"] = max((t[4] for t in ticks), default=0)
+    cls = re.search(r"\[adversary\] adversary: classes .* its=(\d+)", log)
+    r["its_ops"] = int(cls.group(1)) if cls else 0
     r["starts"] = len(re.findall(r"\[adversary\] adversary: start seed=", log))
     bad = adversary.findings(log)
     if bad:
@@ -102,14 +109,16 @@ def main():
         results.append(r)
         print("soak: seed %d %s %s" % (seed, "ok" if r["ok"] else "FAIL", "; ".join(r["why"])),
               flush=True)
-    hdr = "%-6s %9s %8s %8s %8s %6s %6s %8s %15s %15s %8s %8s" % (
-        "seed", "ops", "faults", "aborts", "undefs", "leaks", "unref", "resets",
+    hdr = "%-6s %9s %8s %8s %8s %6s %6s %8s %8s %8s %15s %15s %8s %8s" % (
+        "seed", "ops", "faults", "aborts", "undefs", "leaks", "unref", "its_ops", "its_ref",
+        "resets",
         "rt_max_period", "rt_max_jitter", "run_s", "wall_s")
     print("\nsoak summary (logs: build/soak/)\n" + hdr)
     for r in results:
-        print("%-6d %9d %8d %8d %8d %6d %6d %8d %12.3f ms %12.3f ms %8.1f %8.1f%s" % (
+        print("%-6d %9d %8d %8d %8d %6d %6d %8d %8d %8d %12.3f ms %12.3f ms %8.1f %8.1f%s" % (
             r["seed"], r.get("ops", 0), r.get("faults", 0), r.get("aborts", 0),
-            r.get("undefs", 0), r.get("leaks", 0), r.get("unrefused", 0), r.get("resets", 0),
+            r.get("undefs", 0), r.get("leaks", 0), r.get("unrefused", 0), r.get("its_ops", 0),
+            r.get("its_refused", 0), r.get("resets", 0),
             r["worst_period_ns"] / 1e6, r["worst_jitter_ns"] / 1e6, r.get("run_s", 0),
             r["wall_s"], "" if r["ok"] else "  FAIL"))
     tot = lambda k: sum(r.get(k, 0) for r in results)  # noqa: E731

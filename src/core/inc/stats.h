@@ -6,7 +6,7 @@
 
 enum stat_cause {
 	STAT_IRQ_TIMER,   /* guest timer interrupt delivered */
-	STAT_IRQ_DEV,     /* passthrough device interrupt */
+	STAT_IRQ_DEV,     /* passthrough device interrupt (INTx line or MSI) */
 	STAT_IRQ_HYP,     /* hypervisor's own interrupts (console, kick, maintenance) */
 	STAT_DABT,        /* data abort (MMIO emulation or refused access) */
 	STAT_IABT,

@@ -19,6 +19,9 @@ void gic_dist_init(void);
 /* Calling CPU: wake its redistributor, reset SGIs/PPIs, enable ICC_*. 0 or -1. */
 int gic_cpu_init(void);
 
+/* The calling CPU's redistributor (RD_base frame; after gic_cpu_init, else 0). */
+uintptr_t gic_redist_base(void);
+
 /* SGI/PPI: on the calling CPU's redistributor; SPI: routed to the calling CPU. */
 void gic_irq_enable(uint32_t intid, uint8_t prio);
 void gic_irq_disable(uint32_t intid);

@@ -38,6 +38,7 @@ struct lpi_owner {
 	struct vm *vm;
 	u8 fn;
 	u8 event;
+	u8 pcpu;  /* the collection it was mapped to: where it is taken */
 };
 
 static volatile u8 *its;
@@ -203,13 +204,14 @@ void its_cpu_init(void)
 }
 
 /* Reserve nr physical LPIs for fn's events; their property bytes enabled. */
-static int reserve_lpis(struct vm *vm, u32 fn, u32 nr, u32 *first)
+static int reserve_lpis(struct vm *vm, u32 fn, u32 nr, u32 pcpu, u32 *first)
 {
 	if (nr > LIM_ITS_LPIS - nr_lpis)
 		return ERR_FULL;
 	*first = LPI_BASE + nr_lpis;
 	for (u32 e = 0; e < nr; e++) {
-		owner[nr_lpis] = (struct lpi_owner){ .vm = vm, .fn = (u8)fn, .event = (u8)e };
+		owner[nr_lpis] = (struct lpi_owner){ .vm = vm, .fn = (u8)fn, .event = (u8)e,
+						     .pcpu = (u8)pcpu };
 		prop[nr_lpis++] = GIC_PRIO_GUEST | LPI_PROP_ON;
 	}
 	arch_dcache_clean((u64)(uintptr_t)prop, nr_lpis);
@@ -231,7 +233,7 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
 	if (!itt)
 		return ERR_NOMEM;
 	arch_dcache_clean(itt, ALIGN_UP((1ULL << bits) * ite_size, PAGE));
-	r = reserve_lpis(vm, fn, nr, &first);
+	r = reserve_lpis(vm, fn, nr, pcpu, &first);
 	if (r)
 		return r;
 	its_cmd_mapd(&c[n++], devid, bits, itt, true);
@@ -240,6 +242,16 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
 	its_cmd_invall(&c[n++], pcpu);
 	its_cmd_sync(&c[n++], rdbase_of(pcpu));
 	return its_send(c, n);
+}
+
+int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu)
+{
+	for (u32 k = 0; k < nr_lpis; k++)
+		if (owner[k].vm == vm && owner[k].fn == fn && owner[k].event == event) {
+			*pcpu = owner[k].pcpu;
+			return (int)(LPI_BASE + k);
+		}
+	return -1;
 }
 
 /*

@@ -29,6 +29,7 @@
 #include <mmio.h>
 #include <platform_info.h>
 #include <printk.h>
+#include <shell.h>
 #include <vdev.h>
 #include <vm.h>
 
@@ -178,7 +179,10 @@ static enum trap_status process(struct vm *vm, struct vits_vm *s)
 {
 	u64 size = queue_size(s->cbaser);
 
-	if (!s->enabled || !(s->cbaser & GITS_BASER_VALID))
+	/* CWRITER was checked against the queue it was written for; a smaller queue set
+	 * since (CBASER, while disabled) would leave it beyond the end and CREADR would
+	 * never meet it: nothing runs until the guest writes CWRITER again */
+	if (!s->enabled || !(s->cbaser & GITS_BASER_VALID) || s->cwriter >= size)
 		return TRAP_HANDLED;
 	for (u32 n = 0; s->creadr != s->cwriter; n++) {
 		if (n == VITS_BATCH)
@@ -272,6 +276,91 @@ void vits_msi(struct vm *vm, u32 fn, u32 event)
 	else
 		__atomic_fetch_add(&s->dropped, 1, __ATOMIC_RELAXED);
 }
+
+/* ---- the shell's view: `its <vm>` (docs/shell.md) ---- */
+
+struct vits_snap {           /* copied under the locks, printed after */
+	struct vits_tables t;
+	struct vlpi lpi[VGIC_NR_LPIS];
+	bool enabled;
+	u64 cbaser, creadr, cwriter, refused, dropped;
+};
+
+static const struct virq *snap_lpi(const struct vits_snap *n, u32 intid)
+{
+	for (u32 k = 0; k < VGIC_NR_LPIS; k++)
+		if (n->lpi[k].intid == intid && n->lpi[k].q.owned)
+			return &n->lpi[k].q;
+	return NULL;
+}
+
+static void show_event(const struct vm *vm, const struct vits_snap *n, u32 fn, u32 e)
+{
+	const struct vits_ite *ite = &n->t.dev[fn].ite[e];
+	const struct virq *q = ite->valid ? snap_lpi(n, ite->vintid) : NULL;
+	u32 pcpu = 0;
+	int plpi = its_lpi_of(vm, fn, e, &pcpu);
+
+	if (!ite->valid) {
+		printk("    event %u: unmapped (physical LPI %d on pCPU %u)\n", e, plpi, pcpu);
+		return;
+	}
+	printk("    event %u -> LPI %u collection %u%s: vCPU %u %s %s%s prio 0x%02x "
+	       "(physical LPI %d on pCPU %u)\n", e, ite->vintid, ite->icid,
+	       n->t.coll_valid[ite->icid] ? "" : " (unmapped)", q ? q->target : 0,
+	       q && q->enabled ? "enabled" : "disabled", q && q->pending ? "pending" : "idle",
+	       q && q->in_lr ? " in-LR" : "", q ? q->priority : 0, plpi, pcpu);
+}
+
+static void show_vits(const struct vm *vm, const struct vits_snap *n)
+{
+	printk("vm '%s' vITS: %s, CBASER 0x%lx CREADR 0x%lx CWRITER 0x%lx, commands refused "
+	       "%lu, events without translation %lu\n", vm->cfg->name,
+	       n->enabled ? "enabled" : "disabled", n->cbaser, n->creadr, n->cwriter,
+	       n->refused, n->dropped);
+	for (u32 c = 0; c < VITS_COLLECTIONS; c++)
+		if (n->t.coll_valid[c])
+			printk("  collection %u -> vCPU %u (on pCPU %u)\n", c, n->t.coll_vcpu[c],
+			       vm->vcpus[n->t.coll_vcpu[c]].pcpu);
+	for (u32 k = 0; k < n->t.nr_fns; k++) {
+		const struct vits_dev *d = &n->t.dev[k];
+
+		if (!d->reserved)
+			continue;
+		printk("  device 0x%x (%02x:%02x.%u): %s, %u EventID bits, %u events reserved\n",
+		       d->devid, d->devid >> 8, (d->devid >> 3) & 0x1f, d->devid & 7,
+		       d->mapped ? "mapped" : "unmapped", d->event_bits, d->reserved);
+		for (u32 e = 0; e < d->reserved; e++)
+			show_event(vm, n, k, e);
+	}
+}
+
+static void vits_show(int argc, char **argv)
+{
+	static struct vits_snap n; /* the shell runs on one pCPU */
+	struct vm *vm = shell_vm_arg(argv[0]);
+	struct vits_vm *s;
+
+	(void)argc;
+	if (!vm)
+		return;
+	s = &vits[vm->id];
+	if (!s->on) {
+		shell_error("vm '%s' has no vITS (no msi-events)", vm->cfg->name);
+		return;
+	}
+	spin_lock(&s->lock);
+	spin_lock(&vm->arch.vgic.lock);
+	n = (struct vits_snap){ .t = s->t, .enabled = s->enabled, .cbaser = s->cbaser,
+				.creadr = s->creadr, .cwriter = s->cwriter, .refused = s->refused,
+				.dropped = s->dropped };
+	memcpy(n.lpi, vm->arch.vgic.lpi, sizeof(n.lpi));
+	spin_unlock(&vm->arch.vgic.lock);
+	spin_unlock(&s->lock);
+	show_vits(vm, &n);
+}
+
+SHELL_CMD(its) = { "its", NULL, 1, 1, "its <vm>", vits_show };
 
 /* ---- life cycle ---- */
 

@@ -43,6 +43,8 @@ bool its_present(void);
  * LPIs (the scenario check prevents it).
  */
 int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu);
+/* The physical LPI of event of vm's function fn, and the pCPU it is routed to; -1: none. */
+int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu);
 /* Commands rtvisor issued on the physical ITS so far (shell, tests). */
 u64 its_commands_issued(void);
 
