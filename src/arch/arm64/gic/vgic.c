@@ -139,9 +139,12 @@ static u64 make_lr(const struct virq *irq, u32 intid);
 static bool deliverable(const struct vm *vm, const struct virq *irq);
 
 /*
- * Direct delivery: a HW-backed interrupt for the vCPU loaded on this pCPU,
- * with nothing else waiting for it, goes straight into a free list register
- * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
+ * Direct delivery: a HW-backed interrupt, or an SGI (edge, software), for the vCPU
+ * loaded on this pCPU, with nothing else waiting for it, goes straight into a free list
+ * register (the RT path: no pending bookkeeping, no search; an SGI a vCPU sends itself).
+ * Nothing pending means nothing of higher priority is passed over. A completed SGI entry
+ * needs nothing done at retirement (edge: no EOI maintenance, no line to sample). Caller
+ * holds the lock.
  */
 static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, struct virq *irq,
 								 u32 intid, bool loaded_here)
@@ -150,7 +153,8 @@ static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, 
 
 	if (!loaded_here && (cpu()->sched.current != v || v->needs_load))
 		return false;
-	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || !irq->enabled ||
+	if (!(irq->hw || (irq->edge && intid < VGIC_NR_SGIS)) || irq->in_lr ||
+	    v->arch.vgic.nr_pending || !irq->enabled ||
 	    (intid >= 32 && !deliverable(v->vm, irq)))
 		return false;
 	slot = free_lr(v);
