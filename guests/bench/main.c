@@ -70,6 +70,7 @@ static const struct item items[] = {
 	{ "pci_intx_lat", item_pci_intx_lat },
 	{ "sgi_ipi", item_sgi_ipi },	/* it leaves CPU 1 off again */
 	{ "sgi_self", item_sgi_self },	/* CPU 0 only */
+	{ "sysreg_actlr", item_sysreg_actlr },
 };
 
 void stat_reset(struct stat *s)
