@@ -139,7 +139,8 @@ static u64 make_lr(const struct virq *irq, u32 intid);
 static bool deliverable(const struct vm *vm, const struct virq *irq);
 
 /*
- * Direct delivery: a HW-backed interrupt, or an SGI (edge, software), for the vCPU
+ * Direct delivery: a HW-backed interrupt (the timer's PPI, a passthrough SPI whose group the
+ * distributor forwards), or an SGI (edge, software), for the vCPU
  * loaded on this pCPU, with nothing else waiting for it, goes straight into a free list
  * register (the RT path: no pending bookkeeping, no search; an SGI a vCPU sends itself).
  * Nothing pending means nothing of higher priority is passed over. A completed SGI entry
@@ -155,8 +156,9 @@ static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, 
 		return false;
 	if (!(irq->hw || (irq->edge && intid < VGIC_NR_SGIS)) || irq->in_lr ||
 	    v->arch.vgic.nr_pending || !irq->enabled ||
-	    (intid >= 32 && !deliverable(v->vm, irq)))
-		return false;
+	    (intid >= 32 && !vgic_group_enabled(&v->vm->arch.vgic, irq)))
+		return false; /* (deliverable() asks for the pending state, which an interrupt
+			       * being injected has not got: with it no SPI was ever direct) */
 	slot = free_lr(v);
 	if (slot < 0)
 		return false;
