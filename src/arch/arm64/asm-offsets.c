@@ -19,7 +19,6 @@ void asm_offsets(void)
 	DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
 	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
 	DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
-	DEFINE(ASM_EXIT_FAST_FULL, EXIT_FAST_FULL);
 }
 
 /* Layout facts the assembly relies on beyond single offsets. */

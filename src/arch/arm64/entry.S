@@ -171,34 +171,9 @@ __vcpu_run:
 	dsb	nsh
 	isb
 
-/*
- * After a fast-path handler: x0 = 0 to re-enter the guest, EXIT_FAST_FULL to store x19-x29
- * and handle it with the full frame (vcpu_fast_full: the exit names one of them), else the
- * EXIT_* for the loop.
- */
+/* After a fast-path handler: x0 = 0 to re-enter the guest, else the EXIT_* for the loop. */
 fast_exit_done:
-	cbz	x0, fast_resume
-	cmp	x0, #ASM_EXIT_FAST_FULL
-	b.ne	1f
-	mrs	x1, tpidr_el2
-	ldr	x1, [x1, #CPU_GUEST_REGS]
-	stp	x19, x20, [x1, #VCPU_REGS_X + 8 * 19]
-	stp	x21, x22, [x1, #VCPU_REGS_X + 8 * 21]
-	stp	x23, x24, [x1, #VCPU_REGS_X + 8 * 23]
-	stp	x25, x26, [x1, #VCPU_REGS_X + 8 * 25]
-	stp	x27, x28, [x1, #VCPU_REGS_X + 8 * 27]
-	str	x29, [x1, #VCPU_REGS_X + 8 * 29]
-	bl	vcpu_fast_full
-	cbnz	x0, guest_exit        /* the frame is complete already */
-	mrs	x1, tpidr_el2
-	ldr	x0, [x1, #CPU_GUEST_REGS]
-	ldp	x19, x20, [x0, #VCPU_REGS_X + 8 * 19]
-	ldp	x21, x22, [x0, #VCPU_REGS_X + 8 * 21]
-	ldp	x23, x24, [x0, #VCPU_REGS_X + 8 * 23]
-	ldp	x25, x26, [x0, #VCPU_REGS_X + 8 * 25]
-	ldp	x27, x28, [x0, #VCPU_REGS_X + 8 * 27]
-	ldr	x29, [x0, #VCPU_REGS_X + 8 * 29]
-fast_resume:
+	cbnz	x0, 1f
 	mrs	x1, tpidr_el2
 	ldr	x0, [x1, #CPU_GUEST_REGS]
 	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]

@@ -75,32 +75,17 @@ static bool reg_in_frame(u32 reg)
 	return reg < 19 || reg > 29;
 }
 
-/* The register an exit of the fast path's classes names (32: none, HVC/SMC), or -1. */
-static int fast_reg(u64 esr)
+bool esr_fast_exit(u64 esr)
 {
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 	case EC_SMC64:
-		return 32;
+		return true;
 	case EC_SYSREG:
-		return (int)iss_bits(esr, 5, 5);
+		return reg_in_frame(iss_bits(esr, 5, 5));
 	case EC_DABT_LOW:
-		return (ESR_ISS(esr) & DABT_ISV) ? (int)DABT_SRT(ESR_ISS(esr)) : -1;
+		return (ESR_ISS(esr) & DABT_ISV) && reg_in_frame((u32)DABT_SRT(ESR_ISS(esr)));
 	default:
-		return -1;
+		return false;
 	}
-}
-
-bool esr_fast_exit(u64 esr)
-{
-	int r = fast_reg(esr);
-
-	return r >= 0 && reg_in_frame((u32)r);
-}
-
-bool esr_fast_exit_full(u64 esr)
-{
-	int r = fast_reg(esr);
-
-	return r >= 0 && !reg_in_frame((u32)r);
 }

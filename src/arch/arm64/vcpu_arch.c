@@ -175,21 +175,24 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
 }
 
 /*
- * A synchronous exit on the fast path: HVC/SMC, MSR/MRS and MMIO accesses with a valid
- * syndrome. Those whose emulation touches no guest register in x19-x29 (esr_fast_exit)
- * are handled at once; one that names x19-x29 (esr_fast_exit_full) goes back to entry.S
- * (EXIT_FAST_FULL), which stores them and calls vcpu_fast_full(). Handled in vcpu_run()'s order (retire the completed list registers, then
+ * A synchronous exit on the fast path: the ones whose emulation touches no guest register
+ * in x19-x29 (esr_fast_exit: HVC/SMC, MSR/MRS and MMIO accesses through x0-x18 or x30)
+ * are handled here, in vcpu_run()'s order (retire the completed list registers, then
  * the handler). 0: enter the guest again; else the loop takes over with the full frame
  * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status). The
  * pCPU of an exit-less vCPU (and only it: config_exitless.c) keeps exitless_run()'s path
  * for every exit, and the housekeeping pCPU, which never resumes without going round its
  * loop (may_resume), keeps the loop's path without paying for this one first.
  */
-static inline __attribute__((always_inline)) u64 fast_sync(struct cpu *c, u64 esr)
+u64 vcpu_fast_sync(void)
 {
+	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
+	u64 esr = read_sysreg(esr_el2);
 	enum trap_status st;
 
+	if (c->exitless || c->housekeeper || !esr_fast_exit(esr))
+		return EXIT_SYNC;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);
 	st = vcpu_sync_exit_fast(v, esr);
@@ -197,25 +200,6 @@ static inline __attribute__((always_inline)) u64 fast_sync(struct cpu *c, u64 es
 		return 0;
 	v->arch.fast_status = (u32)st;
 	return EXIT_SYNC_DONE;
-}
-
-u64 vcpu_fast_sync(void)
-{
-	struct cpu *c = cpu();
-	u64 esr = read_sysreg(esr_el2);
-
-	if (c->exitless || c->housekeeper)
-		return EXIT_SYNC;
-	if (esr_fast_exit(esr))
-		return fast_sync(c, esr);
-	return esr_fast_exit_full(esr) ? EXIT_FAST_FULL : EXIT_SYNC;
-}
-
-/* The same exit when it names one of x19-x29: entry.S stored them first (and reloads them
- * before it resumes, as the handler may have written one). */
-u64 vcpu_fast_full(void)
-{
-	return fast_sync(cpu(), read_sysreg(esr_el2));
 }
 
 /* An IRQ exit on the fast path, handled as vcpu_run() and vcpu_handle_exit() would. */

@@ -280,17 +280,11 @@ TEST(fast_exit_only_without_x19_to_x29)
 		bool in_frame = r < 19 || r >= 30;
 
 		CHECK_EQ(esr_fast_exit(SR(3, 0, 12, 11, 5, r, 0)), in_frame);
-		CHECK_EQ(esr_fast_exit_full(SR(3, 0, 12, 11, 5, r, 0)), !in_frame);
-		CHECK_EQ(esr_fast_exit_full(DA(ISV | SAS(2) | SRT(r) | FSC_TRANS_L3)), !in_frame);
 		CHECK_EQ(esr_fast_exit(SR(3, 0, 0, 4, 0, r, 1)), in_frame);
 		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(2) | SRT(r) | WNR | FSC_TRANS_L3)), in_frame);
 		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(3) | SF | SRT(r) | FSC_TRANS_L3)), in_frame);
 	}
 	CHECK(!esr_fast_exit(DA(SRT(1) | FSC_TRANS_L3)));   /* no ISV: no register known */
-	CHECK(!esr_fast_exit_full(DA(SRT(20) | FSC_TRANS_L3)));
-	CHECK(!esr_fast_exit_full(0x5a000000));             /* HVC: never needs x19-x29 */
-	CHECK(!esr_fast_exit_full(0x06000000));             /* WFI */
-	CHECK(!esr_fast_exit_full(0xf2000000));             /* BRK */
 	CHECK(!esr_fast_exit(0x06000000));                  /* WFI: the loop idles */
 	CHECK(!esr_fast_exit(0x82000007));                  /* instruction abort */
 	CHECK(!esr_fast_exit(0xf2000000));                  /* BRK: the debugger */

@@ -38,7 +38,5 @@ struct sysreg_info esr_sysreg_decode(u64 esr);
  * SRT, is not one of x19-x29. Anything else: false.
  */
 bool esr_fast_exit(u64 esr);
-/* The same exit classes with Rt/SRT in x19-x29: the fast path stores those first. */
-bool esr_fast_exit_full(u64 esr);
 
 #endif

@@ -14,7 +14,6 @@ enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr);
 enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr); /* only if esr_fast_exit */
 u64 vcpu_fast_sync(void);   /* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c) */
 u64 vcpu_fast_irq(void);
-u64 vcpu_fast_full(void);
 enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa); /* trap_access.c */
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* sysreg_emul.c */
 /* Enter the guest's EL1 synchronous vector with this ESR and FAR (vcpu_arch.c). */

@@ -52,7 +52,6 @@ struct vgic_hw_ctx {
 #define EXIT_SERROR 4
 #define EXIT_SYNC_DONE 5   /* handled on the fast path (traps.c); its status in fast_status */
 #define EXIT_IRQ_DONE 6    /* interrupts handled on the fast path */
-#define EXIT_FAST_FULL 7   /* entry.S only: store x19-x29, then vcpu_fast_full() */
 
 struct vcpu_regs;
 u64 __vcpu_run(struct vcpu_regs *regs);
