@@ -55,7 +55,7 @@ ITEMS = [
     "heap_alloc", "heap_free", "hvc_rtv", "hvc_psci", "sysreg_sgi1r",
     "mmio_emul_read", "mmio_emul_write", "mmio_pt_read", "mmio_pt_write",
     "page_first_touch", "pci_bar_read", "pci_cfg_read", "pci_intx_lat", "sgi_ipi",
-    "sgi_self", "pci_msi_lat",
+    "sgi_self", "pci_msi_lat", "sysreg_actlr",
 ]
 # Run on a 2-CPU machine / 2-vCPU VM: the SGI item, and the items that wait in WFI for
 # a timer (CPU 1 spins meanwhile so that QEMU's clock stays exact: guests/bench/items_smp.c).

@@ -168,6 +168,7 @@ void item_pci_cfg_read(struct item_ctx *c);
 void item_pci_intx_lat(struct item_ctx *c);
 void item_sgi_ipi(struct item_ctx *c);
 void item_sgi_self(struct item_ctx *c);
+void item_sysreg_actlr(struct item_ctx *c);
 
 /*
  * CPU 1 spins while CPU 0 waits in WFI (items_smp.c: keeps QEMU's clock

@@ -57,6 +57,22 @@ void item_sysreg_sgi1r(struct item_ctx *c)
 	}
 }
 
+/*
+ * sysreg_actlr: MRS of ACTLR_EL1, a plain trapped system register: under rtvisor
+ * HCR_EL2.TACR traps it and the hypervisor answers zero (sysreg_emul.c); natively it is an
+ * ordinary register read. sysreg_sgi1r's trap also decodes an SGI target list; this one
+ * is the trap alone.
+ */
+void item_sysreg_actlr(struct item_ctx *c)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		uint64_t t0 = ts();
+
+		(void)sysreg_read(actlr_el1);
+		stat_add(&c->st, dur_ns(t0, ts()));
+	}
+}
+
 static void mmio_item(struct item_ctx *c, uintptr_t addr, bool write)
 {
 	for (uint32_t i = 0; i < c->n; i++) {

@@ -72,6 +72,7 @@ static const struct item items[] = {
 	{ "sgi_ipi", item_sgi_ipi },	/* it leaves CPU 1 off again */
 	{ "sgi_self", item_sgi_self },	/* CPU 0 only */
 	{ "pci_msi_lat", item_pci_msi_lat },
+	{ "sysreg_actlr", item_sysreg_actlr },
 };
 
 void stat_reset(struct stat *s)

@@ -61,10 +61,18 @@ static bool vcpu_can_run(const struct vcpu *v)
  * do nothing else first (no housekeeping here, nothing to reschedule, v still loaded and
  * runnable), so run_once() skips the way round it.
  */
-static bool may_resume(const struct cpu *c, const struct vcpu *v)
+static inline __attribute__((always_inline)) bool may_resume(const struct cpu *c,
+								      const struct vcpu *v)
 {
 	return !c->housekeeper && !c->sched.need_resched && c->sched.current == v &&
 	       !v->needs_load && vcpu_can_run(v);
+}
+
+/* The same for an exit the architecture handled before returning to the loop (its fast
+ * path): c is this pCPU, v the vCPU loaded here. */
+bool cpu_may_resume(const struct cpu *c, const struct vcpu *v)
+{
+	return may_resume(c, v);
 }
 
 static void run_once(struct cpu *c, struct vcpu *v)

@@ -122,7 +122,8 @@ void irq_handle_pending(bool guest_exit)
 		u32 intid = arch_irq_ack();
 
 		if (intid >= IRQ_NR) {
-			if (!arch_irq_msi(intid))
+			/* the spurious INTID that ends every loop: no call for it */
+			if (intid < IRQ_SPECIAL_END || !arch_irq_msi(intid))
 				return;
 			irq_count(STAT_IRQ_DEV); /* a passthrough function's MSI: a guest's delivery */
 			continue;

@@ -167,6 +167,12 @@ void arch_debug_enter(struct vcpu *v)
 }
 
 /* MDSCR_EL1 or MDCR_EL2 were rewritten (vCPU load, the guest's MDSCR write). */
+/* No debugger, and nothing of one programmed on this pCPU: the fast path may re-enter. */
+bool arch_debug_idle(const struct cpu *c, const struct vcpu *v)
+{
+	return !v->vm->dbg && !loaded[c->id].on;
+}
+
 void arch_debug_forget(void)
 {
 	loaded[cpu()->id].v = NULL; /* programmed ones are reprogrammed or cleared; a pCPU

@@ -7,6 +7,15 @@
  * an EXIT_* code from __vcpu_run, so exits are handled by ordinary C in the
  * per-CPU loop. Exceptions taken from EL2 itself are hypervisor bugs: they are
  * reported by hyp_panic(). (Vector layout: Arm ARM D1.10.2.)
+ *
+ * Fast path (synchronous and IRQ exits): the vector stores only the registers a C
+ * call may change (x0-x18, x30; AAPCS64 5.1.1: x19-x29 are callee-saved) with ELR and
+ * SPSR, and calls vcpu_fast_sync() / vcpu_fast_irq() on the stack it is on (the one
+ * __vcpu_run ERETed from). A result of 0 means the exit was handled and the guest can
+ * be entered again at once: the stored registers are loaded back and it ERETs. Any
+ * other result is an EXIT_* code for the loop: x19-x29, which still hold the guest's
+ * values, complete the frame and __vcpu_run returns it. vcpu_arch.c decides which exits
+ * may be handled there (those whose handlers touch no guest register in x19-x29).
  */
 #include <asm-offsets.h>
 
@@ -31,6 +40,18 @@
 	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
 .endm
 
+/* x2..x17: the caller-saved guest registers the fast path stores besides x0, x1, x18, x30. */
+.macro guest_x2_x17 op
+	\op	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
+	\op	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
+	\op	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
+	\op	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
+	\op	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
+	\op	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
+	\op	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
+	\op	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+.endm
+
 /* The hypervisor's callee-saved x19..x28 in __vcpu_run's frame (x29/x30 at [sp]). */
 .macro hyp_callee_saved op
 	\op	x19, x20, [sp, #16]
@@ -53,6 +74,21 @@
 	str	x2, [x0, #VCPU_REGS_PSTATE]
 	mov	x0, #\code
 	b	guest_exit
+.endm
+
+/* The fast path's part of the frame: x0-x18, x30, pc, pstate (x0 = the frame after). */
+.macro save_guest_caller_saved
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_GUEST_REGS]
+	guest_x2_x17 stp
+	str	x18, [x0, #VCPU_REGS_X + 8 * 18]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 0]
+	mrs	x2, elr_el2
+	stp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
+	mrs	x2, spsr_el2
+	str	x2, [x0, #VCPU_REGS_PSTATE]
 .endm
 
 /*
@@ -97,9 +133,13 @@ el2_vectors:
 	hyp_fault 7
 	/* lower EL, AArch64: the guest */
 	.balign 128
-	save_guest_and_exit 1
+	save_guest_caller_saved
+	bl	vcpu_fast_sync
+	b	fast_exit_done
 	.balign 128
-	save_guest_and_exit 2
+	save_guest_caller_saved
+	bl	vcpu_fast_irq
+	b	fast_exit_done
 	.balign 128
 	save_guest_and_exit 3
 	.balign 128
@@ -130,6 +170,30 @@ __vcpu_run:
 	eret
 	dsb	nsh
 	isb
+
+/* After a fast-path handler: x0 = 0 to re-enter the guest, else the EXIT_* for the loop. */
+fast_exit_done:
+	cbnz	x0, 1f
+	mrs	x1, tpidr_el2
+	ldr	x0, [x1, #CPU_GUEST_REGS]
+	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
+	msr	elr_el2, x2
+	ldr	x2, [x0, #VCPU_REGS_PSTATE]
+	msr	spsr_el2, x2
+	guest_x2_x17 ldp
+	ldr	x18, [x0, #VCPU_REGS_X + 8 * 18]
+	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
+	eret
+	dsb	nsh
+	isb
+1:	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #CPU_GUEST_REGS]
+	stp	x19, x20, [x1, #VCPU_REGS_X + 8 * 19]
+	stp	x21, x22, [x1, #VCPU_REGS_X + 8 * 21]
+	stp	x23, x24, [x1, #VCPU_REGS_X + 8 * 23]
+	stp	x25, x26, [x1, #VCPU_REGS_X + 8 * 25]
+	stp	x27, x28, [x1, #VCPU_REGS_X + 8 * 27]
+	str	x29, [x1, #VCPU_REGS_X + 8 * 29]
 
 guest_exit:
 	hyp_callee_saved ldp

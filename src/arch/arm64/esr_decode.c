@@ -68,3 +68,24 @@ struct sysreg_info esr_sysreg_decode(u64 esr)
 		.read = iss_bits(esr, 0, 1) != 0,
 	};
 }
+
+/* x19-x29: callee-saved (AAPCS64 5.1.1), not in memory on the fast path. */
+static bool reg_in_frame(u32 reg)
+{
+	return reg < 19 || reg > 29;
+}
+
+bool esr_fast_exit(u64 esr)
+{
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+	case EC_SMC64:
+		return true;
+	case EC_SYSREG:
+		return reg_in_frame(iss_bits(esr, 5, 5));
+	case EC_DABT_LOW:
+		return (ESR_ISS(esr) & DABT_ISV) && reg_in_frame((u32)DABT_SRT(ESR_ISS(esr)));
+	default:
+		return false;
+	}
+}

@@ -1,7 +1,9 @@
 /*
  * Guest exits: synchronous exceptions are dispatched on ESR_EL2.EC through a
  * table of handlers that return a trap status; anything not TRAP_HANDLED goes
- * to the one policy point, guest_fault(). IRQ exits go to the interrupt code.
+ * to the one policy point, guest_fault(). IRQ exits go to the interrupt code. Most of
+ * them are handled on the vector's stack before the loop sees them (the fast path:
+ * entry.S, vcpu_fast_sync/irq in vcpu_arch.c).
  */
 #include <arch/exc_entry.h>
 #include <arch/sysregs.h>
@@ -126,23 +128,53 @@ static void fault_of(const struct vcpu *v, u64 esr, bool aarch32, struct fault_i
 	}
 }
 
+/* The exit's handler; v->arch.exit_esr is the syndrome of record for what follows. Also
+ * the fast path's (vcpu_fast_sync, vcpu_arch.c). */
+enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr)
+{
+	exit_fn fn = sync_handlers[ESR_EC(esr)];
+
+	v->arch.exit_esr = esr;
+	if (exc_from_aarch32(v->arch.regs.pstate))
+		return TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
+	return (fn ? fn : exit_unknown)(v, esr);
+}
+
+/* The same for the exits of the fast path (esr_fast_exit), without the table: HVC, SMC and
+ * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. */
+enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr)
+{
+	v->arch.exit_esr = esr;
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		return exit_hvc(v, esr);
+	case EC_SMC64:
+		return exit_smc(v, esr);
+	case EC_SYSREG:
+		return exit_sysreg(v, esr);
+	default:
+		if (exc_from_aarch32(v->arch.regs.pstate))
+			return TRAP_FORBIDDEN;
+		return exit_dabt(v, esr);
+	}
+}
+
+/* A handler refused the exit: the one policy point decides (the full frame is stored). */
+static void sync_failed(struct vcpu *v, u64 esr, enum trap_status st)
+{
+	struct fault_info fi;
+
+	fault_of(v, esr, exc_from_aarch32(v->arch.regs.pstate), &fi);
+	guest_fault(v, st, &fi);
+}
+
 static void handle_sync(struct vcpu *v)
 {
 	u64 esr = read_sysreg(esr_el2);
-	exit_fn fn = sync_handlers[ESR_EC(esr)];
-	bool aarch32 = exc_from_aarch32(v->arch.regs.pstate);
-	enum trap_status st;
-	struct fault_info fi;
+	enum trap_status st = vcpu_sync_exit(v, esr);
 
-	v->arch.exit_esr = esr;
-	if (aarch32)
-		st = TRAP_FORBIDDEN; /* AArch32 EL0 is not supported: nothing is emulated for it */
-	else
-		st = (fn ? fn : exit_unknown)(v, esr);
-	if (st == TRAP_HANDLED)
-		return;
-	fault_of(v, esr, aarch32, &fi);
-	guest_fault(v, st, &fi);
+	if (st != TRAP_HANDLED)
+		sync_failed(v, esr, st);
 }
 
 static void handle_serror(struct vcpu *v)
@@ -157,6 +189,12 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 	switch (exit) {
 	case EXIT_SYNC:
 		handle_sync(v);
+		break;
+	case EXIT_SYNC_DONE:
+		if (v->arch.fast_status != TRAP_HANDLED)
+			sync_failed(v, v->arch.exit_esr, (enum trap_status)v->arch.fast_status);
+		break;
+	case EXIT_IRQ_DONE:
 		break;
 	case EXIT_IRQ:
 		irq_handle_pending(true);

@@ -3,12 +3,15 @@
  * owning pCPU, register access by index, and exception injection into EL1
  * (exception entry as described in Arm ARM D1.10 "Exception entry").
  */
+#include <arch/esr_decode.h>
 #include <arch/exc_entry.h>
 #include <arch/exitless.h>
 #include <arch/sysregs.h>
 #include <arch/traps.h>
 #include <arch/vgic.h>
 #include <arch/vtimer.h>
+#include <cpu.h>
+#include <irq.h>
 #include <lib.h>
 #include <vcpu.h>
 #include <vm.h>
@@ -157,6 +160,60 @@ void vcpu_run(struct vcpu *v)
 			vgic_sync(v);
 	}
 	vcpu_handle_exit(v, exit);
+}
+
+/*
+ * The fast path (entry.S): the guest's x19-x29 are still in the registers, not in the
+ * frame. Whether the loop would enter v again at once after this exit, with nothing for
+ * vcpu_run() to do before the entry either: no pending interrupt to flush into a list
+ * register (vgic_flush), no debugger's registers to program (arch_debug_enter).
+ */
+static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *c,
+								const struct vcpu *v)
+{
+	return !v->arch.vgic.nr_pending && arch_debug_idle(c, v) && cpu_may_resume(c, v);
+}
+
+/*
+ * A synchronous exit on the fast path: the ones whose emulation touches no guest register
+ * in x19-x29 (esr_fast_exit: HVC/SMC, MSR/MRS and MMIO accesses through x0-x18 or x30)
+ * are handled here, in vcpu_run()'s order (retire the completed list registers, then
+ * the handler). 0: enter the guest again; else the loop takes over with the full frame
+ * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status). The
+ * pCPU of an exit-less vCPU (and only it: config_exitless.c) keeps exitless_run()'s path
+ * for every exit, and the housekeeping pCPU, which never resumes without going round its
+ * loop (may_resume), keeps the loop's path without paying for this one first.
+ */
+u64 vcpu_fast_sync(void)
+{
+	struct cpu *c = cpu();
+	struct vcpu *v = c->sched.current;
+	u64 esr = read_sysreg(esr_el2);
+	enum trap_status st;
+
+	if (c->exitless || c->housekeeper || !esr_fast_exit(esr))
+		return EXIT_SYNC;
+	if (v->arch.vgic.lrs_used)
+		vgic_sync(v);
+	st = vcpu_sync_exit_fast(v, esr);
+	if (st == TRAP_HANDLED && fast_resume(c, v))
+		return 0;
+	v->arch.fast_status = (u32)st;
+	return EXIT_SYNC_DONE;
+}
+
+/* An IRQ exit on the fast path, handled as vcpu_run() and vcpu_handle_exit() would. */
+u64 vcpu_fast_irq(void)
+{
+	struct cpu *c = cpu();
+	struct vcpu *v = c->sched.current;
+
+	if (c->exitless || c->housekeeper) /* exit-less: never taken at EL2 with IMO = 0 */
+		return EXIT_IRQ;
+	if (v->arch.vgic.lrs_used)
+		vgic_sync(v);
+	irq_handle_pending(true);
+	return fast_resume(c, v) ? 0 : EXIT_IRQ_DONE;
 }
 
 u64 vcpu_pc(const struct vcpu *v)

@@ -50,6 +50,8 @@ void cpu_loop(void) __attribute__((noreturn));
 void cpu_secondary_main(u32 id) __attribute__((noreturn));
 void cpu_init_common(void);
 void cpu_kick(u32 id);
+/* the loop would enter v (loaded on c, this pCPU) again at once */
+bool cpu_may_resume(const struct cpu *c, const struct vcpu *v);
 extern u8 cpu_stacks[][CPU_STACK_SLOT];
 int cpu_stack_guard_of(u64 addr);
 int cpu_start_secondaries(void);  /* 0, or ERR_BUSY if a pCPU did not come up */

@@ -13,6 +13,9 @@
 
 #define IRQ_NR 1020        /* INTIDs 0..1019; larger values from arch_irq_ack() mean none */
 #define IRQ_NR_PRIVATE 32  /* per-pCPU interrupts (SGIs, PPIs) */
+/* 1020..1023: the special INTIDs, 1023 "nothing pending" (GIC IHI 0069 2.2.1); message-
+ * signalled interrupts (arch_irq_msi) are numbered above them */
+#define IRQ_SPECIAL_END 1024
 
 enum irq_kind {
 	IRQ_HYP,      /* the hypervisor's own: handled, then completed here; counted */

@@ -84,18 +84,22 @@ void vgic_cpu_hw_init(void)
 	isb();
 }
 
+/* An owned LPI of vm (a search of its table): kept out of vgic_irq(), which every SGI,
+ * PPI and SPI delivery calls, so that it stays small enough to be inlined there. */
+static __attribute__((noinline)) struct virq *owned_lpi(struct vm *vm, u32 intid)
+{
+	struct virq *q = vgic_lpi(vm, intid);
+
+	return q && q->owned ? q : NULL;
+}
+
 struct virq *vgic_irq(struct vm *vm, u32 vcpu, u32 intid)
 {
-	if (intid >= VGIC_LPI_BASE) {
-		struct virq *q = vgic_lpi(vm, intid);
-
-		return q && q->owned ? q : NULL;
-	}
 	if (intid < VGIC_NR_PRIVATE)
 		return vcpu < vm->nr_vcpus ? &vm->vcpus[vcpu].arch.vgic.priv[intid] : NULL;
-	if (intid > VGIC_MAX_INTID || !vm->arch.vgic.spi[intid - 32].owned)
-		return NULL;
-	return &vm->arch.vgic.spi[intid - 32];
+	if (intid <= VGIC_MAX_INTID)
+		return vm->arch.vgic.spi[intid - 32].owned ? &vm->arch.vgic.spi[intid - 32] : NULL;
+	return intid >= VGIC_LPI_BASE ? owned_lpi(vm, intid) : NULL;
 }
 
 static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 priv_vcpu)
@@ -135,9 +139,13 @@ static u64 make_lr(const struct virq *irq, u32 intid);
 static bool deliverable(const struct vm *vm, const struct virq *irq);
 
 /*
- * Direct delivery: a HW-backed interrupt for the vCPU loaded on this pCPU,
- * with nothing else waiting for it, goes straight into a free list register
- * (the RT path: no pending bookkeeping, no search). Caller holds the lock.
+ * Direct delivery: a HW-backed interrupt (the timer's PPI, a passthrough SPI whose group the
+ * distributor forwards), or an SGI (edge, software), for the vCPU
+ * loaded on this pCPU, with nothing else waiting for it, goes straight into a free list
+ * register (the RT path: no pending bookkeeping, no search; an SGI a vCPU sends itself).
+ * Nothing pending means nothing of higher priority is passed over. A completed SGI entry
+ * needs nothing done at retirement (edge: no EOI maintenance, no line to sample). Caller
+ * holds the lock.
  */
 static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, struct virq *irq,
 								 u32 intid, bool loaded_here)
@@ -146,9 +154,11 @@ static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, 
 
 	if (!loaded_here && (cpu()->sched.current != v || v->needs_load))
 		return false;
-	if (!irq->hw || irq->in_lr || v->arch.vgic.nr_pending || !irq->enabled ||
-	    (intid >= 32 && !deliverable(v->vm, irq)))
-		return false;
+	if (!(irq->hw || (irq->edge && intid < VGIC_NR_SGIS)) || irq->in_lr ||
+	    v->arch.vgic.nr_pending || !irq->enabled ||
+	    (intid >= 32 && !vgic_group_enabled(&v->vm->arch.vgic, irq)))
+		return false; /* (deliverable() asks for the pending state, which an interrupt
+			       * being injected has not got: with it no SPI was ever direct) */
 	slot = free_lr(v);
 	if (slot < 0)
 		return false;

@@ -19,11 +19,16 @@ u32 vgic_spi_vcpu(const struct virq *q, u32 nr_vcpus)
 	return q->target < nr_vcpus ? q->target : 0;
 }
 
-bool vgic_deliverable(const struct vgic_dist *d, const struct virq *q)
+bool vgic_group_enabled(const struct vgic_dist *d, const struct virq *q)
 {
 	u32 grp = q->group1 ? GICD_CTLR_ENGRP1 << 1 : 1;
 
-	return vgic_deliverable_priv(q) && (d->ctlr & grp);
+	return (d->ctlr & grp) != 0;
+}
+
+bool vgic_deliverable(const struct vgic_dist *d, const struct virq *q)
+{
+	return vgic_deliverable_priv(q) && vgic_group_enabled(d, q);
 }
 
 bool vgic_deliverable_priv(const struct virq *q)

@@ -269,6 +269,29 @@ TEST(exception_class_for_dispatch)
 	CHECK_EQ(ESR_IL & 0x93810007, ESR_IL);
 }
 
+/* ---- the fast path (entry.S) may emulate only with x0-x18 and x30 in memory ---- */
+TEST(fast_exit_only_without_x19_to_x29)
+{
+	CHECK(esr_fast_exit(0x5a000000));               /* HVC #0 */
+	CHECK(esr_fast_exit(0x5e000000));               /* SMC #0 */
+	CHECK(esr_fast_exit(0x623a30b6));               /* msr ICC_SGI1R_EL1, x5 */
+	CHECK(esr_fast_exit(0x93810007));               /* ldr w1 on a device */
+	for (u32 r = 0; r < 32; r++) {
+		bool in_frame = r < 19 || r >= 30;
+
+		CHECK_EQ(esr_fast_exit(SR(3, 0, 12, 11, 5, r, 0)), in_frame);
+		CHECK_EQ(esr_fast_exit(SR(3, 0, 0, 4, 0, r, 1)), in_frame);
+		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(2) | SRT(r) | WNR | FSC_TRANS_L3)), in_frame);
+		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(3) | SF | SRT(r) | FSC_TRANS_L3)), in_frame);
+	}
+	CHECK(!esr_fast_exit(DA(SRT(1) | FSC_TRANS_L3)));   /* no ISV: no register known */
+	CHECK(!esr_fast_exit(0x06000000));                  /* WFI: the loop idles */
+	CHECK(!esr_fast_exit(0x82000007));                  /* instruction abort */
+	CHECK(!esr_fast_exit(0xf2000000));                  /* BRK: the debugger */
+	CHECK(!esr_fast_exit(0x02000000));                  /* unknown */
+	CHECK(!esr_fast_exit(0x1ffffffULL | EC_IL(0x25)));  /* abort at EL2's own level */
+}
+
 int main(void)
 {
 	RUN(dabt_single_register_loads_and_stores);
@@ -283,5 +306,6 @@ int main(void)
 	RUN(sysreg_each_field_alone);
 	RUN(sysreg_decode_feeds_sgi_register_match);
 	RUN(exception_class_for_dispatch);
+	RUN(fast_exit_only_without_x19_to_x29);
 	HARNESS_END("test_esr_decode");
 }

@@ -31,5 +31,12 @@ u64 dabt_write_value(const struct dabt_info *d, u64 reg_val);
 /* What a load leaves in the register: the access's bytes, sign- or zero-extended. */
 u64 dabt_read_extend(const struct dabt_info *d, u64 val);
 struct sysreg_info esr_sysreg_decode(u64 esr);
+/*
+ * Whether the exit of this syndrome can be emulated with only x0-x18 and x30 of the
+ * guest in memory (the fast path, entry.S): an HVC/SMC (SMCCC: arguments and results in
+ * x0-x17, x18-x30 preserved), a trapped MSR/MRS whose Rt, or a data abort with ISV whose
+ * SRT, is not one of x19-x29. Anything else: false.
+ */
+bool esr_fast_exit(u64 esr);
 
 #endif

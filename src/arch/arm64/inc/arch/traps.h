@@ -5,9 +5,15 @@
 #include <trap.h>
 #include <types.h>
 
+struct cpu;
 struct vcpu;
 
 void vcpu_handle_exit(struct vcpu *v, u64 exit);       /* traps.c */
+/* The handler of a synchronous exit, its status (traps.c; the fast path's too). */
+enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr);
+enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr); /* only if esr_fast_exit */
+u64 vcpu_fast_sync(void);   /* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c) */
+u64 vcpu_fast_irq(void);
 enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa); /* trap_access.c */
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* sysreg_emul.c */
 /* Enter the guest's EL1 synchronous vector with this ESR and FAR (vcpu_arch.c). */
@@ -20,5 +26,7 @@ enum trap_status exit_watchpoint(struct vcpu *v, u64 esr);
 enum trap_status exit_brk(struct vcpu *v, u64 esr);
 void arch_debug_enter(struct vcpu *v);  /* before every guest entry */
 void arch_debug_forget(void);           /* MDSCR_EL1/MDCR_EL2 rewritten on this pCPU */
+/* arch_debug_enter(v) would change nothing on c, the pCPU v is loaded on */
+bool arch_debug_idle(const struct cpu *c, const struct vcpu *v);
 
 #endif

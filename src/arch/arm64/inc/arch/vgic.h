@@ -16,6 +16,7 @@
 struct mmio_access;
 
 #define VGIC_NR_PRIVATE LIM_VGIC_PRIVATE
+#define VGIC_NR_SGIS 16u  /* INTIDs 0..15 (IHI 0069 2.2.1) */
 #define VGIC_NR_SPIS LIM_VGIC_SPIS       /* INTIDs 32..VGIC_MAX_INTID visible to a VM */
 #define VGIC_MAX_INTID LIM_VGIC_MAX_INTID
 #define VGIC_SPURIOUS 1023

@@ -14,6 +14,9 @@
 u32 vgic_spi_vcpu(const struct virq *q, u32 nr_vcpus);
 /* Whether an SPI / an SGI or PPI may go into a list register now. */
 bool vgic_deliverable(const struct vgic_dist *d, const struct virq *q);
+/* The distributor forwards q's group (GICD_CTLR EnableGrp0/EnableGrp1, IHI 0069 12.9.4);
+ * pending or not. */
+bool vgic_group_enabled(const struct vgic_dist *d, const struct virq *q);
 bool vgic_deliverable_priv(const struct virq *q);
 /* INTID to put in a list register next for vCPU vcpu_id, or VGIC_SPURIOUS. */
 u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_id,

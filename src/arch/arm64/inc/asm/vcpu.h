@@ -50,6 +50,8 @@ struct vgic_hw_ctx {
 #define EXIT_IRQ 2
 #define EXIT_FIQ 3
 #define EXIT_SERROR 4
+#define EXIT_SYNC_DONE 5   /* handled on the fast path (traps.c); its status in fast_status */
+#define EXIT_IRQ_DONE 6    /* interrupts handled on the fast path */
 
 struct vcpu_regs;
 u64 __vcpu_run(struct vcpu_regs *regs);
@@ -69,6 +71,7 @@ struct vcpu_arch {
 	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
 	struct exitless_ctx xl;    /* exit-less mode only */
 	u64 exit_esr;              /* ESR_EL2 of the last synchronous exit */
+	u32 fast_status;           /* enum trap_status of an EXIT_SYNC_DONE (traps.c) */
 	u64 exit_far, exit_hpfar;  /* FAR/HPFAR_EL2 of the last abort or watchpoint exit */
 	u64 step_pstate;           /* a debugger's single step: PSTATE before it */
 	u32 step_insn;             /* and the instruction stepped */

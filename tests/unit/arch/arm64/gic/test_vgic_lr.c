@@ -151,6 +151,15 @@ TEST(group_enables_gate_spis_only)
 	CHECK(vgic_deliverable(&dist, &dist.spi[40 - 32]));
 	dist.ctlr = GRP1_ON;
 	CHECK(!vgic_deliverable(&dist, &dist.spi[40 - 32]));
+	/* the group gate alone (direct injection: the interrupt is not pending yet) */
+	s->pending = false;
+	CHECK(!vgic_group_enabled(&dist, s));
+	dist.ctlr = GRP0_ON;
+	CHECK(vgic_group_enabled(&dist, s));
+	s->group1 = true;
+	CHECK(!vgic_group_enabled(&dist, s));
+	dist.ctlr = GRP1_ON;
+	CHECK(vgic_group_enabled(&dist, s));
 }
 
 TEST(private_ones_come_from_the_bitmap)
