@@ -60,6 +60,37 @@ static const char *irq_user(const struct cfg_vm *vm, u32 irq, const struct cfg_l
 	return NULL;
 }
 
+static bool pcpu_in_dynamic_pool(const struct scenario *s, u32 c)
+{
+	for (u32 p = 0; p < s->nr_pools && p < CFG_MAX_POOLS; p++)
+		if (s->pools[p].dynamic && (s->pools[p].cpus >> c & 1))
+			return true;
+	return false;
+}
+
+static bool pcpu_has_vcpu(const struct scenario *s, u32 c)
+{
+	for (u32 v = 0; v < s->nr_vms && v < CFG_MAX_VMS; v++)
+		for (u32 k = 0; k < s->vms[v].nr_vcpus && k < CFG_MAX_VCPUS; k++)
+			if (s->vms[v].vcpu_pcpu[k] == c)
+				return true;
+	return false;
+}
+
+/*
+ * The watchdogs are timed by the housekeeping pCPU (core/console/housekeep.c chooses a pCPU
+ * of a dynamic pool, else one with no vCPU). When every pCPU runs a bound vCPU there is
+ * none: the housekeeper would be a bind pCPU, which arms no timer for others' work, and
+ * no watchdog would ever expire. Refused rather than silently never firing.
+ */
+static bool has_housekeeper(const struct scenario *s, const struct cfg_limits *l)
+{
+	for (u32 c = 0; c < l->nr_pcpus && c < 64; c++)
+		if (pcpu_in_dynamic_pool(s, c) || !pcpu_has_vcpu(s, c))
+			return true;
+	return false;
+}
+
 int config_check_wdog(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		      struct cfg_error *e)
 {
@@ -72,6 +103,10 @@ int config_check_wdog(const struct scenario *s, u32 i, const struct cfg_limits *
 	if (vm->wdog_irq < INTID_SPI_MIN || vm->wdog_irq > LIM_VGIC_MAX_INTID)
 		return cfg_err(e, vm->name, "watchdog-irq: INTID %u is not an SPI of the vGIC "
 			       "(32..%u)", vm->wdog_irq, (unsigned)LIM_VGIC_MAX_INTID);
+	if (!has_housekeeper(s, l))
+		return cfg_err(e, vm->name, "watchdog-irq: every pCPU runs a bound vCPU, so no "
+			       "housekeeping pCPU would time the watchdog (give the scenario a "
+			       "dynamic pool or a pCPU without vCPUs)");
 	who = irq_user(vm, vm->wdog_irq, l);
 	if (who)
 		return cfg_err(e, vm->name, "watchdog-irq: INTID %u is %s's too", vm->wdog_irq, who);

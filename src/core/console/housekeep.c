@@ -180,13 +180,14 @@ void hk_timer_changed(void)
 	hk_kick();
 }
 
-/* Only for the housekeeper, and never on a bind pCPU (the fallback housekeeper). */
+/* Only for the housekeeper, and never on a bind pCPU that runs a vCPU (the fallback
+ * housekeeper; config_wdog.c refuses watchdogs in such a scenario). */
 u64 hk_timers_due(const struct cpu *c)
 {
 	u64 best = 0;
 
-	if (!c->housekeeper || in_bind_pool(c->id))
-		return 0;
+	if (!c->housekeeper || (in_bind_pool(c->id) && c->sched.nr_rq))
+		return 0; /* a bind pCPU with a vCPU takes no tick for others' work */
 	for (u32 i = 0; i < nr_timers; i++) {
 		u64 d = timers[i]->next_due();
 

@@ -655,6 +655,15 @@ TEST(watchdog_rules)
 	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "33 owned SPIs");
 	rt->nr_devs = 0;
+	rt->nr_vcpus = 3; /* pCPUs 2, 0, 1 and the other VM's 3: each runs a bound vCPU */
+	rt->vcpu_pcpu[1] = 0;
+	rt->vcpu_pcpu[2] = 1;
+	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'rt': watchdog-irq: every pCPU runs a bound vCPU, so no "
+			   "housekeeping pCPU would time the watchdog");
+	rt->nr_vcpus = 2; /* pCPU 1 is free: it keeps house */
+	CHECK_EQ(config_check(&sc, &DT_QEMU_LIMITS, &cerr), 0);
+	rt->nr_vcpus = 1;
 	rt->has_wdog = false;
 	rt->has_wdog_action = true;
 	CHECK(config_check(&sc, &DT_QEMU_LIMITS, &cerr) < 0);
