@@ -7,12 +7,15 @@
  * it counts, 100 rounds, then stops feeding ("stops feeding at counter N"): its WS1 makes
  * rtvisor fence it and promote the backup, whose doorbell rings; the backup claims the
  * primary role in the region and goes on counting from the mirrored value. The fenced
- * VM restarts (rebirth) and waits as the backup.
+ * VM restarts (rebirth) and waits as the backup. A primary that reads 'f' on its console
+ * reads an address it does not own: its fault policy stops it, which fails the group
+ * over like a WS1.
  */
 #include "guest/console.h"
 #include "guest/cpu.h"
 #include "guest/gic.h"
 #include "guest/irq.h"
+#include "guest/pl011.h"
 #include "guest/shm.h"
 #include "guest/timer.h"
 #include "guest/wdog.h"
@@ -23,6 +26,7 @@
 #define ROUNDS 100u
 #define FEED_MS 10u
 #define OFFSET_MS 100u
+#define NOT_OURS 0x60000000UL /* no memory, device or region of the VM */
 
 struct state {
 	volatile uint32_t magic;
@@ -55,6 +59,10 @@ __attribute__((noreturn)) static void serve(uint32_t id)
 		st->counter++;
 		wdog_feed();
 		wait_ms(FEED_MS);
+		if (pl011_getc() == 'f') {
+			printf("fochain: vm%u faults at counter %u\n", id, st->counter);
+			(void)*(volatile uint32_t *)NOT_OURS;
+		}
 	}
 	printf("fochain: vm%u stops feeding at counter %u\n", id, st->counter);
 	for (;;)

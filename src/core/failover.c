@@ -1,7 +1,8 @@
 /*
  * Failover groups at run time (docs/failover.md). What is done so far of the issue's
  * "fence first, then promote", on the primary's watchdog WS1 (group `on-ws1` "failover",
- * the default) or the shell's `failover <group>`:
+ * the default), on the primary's stop by its fault policy, or the shell's
+ * `failover <group>`:
  *   1. fence: the primary's state becomes "resetting" (or "stopped" without `rebirth`):
  *      vm_request_reset/vm_stop mark its vCPUs off, every unit quiesces what it owns at
  *      once (virtio queues, passthrough interrupts and DMA: vdev_vm_stop) and its pCPUs
@@ -15,7 +16,10 @@
  *      swap, so they alternate on every failure.
  * Not yet: PCI functions and virtio-net links do not move, regions are not unmapped
  * (the fenced primary is reset, so it cannot touch them; reborn, it maps them again as
- * the backup), the fault policy's stop does not trigger a switch.
+ * the backup).
+ * The triggers run on different pCPUs (WS1 and the shell on the housekeeper, a fault on
+ * the primary's own pCPU): fo_lock makes each switch whole and the roles consistent. It
+ * is taken first, never inside another lock, and held for a bounded switch.
  */
 #include <config.h>
 #include <failover.h>
@@ -36,6 +40,7 @@ struct fo_group {
 
 static struct fo_group groups[CFG_MAX_FAILOVER];
 static u32 nr_groups;
+static spinlock_t fo_lock = SPINLOCK_INIT;
 
 static u32 fo_vm_id(const char *name)
 {
@@ -112,19 +117,47 @@ static struct fo_group *fo_of_primary(const struct vm *vm)
 	return NULL;
 }
 
-bool failover_on_ws1(struct vm *vm)
+/* vm's group, if vm is its primary and the backup can take over (lock held). */
+static struct fo_group *fo_ready(struct vm *vm)
 {
 	struct fo_group *g = fo_of_primary(vm);
 
-	if (!g || g->cfg->on_ws1 == CFG_FO_WS1_RESET)
-		return false;
+	if (!g)
+		return NULL;
 	if (vms[g->backup].state != VM_RUNNING) {
 		printk("rtvisor: failover '%s': backup '%s' is %s: no switch\n", g->cfg->name,
 		       vms[g->backup].cfg->name, vm_state_name(vms[g->backup].state));
-		return false;
+		return NULL;
 	}
-	fo_switch(g, "watchdog WS1");
-	return true;
+	return g;
+}
+
+bool failover_on_ws1(struct vm *vm)
+{
+	struct fo_group *g;
+
+	spin_lock(&fo_lock);
+	g = fo_of_primary(vm);
+	if (g && g->cfg->on_ws1 == CFG_FO_WS1_RESET)
+		g = NULL;
+	else
+		g = fo_ready(vm);
+	if (g)
+		fo_switch(g, "watchdog WS1");
+	spin_unlock(&fo_lock);
+	return g != NULL;
+}
+
+bool failover_on_fault(struct vm *vm)
+{
+	struct fo_group *g;
+
+	spin_lock(&fo_lock);
+	g = fo_ready(vm);
+	if (g)
+		fo_switch(g, "fault policy");
+	spin_unlock(&fo_lock);
+	return g != NULL;
 }
 
 /* ---- shell: `failover [group]` ---- */
@@ -156,12 +189,16 @@ static void fo_cmd(int argc, char **argv)
 	for (u32 i = 0; i < nr_groups; i++)
 		if (strcmp(groups[i].cfg->name, argv[0]) == 0)
 			g = &groups[i];
-	if (!g)
+	if (!g) {
 		shell_error("no failover group '%s'", argv[0]);
-	else if (vms[g->primary].state != VM_RUNNING || vms[g->backup].state != VM_RUNNING)
+		return;
+	}
+	spin_lock(&fo_lock);
+	if (vms[g->primary].state != VM_RUNNING || vms[g->backup].state != VM_RUNNING)
 		shell_error("failover '%s': primary and backup must both run", g->cfg->name);
 	else
 		fo_switch(g, "shell");
+	spin_unlock(&fo_lock);
 }
 
 SHELL_CMD(failover) = { "failover", NULL, 0, 1, "failover [group]", fo_cmd };

@@ -11,6 +11,7 @@
  * show the counts.
  */
 #include <debug.h>
+#include <failover.h>
 #include <printk.h>
 #include <sched.h>
 #include <trap.h>
@@ -105,5 +106,6 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 	__atomic_fetch_add(&vm->faults.reported, 1, __ATOMIC_RELAXED);
 	report(v, st, fi, "VM stopped");
 	crash_capture(v, fi, "stopped by the fault policy");
-	vm_stop(vm, "guest fault");
+	if (!failover_on_fault(vm)) /* a failover group's primary: fenced, backup promoted */
+		vm_stop(vm, "guest fault");
 }

@@ -3,8 +3,9 @@ docs/failover.md): the primary counts into the shared region and feeds its watch
 then stops feeding; its WS1 fences it (reset, rebirth) and promotes the backup, which
 wakes on its doorbell (the promotion notice), takes the primary role and counts on from
 the mirrored value; the reborn VM waits as the backup and sees the watchdog reset in
-WCS. Roles alternate on the next WS1, and on a `failover <group>` from the shell. The
-backup takes the primary's weight. With the backup stopped, WS1 falls back to the
+WCS. Roles alternate on the next WS1, on a `failover <group>` from the shell and on the
+primary's stop by its fault policy (it reads an address it does not own). The backup
+takes the primary's weight. With the backup stopped, WS1 falls back to the
 watchdog's own reset. The RT VM's bind pCPU takes no hypervisor tick."""
 import rtv
 
@@ -47,10 +48,19 @@ def test_failover_alternates_roles_and_the_counter_continues(machine):
                        r"\[b\] fochain: vm1 promoted, counter (\d+)\r",
                        r"\[a\] fochain: vm0 backup, waiting\r")
     assert 2 * n <= int(got.group(1)) <= 3 * n, got.group(0)
-    m.expect(switch(4, "watchdog WS1", "b", "a"), timeout=30)
+    # b counts as the primary: it faults (its fault policy stops it), the group fails over
+    m.focus(2)
+    m.expect(r"console focus -> b")
+    m.send("f")
+    f, _, got, _ = all_of(m, r"\[b\] fochain: vm1 faults at counter (\d+)\r",
+                          switch(4, "fault policy", "b", "a"),
+                          r"\[a\] fochain: vm0 promoted, counter (\d+)\r",
+                          r"\[b\] fochain: vm1 backup, waiting\r")
+    assert got.group(1) == f.group(1), (f.group(0), got.group(0))
+    m.open_shell()
     m.sh("vm stop b", r"vm 'b' stopped")
     st = m.sh("failover", r"failover 'cell': primary 'a' \(\w+\), backup 'b' \(stopped\), "
-              r"switches 4, last (\d+) ns \(watchdog WS1\)\r")
+              r"switches 4, last (\d+) ns \(fault policy\)\r")
     print("last switch: %s ns on the housekeeper (wall clock)" % st.group(1))
     assert weight(m, "a") == 800 and weight(m, "b") == 100
     m.expect(r"rtvisor: failover 'cell': backup 'b' is stopped: no switch\r", timeout=30)
