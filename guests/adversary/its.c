@@ -32,7 +32,6 @@
 #define MAX_BATCH 24U
 #define RNG_VENDOR 0x1af4U
 #define RNG_DEVICE 0x1044U  /* virtio 1.0 entropy device */
-#define PCI_CAP_MSIX 0x11U
 #define PAGE 0x1000UL
 
 static uint64_t queue[QUEUE_CMDS * 4] __attribute__((aligned(4096)));
@@ -87,19 +86,6 @@ static void find_bars(unsigned bdf)
 	}
 }
 
-static unsigned find_cap(unsigned bdf, unsigned id)
-{
-	unsigned at = pci_cfg_read32(bdf, 0x34U) & 0xfcU;
-
-	for (unsigned n = 0; at && n < 48; n++) {
-		uint32_t h = pci_cfg_read32(bdf, at);
-
-		if ((h & 0xffU) == id)
-			return at;
-		at = (h >> 8) & 0xfcU;
-	}
-	return 0;
-}
 
 void adv_its_init(void)
 {
@@ -107,7 +93,7 @@ void adv_its_init(void)
 	if (rng_bdf == PCI_NO_FUNC)
 		return;
 	find_bars((unsigned)rng_bdf);
-	msix_cap = find_cap((unsigned)rng_bdf, PCI_CAP_MSIX);
+	msix_cap = pci_find_cap((unsigned)rng_bdf, PCI_CAP_MSIX);
 	if (msix_cap) {
 		uint32_t t = pci_cfg_read32((unsigned)rng_bdf, msix_cap + 4U);
 

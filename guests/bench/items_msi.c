@@ -35,7 +35,6 @@
 #define BASER_RO_MASK (7ULL << 56 | 0x1fULL << 48) /* Type, Entry_Size */
 #define LPI_IDBITS 14U
 #define BENCH_LPI (8192U + 100U)
-#define PCI_CAP_MSI 0x05U
 #define RAISE_BIT 0x2000U   /* any status bit the edu itself never sets (INTx uses 0x1000) */
 
 static uint8_t prop[(1U << LPI_IDBITS) - 8192U] __attribute__((aligned(4096)));
@@ -105,19 +104,6 @@ static void lpis_on(void)
 	mmio_write32(rd + GICR_CTLR, 1U);
 }
 
-static unsigned find_msi(unsigned bdf)
-{
-	unsigned at = pci_cfg_read32(bdf, PCI_CAP_PTR) & 0xfcU;
-
-	for (unsigned n = 0; at && n < 16; n++) {
-		uint32_t h = pci_cfg_read32(bdf, at);
-
-		if ((h & 0xffU) == PCI_CAP_MSI)
-			return at;
-		at = (h >> 8) & 0xfcU;
-	}
-	return 0;
-}
 
 static bool its_map(void)
 {
@@ -142,7 +128,7 @@ void bench_msi_init(void)
 		return;
 	edu_bdf = (unsigned)bdf;
 	edu_bar = pci_cfg_read32(edu_bdf, PCI_BAR0) & ~0xfU; /* placed by bench_pci_init */
-	msi_cap = find_msi(edu_bdf);
+	msi_cap = pci_find_cap(edu_bdf, PCI_CAP_MSI);
 	if (!(mmio_read32(GICD_BASE + GICD_TYPER) & GICD_TYPER_LPIS)) {
 		why = "no LPIs (GICD_TYPER.LPIS = 0: no msi-events under rtvisor)";
 		return;

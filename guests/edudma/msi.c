@@ -37,7 +37,6 @@
 #define GITS_TRANSLATER (ITS_BASE + 0x10040UL)
 #define VALID (1UL << 63)
 #define LPI_IDBITS 14U
-#define PCI_CAP_MSI 0x05U
 
 static uint8_t prop[(1U << LPI_IDBITS) - 8192U] __attribute__((aligned(4096)));
 static uint8_t pend[(1U << LPI_IDBITS) / 8U] __attribute__((aligned(65536)));
@@ -124,19 +123,6 @@ static void lpis_on(void)
 	edudma_its_cmd(0x09UL, 0, VALID | 0 /* ICID 0 -> processor 0 */);
 }
 
-static unsigned msi_cap(unsigned bdf)
-{
-	unsigned at = pci_cfg_read32(bdf, PCI_CAP_PTR) & 0xfcU;
-
-	for (unsigned n = 0; at && n < 16; n++) {
-		uint32_t h = pci_cfg_read32(bdf, at);
-
-		if ((h & 0xffU) == PCI_CAP_MSI)
-			return at;
-		at = (h >> 8) & 0xfcU;
-	}
-	return 0;
-}
 
 /* 64-bit MSI capability (the edu's): address at +4/+8, data at +0xc. */
 static void msi_set(unsigned bdf, unsigned cap, uint64_t addr, uint16_t data)
@@ -197,7 +183,7 @@ static void attacks(unsigned bdf, unsigned cap, unsigned other)
 
 void edudma_msi(unsigned bdf, uintptr_t bar)
 {
-	unsigned cap = msi_cap(bdf), other;
+	unsigned cap = pci_find_cap(bdf, PCI_CAP_MSI), other;
 	static const unsigned slots[] = EDUDMA_SLOTS;
 
 	if (!(mmio_read32(GICD_BASE + GICD_TYPER) & GICD_TYPER_LPIS) || !cap) {

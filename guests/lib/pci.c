@@ -114,3 +114,17 @@ unsigned pci_intx_intid(unsigned bdf)
 		return 0;
 	return SPI_INTX_BASE + (PCI_BDF_DEV(bdf) + pin - 1U) % 4U;
 }
+
+unsigned pci_find_cap(unsigned bdf, unsigned id)
+{
+	unsigned at = pci_cfg_read32(bdf, PCI_CAP_PTR) & 0xfcU;
+
+	for (unsigned n = 0; at && n < 48; n++) {
+		uint32_t h = pci_cfg_read32(bdf, at);
+
+		if ((h & 0xffU) == id)
+			return at;
+		at = (h >> 8) & 0xfcU;
+	}
+	return 0;
+}

@@ -22,24 +22,6 @@
 /* The guest frame (struct vcpu_regs, asm/vcpu.h): x0..x30 from VCPU_REGS_X, then pc and
  * pstate; x30 and pc are stored as one pair (asm-offsets.c checks they are adjacent). */
 
-/* x2..x29 of the guest frame: op is stp (save) or ldp (restore). */
-.macro guest_x2_x29 op
-	\op	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
-	\op	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
-	\op	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
-	\op	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
-	\op	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
-	\op	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
-	\op	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
-	\op	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
-	\op	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
-	\op	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
-	\op	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
-	\op	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
-	\op	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
-	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
-.endm
-
 /* x2..x17: the caller-saved guest registers the fast path stores besides x0, x1, x18, x30. */
 .macro guest_x2_x17 op
 	\op	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
@@ -50,6 +32,17 @@
 	\op	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
 	\op	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
 	\op	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+.endm
+
+/* x2..x29 of the guest frame: op is stp (save) or ldp (restore). */
+.macro guest_x2_x29 op
+	guest_x2_x17 \op
+	\op	x18, x19, [x0, #VCPU_REGS_X + 8 * 18]
+	\op	x20, x21, [x0, #VCPU_REGS_X + 8 * 20]
+	\op	x22, x23, [x0, #VCPU_REGS_X + 8 * 22]
+	\op	x24, x25, [x0, #VCPU_REGS_X + 8 * 24]
+	\op	x26, x27, [x0, #VCPU_REGS_X + 8 * 26]
+	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
 .endm
 
 /* The hypervisor's callee-saved x19..x28 in __vcpu_run's frame (x29/x30 at [sp]). */

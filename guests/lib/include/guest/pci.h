@@ -30,6 +30,8 @@
 #define PCI_CMD_MASTER 0x4U
 #define PCI_CMD_INTX_OFF 0x400U
 #define PCI_STATUS_CAPS 0x10U     /* status (bits 31:16 of the command dword) bit 4 */
+#define PCI_CAP_MSI 0x05U         /* capability IDs (PCI Local Bus Spec 3.0, appendix H) */
+#define PCI_CAP_MSIX 0x11U
 
 uintptr_t pci_cfg_addr(unsigned bdf, unsigned reg);
 uint32_t pci_cfg_read32(unsigned bdf, unsigned reg);
@@ -49,6 +51,9 @@ uint32_t pci_bar_size(unsigned bdf, unsigned i);
 /* Address of 32-bit memory BAR i; an unassigned one (bare QEMU has no firmware to do
  * it) is given addr first. */
 uint32_t pci_bar_place(unsigned bdf, unsigned i, uint32_t addr);
+/* Offset of the function's first capability with this ID (PCI Local Bus Spec 3.0,
+ * 6.7: the list from PCI_CAP_PTR), 0 if none; at most 48 entries are walked. */
+unsigned pci_find_cap(unsigned bdf, unsigned id);
 /* The INTID of its INTx pin on QEMU virt (35 + (slot + pin - 1) mod 4), 0 if none. */
 unsigned pci_intx_intid(unsigned bdf);
 
