@@ -354,6 +354,28 @@ static bool lr_add_active(struct vcpu *v, struct virq *irq, u32 intid)
 }
 
 /*
+ * A HW-backed interrupt (the virtual timer's PPI, a passthrough SPI) made pending for a
+ * vCPU but not yet in a list register keeps its physical interrupt active: only the
+ * guest's deactivation of the list-register copy would end that (ICH_LR<n>_EL2.HW, IHI
+ * 0069 12.5). When the guest clears the pending state (GICD_ICPENDR, GICR_ICPENDR0), the
+ * physical active state must end with it, or the physical interrupt never fires again (a
+ * guest lost its own timer this way: make soak's adversary). A level line that is still
+ * asserted fires again at once, as ICPENDR leaves an asserted level interrupt pending
+ * (IHI 0069 12.9.14). Caller holds the vGIC lock.
+ */
+bool vgic_hw_release(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		struct vcpu *v = &vm->vcpus[irq_vcpu(vm, irq, intid, owner ? owner->id : 0)];
+
+		if (cpu()->sched.current != v || v->needs_load)
+			return false; /* its PPI state is saved with it (vtimer_save) */
+	}
+	arch_irq_set_active(intid, false);
+	return true;
+}
+
+/*
  * GICD_I[SC]ACTIVER<n> / GICR_I[SC]ACTIVER0 write for one interrupt (caller holds the vGIC
  * lock). The virtual active state is the list register's State (IHI 0069 12.5 ICH_LR<n>_EL2);
  * for a HW entry the physical interrupt is active exactly while the virtual one is (the

@@ -64,9 +64,11 @@ static void set_pend(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u
 
 static void clr_pend(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)
 {
-	(void)o;
-	if (val & 1)
-		vgic_set_pending(vm, q, intid, false);
+	if (!(val & 1))
+		return;
+	if (q->hw && q->pending && !q->in_lr && !vgic_hw_release(vm, o, q, intid))
+		return; /* its physical state is out of reach: change neither copy */
+	vgic_set_pending(vm, q, intid, false);
 }
 
 static void set_active(struct vm *vm, struct vcpu *o, struct virq *q, u32 intid, u32 val)

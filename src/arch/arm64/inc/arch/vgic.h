@@ -80,6 +80,10 @@ void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list regis
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
 /* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
+/* The guest clears the pending state of a HW-backed interrupt waiting outside the list
+ * registers: end its physical active state too (vgic.c). False if that state cannot be
+ * reached from here (a PPI of a vCPU not loaded on this pCPU): then nothing changes. */
+bool vgic_hw_release(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid);
 void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 intid,
 		     bool active);
 void vgic_maintenance(struct vcpu *v);
