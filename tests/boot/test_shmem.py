@@ -21,14 +21,15 @@ def image():
 
 def test_channel_doorbells_refusals_and_reset(machine, image):
     m = machine(image, "shmem-channel")
-    m.expect(r"\[prod\] shmchan: producer vm0, region zeroed\r", timeout=60)
-    # The two VMs print at once, so their lines come in any order: the producer's refused
-    # doorbells, and the consumer's read-only checks and first attach (the same read-only
-    # lines come again after its reset, so the first attach must be in the same wait).
+    # The two VMs print at once, so their lines come in any order: the producer's start
+    # and refused doorbells, and the consumer's read-only checks and first attach (the same
+    # read-only lines come again after its reset, so all of them must be in one wait: a
+    # separate wait for the producer's start once read past the consumer's first abort).
     rings = {r"\[prod\] shmchan: ring %s -> (-?\d+)\r" % re.escape(what): what
              for what in ("a region it does not map", "itself", "no such VM",
                           "peer with high bits", "region with high bits", "no such region")}
     todo = list(rings) + [
+        r"\[prod\] shmchan: producer vm0, region zeroed\r",
         # the read-only mapping: zero, and a write is an abort the hypervisor reports
         r"vm 'cons' vcpu 0: forbidden write at IPA 0x50100000 .*abort injected",
         r"\[cons\] shmchan: write to read-only region refused",
