@@ -17,15 +17,10 @@
  *    loads and stores, reads leak-checked, and the MSI-X Enable / Function Mask bits.
  */
 #include "guest/pci.h"
+#include "guest/its.h"
 #include "adversary.h"
 
-#define ITS_BASE 0x08080000UL
 #define ITS_FRAME 0x10000UL
-#define GITS_CTLR 0x0U
-#define GITS_CBASER 0x80U
-#define GITS_CWRITER 0x88U
-#define GITS_CREADR 0x90U
-#define GITS_BASER0 0x100U
 #define GITS_TRANSLATER_OFF 0x40U
 #define VALID (1ULL << 63)
 #define QUEUE_CMDS 128U
@@ -114,7 +109,7 @@ bool adv_its_window(uint64_t a)
 static void its_setup(void)
 {
 	(void)access_write(ITS_BASE + GITS_CTLR, 2, 0);
-	(void)access_write(ITS_BASE + GITS_BASER0, 3, VALID | (uintptr_t)devtab);
+	(void)access_write(ITS_BASE + GITS_BASER(0), 3, VALID | (uintptr_t)devtab);
 	(void)access_write(ITS_BASE + GITS_CBASER, 3, VALID | (uintptr_t)queue);
 	(void)access_write(ITS_BASE + GITS_CWRITER, 3, 0);
 	(void)access_write(ITS_BASE + GITS_CTLR, 2, 1);

@@ -13,23 +13,12 @@
  */
 #include "guest/edu.h"
 #include "guest/gic.h"
+#include "guest/its.h"
 #include "guest/mmio.h"
 #include "guest/pci.h"
 #include "guest/timer.h"
 #include "bench.h"
 
-#define GICD_TYPER 0x4U
-#define GICD_TYPER_LPIS (1U << 17)
-#define GICR_CTLR 0x0U
-#define GICR_PROPBASER 0x70U
-#define GICR_PENDBASER 0x78U
-#define ITS_BASE 0x08080000UL
-#define GITS_CTLR 0x0U
-#define GITS_CBASER 0x80U
-#define GITS_CWRITER 0x88U
-#define GITS_CREADR 0x90U
-#define GITS_BASER(n) (0x100U + 8U * (n))
-#define GITS_TRANSLATER (ITS_BASE + 0x10040UL)
 #define VALID (1ULL << 63)
 #define BASER_TYPE(b) (((b) >> 56) & 7U)
 #define BASER_RO_MASK (7ULL << 56 | 0x1fULL << 48) /* Type, Entry_Size */

@@ -16,25 +16,13 @@
 #include "guest/edu.h"
 #include "guest/fault.h"
 #include "guest/gic.h"
+#include "guest/its.h"
 #include "guest/irq.h"
 #include "guest/mmio.h"
 #include "guest/pci.h"
 #include "guest/timer.h"
 #include "edudma.h"
 
-#define GICD_TYPER 0x4U
-#define GICD_TYPER_LPIS (1U << 17)
-#define GICR_CTLR 0x0U
-#define GICR_PROPBASER 0x70U
-#define GICR_PENDBASER 0x78U
-#define ITS_BASE 0x08080000UL
-#define GITS_CTLR 0x0U
-#define GITS_TYPER 0x8U
-#define GITS_CBASER 0x80U
-#define GITS_CWRITER 0x88U
-#define GITS_CREADR 0x90U
-#define GITS_BASER0 0x100U
-#define GITS_TRANSLATER (ITS_BASE + 0x10040UL)
 #define VALID (1UL << 63)
 #define LPI_IDBITS 14U
 
@@ -115,7 +103,7 @@ static void lpis_on(void)
 		prop[i] = 0;
 	prop[EDUDMA_LPI - 8192U] = GIC_PRIO_DEFAULT | 0x2U | 0x1U; /* RES1, enabled */
 	edudma_redist_lpis_on();
-	mmio_write64(ITS_BASE + GITS_BASER0, mmio_read64(ITS_BASE + GITS_BASER0) | VALID |
+	mmio_write64(ITS_BASE + GITS_BASER(0), mmio_read64(ITS_BASE + GITS_BASER(0)) | VALID |
 		     (uintptr_t)devtab);
 	mmio_write64(ITS_BASE + GITS_CBASER, VALID | (uintptr_t)queue);
 	mmio_write64(ITS_BASE + GITS_CWRITER, 0);
