@@ -45,6 +45,15 @@
 	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
 .endm
 
+/* Load the guest's x30, and its pc and pstate into ELR_EL2/SPSR_EL2 (x0: the frame; x2
+ * is overwritten, to be restored after). */
+.macro guest_x30_pc_pstate
+	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
+	msr	elr_el2, x2
+	ldr	x2, [x0, #VCPU_REGS_PSTATE]
+	msr	spsr_el2, x2
+.endm
+
 /* The hypervisor's callee-saved x19..x28 in __vcpu_run's frame (x29/x30 at [sp]). */
 .macro hyp_callee_saved op
 	\op	x19, x20, [sp, #16]
@@ -154,10 +163,7 @@ __vcpu_run:
 	hyp_callee_saved stp
 	mrs	x1, tpidr_el2
 	str	x0, [x1, #CPU_GUEST_REGS]
-	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
-	msr	elr_el2, x2
-	ldr	x2, [x0, #VCPU_REGS_PSTATE]
-	msr	spsr_el2, x2
+	guest_x30_pc_pstate
 	guest_x2_x29 ldp
 	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
 	eret
@@ -169,10 +175,7 @@ fast_exit_done:
 	cbnz	x0, 1f
 	mrs	x1, tpidr_el2
 	ldr	x0, [x1, #CPU_GUEST_REGS]
-	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
-	msr	elr_el2, x2
-	ldr	x2, [x0, #VCPU_REGS_PSTATE]
-	msr	spsr_el2, x2
+	guest_x30_pc_pstate
 	guest_x2_x17 ldp
 	ldr	x18, [x0, #VCPU_REGS_X + 8 * 18]
 	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
