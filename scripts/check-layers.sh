@@ -79,8 +79,8 @@ rule '\bscmi_[a-z_]+\(' 'src/vdev/scmi.c' 'src/vdev/scmi_msg.c' 'src/vdev/inc/sc
 rule '\bpvtime_[a-z_]+\(' 'src/vdev/pvtime.c'
 rule '\bwdog_[a-z_]+\(' 'src/vdev/sbsa_wdog.c'
 # virtio: the transport, its backends and the ring walker (docs/virtio.md).
-rule '\b(virtio_(used|batch_end|broken|queue_live|find)|vio_[a-z_]+|vcons_[a-z_]+|vblk_[a-z_]+|vnet_[a-z_]+|vq_[a-z_]+)\(' 'src/vdev/virtio*.c' \
-	'src/vdev/virtq.c' 'src/vdev/inc/virtio.h' 'src/vdev/inc/virtq.h'
+rule '\b(virtio_(used|batch_end|broken|queue_live|find|config_changed)|vio_[a-z_]+|vcons_[a-z_]+|vblk_[a-z_]+|vnet_[a-z_]+|vq_[a-z_]+)\(' 'src/vdev/virtio*.c' \
+	'src/vdev/virtq.c' 'src/vdev/inc/virtio.h' 'src/vdev/inc/virtq.h' 'src/vdev/inc/virtio_net_cfg.h'
 # Device units add their shell commands themselves (SHELL_CMD, core/inc/shell.h).
 rule '\bvirtio_show\(' 'src/vdev/virtio_mmio.c'
 rule '\bshmem_[a-z_]+\(' 'src/vdev/shmem.c'

@@ -7,14 +7,16 @@
  *      vm_request_reset/vm_stop mark its vCPUs off, every unit quiesces what it owns at
  *      once (virtio queues, passthrough interrupts and DMA: vdev_vm_stop) and its pCPUs
  *      are kicked; nothing here waits for them (a bind pCPU never waits for this work,
- *      and neither does the housekeeper: the vCPUs leave on their own pCPUs);
+ *      and neither does the housekeeper: the vCPUs leave on their own pCPUs); its
+ *      virtio-net ports on the group's networks are unplugged (fo_fence_links);
  *   2. promote: the backup gets the primary's scheduling weight (the primary the
- *      backup's, or the group's `weight` for the backup), then the promotion notice:
- *      the backup's doorbell of the group's first `shmem` region, which its software
- *      waits on;
+ *      backup's, or the group's `weight` for the backup), its ports on the group's
+ *      networks come up (fo_promote_links: STATUS and a configuration-change
+ *      interrupt), then the promotion notice: the backup's doorbell of the group's
+ *      first `shmem` region, which its software waits on;
  *   3. rebirth: the fenced primary restarts (the reset in 1) as the new backup: roles
  *      swap, so they alternate on every failure.
- * Not yet: PCI functions and virtio-net links do not move, regions are not unmapped
+ * Not yet: PCI functions do not move, regions are not unmapped
  * (the fenced primary is reset, so it cannot touch them; reborn, it maps them again as
  * the backup).
  * The triggers run on different pCPUs (WS1 and the shell on the housekeeper, a fault on
@@ -27,6 +29,7 @@
 #include <sched.h>
 #include <shell.h>
 #include <lib.h>
+#include <vdev.h>
 #include <virq.h>
 #include <vm.h>
 
@@ -49,6 +52,49 @@ static u32 fo_vm_id(const char *name)
 	return vm ? vm->id : 0; /* the check made every name a VM */
 }
 
+/* ---- links: the ports of primary and backup on the group's networks ---- */
+
+/* The next name of the group's NUL-separated network list after *at (NULL: done). */
+static const char *fo_next_net(const struct cfg_failover *c, u32 *at)
+{
+	const char *n;
+
+	if (!c->networks || *at >= c->networks_len)
+		return NULL;
+	n = c->networks + *at;
+	*at += (u32)strnlen(n, c->networks_len - *at) + 1;
+	return n;
+}
+
+/* vm's ports on every network of the group up or down (virtio-net STATUS, unit hook). */
+static void fo_links(const struct fo_group *g, struct vm *vm, bool up)
+{
+	const char *n;
+	u32 at = 0;
+
+	while ((n = fo_next_net(g->cfg, &at)))
+		vdev_link_set(vm, n, up);
+}
+
+/* Boot: the backup's ports start unplugged; the primary's are up. */
+static void fo_init_links(const struct fo_group *g)
+{
+	fo_links(g, &vms[g->backup], false);
+}
+
+/* Fence: the primary's ports go down before anything moves (no frame of it is
+ * switched after this returns: the network's lock orders it). */
+static void fo_fence_links(const struct fo_group *g, struct vm *p)
+{
+	fo_links(g, p, false);
+}
+
+/* Promote: the backup's ports come up (STATUS + configuration-change interrupt). */
+static void fo_promote_links(const struct fo_group *g, struct vm *b)
+{
+	fo_links(g, b, true);
+}
+
 void failover_init(const struct scenario *s)
 {
 	for (u32 g = 0; g < s->nr_failover && g < CFG_MAX_FAILOVER; g++) {
@@ -58,6 +104,7 @@ void failover_init(const struct scenario *s)
 		printk("rtvisor: failover '%s': primary '%s', backup '%s'%s\n", s->failover[g].name,
 		       s->failover[g].primary, s->failover[g].backup,
 		       s->failover[g].rebirth ? ", rebirth" : "");
+		fo_init_links(&groups[g]);
 	}
 	nr_groups = s->nr_failover;
 }
@@ -95,7 +142,9 @@ static void fo_switch(struct fo_group *g, const char *why)
 		vm_request_reset(p);                     /* 1. fence (and rebirth) */
 	else
 		vm_stop(p, "fenced by failover");
+	fo_fence_links(g, p);
 	fo_weights(g, p, b);                             /* 2. promote */
+	fo_promote_links(g, b);
 	if (bell)
 		virq_inject(b, bell, 0);
 	if (g->cfg->rebirth) {                           /* 3. roles alternate */

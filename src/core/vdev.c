@@ -72,3 +72,10 @@ void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p)
 		if (u->guest_dt)
 			u->guest_dt(vm, p);
 }
+
+void vdev_link_set(struct vm *vm, const char *network, bool up)
+{
+	for_each_unit(u)
+		if (u->link_set)
+			u->link_set(vm, network, up);
+}

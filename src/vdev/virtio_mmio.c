@@ -132,6 +132,16 @@ void virtio_broken(struct virtio_dev *d, const char *why)
 	       d->cfg->name, d->be->name, why);
 }
 
+void virtio_config_changed(struct virtio_dev *d)
+{
+	d->config_gen++; /* a driver reading the space twice sees it moved (4.2.2) */
+	if (!(d->status & VIRTIO_STATUS_DRIVER_OK) || d->stopped)
+		return; /* it reads the space when it starts */
+	d->isr |= VIRTIO_ISR_CONFIG;
+	d->irqs++;
+	update_irq(d);
+}
+
 bool virtio_queue_live(const struct virtio_dev *d, u32 q)
 {
 	return !d->stopped && q < d->be->nr_queues && d->vq[q].ready &&
@@ -477,10 +487,23 @@ static void vio_stop(struct vm *vm)
 	vio_reset_all(vm, true);
 }
 
+/* A failover switch (core/failover.c): the link of vm's ports on network goes up or
+ * down; each backend with a link decides whether its device is such a port. */
+static void vio_link_set(struct vm *vm, const char *network, bool up)
+{
+	for (u32 i = 0; i < vm->cfg->nr_virtio && i < CFG_MAX_VIRTIO; i++) {
+		struct virtio_dev *d = &devs[vm->id][i];
+
+		if (d->be && d->be->link_set)
+			d->be->link_set(d, network, up);
+	}
+}
+
 VDEV_UNIT(virtio_mmio, VDEV_STAGE_DEVICE) = {
 	.name = "virtio_mmio",
 	.mmio_windows = vio_windows,
 	.vm_create = vio_create,
 	.vm_reset = vio_reset,
 	.vm_stop = vio_stop,
+	.link_set = vio_link_set,
 };

@@ -26,6 +26,7 @@
 #include <lib.h>
 #include <printk.h>
 #include <virtio.h>
+#include <virtio_net_cfg.h>
 #include <vm.h>
 
 /* Feature bits (5.1.3). */
@@ -37,9 +38,11 @@
 #define VNET_F_HOST_TSO4 11U      /* it takes them */
 #define VNET_F_HOST_TSO6 12U
 #define VNET_F_MRG_RXBUF 15U      /* a frame may span several receive buffers */
+/* VNET_F_STATUS (16): the link in the configuration space, virtio_net_cfg.h */
 #define VNET_FEATURES (BIT(VNET_F_CSUM) | BIT(VNET_F_GUEST_CSUM) | BIT(VNET_F_MAC) |       \
 		       BIT(VNET_F_GUEST_TSO4) | BIT(VNET_F_GUEST_TSO6) |                    \
-		       BIT(VNET_F_HOST_TSO4) | BIT(VNET_F_HOST_TSO6) | BIT(VNET_F_MRG_RXBUF))
+		       BIT(VNET_F_HOST_TSO4) | BIT(VNET_F_HOST_TSO6) | BIT(VNET_F_MRG_RXBUF) | \
+		       BIT(VNET_F_STATUS))
 /* struct virtio_net_hdr (5.1.6): flags, gso_type, then le16 hdr_len, gso_size,
  * csum_start, csum_offset, num_buffers. */
 #define VNET_HDR_F_NEEDS_CSUM 1U
@@ -53,7 +56,6 @@
 #define VNET_FRAME_MAX 1518U   /* 1500-byte payload, Ethernet and VLAN headers */
 #define VNET_GSO_MAX (65536U + VNET_ETH_HDR + 4U) /* a TSO frame: 64 KiB and the headers */
 #define VNET_RX_BUFS 64U       /* receive buffers one frame may span (MRG_RXBUF) */
-#define VNET_CONFIG 6U         /* mac only (STATUS, MQ, MTU not offered) */
 
 struct vnet;
 
@@ -62,7 +64,9 @@ struct vnet_port {
 	struct vnet *net;
 	u8 mac[6];                 /* its configured address (config space) */
 	u8 learned[6];             /* the source address it last sent from */
+	bool link_up;              /* its link (STATUS); down: no frame in or out */
 	u64 tx, rx, drops;         /* frames sent, received, dropped on the way to it */
+	u64 link_drops;            /* frames it sent, or was sent, while its link was down */
 };
 
 /* The frame being switched (the sender's chain, under the network's lock). */
@@ -122,6 +126,7 @@ static int vnet_create(struct virtio_dev *d, char *msg, size_t len)
 	p->net = n;
 	memcpy(p->mac, mac, sizeof(mac));
 	memcpy(p->learned, mac, sizeof(mac));
+	p->link_up = true; /* a failover group's backup: down from failover_init on */
 	n->port[n->nr++] = p;
 	d->lock = &n->lock;
 	return 0;
@@ -136,10 +141,9 @@ static void vnet_reset(struct virtio_dev *d)
 
 static u32 vnet_config_read(struct virtio_dev *d, u32 off, u32 size)
 {
-	u32 v = 0;
+	const struct vnet_port *p = port_of(d);
 
-	memcpy(&v, port_of(d)->mac + off, size); /* the transport checked the range */
-	return v;
+	return vnet_config_bytes(p->mac, p->link_up, off, size);
 }
 
 static bool has(const struct virtio_dev *d, u32 bit)
@@ -288,6 +292,10 @@ static void vnet_deliver(struct vnet_port *to)
 	u8 nb[2];
 	int r;
 
+	if (!to->link_up) {
+		to->link_drops++; /* unplugged: never delivered */
+		return;
+	}
 	if (!vnet_takes(to, &to->net->f)) {
 		to->drops++;
 		return;
@@ -379,7 +387,9 @@ static int vnet_tx(struct virtio_dev *d, const char **why)
 		r = vq_pop(q, &d->mem, &d->chain, why);
 		if (r)
 			break;
-		if (!vnet_tx_frame(d, &p->net->f)) {
+		if (!p->link_up) {
+			p->link_drops++; /* unplugged: consumed, never switched */
+		} else if (!vnet_tx_frame(d, &p->net->f)) {
 			p->drops++; /* not a frame this device can carry */
 		} else {
 			p->tx++;
@@ -410,6 +420,27 @@ static void vnet_show(struct virtio_dev *d)
 	       m[4], m[5], (unsigned long long)__atomic_load_n(&p->tx, __ATOMIC_RELAXED),
 	       (unsigned long long)__atomic_load_n(&p->rx, __ATOMIC_RELAXED),
 	       (unsigned long long)__atomic_load_n(&p->drops, __ATOMIC_RELAXED));
+	printk("    link %s, frames dropped at the unplugged port %llu\n",
+	       __atomic_load_n(&p->link_up, __ATOMIC_RELAXED) ? "up" : "down",
+	       (unsigned long long)__atomic_load_n(&p->link_drops, __ATOMIC_RELAXED));
+}
+
+/* Plug (up) or unplug the port d if it is on network: STATUS changes and, if it did, the
+ * driver gets a configuration-change interrupt (virtio_config_changed). Under the
+ * network's lock, so no frame is half switched to or from a port whose link changes.
+ * Any pCPU (failover: the housekeeper, or the fenced primary's own). */
+static void vnet_link_set(struct virtio_dev *d, const char *network, bool up)
+{
+	struct vnet_port *p = port_of(d);
+
+	if (strcmp(p->net->name, network) != 0)
+		return;
+	spin_lock(d->lock);
+	if (p->link_up != up) {
+		__atomic_store_n(&p->link_up, up, __ATOMIC_RELAXED);
+		virtio_config_changed(d);
+	}
+	spin_unlock(d->lock);
 }
 
 const struct virtio_backend virtio_net_backend = {
@@ -423,4 +454,5 @@ const struct virtio_backend virtio_net_backend = {
 	.config_read = vnet_config_read,
 	.notify = vnet_notify,
 	.show = vnet_show,
+	.link_set = vnet_link_set,
 };

@@ -47,6 +47,9 @@ struct vdev_unit {
 	/* Its guest devicetree is being built: add what the VM's devicetree must describe
 	 * that the scenario alone does not say (a PCI bus as found at boot). */
 	void (*guest_dt)(struct vm *vm, struct guest_dt_platform *p);
+	/* A failover switch (core/failover.c, fo_lock held, any pCPU): the link of vm's
+	 * ports on the virtual network named network goes up or down (virtio-net STATUS). */
+	void (*link_set)(struct vm *vm, const char *network, bool up);
 };
 
 #define VDEV_STR_(x) #x
@@ -63,5 +66,6 @@ int vdev_vm_create(struct vm *vm, char *msg, size_t len);
 void vdev_vm_reset(struct vm *vm);
 void vdev_vm_stop(struct vm *vm);
 void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p);
+void vdev_link_set(struct vm *vm, const char *network, bool up);
 
 #endif

@@ -77,6 +77,10 @@ struct virtio_backend {
 	int (*notify)(struct virtio_dev *d, u32 q, const char **why);
 	/* The shell's vdev (housekeeping pCPU, no lock): one line of its own. May be NULL. */
 	void (*show)(struct virtio_dev *d);
+	/* Failover (core/failover.c through the unit's link_set hook, no lock held): the
+	 * device's link on the virtual network named network goes up or down (if it is a
+	 * port of it). May be NULL: the device has no link. */
+	void (*link_set)(struct virtio_dev *d, const char *network, bool up);
 };
 
 struct virtio_dev {
@@ -113,6 +117,9 @@ void virtio_used(struct virtio_dev *d, u32 q);
 int virtio_batch_end(struct virtio_dev *d, u32 q, u32 done, int r, bool more);
 /* The ring is broken: NEEDS_RESET, configuration-change interrupt, one report. */
 void virtio_broken(struct virtio_dev *d, const char *why);
+/* The configuration space changed (a link): ConfigGeneration moves on, and once the
+ * driver is running (DRIVER_OK) InterruptStatus bit 1 and the interrupt (4.2.2). */
+void virtio_config_changed(struct virtio_dev *d);
 /* Is the device live (DRIVER_OK, not NEEDS_RESET, the VM running) and queue q ready? */
 bool virtio_queue_live(const struct virtio_dev *d, u32 q);
 /* The VM's first device of this device ID, or NULL. */
