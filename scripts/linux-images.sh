@@ -13,7 +13,10 @@
 #                                            cached like the others (cloud 262 MB, rt 783 MB).
 #   build/linux/<flavor>/packages            the .deb files it was made from
 #   build/linux/<flavor>/rtv_tty.ko          guests/linux-modules/rtv_tty built against that
-#                                            kernel (also in the initramfs, loaded by /init)
+#                                            kernel (also in the initramfs, loaded by /init);
+#                                            rtv_uio.ko the same (shared regions as UIO)
+# The initramfs also holds guests/linux/progs/*.c, freestanding static arm64 programs
+# (no C library: the cross toolchain has none), in /bin.
 # for flavor cloud (linux-image-cloud-arm64) and rt (linux-image-rt-arm64, PREEMPT_RT).
 #
 # Out-of-tree modules are cross-compiled here (amd64 or any host) with the kernel's own
@@ -41,7 +44,7 @@ declare -A KERNEL_META=([cloud]=linux-image-cloud-arm64:arm64 [rt]=linux-image-r
 declare -A HEADERS_COMMON=([cloud]=common [rt]=common-rt)
 # Out-of-tree modules built against each kernel (guests/linux-modules/<name>), loaded
 # after MODULES.
-EXTRA_MODULES=(rtv_tty)
+EXTRA_MODULES=(rtv_tty rtv_uio)
 FLAVORS=(cloud rt)
 BUSYBOX_PKG=busybox-static:arm64
 # Loaded by /init in dependency order; one missing from a kernel is only a warning.
@@ -401,6 +404,19 @@ build_extra_modules() { # flavor release stagedir outdir
 	msg "$release: built ${EXTRA_MODULES[*]}"
 }
 
+# ------------------------------------------------------------------ programs
+
+# guests/linux/progs/<name>.c -> /bin/<name>: freestanding (raw system calls), static.
+build_progs() { # stagedir
+	local src name
+	for src in "$GUEST_SRC"/progs/*.c; do
+		[[ -f $src ]] || continue
+		name=$(basename "$src" .c)
+		aarch64-linux-gnu-gcc -static -nostdlib -ffreestanding -fno-stack-protector -O2 \
+			-Wall -Wextra -Werror -o "$1/bin/$name" "$src" || die "$src does not build"
+	done
+}
+
 # ------------------------------------------------------------------ busybox
 
 # Applet names, read from the binary's applet table ("[", "[[", "acpid", ... "zcat",
@@ -533,6 +549,7 @@ build_flavor() { # flavor
 	cp -a "$GUEST_SRC/rootfs/." "$stage/"
 	install -m 0755 "$GUEST_SRC/init" "$stage/init"
 	install_busybox "$work/busybox/bin/busybox" "$stage"
+	build_progs "$stage"
 	install_modules "$kroot/lib/modules/$release" "$stage" "$release"
 	install_userland "$work" "$stage"
 	build_extra_modules "$f" "$release" "$stage" "$dir"

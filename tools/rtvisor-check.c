@@ -19,7 +19,8 @@
 #include <plat_freq.h>
 #include <platform_info.h>
 
-#define MAX_BLOB (64UL * 1024 * 1024)
+/* Three Linux VMs with their own kernel and initramfs (configs/failover.dts) need ~95 MiB. */
+#define MAX_BLOB (128UL * 1024 * 1024)
 
 static const char *prog = "rtvisor-check";
 static struct pci_host pci_host; /* QEMU virt's, or the --platform DTB's */

@@ -1,0 +1,149 @@
+"""The failover demo with Linux (configs/failover.dts, docs/failover.md "The Linux demo"):
+two Debian Linux VMs `a` (primary) and `b` (backup) in group "svc" with rebirth, each
+feeding its SBSA watchdog with busybox `watchdog -t 1 -T 4`, each with the service address
+10.0.0.1 on "lan0"; `client` asks the counter service (HTTP through nc.openbsd). One boot, three failures
+of whichever VM is primary, roles alternating:
+  1. kill -9 of a's watchdog daemon: WS1 -> b promoted;
+  2. b panics (echo c > /proc/sysrq-trigger; no panic= on the command line, so the kernel
+     stays in its panic loop and stops feeding): WS1 -> a promoted;
+  3. a hangs (rtv_hog: a SCHED_FIFO 99 busy loop, real-time throttling off): WS1 -> b.
+Each time: the switch is announced, the new primary wakes on its doorbell (UIO event 1),
+its link is up (carrier 1) and its old peer's down (vdev), the client's next request is
+answered by it with the counter one past the last answer (the mirrored value), the weight
+moved (vm info: 800 to the new primary, 100 to the new backup), and the fenced VM boots
+again as the backup with bootstatus 32 (WDIOF_CARDRESET: its watchdog's WS1)."""
+import re
+
+import pytest
+
+import rtv
+
+IDX = {"a": 1, "b": 2, "client": 3}
+
+
+@pytest.fixture(scope="module")
+def image():
+    rtv.make("linux-images")
+    return rtv.scenario_image("failover")
+
+
+class Log:
+    """The console log from a position on (lines of several VMs interleave)."""
+
+    def __init__(self, m):
+        self.m = m
+        self.pos = 0
+
+    def text(self):
+        self.m.log.flush()
+        return open(self.m.log.name, newline="").read()
+
+    def mark(self):
+        self.pos = len(self.text())
+
+    def wait(self, pattern, timeout=60):
+        """The first match of pattern after the mark (waiting up to timeout s)."""
+        for _ in range(int(timeout * 2)):
+            found = re.search(pattern, self.text()[self.pos:])
+            if found:
+                return found
+            self.m.read_for(0.5)
+        raise AssertionError("no %r in the console log after the mark" % pattern)
+
+
+def sh_in(m, vm, cmd):
+    """Type cmd into vm's shell (it gets the focus); its output lines. Ends at a marker,
+    not at a prompt: the focused VM's prompt is redrawn whenever another VM's line cuts
+    it, and the others print a lot while one reboots."""
+    rtv.focus_linux(m, IDX[vm], vm)
+    return rtv.run_marked(m, vm, cmd, timeout=60)
+
+
+def ask(m):
+    """One request of the client (/etc/failover/ask): (counter, server name)."""
+    out = sh_in(m, "client", "/etc/failover/ask")
+    found = re.search(r"^counter=(\d+) from=(\w+)$", out, re.M)
+    assert found, out
+    return int(found.group(1)), found.group(2)
+
+
+def weight(m, vm):
+    m.open_shell()
+    return int(m.sh("vm info %s" % vm, r"vcpu 0: pcpu \d+ \w+ weight (\d+) ").group(1))
+
+
+def links(m):
+    """{vm: 'up'|'down'} for the lan0 ports, from the shell's vdev."""
+    m.open_shell()
+    m.send("vdev\r")
+    m.expect(r"rtvisor> ", timeout=30)
+    out, vm, got = m.p.before, None, {}
+    for line in out.splitlines():
+        v = re.match(r"vm '(\w+)':", line.strip())
+        vm = v.group(1) if v else vm
+        k = re.match(r"link (up|down), frames dropped at the unplugged port (\d+)", line.strip())
+        if k:
+            got[vm] = k.group(1)
+    return got
+
+
+# The agent's lines (fo-agent(<vm>): ...) may follow its VM's prompt on the same console
+# line, so they are matched without the [vm] tag; the name in parentheses says whose.
+def boot(m, log):
+    log.wait(r"fo-agent\(a\): serving the counter from 0, link up\r", timeout=300)
+    log.wait(r"fo-agent\(b\): backup: link down, waiting for the promotion notice", 120)
+    log.wait(r"\[client\] rtvisor-linux: init done", timeout=120)
+
+
+def takeover(m, log, old, new, switch, last):
+    """After `old` failed: `new` promoted and serving from `last`; old reborn as backup."""
+    log.wait(r"rtvisor: failover 'svc': watchdog WS1: '%s' fenced, '%s' promoted \(switch %d\)"
+             % (old, new, switch), timeout=60)
+    log.wait(r"fo-agent\(%s\): promotion notice: doorbell 1\r" % new, 30)
+    log.wait(r"fo-agent\(%s\): serving the counter from %d, link up\r" % (new, last), 30)
+    carrier = sh_in(m, new, "cat /sys/class/net/eth0/carrier")
+    assert re.search(r"^1$", carrier, re.M), carrier
+    assert ask(m) == (last + 1, new)
+    assert ask(m) == (last + 2, new)
+    assert links(m) == {new: "up", old: "down", "client": "up"}
+    assert weight(m, new) == 800 and weight(m, old) == 100
+    log.wait(r"fo-agent\(%s\): bootstatus 32, link 0\r" % old, timeout=240)
+    log.wait(r"fo-agent\(%s\): backup: link down, waiting" % old, timeout=30)
+    return last + 2
+
+
+def test_failover_linux(machine, image):
+    m = machine(image, "failover-linux")
+    log = Log(m)
+    boot(m, log)
+    assert links(m) == {"a": "up", "b": "down", "client": "up"}
+    assert [ask(m) for _ in range(3)] == [(1, "a"), (2, "a"), (3, "a")]
+    last = 3
+
+    # 1. the primary's watchdog daemon dies
+    log.mark()
+    bs = sh_in(m, "a", "cat /sys/class/watchdog/watchdog0/bootstatus")
+    assert re.search(r"^0$", bs, re.M), bs
+    rtv.focus_linux(m, IDX["a"], "a")
+    m.send("kill -9 $(pidof watchdog)\r")
+    last = takeover(m, log, "a", "b", 1, last)
+
+    # 2. the new primary panics
+    log.mark()
+    rtv.focus_linux(m, IDX["b"], "b")
+    m.send("echo c > /proc/sysrq-trigger\r")
+    log.wait(r"\[b\] .*Kernel panic - not syncing", timeout=30)
+    last = takeover(m, log, "b", "a", 2, last)
+
+    # 3. the primary hangs: a real-time busy loop starves the daemon
+    log.mark()
+    rtv.focus_linux(m, IDX["a"], "a")
+    m.send("echo -1 > /proc/sys/kernel/sched_rt_runtime_us; rtv_hog\r")
+    log.wait(r"\[a\] rtv_hog: cpu 00 spinning at SCHED_FIFO 99\r", timeout=30)
+    takeover(m, log, "a", "b", 3, last)
+
+    m.open_shell()
+    m.sh("failover", r"failover 'svc': primary 'b' \(running\), backup 'a' \(running\), "
+         r"switches 3, last \d+ ns \(watchdog WS1\)\r")
+    text = log.text()
+    assert "abort injected" not in text and "PANIC" not in text
