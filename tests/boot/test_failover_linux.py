@@ -73,24 +73,32 @@ def weight(m, vm):
 
 
 def links(m):
-    """{vm: 'up'|'down'} for the lan0 ports, from the shell's vdev."""
+    """{vm: (link 'up'|'down', frames received, frames dropped while unplugged)} for the
+    lan0 ports, from the shell's vdev."""
     m.open_shell()
     m.send("vdev\r")
     m.expect(r"rtvisor> ", timeout=30)
-    out, vm, got = m.p.before, None, {}
+    out, vm, rx, got = m.p.before, None, None, {}
     for line in out.splitlines():
-        v = re.match(r"vm '(\w+)':", line.strip())
+        line = line.strip()
+        v = re.match(r"vm '(\w+)':", line)
         vm = v.group(1) if v else vm
-        k = re.match(r"link (up|down), frames dropped at the unplugged port (\d+)", line.strip())
+        r = re.match(r"port of 'lan0': mac \S+, frames sent \d+, received (\d+),", line)
+        rx = int(r.group(1)) if r else rx
+        k = re.match(r"link (up|down), frames dropped at the unplugged port (\d+)\r?$", line)
         if k:
-            got[vm] = k.group(1)
+            got[vm] = (k.group(1), rx, int(k.group(2)))
     return got
+
+
+def link_states(m):
+    return {vm: v[0] for vm, v in links(m).items()}
 
 
 # The agent's lines (fo-agent(<vm>): ...) may follow its VM's prompt on the same console
 # line, so they are matched without the [vm] tag; the name in parentheses says whose.
 def boot(m, log):
-    log.wait(r"fo-agent\(a\): serving the counter from 0, link up\r", timeout=300)
+    log.wait(r"fo-agent\(a\): serving the counter from 0, link up at [\d.]+ s\r", timeout=300)
     log.wait(r"fo-agent\(b\): backup: link down, waiting for the promotion notice", 120)
     log.wait(r"\[client\] rtvisor-linux: init done", timeout=120)
 
@@ -99,13 +107,14 @@ def takeover(m, log, old, new, switch, last):
     """After `old` failed: `new` promoted and serving from `last`; old reborn as backup."""
     log.wait(r"rtvisor: failover 'svc': watchdog WS1: '%s' fenced, '%s' promoted \(switch %d\)"
              % (old, new, switch), timeout=60)
-    log.wait(r"fo-agent\(%s\): promotion notice: doorbell 1\r" % new, 30)
-    log.wait(r"fo-agent\(%s\): serving the counter from %d, link up\r" % (new, last), 30)
+    log.wait(r"fo-agent\(%s\): promotion notice: doorbell 1 at [\d.]+ s\r" % new, 30)
+    log.wait(r"fo-agent\(%s\): serving the counter from %d, link up at [\d.]+ s\r" % (new, last),
+             30)
     carrier = sh_in(m, new, "cat /sys/class/net/eth0/carrier")
     assert re.search(r"^1$", carrier, re.M), carrier
     assert ask(m) == (last + 1, new)
     assert ask(m) == (last + 2, new)
-    assert links(m) == {new: "up", old: "down", "client": "up"}
+    assert link_states(m) == {new: "up", old: "down", "client": "up"}
     assert weight(m, new) == 800 and weight(m, old) == 100
     log.wait(r"fo-agent\(%s\): bootstatus 32, link 0\r" % old, timeout=240)
     log.wait(r"fo-agent\(%s\): backup: link down, waiting" % old, timeout=30)
@@ -116,8 +125,13 @@ def test_failover_linux(machine, image):
     m = machine(image, "failover-linux")
     log = Log(m)
     boot(m, log)
-    assert links(m) == {"a": "up", "b": "down", "client": "up"}
     assert [ask(m) for _ in range(3)] == [(1, "a"), (2, "a"), (3, "a")]
+    # the backup's unplugged port got nothing; the ARP broadcasts for 10.0.0.1 (the
+    # client's, a's gratuitous one) reached it and were dropped there
+    ports = links(m)
+    assert {vm: v[0] for vm, v in ports.items()} == {"a": "up", "b": "down", "client": "up"}
+    assert ports["b"][1] == 0 and ports["b"][2] > 0, ports
+    assert ports["a"][2] == 0 and ports["client"][2] == 0, ports
     last = 3
 
     # 1. the primary's watchdog daemon dies
