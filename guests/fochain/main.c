@@ -10,9 +10,17 @@
  * VM restarts (rebirth) and waits as the backup. A primary that reads 'f' on its console
  * reads an address it does not own: its fault policy stops it, which fails the group
  * over like a WS1.
+ *
+ * Region "buf" (IPA 0x50100000) moves with the primary role (the group's `move-shmem`):
+ * only the primary has it mapped. The primary writes each counter value there before
+ * the mirror; a promoted backup reads it ("buf N": the data moved with the mapping). A
+ * fenced primary that runs on (`fence = "isolate"`, configs/failover-fence-bm.dts,
+ * fault-policy "inject") has its next write refused: it reports it, tries twice more
+ * (each refused and reported by rtvisor), then only feeds its watchdog.
  */
 #include "guest/console.h"
 #include "guest/cpu.h"
+#include "guest/fault.h"
 #include "guest/gic.h"
 #include "guest/irq.h"
 #include "guest/pl011.h"
@@ -27,6 +35,8 @@
 #define FEED_MS 10u
 #define OFFSET_MS 100u
 #define NOT_OURS 0x60000000UL /* no memory, device or region of the VM */
+#define BUF_IPA 0x50100000UL   /* the region that moves with the primary role */
+#define FENCED_TRIES 3u
 
 struct state {
 	volatile uint32_t magic;
@@ -35,6 +45,7 @@ struct state {
 };
 
 static struct state *const st = (struct state *)STATE_IPA;
+static volatile uint32_t *const buf = (volatile uint32_t *)BUF_IPA;
 static volatile uint32_t rung;
 
 static void on_doorbell(uint32_t intid, void *arg)
@@ -52,10 +63,40 @@ static void wait_ms(uint64_t ms)
 		;
 }
 
+/* Store v in the moving region; false if the store was refused (an abort injected). */
+static bool buf_store(uint32_t v)
+{
+	fault_expect_begin(FAULT_RESUME_NEXT);
+	*buf = v;
+	return fault_expect_end(0) == 0;
+}
+
+/* Fenced but running: the region is gone. Try a few more times, then only feed the
+ * watchdog (a VM kept for post-mortem). */
+__attribute__((noreturn)) static void fenced(uint32_t id)
+{
+	unsigned refused = 1;
+
+	printf("fochain: vm%u fenced: buf write refused at counter %u, running on\n", id,
+	       st->counter);
+	while (refused < FENCED_TRIES) {
+		wdog_feed();
+		wait_ms(FEED_MS);
+		refused += buf_store(0) ? 0 : 1;
+	}
+	printf("fochain: vm%u still running, %u buf writes refused\n", id, refused);
+	for (;;) {
+		wdog_feed();
+		wait_ms(FEED_MS);
+	}
+}
+
 __attribute__((noreturn)) static void serve(uint32_t id)
 {
 	wdog_start((uint32_t)timer_ms_to_ticks(OFFSET_MS));
 	for (unsigned i = 0; i < ROUNDS; i++) {
+		if (!buf_store(st->counter + 1))
+			fenced(id);
 		st->counter++;
 		wdog_feed();
 		wait_ms(FEED_MS);
@@ -95,6 +136,6 @@ int main(void)
 	while (!rung)
 		cpu_wfi();
 	st->primary = id;
-	printf("fochain: vm%u promoted, counter %u\n", id, st->counter);
+	printf("fochain: vm%u promoted, counter %u, buf %u\n", id, st->counter, *buf);
 	serve(id);
 }

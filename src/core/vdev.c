@@ -72,3 +72,17 @@ void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p)
 		if (u->guest_dt)
 			u->guest_dt(vm, p);
 }
+
+void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	for_each_unit(u)
+		if (u->fo_fence)
+			u->fo_fence(vm, g);
+}
+
+void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	for_each_unit(u)
+		if (u->fo_promote)
+			u->fo_promote(vm, g);
+}
