@@ -17,6 +17,12 @@
  * fenced primary that runs on (`fence = "isolate"`, configs/failover-fence-bm.dts,
  * fault-policy "inject") has its next write refused: it reports it, tries twice more
  * (each refused and reported by rtvisor), then only feeds its watchdog.
+ *
+ * Timing (make bench, bench/io.py part "failover", under icount): a primary that stops
+ * feeding records in the region when it last refreshed and when its WS1 is due (WCV +
+ * WOR); the backup reads the counter in its doorbell handler. A backup promoted by that
+ * WS1 prints "switchover ns=" (WS1 deadline to the handler's first counter read) and
+ * "detect_ns=" (last refresh to the WS1 deadline: the configured timeout, 2 x WOR).
  */
 #include "guest/console.h"
 #include "guest/cpu.h"
@@ -42,14 +48,19 @@ struct state {
 	volatile uint32_t magic;
 	volatile uint32_t primary;
 	volatile uint32_t counter;
+	volatile uint32_t pad;
+	volatile uint64_t fed_at;  /* CNTVCT before the primary's last refresh */
+	volatile uint64_t ws1_at;  /* when its WS1 is due (0: it feeds, or a switch not by WS1) */
 };
 
 static struct state *const st = (struct state *)STATE_IPA;
 static volatile uint32_t *const buf = (volatile uint32_t *)BUF_IPA;
 static volatile uint32_t rung;
+static volatile uint64_t woke_at; /* CNTVCT at the promotion notice's handler */
 
 static void on_doorbell(uint32_t intid, void *arg)
 {
+	woke_at = timer_now();
 	(void)intid;
 	(void)arg;
 	rung++;
@@ -93,11 +104,15 @@ __attribute__((noreturn)) static void fenced(uint32_t id)
 
 __attribute__((noreturn)) static void serve(uint32_t id)
 {
+	uint64_t fed = 0;
+
+	st->ws1_at = 0;
 	wdog_start((uint32_t)timer_ms_to_ticks(OFFSET_MS));
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		if (!buf_store(st->counter + 1))
 			fenced(id);
 		st->counter++;
+		fed = timer_now();
 		wdog_feed();
 		wait_ms(FEED_MS);
 		if (pl011_getc() == 'f') {
@@ -105,6 +120,9 @@ __attribute__((noreturn)) static void serve(uint32_t id)
 			(void)*(volatile uint32_t *)NOT_OURS;
 		}
 	}
+	/* WS0 at WCV, then WCV += WOR: WS1 is due WOR after the WCV of the last refresh */
+	st->fed_at = fed;
+	st->ws1_at = wdog_compare() + timer_ms_to_ticks(OFFSET_MS);
 	printf("fochain: vm%u stops feeding at counter %u\n", id, st->counter);
 	for (;;)
 		cpu_wfi();
@@ -137,5 +155,9 @@ int main(void)
 		cpu_wfi();
 	st->primary = id;
 	printf("fochain: vm%u promoted, counter %u, buf %u\n", id, st->counter, *buf);
+	if (st->ws1_at) /* promoted by the primary's WS1: how long from its deadline */
+		printf("fochain: vm%u switchover ns=%lu detect_ns=%lu\n", id,
+		       timer_ticks_to_ns(woke_at - st->ws1_at),
+		       timer_ticks_to_ns(st->ws1_at - st->fed_at));
 	serve(id);
 }
