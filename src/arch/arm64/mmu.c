@@ -174,6 +174,12 @@ void arch_mmu_report(void)
 	       sym(_text_end), sym(_rodata_end), (u32)MAX_CPUS);
 }
 
+void arch_mmu_tables(u32 *used, u32 *total)
+{
+	*used = pt_pool_used;
+	*total = PT_POOL_PAGES;
+}
+
 void arch_mmu_cpu_enable(void)
 {
 	write_sysreg(mair_el2, PT_MAIR_EL2_VALUE);
