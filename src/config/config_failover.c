@@ -136,6 +136,11 @@ static int check_move_shmem(const struct cfg_failover *fo, const struct cfg_vm *
 	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->rebirth)
 		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" keeps the fenced primary "
 			       "running: not with rebirth", fo->name);
+	/* a running primary would keep them: only a stop or reset quiesces its functions */
+	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->pci)
+		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" with pci: not yet (PCI "
+			       "functions do not move yet; a running primary would keep them)",
+			       fo->name);
 	return 0;
 }
 
