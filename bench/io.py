@@ -16,6 +16,9 @@ its figures (it did not run), never because a target was missed.
            networking); target: virtual >= 2.4 x passthrough (issue 13)
   ttu      configs/ttu.dts: the collector's aggregate rate over 32 lines, every byte
            checked in Linux (issue 12; target 32 x 2 Mbit/s = 8 MB/s)
+  failover configs/failover-bm.dts under -icount shift=0,sleep=off (exact, virtual time):
+           switchover from the primary's WS1 deadline to the promoted backup's doorbell
+           handler, both directions, and the detection time (issue 15; target <= 1 ms)
 
 Run it under `flock /tmp/rtv-qemu.lock` (make bench is). Prints a table; writes
 <out>/<YYYY-MM-DD>-io.md and -io.json.
@@ -34,7 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "boot"))
 import rtv  # noqa: E402
 
-PARTS = ("shm", "console", "blk", "net", "ttu")
+PARTS = ("shm", "console", "blk", "net", "ttu", "failover")
+FO_TARGET_NS = 1000000
 TARGET_RATIO = 2.4
 TTU_TARGET = 8e6               # 32 x 2 Mbit/s, in bytes/s
 
@@ -253,6 +257,29 @@ def part_ttu(a):
             "rx_overrun": overrun, "doorbell_irqs": irqs, "target_MB/s": TTU_TARGET / 1e6}
 
 
+# ---- failover: two bare-metal VMs under icount ------------------------------------------
+
+def part_failover(a):
+    """Each WS1 switch of guests/fochain: the promoted VM prints how long after the WS1
+    deadline its doorbell handler ran, and the detection time (last refresh to WS1)."""
+    m = rtv.Machine(image("failover-bm"), "io-failover", icount=True)
+    by_vm = {"0": [], "1": []}
+    detect = []
+    try:
+        for _ in range(a.fo_switches):
+            g = m.expect(r"\[\w+\] fochain: vm(\d) switchover ns=(\d+) detect_ns=(\d+)\r",
+                         timeout=300)
+            by_vm[g.group(1)].append(int(g.group(2)))
+            detect.append(int(g.group(3)))
+    finally:
+        m.close()
+    every = by_vm["0"] + by_vm["1"]
+    return {"switches": len(every), "switchover_ns": {"min": min(every), "max": max(every),
+            "to_vm0": by_vm["0"], "to_vm1": by_vm["1"]},
+            "detect_ns": {"min": min(detect), "max": max(detect)},
+            "target_ns": FO_TARGET_NS}
+
+
 # ---- output -----------------------------------------------------------------------------
 
 def table(r):
@@ -285,6 +312,17 @@ def table(r):
         out.append("| collector, 32 lines | %.3f MB/s | every byte right: %s, overrun %d, "
                    "target 8 MB/s, wall clock, noisy |" % (x["MB/s"], x["every_byte_right"],
                                                           x["rx_overrun"]))
+    if "failover" in r:
+        x = r["failover"]
+        sw, d = x["switchover_ns"], x["detect_ns"]
+        out.append("| failover switchover, WS1 deadline -> backup's handler (icount) | min %d / "
+                   "max %d ns | %d switches: to vm1 (its pCPU waits for the housekeeper's "
+                   "round-robin turn) %s, to vm0 (on the housekeeper's pCPU) %s; target <= "
+                   "%d ns |" % (sw["min"], sw["max"], x["switches"],
+                                "/".join(map(str, sw["to_vm1"])),
+                                "/".join(map(str, sw["to_vm0"])), x["target_ns"]))
+        out.append("| failover detection, last refresh -> WS1 (icount) | %d..%d ns | the "
+                   "configured timeout: 2 x WOR (100 ms) |" % (d["min"], d["max"]))
     return "\n".join(out)
 
 
@@ -305,6 +343,7 @@ def main():
     ap.add_argument("--ttu-scenario", default="ttu",
                     help="the collector's image: build/qemu-virt/scenarios/<this>/rtvisor.bin "
                     "(to compare another build of it)")
+    ap.add_argument("--fo-switches", type=int, default=4, help="WS1 failovers measured")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
@@ -314,11 +353,12 @@ def main():
         ap.error("unknown parts %s" % bad)
     if not a.no_build:
         rtv.make("guests", "linux-images")
-        for scn in ("bench-shm", "linux-virtio", "linux-net", "pci-virtio-net", "ttu"):
+        for scn in ("bench-shm", "linux-virtio", "linux-net", "pci-virtio-net", "ttu",
+                    "failover-bm"):
             rtv.make("scenario", "SCN=%s" % scn)
     res, failed = {}, []
     runners = {"shm": lambda: part_shm(a), "net": lambda: part_net(a),
-               "ttu": lambda: part_ttu(a)}
+               "ttu": lambda: part_ttu(a), "failover": lambda: part_failover(a)}
     if "console" in parts or "blk" in parts:
         runners["console+blk"] = lambda: part_console_blk(a, "console" in parts, "blk" in parts)
     for name, fn in runners.items():

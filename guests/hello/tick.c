@@ -20,10 +20,10 @@ struct tick_window {
 };
 
 struct tick_report {
-	uint64_t ticks, min_ns, avg_ns, max_ns;
+	uint64_t ticks, min_ns, avg_ns, max_ns, missed;
 };
 
-static uint64_t tick_period, tick_cval, tick_last, tick_count;
+static uint64_t tick_period, tick_cval, tick_last, tick_count, tick_missed;
 static struct tick_window tick_win;
 #define TICK_REPORTS 8 /* a power of two */
 static struct tick_report tick_reports[TICK_REPORTS];
@@ -59,6 +59,7 @@ static void tick_publish(void)
 		r->min_ns = timer_ticks_to_ns(tick_win.min);
 		r->max_ns = timer_ticks_to_ns(tick_win.max);
 		r->avg_ns = timer_ticks_to_ns(tick_win.sum) / tick_win.count;
+		r->missed = tick_missed;
 		tick_head++;
 	}
 	tick_window_reset();
@@ -70,6 +71,8 @@ static void tick_handler(uint32_t intid, void *arg)
 
 	(void)intid;
 	(void)arg;
+	if (now - tick_cval >= tick_period) /* the next deadline passed before this handler */
+		tick_missed++;
 	tick_cval += tick_period;
 	timer_set_cval(tick_cval);
 	if (tick_count)
@@ -103,9 +106,9 @@ void hello_tick_report_poll(void)
 		r = tick_reports[tick_tail % TICK_REPORTS];
 		tick_tail++;
 		irq_restore(flags);
-		printf("hello: ticks=%llu period_ns min=%llu avg=%llu max=%llu jitter_ns=%llu\n",
-		       (unsigned long long)r.ticks, (unsigned long long)r.min_ns,
+		printf("hello: ticks=%llu period_ns min=%llu avg=%llu max=%llu jitter_ns=%llu "
+		       "missed=%llu\n", (unsigned long long)r.ticks, (unsigned long long)r.min_ns,
 		       (unsigned long long)r.avg_ns, (unsigned long long)r.max_ns,
-		       (unsigned long long)(r.max_ns - r.min_ns));
+		       (unsigned long long)(r.max_ns - r.min_ns), (unsigned long long)r.missed);
 	}
 }

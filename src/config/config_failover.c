@@ -3,10 +3,13 @@
  * names a primary and a backup VM and what the backup receives when it is promoted: the
  * primary's share of their (dynamic) pool and a weight, the primary's PCI functions named
  * by label, the link of their ports on the named virtual networks, and the named shared
- * regions, which the primary loses. Until then the backup owns none of it: a PCI function
- * stays the primary's alone (two VMs may never list one function), a network is one the
- * backup has a port on too (its link comes up on promotion), a region one both map. A VM
- * is in at most one group. What moves at run time so far: core/failover.c.
+ * regions that move (`move-shmem`), which the primary loses. Until then the backup owns
+ * none of it: a PCI function stays the primary's alone (two VMs may never list one
+ * function), a network is one the backup has a port on too (its link comes up on
+ * promotion), a moving region one both list in /shmem (each with its own IPA) but only
+ * the current primary has mapped. The state mirror (`shmem`) stays mapped by both, so a
+ * region cannot be both. A VM is in at most one group. What moves at run time so far:
+ * core/failover.c.
  */
 #include <config_err.h>
 #include <config_failover.h>
@@ -103,6 +106,44 @@ static int check_pool(const struct scenario *s, const struct cfg_failover *fo,
 	return 0;
 }
 
+static bool in_list(const char *list, u32 len, const char *name)
+{
+	const char *n;
+	u32 at = 0;
+
+	while ((n = next_name(list, len, &at)))
+		if (!strcmp(n, name))
+			return true;
+	return false;
+}
+
+/* A moving region: listed by both (each its IPA), not also the mirror that stays. */
+static int check_move_shmem(const struct cfg_failover *fo, const struct cfg_vm *p,
+			    const struct cfg_vm *b, struct cfg_error *e)
+{
+	const char *n;
+	u32 at = 0;
+
+	while ((n = next_name(fo->move_shmem, fo->move_shmem_len, &at))) {
+		if (!map_of(p, n) || !map_of(b, n))
+			return cfg_err(e, NULL, "failover '%s': move-shmem '%s': the %s does not map "
+				       "it", fo->name, n, map_of(p, n) ? "backup" : "primary");
+		if (in_list(fo->shmem, fo->shmem_len, n))
+			return cfg_err(e, NULL, "failover '%s': move-shmem '%s': also in shmem (the "
+				       "state mirror stays mapped by both; a region moves or stays)",
+				       fo->name, n);
+	}
+	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->rebirth)
+		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" keeps the fenced primary "
+			       "running: not with rebirth", fo->name);
+	/* a running primary would keep them: only a stop or reset quiesces its functions */
+	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->pci)
+		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" with pci: not yet (PCI "
+			       "functions do not move yet; a running primary would keep them)",
+			       fo->name);
+	return 0;
+}
+
 static int check_moves(const struct scenario *s, const struct cfg_failover *fo,
 		       struct cfg_error *e)
 {
@@ -130,7 +171,7 @@ static int check_moves(const struct scenario *s, const struct cfg_failover *fo,
 				       m->read_only ? "the primary maps it read-only" :
 				       "the backup does not map it");
 	}
-	return 0;
+	return check_move_shmem(fo, p, b, e);
 }
 
 int config_check_failover(const struct scenario *s, struct cfg_error *e)

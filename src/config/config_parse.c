@@ -521,6 +521,7 @@ static const struct prop_rule shm_map_rules[] = {
 };
 
 STATIC_ASSERT(CFG_FO_WS1_FAILOVER == 0 && CFG_FO_WS1_RESET == 1, "on-ws1 choices");
+STATIC_ASSERT(CFG_FO_FENCE_HALT == 0 && CFG_FO_FENCE_ISOLATE == 1, "fence choices");
 
 static const struct prop_rule fo_rules[] = {
 	{ .name = "primary", .kind = K_NAME, .required = true, .to = AT(cfg_failover, primary),
@@ -535,9 +536,13 @@ static const struct prop_rule fo_rules[] = {
 	  .aux = AT(cfg_failover, networks_len), .hi = CFG_FO_LIST_MAX },
 	{ .name = "shmem", .kind = K_STRLIST, .to = AT(cfg_failover, shmem),
 	  .aux = AT(cfg_failover, shmem_len), .hi = CFG_FO_LIST_MAX },
+	{ .name = "move-shmem", .kind = K_STRLIST, .to = AT(cfg_failover, move_shmem),
+	  .aux = AT(cfg_failover, move_shmem_len), .hi = CFG_FO_LIST_MAX },
 	{ .name = "rebirth", .kind = K_TRUE, .to = AT(cfg_failover, rebirth) },
 	{ .name = "on-ws1", .kind = K_ENUM, .to = AT(cfg_failover, on_ws1),
 	  .aux = AT(cfg_failover, has_on_ws1), .choices = { "failover", "reset" } },
+	{ .name = "fence", .kind = K_ENUM, .to = AT(cfg_failover, fence),
+	  .aux = AT(cfg_failover, has_fence), .choices = { "halt", "isolate" } },
 };
 
 SCHEMA_FITS(fo_rules);

@@ -3,33 +3,37 @@
  * "fence first, then promote", on the primary's watchdog WS1 (group `on-ws1` "failover",
  * the default), on the primary's stop by its fault policy, or the shell's
  * `failover <group>`:
- *   1. fence: the primary's state becomes "resetting" (or "stopped" without `rebirth`):
- *      vm_request_reset/vm_stop mark its vCPUs off, every unit quiesces what it owns at
- *      once (virtio queues, passthrough interrupts and DMA: vdev_vm_stop) and its pCPUs
- *      are kicked; nothing here waits for them (a bind pCPU never waits for this work,
- *      and neither does the housekeeper: the vCPUs leave on their own pCPUs); its
- *      virtio-net ports on the group's networks are unplugged (fo_fence_links);
+ *   1. fence: what the group moves leaves the primary first (the units' fo_fence hook:
+ *      moving regions unmapped from its stage 2, every pCPU's TLB entries invalidated
+ *      by the broadcast TLBI before anything is given away); then its vCPUs: its state
+ *      becomes "resetting" (rebirth) or "stopped": vm_request_reset/vm_stop mark its
+ *      vCPUs off, every unit quiesces what it owns at once (virtio queues, passthrough
+ *      interrupts and DMA: vdev_vm_stop) and its pCPUs are kicked; nothing here waits
+ *      for them (a bind pCPU never waits for this work, and neither does the
+ *      housekeeper: the vCPUs leave on their own pCPUs). With fence "isolate" the VM
+ *      runs on without what moved (its accesses refused and reported: fault.c asks
+ *      failover_refused()); its virtio-net ports on the group's networks are unplugged
+ *      (fo_fence_links);
  *   2. promote: the backup gets the primary's scheduling weight (the primary the
- *      backup's, or the group's `weight` for the backup), its ports on the group's
- *      networks come up (fo_promote_links: STATUS and a configuration-change
- *      interrupt), then the promotion notice: the backup's doorbell of the group's
- *      first `shmem` region, which its software waits on;
- *   3. rebirth: the fenced primary restarts (the reset in 1) as the new backup: roles
- *      swap, so they alternate on every failure.
- * Not yet: PCI functions do not move, regions are not unmapped
- * (the fenced primary is reset, so it cannot touch them; reborn, it maps them again as
- * the backup).
+ *      backup's, or the group's `weight` for the backup) and what moved (fo_promote
+ *      hook), its ports on the group's networks come up (fo_promote_links: STATUS and a
+ *      configuration-change interrupt), then the promotion notice: the backup's
+ *      doorbell of the group's first `shmem` region, which its software waits on;
+ *   3. roles swap, so they alternate on every failure: with rebirth the fenced primary
+ *      restarts (the reset in 1) as the new backup.
+ * Not yet: PCI functions do not move.
  * The triggers run on different pCPUs (WS1 and the shell on the housekeeper, a fault on
  * the primary's own pCPU): fo_lock makes each switch whole and the roles consistent. It
  * is taken first, never inside another lock, and held for a bounded switch.
  */
+#include <asm/barrier.h>
 #include <config.h>
 #include <failover.h>
 #include <printk.h>
 #include <sched.h>
 #include <shell.h>
-#include <lib.h>
 #include <vdev.h>
+#include <lib.h>
 #include <virq.h>
 #include <vm.h>
 
@@ -39,6 +43,9 @@ struct fo_group {
 	u64 count;             /* switches since boot */
 	u64 last_ticks;        /* duration of the last switch (counter ticks, housekeeper) */
 	const char *last_why;
+	volatile bool fencing; /* a switch is under way: the primary is losing what moves */
+	bool isolated;         /* the backup is the primary fenced with "isolate", still in */
+	u32 isolated_starts;   /* the run it was fenced in (vm->starts): no switch back to it */
 };
 
 static struct fo_group groups[CFG_MAX_FAILOVER];
@@ -101,6 +108,8 @@ void failover_init(const struct scenario *s)
 		groups[g].cfg = &s->failover[g];
 		groups[g].primary = fo_vm_id(s->failover[g].primary);
 		groups[g].backup = fo_vm_id(s->failover[g].backup);
+		if (vms[groups[g].backup].created) /* the backup owns nothing yet */
+			vdev_fo_fence(&vms[groups[g].backup], groups[g].cfg);
 		printk("rtvisor: failover '%s': primary '%s', backup '%s'%s\n", s->failover[g].name,
 		       s->failover[g].primary, s->failover[g].backup,
 		       s->failover[g].rebirth ? ", rebirth" : "");
@@ -132,30 +141,57 @@ static void fo_weights(const struct fo_group *g, struct vm *p, struct vm *b)
 		printk("rtvisor: failover '%s': weight not moved: %s\n", g->cfg->name, msg);
 }
 
+/* 1a. What moves leaves the primary's reach first (regions: stage 2 and TLBs). */
+static void fo_fence_regions(const struct fo_group *g, struct vm *p)
+{
+	vdev_fo_fence(p, g->cfg);
+}
+
+/* 1b. Its vCPUs: reset (rebirth) or stopped; with fence "isolate" it runs on. */
+static void fo_fence_vcpus(struct fo_group *g, struct vm *p)
+{
+	if (g->cfg->fence == CFG_FO_FENCE_ISOLATE) {
+		g->isolated = true;
+		g->isolated_starts = p->starts;
+	} else if (g->cfg->rebirth) {
+		vm_request_reset(p);
+	} else {
+		vm_stop(p, "fenced by failover");
+	}
+}
+
+/* 2b. What moved is given to the backup, once the primary has lost it. */
+static void fo_promote_regions(const struct fo_group *g, struct vm *b)
+{
+	vdev_fo_promote(b, g->cfg);
+}
+
 static void fo_switch(struct fo_group *g, const char *why)
 {
 	struct vm *p = &vms[g->primary], *b = &vms[g->backup];
 	u64 t0 = sched_now();
 	u32 bell = fo_doorbell(g, b);
 
-	if (g->cfg->rebirth)
-		vm_request_reset(p);                     /* 1. fence (and rebirth) */
-	else
-		vm_stop(p, "fenced by failover");
+	g->fencing = true;
+	smp_mb();
+	fo_fence_regions(g, p);                          /* 1. fence */
 	fo_fence_links(g, p);
+	fo_fence_vcpus(g, p);
 	fo_weights(g, p, b);                             /* 2. promote */
+	fo_promote_regions(g, b);
 	fo_promote_links(g, b);
 	if (bell)
 		virq_inject(b, bell, 0);
-	if (g->cfg->rebirth) {                           /* 3. roles alternate */
-		g->primary = b->id;
-		g->backup = p->id;
-	}
+	g->primary = b->id;                              /* 3. roles alternate */
+	g->backup = p->id;
 	g->count++;
+	smp_mb();
+	g->fencing = false;
 	g->last_why = why;
 	g->last_ticks = sched_now() - t0;
-	printk("rtvisor: failover '%s': %s: '%s' fenced, '%s' promoted (switch %lu)\n",
-	       g->cfg->name, why, p->cfg->name, b->cfg->name, g->count);
+	printk("rtvisor: failover '%s': %s: '%s' fenced%s, '%s' promoted (switch %lu)\n",
+	       g->cfg->name, why, p->cfg->name, g->cfg->fence == CFG_FO_FENCE_ISOLATE ?
+	       " (isolated, running)" : "", b->cfg->name, g->count);
 }
 
 static struct fo_group *fo_of_primary(const struct vm *vm)
@@ -166,6 +202,12 @@ static struct fo_group *fo_of_primary(const struct vm *vm)
 	return NULL;
 }
 
+/* The backup is the primary fenced with "isolate", in the run it was fenced in. */
+static bool fo_isolated(const struct fo_group *g)
+{
+	return g->isolated && vms[g->backup].starts == g->isolated_starts;
+}
+
 /* vm's group, if vm is its primary and the backup can take over (lock held). */
 static struct fo_group *fo_ready(struct vm *vm)
 {
@@ -173,9 +215,10 @@ static struct fo_group *fo_ready(struct vm *vm)
 
 	if (!g)
 		return NULL;
-	if (vms[g->backup].state != VM_RUNNING) {
+	if (vms[g->backup].state != VM_RUNNING || fo_isolated(g)) {
 		printk("rtvisor: failover '%s': backup '%s' is %s: no switch\n", g->cfg->name,
-		       vms[g->backup].cfg->name, vm_state_name(vms[g->backup].state));
+		       vms[g->backup].cfg->name, fo_isolated(g) ? "fenced (isolated)" :
+		       vm_state_name(vms[g->backup].state));
 		return NULL;
 	}
 	return g;
@@ -207,6 +250,52 @@ bool failover_on_fault(struct vm *vm)
 		fo_switch(g, "fault policy");
 	spin_unlock(&fo_lock);
 	return g != NULL;
+}
+
+/* ---- refused accesses (fault.c) ---- */
+
+static bool fo_in_list(const char *list, u32 len, const char *name)
+{
+	for (u32 at = 0; list && at < len; at += (u32)strnlen(list + at, len - at) + 1)
+		if (!strcmp(list + at, name))
+			return true;
+	return false;
+}
+
+/* vm's group if vm lacks what the group moves: its backup, or its primary mid-switch. */
+static const struct fo_group *fo_without(const struct vm *vm)
+{
+	for (u32 g = 0; g < nr_groups; g++)
+		if (groups[g].backup == vm->id ||
+		    (groups[g].primary == vm->id && groups[g].fencing))
+			return &groups[g];
+	return NULL;
+}
+
+/* Lock-free (a report's wording): the roles may change under it, the text then names the
+ * state just before or after the switch. */
+bool failover_refused(const struct vm *vm, u64 ipa, char *msg, size_t len)
+{
+	const struct fo_group *g = fo_without(vm);
+
+	for (u32 k = 0; g && k < vm->cfg->nr_shm; k++) {
+		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+
+		if (ipa < m->ipa || ipa - m->ipa >= m->size ||
+		    !fo_in_list(g->cfg->move_shmem, g->cfg->move_shmem_len, m->name))
+			continue;
+		if (g->fencing && g->primary == vm->id)
+			snprintf(msg, len, "fenced by failover '%s' (shmem '%s' moving to '%s')",
+				 g->cfg->name, m->name, vms[g->backup].cfg->name);
+		else if (g->count)
+			snprintf(msg, len, "fenced by failover '%s' (shmem '%s' moved to '%s')",
+				 g->cfg->name, m->name, vms[g->primary].cfg->name);
+		else
+			snprintf(msg, len, "backup in failover '%s' (shmem '%s' is '%s''s until a "
+				 "promotion)", g->cfg->name, m->name, vms[g->primary].cfg->name);
+		return true;
+	}
+	return false;
 }
 
 /* ---- shell: `failover [group]` ---- */
@@ -243,8 +332,10 @@ static void fo_cmd(int argc, char **argv)
 		return;
 	}
 	spin_lock(&fo_lock);
-	if (vms[g->primary].state != VM_RUNNING || vms[g->backup].state != VM_RUNNING)
-		shell_error("failover '%s': primary and backup must both run", g->cfg->name);
+	if (vms[g->primary].state != VM_RUNNING || vms[g->backup].state != VM_RUNNING ||
+	    fo_isolated(g))
+		shell_error("failover '%s': primary and backup must both run (and the backup not "
+			    "be isolated)", g->cfg->name);
 	else
 		fo_switch(g, "shell");
 	spin_unlock(&fo_lock);

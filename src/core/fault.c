@@ -86,15 +86,42 @@ static bool should_report(struct vm *vm)
 	return false;
 }
 
+/* An access to what a failover group took from the VM (or has not given it yet): one line
+ * naming the VM, the address and the group. */
+static void report_fenced(const struct vcpu *v, const struct fault_info *fi, const char *why,
+			  const char *action)
+{
+	printk("rtvisor: vm '%s' vcpu %u: %s at IPA 0x%lx refused: %s (pc 0x%lx): %s\n",
+	       v->vm->cfg->name, v->id, kind_names[fi->kind], fi->addr, why, vcpu_pc(v), action);
+}
+
+static void report_any(const struct vcpu *v, enum trap_status st, const struct fault_info *fi,
+		       const char *fenced, const char *action)
+{
+	if (fenced)
+		report_fenced(v, fi, fenced, action);
+	else
+		report(v, st, fi, action);
+}
+
 void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *fi)
 {
 	struct vm *vm = v->vm;
+	char why[112];
+	const char *fenced = is_abort(fi->kind) && failover_refused(vm, fi->addr, why,
+								    sizeof(why)) ? why : NULL;
 
-	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
-		return; /* leaving already (the exit-less backstop's fault): nothing to decide */
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
+		/* leaving already (the exit-less backstop's fault, a fenced primary's store
+		 * between the unmap and its stop): nothing to decide, a fenced one reported */
+		if (fenced && should_report(vm))
+			report_fenced(v, fi, fenced, "VM leaving");
+		return;
+	}
 	if (vm->cfg->fault_policy == FAULT_POLICY_INJECT && fi->kind != FAULT_SERROR) {
 		if (should_report(vm))
-			report(v, st, fi, is_abort(fi->kind) ? "abort injected" : "undef injected");
+			report_any(v, st, fi, fenced,
+				   is_abort(fi->kind) ? "abort injected" : "undef injected");
 		crash_watch(v, fi);
 		if (is_abort(fi->kind))
 			vcpu_inject_abort(v, fi->kind != FAULT_EXEC, fi->far);
@@ -104,7 +131,7 @@ void guest_fault(struct vcpu *v, enum trap_status st, const struct fault_info *f
 	}
 	__atomic_fetch_add(&vm->faults.total, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&vm->faults.reported, 1, __ATOMIC_RELAXED);
-	report(v, st, fi, "VM stopped");
+	report_any(v, st, fi, fenced, "VM stopped");
 	crash_capture(v, fi, "stopped by the fault policy");
 	if (!failover_on_fault(vm)) /* a failover group's primary: fenced, backup promoted */
 		vm_stop(vm, "guest fault");

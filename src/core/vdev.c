@@ -79,3 +79,17 @@ void vdev_link_set(struct vm *vm, const char *network, bool up)
 		if (u->link_set)
 			u->link_set(vm, network, up);
 }
+
+void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	for_each_unit(u)
+		if (u->fo_fence)
+			u->fo_fence(vm, g);
+}
+
+void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	for_each_unit(u)
+		if (u->fo_promote)
+			u->fo_promote(vm, g);
+}

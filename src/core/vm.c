@@ -228,6 +228,7 @@ void vm_start(struct vm *vm)
 		vm->vcpus[i].parked = false;
 	}
 	vcpu_reset(v0, vm->cfg->entry, vm->cfg->dtb_ipa);
+	vm->starts++;
 	smp_mb();
 	vm->state = VM_RUNNING;
 	v0->state = VCPU_RUNNABLE;

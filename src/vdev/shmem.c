@@ -9,6 +9,13 @@
  * Nothing is done to it at a VM's reset: the peer's data survives a reboot of the other
  * side (the reset protocol in docs/shmem.md).
  *
+ * Failover (docs/failover.md): a region a group moves (`move-shmem`) is mapped at creation
+ * into both VMs, so its stage-2 tables exist, and unmapped from the backup at boot; the
+ * fence unmaps it from the primary (the TLBs of every pCPU invalidated before anything
+ * is given to the backup), the promotion maps it into the backup again at the IPA the
+ * backup lists, into tables that exist: nothing is allocated at run time. The memory
+ * and its data stay where they are.
+ *
  * Doorbell: RTV_HC_SHM_DOORBELL (hypercall.h; docs/hypercalls.md). A hypercall rather than
  * a trapped register: hvc_rtv costs 175 ns against mmio_emul_write's 297 ns of virtual time
  * (bench/results/2026-11-30.md), and it needs no MMIO window per VM. It is checked against
@@ -140,6 +147,47 @@ static int shmem_vm_create(struct vm *vm, char *msg, size_t len)
 	return r;
 }
 
+/* Does group g move the region of map m? */
+static bool shmem_moves(const struct cfg_failover *g, const struct cfg_vm_shm *m)
+{
+	u32 at = 0;
+
+	while (g->move_shmem && at < g->move_shmem_len) {
+		const char *n = g->move_shmem + at;
+
+		if (!strcmp(n, m->name))
+			return true;
+		at += (u32)strnlen(n, g->move_shmem_len - at) + 1;
+	}
+	return false;
+}
+
+static void shmem_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	for (u32 k = 0; k < vm->cfg->nr_shm; k++) {
+		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+
+		if (shmem_moves(g, m) && vm_arch_unmap(vm, m->ipa, m->size))
+			printk("rtvisor: vm '%s': shmem '%s': stage-2 unmap failed\n",
+			       vm->cfg->name, m->name); /* a range mapped at creation: never */
+	}
+}
+
+/* Into the tables its mapping at creation left: nothing to allocate. */
+static void shmem_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	for (u32 k = 0; k < vm->cfg->nr_shm; k++) {
+		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+		u64 pa = regions[m->region].pa;
+
+		if (shmem_moves(g, m) &&
+		    (m->read_only ? vm_arch_map_ro(vm, m->ipa, pa, m->size)
+				  : vm_arch_map(vm, m->ipa, pa, m->size, false)))
+			printk("rtvisor: vm '%s': shmem '%s': stage-2 map failed\n", vm->cfg->name,
+			       m->name); /* its tables were made at creation: never */
+	}
+}
+
 static void shmem_show_vm(const struct vm *vm)
 {
 	const struct shm_vm_state *st = &vm_state[vm->id];
@@ -171,4 +219,6 @@ VDEV_UNIT(shmem, VDEV_STAGE_DEVICE) = {
 	.name = "shmem",
 	.init = shmem_init,
 	.vm_create = shmem_vm_create,
+	.fo_fence = shmem_fo_fence,
+	.fo_promote = shmem_fo_promote,
 };

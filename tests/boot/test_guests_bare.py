@@ -20,7 +20,7 @@ TIMEOUT = 30  # seconds, for every expect
 EOL = r"\r*\n"  # the guest sends \r\n; the pty may add another \r
 
 TICKS_RE = (r"hello: ticks=(\d+) period_ns min=(\d+) avg=(\d+) max=(\d+) "
-            r"jitter_ns=(\d+)")
+            r"jitter_ns=(\d+) missed=\d+")
 
 
 @pytest.fixture(scope="session")

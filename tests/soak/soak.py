@@ -3,7 +3,12 @@
 seeds, then SOAK_RESETS resets of the adversary VM in all (shell `vm reset adversary`, split
 between the seeds), beside the hello VM 'rt' whose timer periods are watched
 (configs/adversary.dts). One QEMU run per seed; logs in build/soak/. Exit status 1 if any
-seed leaked, went unrefused, panicked, stopped the other VM or did not finish."""
+seed leaked, went unrefused, panicked, stopped the other VM or did not finish.
+
+Then --failovers (SOAK_FAILOVERS, default 50) failovers in a row by the primary's watchdog
+WS1, roles alternating, under icount (configs/failover-soak.dts, tests/boot/fosoak.py):
+no leak (`mm` identical before and after), every switch continuing the counter, and the RT
+VM beside them missing no tick. Exit status 1 if any of that fails."""
 import argparse
 import os
 import re
@@ -14,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 import rtv  # noqa: E402
 import adversary  # noqa: E402
+import fosoak  # noqa: E402
 
 OUT = os.path.join(rtv.BUILD, "soak")
 QEMU_EXTRA = ["-accel", "tcg,thread=multi"]   # MTTCG, no icount: rt and adversary on own pCPUs
@@ -87,6 +93,30 @@ def run_seed(image, seed, ops, resets, report_every):
     return r
 
 
+def run_failovers(n):
+    rtv.make("scenario", "SCN=failover-soak")
+    image = os.path.join(rtv.BUILD, rtv.PLATFORM, "scenarios", "failover-soak", "rtvisor.bin")
+    t0 = time.time()
+    m = rtv.Machine(image, "soak-failover", smp=4, icount=True)
+    try:
+        c = fosoak.check(fosoak.run(m, n), n)
+    except Exception as e:  # pexpect timeout/EOF: the log says the rest
+        c = {"bad": ["%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")]}
+    finally:
+        m.close()
+    c["wall_s"] = time.time() - t0
+    print("\nfailover soak (log: build/soak/soak-failover.log)")
+    print("switches %s between the mm readings (%s in the log), promotions %s, reborn %s; "
+          "mm before %s after %s; tick: %s ticks, %s missed, worst period %.3f ms, worst "
+          "jitter %.3f ms; %.0f s wall; %s" % (
+              c.get("count_after", 0) - c.get("count_before", 0), c.get("switches"),
+              c.get("promotions"), c.get("reborn"), c.get("mm_before"), c.get("mm_after"),
+              c.get("ticks"), c.get("missed"), c.get("worst_period_ns", 0) / 1e6,
+              c.get("worst_jitter_ns", 0) / 1e6, c["wall_s"],
+              "PASS" if not c["bad"] else "FAIL: " + "; ".join(c["bad"])))
+    return not c["bad"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ops", type=int, default=int(os.environ.get("SOAK_OPS", 1000000)))
@@ -94,6 +124,9 @@ def main():
                     help="total over all seeds")
     ap.add_argument("--seeds", default=os.environ.get("SOAK_SEEDS", "1001,2002,3003"))
     ap.add_argument("--report-every", type=int, default=50000)
+    ap.add_argument("--failovers", type=int,
+                    default=int(os.environ.get("SOAK_FAILOVERS", 50)),
+                    help="WS1 failovers in a row after the seeds (0: none)")
     a = ap.parse_args()
     seeds = [int(s, 0) for s in a.seeds.split(",")]
     os.makedirs(OUT, exist_ok=True)
@@ -125,7 +158,8 @@ def main():
     print("total: %d operations, %d faults injected, %d resets, %.0f s wall; %s" % (
         tot("ops"), tot("faults"), tot("resets"), tot("wall_s"),
         "PASS" if all(r["ok"] for r in results) else "FAIL"))
-    return 0 if all(r["ok"] for r in results) else 1
+    fo_ok = run_failovers(a.failovers) if a.failovers else True
+    return 0 if all(r["ok"] for r in results) and fo_ok else 1
 
 
 if __name__ == "__main__":

@@ -174,6 +174,12 @@ void arch_mmu_report(void)
 	       sym(_text_end), sym(_rodata_end), (u32)MAX_CPUS);
 }
 
+void arch_mmu_tables(u32 *used, u32 *total)
+{
+	*used = pt_pool_used;
+	*total = PT_POOL_PAGES;
+}
+
 void arch_mmu_cpu_enable(void)
 {
 	write_sysreg(mair_el2, PT_MAIR_EL2_VALUE);
@@ -206,6 +212,49 @@ int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device)
 int vm_arch_map_ro(struct vm *vm, u64 ipa, u64 pa, u64 size)
 {
 	return pt_map(&vm->arch.s2, ipa, pa, size, PT_R);
+}
+
+/*
+ * Stage-2 TLB maintenance for the VM's VMID from EL2 (Arm ARM DDI 0487 D8 "TLB
+ * maintenance" and C5.5 "TLB maintenance instructions"): the instructions act on the
+ * VMID in this pCPU's VTTBR_EL2, so it is borrowed (nothing at EL2 translates through
+ * stage 2). DSB ISHST first, so the invalid descriptors are seen before the
+ * invalidation; TLBI IPAS2E1IS per page removes the stage-2 entries, and as entries
+ * combining stage 1 and stage 2 may hold the old output address, a DSB ISH and then
+ * TLBI VMALLE1IS removes those; the final DSB ISH waits until every PE of the Inner
+ * Shareable domain has completed the invalidation (D8, "Ordering and completion of TLB
+ * maintenance instructions"). Broadcast by the hardware: no other pCPU does any work.
+ * A larger range takes TLBI VMALLS12E1IS (every stage 1 and stage 2 entry of the VMID).
+ */
+#define S2_TLBI_PAGES 16U
+
+static void s2_tlbi_range(struct vm *vm, u64 ipa, u64 size)
+{
+	u64 vttbr = read_sysreg(vttbr_el2);
+
+	dsb(ishst);
+	write_sysreg(vttbr_el2, (u64)vm->vmid << 48 | vm->arch.s2.root_pa);
+	isb();
+	if (size / SZ_4K <= S2_TLBI_PAGES) {
+		for (u64 a = ipa; a < ipa + size; a += SZ_4K)
+			__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(a >> 12) : "memory");
+		dsb(ish);
+		__asm__ volatile("tlbi vmalle1is" : : : "memory");
+	} else {
+		__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
+	}
+	dsb(ish);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+}
+
+/* Whole mappings only (pt_unmap then splits no block: no break-before-make needed). */
+int vm_arch_unmap(struct vm *vm, u64 ipa, u64 size)
+{
+	int r = pt_unmap(&vm->arch.s2, ipa, size);
+
+	s2_tlbi_range(vm, ipa, size);
+	return r;
 }
 
 u64 mmu_vtcr(void)

@@ -294,13 +294,20 @@ struct cfg_failover {
 	u32 pci_len;
 	const char *networks;      /* virtio-net networks whose link moves */
 	u32 networks_len;
-	const char *shmem;         /* shared regions the primary loses at fencing */
+	const char *shmem;         /* the state mirror: regions both map all along */
 	u32 shmem_len;
+	const char *move_shmem;    /* regions only the primary maps: unmapped at the fence,
+				    * mapped into the backup at promotion */
+	u32 move_shmem_len;
 	bool rebirth;              /* the fenced primary restarts as the new backup */
 	u32 on_ws1;                /* enum cfg_fo_ws1: the primary's WS1 fails over or resets */
 	bool has_on_ws1;
+	u32 fence;                 /* enum cfg_fo_fence: what the fence does to the primary */
+	bool has_fence;
 };
 enum cfg_fo_ws1 { CFG_FO_WS1_FAILOVER, CFG_FO_WS1_RESET };
+/* halt: its vCPUs stop (reset with rebirth); isolate: it runs on without what moved. */
+enum cfg_fo_fence { CFG_FO_FENCE_HALT, CFG_FO_FENCE_ISOLATE };
 
 struct scenario {
 	u32 nr_pools;

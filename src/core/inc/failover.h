@@ -20,5 +20,8 @@ bool failover_on_ws1(struct vm *vm);
  * backup runs: fenced, reset if the group has rebirth, the backup promoted); false if
  * it is simply stopped. Called on vm's own pCPU. */
 bool failover_on_fault(struct vm *vm);
+/* vm touched ipa: true if it lies in a region a group took from it (vm is a backup, the
+ * fenced primary or one not yet promoted); msg (len bytes) then says which and why. */
+bool failover_refused(const struct vm *vm, u64 ipa, char *msg, size_t len);
 
 #endif

@@ -30,6 +30,8 @@ u64 mm_hv_size(void);
 int arch_mmu_init(void);             /* boot CPU: the hypervisor's own map (W^X, guards) */
 void arch_mmu_cpu_enable(void);      /* every CPU: turn that map on */
 void arch_mmu_report(void);          /* boot log: the map read back */
+/* Pages of the translation-table pool in use (EL2 and every stage 2), and in all. */
+void arch_mmu_tables(u32 *used, u32 *total);
 /* Boot CPU, before the other pCPUs start: device memory above RAM (the PCIe ECAM) into
  * the hypervisor's map, RW, execute-never. 0 or ERR_* (ERR_NOMEM: table pool full). */
 int arch_mmu_map_device(u64 pa, u64 size);

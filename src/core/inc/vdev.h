@@ -18,6 +18,7 @@
 
 struct vm;
 struct cfg_vm;
+struct cfg_failover;
 struct guest_dt_platform;
 
 /* Units run in order of their stage: an interrupt controller exists before devices
@@ -50,6 +51,13 @@ struct vdev_unit {
 	/* A failover switch (core/failover.c, fo_lock held, any pCPU): the link of vm's
 	 * ports on the virtual network named network goes up or down (virtio-net STATUS). */
 	void (*link_set)(struct vm *vm, const char *network, bool up);
+	/* Failover (core/failover.c, docs/failover.md): group g fences vm, its primary
+	 * (and at boot its backup, which owns nothing yet): take from it at once what the
+	 * group moves, before anything is given to the other VM; vm may still run. Then
+	 * fo_promote gives the promoted backup vm what moved. Both run on the switching
+	 * pCPU under the failover lock: bounded, never waiting for another pCPU's work. */
+	void (*fo_fence)(struct vm *vm, const struct cfg_failover *g);
+	void (*fo_promote)(struct vm *vm, const struct cfg_failover *g);
 };
 
 #define VDEV_STR_(x) #x
@@ -67,5 +75,7 @@ void vdev_vm_reset(struct vm *vm);
 void vdev_vm_stop(struct vm *vm);
 void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p);
 void vdev_link_set(struct vm *vm, const char *network, bool up);
+void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g);
+void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g);
 
 #endif

@@ -47,6 +47,7 @@ struct vm {
 	struct mmio_table mmio;
 	struct vm_faults faults;
 	u32 resets;
+	u32 starts;         /* runs begun (vm_start): tells one run from the next */
 	struct vm_debug *volatile dbg; /* a GDB session controls it (debug.h); NULL: none */
 	bool created;       /* vm_create() succeeded: the VM may start */
 	char create_error[CFG_ERR_LEN]; /* why vm_create() failed ("" if it did not) */
@@ -75,6 +76,9 @@ const char *vm_status_name(const struct vm *vm); /* the state, or "failed" if ne
 int vm_arch_init(struct vm *vm);           /* at creation: stage-2 root, arch state */
 int vm_arch_map(struct vm *vm, u64 ipa, u64 pa, u64 size, bool device); /* stage 2 */
 int vm_arch_map_ro(struct vm *vm, u64 ipa, u64 pa, u64 size); /* normal memory, read-only */
+/* Out of its live stage 2, every pCPU's TLB entries for it invalidated before it returns;
+ * the tables stay allocated, so mapping the range again allocates nothing. */
+int vm_arch_unmap(struct vm *vm, u64 ipa, u64 size);
 void vm_arch_load(struct vm *vm);          /* its EL2 configuration into this pCPU */
 void vm_arch_revoke(struct vm *vm); /* its RAM out of stage 2 until its next start, TLBs of
 				     * every pCPU invalidated (the exit-less backstop) */

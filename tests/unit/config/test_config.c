@@ -701,6 +701,22 @@ TEST(failover_groups)
 	CHECK_STR_CONTAINS(cerr.msg, "on-ws1: expected \"failover\" or \"reset\"");
 	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3") FO_REST("primary = \"a\";\n")) < 0);
 	CHECK_STR_CONTAINS(cerr.msg, "backup");
+	CHECK_EQ(g->fence, CFG_FO_FENCE_HALT);
+	CHECK_EQ(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+			 FO_REST("primary = \"a\";\nbackup = \"b\";\nfence = \"isolate\";\n")), 0);
+	CHECK(g->has_fence && g->fence == CFG_FO_FENCE_ISOLATE && g->move_shmem == NULL);
+	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+		      FO_REST("primary = \"a\";\nbackup = \"b\";\nfence = \"isolate\";\n"
+			      "rebirth;\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "failover 'cell': fence \"isolate\" keeps the fenced primary "
+			   "running: not with rebirth");
+	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+		      FO_REST("primary = \"a\";\nbackup = \"b\";\nfence = \"off\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "fence: expected \"halt\" or \"isolate\"");
+	CHECK(run_vms(FO_VM("a", "1") FO_VM("b", "3")
+		      FO_REST("primary = \"a\";\nbackup = \"b\";\nmove-shmem = \"buf\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "failover 'cell': move-shmem 'buf': the primary does not map "
+			   "it");
 }
 
 /* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
