@@ -79,3 +79,36 @@ def test_gicv4_refused_without_gicv4(machine):
     m.expect(r"vm 'a': creation failed: gicv4: the platform has no GICv4 \(GITS_TYPER\.Virtual, "
              r"GICR_TYPER\.VLPIS\); left stopped")
     m.expect(r"\[b\] edudma: msi after lpis=3 last=8292\r", timeout=60)
+
+
+def test_linux_nvme_msix_as_vlpis(machine, tmp_path):
+    """configs/pci-nvme-v4.dts: test_pci_nvme's Linux VM with `gicv4` on gic-version=4. Its
+    unmodified ITS driver maps the nvme queues' MSI-X vectors through the vITS; rtvisor
+    makes each a vLPI. The queues' counts grow, the disk reads and writes back right, no MSI
+    is injected at EL2 (only doorbells, while a vCPU waits in WFI), and after a reboot
+    (every event back on its physical LPI, then mapped again) it works the same."""
+    from test_pci_nvme import (DISK_MIB, boot, disk_md5, make_disk, md5, msi_count,
+                               write_and_read_back, written)
+    rtv.make("linux-images")
+    image = rtv.scenario_image("pci-nvme-v4")
+    path, data, extra = make_disk(tmp_path)
+    after, w = written(data)
+    m = machine(image, "pci-nvme-v4", gic=4, extra=extra)
+    boot(m)
+    before = msi_count(m)
+    assert disk_md5(m, 0, DISK_MIB) == md5(data)
+    assert write_and_read_back(m) == md5(w)
+    assert msi_count(m) > before
+    m.open_shell()
+    m.send("its linux\r")
+    m.expect(r"rtvisor> ")
+    view = m.p.before
+    assert re.search(r"gicv4: MSIs injected at EL2 0, doorbells \d+, physical ITS commands "
+                     r"failed 0\r", view), view
+    assert len(re.findall(r"gicv4: vLPI \d+ on vPE \d+ \(vCPU [01], ", view)) >= 3, view
+    m.focus(1)
+    m.send("reboot\r")
+    m.expect(r"vm 'linux' restarted \(reset 1\)", timeout=120)
+    boot(m)
+    assert disk_md5(m, 0, DISK_MIB) == md5(after)
+    assert msi_count(m) > 0
