@@ -100,6 +100,8 @@ QEMU_COMMON = ["-cpu", "cortex-a72", "-display", "none", "-monitor", "none",
 PCI_DEVICES = ["-device", "edu,addr=4.0"]
 NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"] + PCI_DEVICES
 HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"] + PCI_DEVICES
+# QEMU's GICv4.0 (docs/pci.md "GICv4 direct injection"): the MSI items as vLPIs
+HYP_MACHINE_V4 = (["-M", "virt,virtualization=on,gic-version=4"] + HYP_MACHINE[2:])
 
 ITEM_RE = re.compile(r"bench: item=(\S+) n=(\d+) min=(\d+) avg=(\d+) max=(\d+) el2=(\S+)")
 SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")
@@ -132,7 +134,7 @@ def scenario_bin(name):
 def build():
     log("bench: Linux images for the energy runs (make linux-images)")
     make("linux-images")
-    for scn in ("bench", "bench-smp", "bench-msi", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
+    for scn in ("bench", "bench-smp", "bench-msi", "bench-msi-v4", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
                 "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
         make("scenario", "SCN=%s" % scn)
@@ -367,6 +369,8 @@ def run_all(n, periods, workdir, only=None):
          HYP_MACHINE, "bench"),
         ("rtvisor-msi", image(scenario_bin("bench-msi"), "rtvisor-msi.bin", MSI_ITEMS),
          HYP_MACHINE, "bench"),
+        ("rtvisor-msi-v4", image(scenario_bin("bench-msi-v4"), "rtvisor-msi-v4.bin", MSI_ITEMS),
+         HYP_MACHINE_V4, "bench"),
         ("exitless", image(scenario_bin("bench-exitless"), "exitless.bin", UP_ITEMS),
          HYP_MACHINE, "bench"),
         ("interference", image(scenario_bin("bench-interference"), "interference.bin",
@@ -402,6 +406,7 @@ def pick(runs, item, col):
             "console": "console" if item in INTERFERENCE_ITEMS else None,
             "pool3": "pool3" if item in POOL_ITEMS else None,
             "pool0": "pool0" if item in POOL_ITEMS else None,
+            "gicv4": "rtvisor-msi-v4" if item in MSI_ITEMS else None,
             "exitless": "exitless" if item in UP_ITEMS else None}[col]
     if name is None or name not in runs:
         return None
@@ -418,7 +423,7 @@ def rows(runs):
         nat, hyp, itf, con = (pick(runs, item, c)
                               for c in ("native", "rtvisor", "interference", "console"))
         row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
-        for c in POOL_RUNS + ("exitless",):
+        for c in POOL_RUNS + ("exitless", "gicv4"):
             row[c] = pick(runs, item, c)
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
@@ -500,6 +505,22 @@ def tables(table):
             r["item"], cell(nat), cell(b), cell(x),
             str(x["avg"] - nat["avg"]) if nat and x else "?",
             fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
+    t.append("")
+    t.append("GICv4 direct injection (configs/bench-msi-v4.dts on gic-version=4, docs/pci.md "
+             "\"GICv4 direct injection\"): the MSI as a vLPI of the resident vCPU, next to the "
+             "GICv3 path, ns (added = GICv4 - native; EL2 entries per iteration):")
+    t.append("")
+    t.append("| item | native | rtvisor (GICv3) | rtvisor (GICv4) | added | EL2 entries (GICv3) "
+             "| EL2 entries (GICv4) |")
+    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in table:
+        if r["item"] not in MSI_ITEMS:
+            continue
+        nat, b, v = r["native"], r["rtvisor"], r.get("gicv4")
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(nat), cell(b), cell(v),
+            str(v["avg"] - nat["avg"]) if nat and v else "?",
+            fmt_el2(b["el2"]) if b else "?", fmt_el2(v["el2"]) if v else "?"))
     t.append("")
     t.append("Shared dynamic pool: bench VM on pCPU 2 beside a pool shared by a busy priority-14 "
              "VM and a priority-9 VM on pCPU 3 or on pCPU 0 (the housekeeping pCPU), ns:")

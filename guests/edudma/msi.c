@@ -8,6 +8,9 @@
  *  - MAPTI of an EventID beyond the one reserved;
  *  - the MSI address pointed at RAM, then the data at an unreserved event;
  *  - a store to GITS_TRANSLATER (under rtvisor: refused, an abort).
+ * Last, one MSI that arrives while the CPU waits in WFI: the edu's DMA engine signals the
+ * end of a transfer (100 ms of QEMU's clock) with it. Under rtvisor's gicv4 the waiting
+ * vCPU's vPE is not resident then, so the MSI rings the doorbell (docs/pci.md).
  * Tables are static arrays in the image (the MMU is off: word accesses only).
  */
 #include "guest/console.h"
@@ -169,6 +172,41 @@ static void attacks(unsigned bdf, unsigned cap, unsigned other)
 	attack_translater();
 }
 
+static volatile unsigned wfi_ticks;
+
+static void wfi_timeout(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	timer_disable();
+	wfi_ticks++;
+}
+
+/* A DMA whose end is signalled by the MSI; wait for it in WFI (at most 1 s: the timer). */
+static void msi_wfi(void)
+{
+	static uint32_t src[EDUDMA_DMA_BYTES / 4U] __attribute__((aligned(64)));
+	unsigned before = lpis;
+
+	irq_register(TIMER_VIRT_INTID, wfi_timeout, 0);
+	wfi_ticks = 0;
+	timer_set_cval(timer_now() + timer_ms_to_ticks(1000));
+	timer_enable();
+	gic_irq_enable(TIMER_VIRT_INTID, GIC_PRIO_DEFAULT);
+	mmio_write64(edu_bar + EDU_DMA_SRC, (uintptr_t)src);
+	mmio_write64(edu_bar + EDU_DMA_DST, EDU_DMA_BUF);
+	mmio_write64(edu_bar + EDU_DMA_COUNT, sizeof(src));
+	mmio_write64(edu_bar + EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_IRQ);
+	while (lpis == before && !wfi_ticks) {
+		irq_mask(); /* no interrupt lost between the look and the WFI */
+		if (lpis == before && !wfi_ticks)
+			cpu_wfi();
+		irq_unmask();
+	}
+	timer_disable();
+	printf("edudma: msi wfi lpis=%u last=%u timeout=%u\n", lpis - before, last_lpi, wfi_ticks);
+}
+
 void edudma_msi(unsigned bdf, uintptr_t bar)
 {
 	unsigned cap = pci_find_cap(bdf, PCI_CAP_MSI), other;
@@ -192,5 +230,6 @@ void edudma_msi(unsigned bdf, uintptr_t bar)
 	attacks(bdf, cap, other);
 	msi_set(bdf, cap, GITS_TRANSLATER, 0);
 	printf("edudma: msi after lpis=%u last=%u\n", edudma_msi_raise(MSI_RAISES), last_lpi);
+	msi_wfi();
 	edudma_affinity(bdf);
 }

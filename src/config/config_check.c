@@ -719,7 +719,8 @@ static const struct vm_rule vm_rules[] = {
 	EACH(check_mem, nr_mem), AMONG(check_ram_total), ALONE(check_images_entry),
 	ALONE(check_guest_dt), EACH(check_dev, nr_devs), EACH(config_check_pci, nr_pci),
 	EACH(config_check_virtio, nr_virtio), AMONG(config_check_gdb), ALONE(check_pv_pages),
-	AMONG(config_check_wdog), AMONG(config_check_exitless), EACH(config_check_vm_shm, nr_shm),
+	AMONG(config_check_wdog), AMONG(config_check_exitless), AMONG(config_check_gicv4),
+	EACH(config_check_vm_shm, nr_shm),
 	AMONG(check_capacity),
 };
 

@@ -412,6 +412,7 @@ static const struct prop_rule vm_rules[] = {
 	{ .name = "privileged", .kind = K_TRUE, .to = AT(cfg_vm, privileged) },
 	{ .name = "debug", .kind = K_TRUE, .to = AT(cfg_vm, debug) },
 	{ .name = "exitless", .kind = K_TRUE, .to = AT(cfg_vm, exitless) },
+	{ .name = "gicv4", .kind = K_TRUE, .to = AT(cfg_vm, gicv4) },
 	{ .name = "gdb-pci", .kind = K_CELLS, .to = AT(cfg_vm, gdb_pci),
 	  .aux = AT(cfg_vm, nr_gdb_pci), .lo = 3, .hi = 3, .expect = "<bus device function>" },
 	{ .name = "gdb-uart", .kind = K_U64, .to = AT(cfg_vm, gdb_uart),

@@ -288,3 +288,30 @@ int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l
 			       vm->nr_gdb_pci ? "gdb-pci" : "gdb-uart", LIM_GDB_LINES);
 	return vm->has_gdb_uart ? gdb_uart_check(s, i, l, e) : gdb_pci_check(s, i, l, e);
 }
+
+/*
+ * `gicv4` (docs/pci.md "GICv4 direct injection"): each vCPU is a vPE whose VMAPP names
+ * one redistributor at VM creation, so the VM must be in a bind pool (a vCPU that moved
+ * would need VMOVP at run time); and it must have MSI events to map. Whether the GIC has
+ * virtual LPIs is known only on the machine: the VM is refused at creation otherwise.
+ */
+int config_check_gicv4(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		       struct cfg_error *e)
+{
+	const struct cfg_vm *vm = &s->vms[i];
+	u32 events = 0;
+
+	(void)l;
+	if (!vm->gicv4)
+		return 0;
+	for (u32 k = 0; k < vm->nr_pci && k < CFG_MAX_PCI; k++)
+		events += vm->pci[k].msi_events;
+	if (!events)
+		return cfg_err(e, vm->name, "gicv4: no PCI function with msi-events (nothing to "
+			       "map as virtual LPIs)");
+	for (u32 p = 0; p < s->nr_pools; p++)
+		if (strcmp(s->pools[p].name, vm->pool) == 0 && s->pools[p].dynamic)
+			return cfg_err(e, vm->name, "gicv4: needs a bind pool (a vPE stays on "
+				       "the redistributor of its vCPU's pCPU)");
+	return 0;
+}

@@ -14,6 +14,17 @@ ESCAPE = "\x14"  # Ctrl-T: console focus escape
 
 QEMU_BASE = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
              "-cpu", "cortex-a72", "-nographic", "-no-reboot", "-nic", "none"]
+# gic-version of Machine() when a test does not choose: RTV_GIC=4 runs any boot test on
+# QEMU's GICv4.0 (redistributors of four 64 KiB frames, an ITS with virtual LPIs)
+DEFAULT_GIC = int(os.environ.get("RTV_GIC", "3"))
+
+
+def qemu_base(gic=None):
+    """QEMU_BASE with gic-version=gic (3 or 4; None: DEFAULT_GIC)."""
+    gic = DEFAULT_GIC if gic is None else gic
+    if gic not in (3, 4):
+        raise ValueError("gic-version %r: 3 or 4" % (gic,))
+    return [QEMU_BASE[0], "-M", "virt,virtualization=on,gic-version=%d" % gic] + QEMU_BASE[3:]
 
 
 def make(*targets, env=None):
@@ -37,9 +48,9 @@ def scenario_image(name, skip_check=False):
 class Machine:
     """One QEMU run with its console behind pexpect."""
 
-    def __init__(self, kernel, name, smp=4, mem="2G", extra=(), icount=False):
+    def __init__(self, kernel, name, smp=4, mem="2G", extra=(), icount=False, gic=None):
         os.makedirs(LOG_DIR, exist_ok=True)
-        args = QEMU_BASE + ["-smp", str(smp), "-m", mem, "-kernel", kernel, *extra]
+        args = qemu_base(gic) + ["-smp", str(smp), "-m", mem, "-kernel", kernel, *extra]
         if icount:
             args += ["-icount", "shift=0,sleep=off"]
         self.log = open(os.path.join(LOG_DIR, name.replace("/", "_") + ".log"), "w")

@@ -3,6 +3,7 @@
  * owning pCPU, register access by index, and exception injection into EL1
  * (exception entry as described in Arm ARM D1.10 "Exception entry").
  */
+#include <arch/its.h>
 #include <arch/esr_decode.h>
 #include <arch/exc_entry.h>
 #include <arch/exitless.h>
@@ -130,6 +131,9 @@ void vcpu_put(struct vcpu *v)
 	}
 	if (v->vm->arch.exitless)
 		exitless_put(v, !v->needs_load);
+	/* gicv4: the vPE off this redistributor; a vLPI still pending (PendingLast) stays in
+	 * its VPT for the next residency (a waiting vCPU's was put by virq_wait already) */
+	(void)its_v4_put(v);
 	v->arch.timer_hw_active = vtimer_save();
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
@@ -166,12 +170,14 @@ void vcpu_run(struct vcpu *v)
  * The fast path (entry.S): the guest's x19-x29 are still in the registers, not in the
  * frame. Whether the loop would enter v again at once after this exit, with nothing for
  * vcpu_run() to do before the entry either: no pending interrupt to flush into a list
- * register (vgic_flush), no debugger's registers to program (arch_debug_enter).
+ * register (vgic_flush), no debugger's registers to program (arch_debug_enter), no
+ * gicv4 vPE to make resident (vgic_flush: after EnableLPIs, or the doorbell of a vLPI).
  */
 static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *c,
 								const struct vcpu *v)
 {
-	return !v->arch.vgic.nr_pending && arch_debug_idle(c, v) && cpu_may_resume(c, v);
+	return !v->arch.vgic.nr_pending && arch_debug_idle(c, v) && cpu_may_resume(c, v) &&
+	       !(v->arch.vpe.on && !v->arch.vpe.resident); /* gicv4: vgic_flush makes it so */
 }
 
 /*

@@ -210,6 +210,7 @@ struct cfg_vm {
 	bool privileged;   /* may call the management hypercalls */
 	bool debug;        /* the shell may inspect it (docs/debugging.md) */
 	bool exitless;     /* its interrupts are taken at its EL1 (config_exitless.c) */
+	bool gicv4;        /* its MSI events are GICv4 vLPIs (docs/pci.md "GICv4") */
 	u32 gdb_pci[3];    /* gdb-pci: the hypervisor's serial line for a GDB stub serving */
 	u32 nr_gdb_pci;    /* this VM (bus device function; 0 cells: none) */
 	/* gdb-uart: or a memory-mapped UART at this physical address (docs/debugging.md) */

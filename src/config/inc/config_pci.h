@@ -15,4 +15,8 @@ int config_check_pci(const struct scenario *s, u32 i, u32 k, const struct cfg_li
 int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l,
 		     struct cfg_error *e);
 
+/* VM i's `gicv4`: MSI events to map as vLPIs, vCPUs that never change pCPU. */
+int config_check_gicv4(const struct scenario *s, u32 i, const struct cfg_limits *l,
+		       struct cfg_error *e);
+
 #endif

@@ -12,6 +12,7 @@
 #include <err.h>
 #include <irq.h>
 #include <platform_info.h>
+#include <printk.h>
 
 static volatile u8 *gicd;
 static u64 gicr_base, gicr_span;
@@ -67,16 +68,32 @@ int arch_irq_init(void)
 	 * with one Security state (DS = 1) bit 0 is EnableGrp0 (IHI 0069 12.9.4 GICD_CTLR) */
 	gicd_wr(GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENGRP1A | GICD_CTLR_ENGRP0);
 	gicd_wait_rwp();
+	if (gicv3_has_vlpis())
+		printk("rtvisor: GIC: GICv4 redistributors (VLPIS: 4 frames, 0x%x apart)\n",
+		       GICR_FRAME_SIZE_V4);
 	return 0;
 }
 
 static void gicv3_set_priority(u32 intid, u8 prio);
 
+/*
+ * Each redistributor is two 64 KiB frames (RD_base, SGI_base) or, with GICR_TYPER.VLPIS
+ * (GICv4), four (+ VLPI_base and a reserved page): IHI 0069 9.1 / 12.10.1 (GICR_TYPER
+ * bit 1) and the GICv4 frame map in 9.2. The frames of one region follow each other, so
+ * the step to the next one is read from the frame itself.
+ */
+static u64 redist_stride(volatile u8 *f)
+{
+	return *(volatile u64 *)(f + GICR_TYPER) & GICR_TYPER_VLPIS ? GICR_FRAME_SIZE_V4 :
+								       GICR_FRAME_SIZE;
+}
+
 static volatile u8 *find_redist(u64 mpidr)
 {
 	u64 aff = ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+	u64 off = 0;
 
-	for (u64 off = 0; off + GICR_FRAME_SIZE <= gicr_span; off += GICR_FRAME_SIZE) {
+	while (off + GICR_FRAME_SIZE <= gicr_span) {
 		volatile u8 *f = (volatile u8 *)(uintptr_t)(gicr_base + off);
 		u64 typer = *(volatile u64 *)(f + GICR_TYPER);
 
@@ -84,8 +101,16 @@ static volatile u8 *find_redist(u64 mpidr)
 			return f;
 		if (typer & GICR_TYPER_LAST)
 			break;
+		off += redist_stride(f);
 	}
 	return NULL;
+}
+
+bool gicv3_has_vlpis(void)
+{
+	volatile u8 *f = (volatile u8 *)(uintptr_t)gicr_base;
+
+	return gicr_span && redist_stride(f) == GICR_FRAME_SIZE_V4;
 }
 
 static void cpu_interface_init(void)

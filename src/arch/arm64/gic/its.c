@@ -68,8 +68,9 @@ u64 its_commands_issued(void)
 	return issued;
 }
 
-/* Queue n commands and wait until the ITS consumed them. Boot CPU or VM creation only. */
-static int its_send(const struct its_cmd *c, u32 n)
+/* Queue n commands and wait until the ITS consumed them (at most POLL_LIMIT reads of
+ * CREADR). Boot CPU or VM creation; run time only for a gicv4 VM (its_v4.c). */
+int its_send(const struct its_cmd *c, u32 n)
 {
 	u32 i;
 
@@ -93,7 +94,7 @@ static int its_send(const struct its_cmd *c, u32 n)
 }
 
 /* RDbase of pCPU c for MAPC/SYNC (IHI 0069 6.3 "RDbase"). */
-static u64 rdbase_of(u32 c)
+u64 its_rdbase_of(u32 c)
 {
 	int pn = gicv3_proc_number(cpus[c].mpidr);
 
@@ -106,9 +107,11 @@ static int setup_baser(u32 n)
 	u64 b = its_rd64(GITS_BASER0 + 8 * n), esz, size, pa;
 	u32 type = (u32)(b >> GITS_BASER_TYPE_SHIFT) & 7;
 
-	if (type != GITS_BASER_TYPE_DEVICE && type != GITS_BASER_TYPE_COLLECTION)
+	if (type != GITS_BASER_TYPE_DEVICE && type != GITS_BASER_TYPE_COLLECTION &&
+	    type != GITS_BASER_TYPE_VPE)
 		return 0;
 	esz = ((b >> GITS_BASER_ESZ_SHIFT) & 0x1f) + 1;
+	/* vPEs (GICv4, its_v4.c) and collections: one page each, enough for every vCPU */
 	size = type == GITS_BASER_TYPE_DEVICE ? ((u64)plat.pci.bus_end + 1) * 256 * esz : PAGE;
 	size = ALIGN_UP(size, PAGE);
 	if (size / PAGE > 256)
@@ -122,6 +125,20 @@ static int setup_baser(u32 n)
 	its_wr64(GITS_BASER0 + 8 * n, b);
 	if ((its_rd64(GITS_BASER0 + 8 * n) & (GITS_BASER_VALID | 0x300ULL)) != GITS_BASER_VALID)
 		return ERR_NOSYS; /* no 4 KiB pages */
+	return 0;
+}
+
+/* Entries of the vPE table (GITS_BASER<n>.Type = 2, GICv4) set up, 0 if none. */
+static u32 its_vpe_entries(void)
+{
+	for (u32 n = 0; n < 8; n++) {
+		u64 b = its_rd64(GITS_BASER0 + 8 * n);
+
+		if ((b & GITS_BASER_VALID) &&
+		    ((b >> GITS_BASER_TYPE_SHIFT) & 7) == GITS_BASER_TYPE_VPE)
+			return (u32)(((b & 0xff) + 1) * PAGE /
+				     (((b >> GITS_BASER_ESZ_SHIFT) & 0x1f) + 1));
+	}
 	return 0;
 }
 
@@ -152,8 +169,8 @@ static int its_map_collections(void)
 	u32 n = 0;
 
 	for (u32 i = 0; i < plat.nr_cpus && i < LIM_PCPUS; i++)
-		its_cmd_mapc(&c[n++], i, rdbase_of(i), true);
-	its_cmd_sync(&c[n++], rdbase_of(0));
+		its_cmd_mapc(&c[n++], i, its_rdbase_of(i), true);
+	its_cmd_sync(&c[n++], its_rdbase_of(0));
 	return its_send(c, n);
 }
 
@@ -182,6 +199,8 @@ int its_init(void)
 		its_wr32(GITS_CTLR, GITS_CTLR_ENABLED);
 		r = its_map_collections();
 	}
+	if (!r)
+		its_v4_init(typer, its_vpe_entries());
 	if (r) {
 		printk("rtvisor: ITS: set-up failed (%s); no MSIs\n", err_name(r));
 		its = NULL;
@@ -240,7 +259,7 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
 	for (u32 e = 0; e < nr; e++)
 		its_cmd_mapti(&c[n++], devid, e, first + e, pcpu);
 	its_cmd_invall(&c[n++], pcpu);
-	its_cmd_sync(&c[n++], rdbase_of(pcpu));
+	its_cmd_sync(&c[n++], its_rdbase_of(pcpu));
 	return its_send(c, n);
 }
 

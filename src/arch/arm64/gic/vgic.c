@@ -12,6 +12,7 @@
 #include <arch/vgic_lr.h>
 #include <cpu.h>
 #include <arch/gicv3.h>
+#include <arch/its.h>
 #include <arch/vgic.h>
 #include <irq.h>
 #include <lib.h>
@@ -266,6 +267,8 @@ void vgic_flush(struct vcpu *v)
 	u64 hcr = ICH_HCR_EN;
 	int slot;
 
+	if (__builtin_expect(v->arch.vpe.on && !v->arch.vpe.resident, 0))
+		its_v4_load(v); /* gicv4 VM: its vPE resident while the vCPU runs (its_v4.c) */
 	if (!v->arch.vgic.nr_pending)
 		return;
 	spin_lock(&vm->arch.vgic.lock);
@@ -508,6 +511,10 @@ void virq_wait(struct vcpu *v)
 	v->state = VCPU_WFI;
 	dmb(ish);
 	if (vgic_has_pending(v))
+		v->state = VCPU_RUNNABLE;
+	/* gicv4: while it waits its vPE is not resident, so an MSI for it raises the doorbell
+	 * (an interrupt at EL2 that wakes it); one that came before is PendingLast */
+	else if (v->arch.vpe.on && its_v4_put(v))
 		v->state = VCPU_RUNNABLE;
 }
 

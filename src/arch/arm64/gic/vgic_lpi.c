@@ -13,6 +13,9 @@
  * place. The pending table is not used: pending state lives in the vGIC.
  */
 #include <arch/gicv3.h>
+#include <arch/its.h>
+#include <cpu.h>
+#include <sched.h>
 #include <arch/vgic.h>
 #include <err.h>
 #include <lib.h>
@@ -206,6 +209,10 @@ static void set_enable_lpis(struct vcpu *t, bool on)
 	} else if (!on) {
 		t->arch.vgic.lpis_on = false;
 	}
+	/* gicv4: the vPE's property table changed. A vCPU loaded elsewhere picks it up at its
+	 * next entry after a put; this one here at once (vgic_flush makes it resident). */
+	if (t->arch.vpe.on && cpu()->sched.current == t)
+		(void)its_v4_put(t); /* pending vLPIs stay in the VPT */
 }
 
 /* GICR_CTLR, GICR_PROPBASER, GICR_PENDBASER of vCPU t (caller holds the vGIC lock). */

@@ -21,6 +21,7 @@
 #include <arch/its.h>
 #include <arch/vgic.h>
 #include <arch/vits_cmd.h>
+#include <arch/vits_v4.h>
 #include <asm/spinlock.h>
 #include <err.h>
 #include <guest_dt.h>
@@ -55,6 +56,7 @@ struct vits_vm {
 	u64 refused;               /* commands refused */
 	u32 reported;              /* refusal kinds already reported */
 	u64 dropped;               /* events without the guest's translation */
+	u64 injected;              /* events injected at EL2 (the GICv3 path) */
 };
 
 static struct vits_vm vits[CFG_MAX_VMS];
@@ -170,6 +172,11 @@ static void run_command(struct vm *vm, struct vits_vm *s, u64 gpa)
 	spin_unlock(&vm->arch.vgic.lock);
 	if (r)
 		report(vm, s, &c, r);
+	if (vm->arch.gicv4) { /* the physical ITS follows (tables stable: s->lock held) */
+		vits_v4_sync(vm, &s->t);
+		for (u32 i = 0; i < nfx; i++)
+			vits_v4_effect(vm, &s->t, &fx[vm->id][i]);
+	}
 	for (u32 i = 0; kick && i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].arch.vgic.nr_pending)
 			vgic_kick(vm, i);
@@ -266,14 +273,17 @@ void vits_msi(struct vm *vm, u32 fn, u32 event)
 	const struct vits_ite *ite;
 	u32 vcpu = 0, intid = 0;
 
+	if (vits_v4_doorbell(vm, fn, event))
+		return;
 	spin_lock(&vm->arch.vgic.lock);
 	ite = vits_translate(&s->t, fn, event, &vcpu);
 	if (ite)
 		intid = ite->vintid;
 	spin_unlock(&vm->arch.vgic.lock);
-	if (intid)
+	if (intid) {
+		__atomic_fetch_add(&s->injected, 1, __ATOMIC_RELAXED);
 		virq_inject(vm, intid, vcpu);
-	else
+	} else
 		__atomic_fetch_add(&s->dropped, 1, __ATOMIC_RELAXED);
 }
 
@@ -283,7 +293,7 @@ struct vits_snap {           /* copied under the locks, printed after */
 	struct vits_tables t;
 	struct vlpi lpi[VGIC_NR_LPIS];
 	bool enabled;
-	u64 cbaser, creadr, cwriter, refused, dropped;
+	u64 cbaser, creadr, cwriter, refused, dropped, injected;
 };
 
 static const struct virq *snap_lpi(const struct vits_snap *n, u32 intid)
@@ -310,6 +320,7 @@ static void show_event(const struct vm *vm, const struct vits_snap *n, u32 fn, u
 	       n->t.coll_valid[ite->icid] ? "" : " (unmapped)", q ? q->target : 0,
 	       q && q->enabled ? "enabled" : "disabled", q && q->pending ? "pending" : "idle",
 	       q && q->in_lr ? " in-LR" : "", q ? q->priority : 0, plpi, pcpu);
+	vits_v4_show_event(vm, fn, e);
 }
 
 static void show_vits(const struct vm *vm, const struct vits_snap *n)
@@ -318,6 +329,9 @@ static void show_vits(const struct vm *vm, const struct vits_snap *n)
 	       "%lu, events without translation %lu\n", vm->cfg->name,
 	       n->enabled ? "enabled" : "disabled", n->cbaser, n->creadr, n->cwriter,
 	       n->refused, n->dropped);
+	if (vm->arch.gicv4)
+		printk("  gicv4: MSIs injected at EL2 %lu, %s\n", n->injected,
+		       vits_v4_summary(vm));
 	for (u32 c = 0; c < VITS_COLLECTIONS; c++)
 		if (n->t.coll_valid[c])
 			printk("  collection %u -> vCPU %u (on pCPU %u)\n", c, n->t.coll_vcpu[c],
@@ -353,7 +367,8 @@ static void vits_show(int argc, char **argv)
 	spin_lock(&vm->arch.vgic.lock);
 	n = (struct vits_snap){ .t = s->t, .enabled = s->enabled, .cbaser = s->cbaser,
 				.creadr = s->creadr, .cwriter = s->cwriter, .refused = s->refused,
-				.dropped = s->dropped };
+				.dropped = s->dropped,
+				.injected = __atomic_load_n(&s->injected, __ATOMIC_RELAXED) };
 	memcpy(n.lpi, vm->arch.vgic.lpi, sizeof(n.lpi));
 	spin_unlock(&vm->arch.vgic.lock);
 	spin_unlock(&s->lock);
@@ -379,6 +394,7 @@ static void vits_vm_reset(struct vm *vm)
 	for (u32 k = 0; k < cfg->nr_pci; k++) /* fits: config_check_pci bounded them */
 		(void)vits_tables_add_fn(&s->t, cfg_pci_bdf(&cfg->pci[k]), cfg->pci[k].msi_events);
 	spin_unlock(&vm->arch.vgic.lock);
+	vits_v4_sync(vm, &s->t); /* gicv4: every event back on its physical LPI */
 	spin_unlock(&s->lock);
 }
 
@@ -412,6 +428,13 @@ static int vits_vm_create(struct vm *vm, char *msg, size_t len)
 	if (!vm_events(vm->cfg))
 		return 0;
 	r = map_events(vm, msg, len);
+	if (!r && vm->cfg->gicv4) {
+		r = its_v4_vm_create(vm);
+		if (r)
+			snprintf(msg, len, "gicv4: %s", r == ERR_NOSYS ?
+				 "the platform has no GICv4 (GITS_TYPER.Virtual, GICR_TYPER.VLPIS)" :
+				 err_name(r));
+	}
 	if (r)
 		return r;
 	for (u32 k = 0; k < vm->cfg->nr_pci; k++)

@@ -37,7 +37,11 @@
 #define GICR_PENDBASER 0x0078
 #define GICR_PIDR2 0xffe8
 #define GICR_SGI_OFFSET 0x10000
-#define GICR_FRAME_SIZE 0x20000
+#define GICR_FRAME_SIZE 0x20000    /* RD_base + SGI_base: a GICv3 redistributor */
+#define GICR_FRAME_SIZE_V4 0x40000 /* + VLPI_base + reserved page: GICR_TYPER.VLPIS = 1 */
+#define GICR_VLPI_OFFSET 0x20000
+#define GICR_VPROPBASER 0x0070     /* in the VLPI_base frame */
+#define GICR_VPENDBASER 0x0078
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
@@ -55,6 +59,7 @@
 #define GICD_TYPER_LPIS (1u << 17)
 #define GICR_WAKER_PS (1u << 1)
 #define GICR_WAKER_CA (1u << 2)
+#define GICR_TYPER_VLPIS BIT(1)
 #define GICR_TYPER_LAST BIT(4)
 
 _Static_assert(GICR_ISENABLER0 == GICD_ISENABLER && GICR_ICENABLER0 == GICD_ICENABLER &&
@@ -72,5 +77,6 @@ volatile u8 *gicv3_my_sgi_frame(void); /* this pCPU's redistributor, SGI_base fr
 void gicv3_send_sgi(u32 sgi, u64 mpidr); /* a Group 1 SGI (ICC_SGI1R_EL1) */
 volatile u8 *gicv3_my_redist(void);
 int gicv3_proc_number(u64 mpidr);
+bool gicv3_has_vlpis(void); /* GICv4: every redistributor has GICR_TYPER.VLPIS */
 
 #endif

@@ -28,7 +28,9 @@
 #define GITS_BASER_INDIRECT (1ULL << 62)
 #define GITS_BASER_TYPE_SHIFT 56
 #define GITS_BASER_TYPE_DEVICE 1u
+#define GITS_BASER_TYPE_VPE 2u        /* GICv4: vPE table (IHI 0069 12.19.1) */
 #define GITS_BASER_TYPE_COLLECTION 4u
+#define GITS_TYPER_VIRTUAL (1ULL << 1)  /* GICv4: VMAPP, VMAPTI, ... */
 #define GITS_BASER_ESZ_SHIFT 48
 #define GITS_CREADR_STALLED (1u << 0)
 
@@ -47,6 +49,32 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu);
 int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu);
 /* Commands rtvisor issued on the physical ITS so far (shell, tests). */
 u64 its_commands_issued(void);
+
+/* ---- within gic/its*.c ---- */
+struct its_cmd;
+int its_send(const struct its_cmd *c, u32 n);
+u64 its_rdbase_of(u32 pcpu);  /* RDbase of pCPU's redistributor for MAPC/VMAPP/SYNC */
+
+/* ---- GICv4 direct injection (its_v4.c, docs/pci.md "GICv4") ---- */
+struct vcpu;
+/* its_init: GITS_TYPER, and the entries of the vPE table it set up (0: none). GICv4 is
+ * used if the ITS has GITS_TYPER.Virtual, the redistributors VLPIS, and a vPE table. */
+void its_v4_init(u64 gits_typer, u32 vpe_entries);
+bool its_v4_present(void);
+/* VM creation of a gicv4 VM: a vPE per vCPU (virtual pending table, VMAPP to its pCPU). */
+int its_v4_vm_create(struct vm *vm);
+/* The VM's event of function fn now goes to vLPI vintid of vCPU vcpu (VMAPTI), or back
+ * to its physical LPI (vintid 0: DISCARD + MAPTI). Any pCPU; issues commands. */
+int its_v4_map_event(struct vm *vm, u32 fn, u32 event, u32 vcpu, u32 vintid);
+/* A vLPI-mapped event follows its collection to vCPU vcpu's vPE (VMOVI). */
+int its_v4_move_event(struct vm *vm, u32 fn, u32 event, u32 vcpu);
+/* INV, INT or CLEAR of a vLPI-mapped event; VINVALL of vcpu's vPE. */
+int its_v4_event_cmd(struct vm *vm, u32 fn, u32 event, u32 op);
+int its_v4_vinvall(struct vm *vm, u32 vcpu);
+/* Residency (IHI 0069 6.2 "vPE residency"): v's vPE on this pCPU's redistributor. */
+void its_v4_load(struct vcpu *v);
+/* v's vPE off this redistributor; true if it had a pending vLPI (PendingLast). */
+bool its_v4_put(struct vcpu *v);
 
 /* The VM's virtual ITS receives event of its function fn (vits.c). Any pCPU. */
 void vits_msi(struct vm *vm, u32 fn, u32 event);

@@ -24,7 +24,15 @@ enum its_op {
 	ITS_INVALL = 0x0d,
 	ITS_MOVALL = 0x0e,
 	ITS_DISCARD = 0x0f,
+	/* GICv4.0 (IHI 0069 6.3, "VMAPP" ... "VSYNC"): virtual LPIs, rtvisor's own only */
+	ITS_VMOVI = 0x21,
+	ITS_VSYNC = 0x25,
+	ITS_VMAPP = 0x29,
+	ITS_VMAPTI = 0x2a,
+	ITS_VINVALL = 0x2d,
 };
+
+#define ITS_NO_DOORBELL 1023u /* VMAPTI/VMOVI Doorbell pINTID: none */
 
 struct its_cmd {
 	u64 dw[4];
@@ -52,6 +60,19 @@ void its_cmd_mapc(struct its_cmd *c, u32 icid, u64 rdbase, bool valid);
 void its_cmd_mapti(struct its_cmd *c, u32 devid, u32 event, u32 intid, u32 icid);
 void its_cmd_sync(struct its_cmd *c, u64 rdbase);
 void its_cmd_invall(struct its_cmd *c, u32 icid);
+/* DISCARD, INV, INT or CLEAR (op) of event of devid. */
+void its_cmd_dev_event(struct its_cmd *c, u32 op, u32 devid, u32 event);
+/* GICv4.0: vPE vpeid resident on redistributor rdbase, its virtual pending table at
+ * vpt_pa (64 KiB aligned) covering vintid_bits; valid = false unmaps it. */
+void its_cmd_vmapp(struct its_cmd *c, u32 vpeid, u64 rdbase, u64 vpt_pa, u32 vintid_bits,
+		   bool valid);
+/* GICv4.0: event of devid becomes vLPI vintid of vPE vpeid; doorbell: a physical LPI
+ * raised when the vPE is not resident, or ITS_NO_DOORBELL. */
+void its_cmd_vmapti(struct its_cmd *c, u32 devid, u32 event, u32 vpeid, u32 vintid,
+		    u32 doorbell);
+void its_cmd_vmovi(struct its_cmd *c, u32 devid, u32 event, u32 vpeid, u32 doorbell);
+void its_cmd_vsync(struct its_cmd *c, u32 vpeid);
+void its_cmd_vinvall(struct its_cmd *c, u32 vpeid);
 
 /* EventID bits a MAPD must give for nr events (at least 1 bit: Size + 1 >= 1). */
 u32 its_event_bits(u32 nr);

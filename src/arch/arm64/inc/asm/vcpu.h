@@ -62,12 +62,22 @@ struct exitless_ctx {
 	u64 igrpen1, bpr1, ap1r0;
 };
 
+/* GICv4 (gic/its_v4.c): the vCPU's vPE, set up at VM creation and kept across resets;
+ * resident: on the redistributor of the pCPU it is loaded on (hardware state). */
+struct vgic_vpe {
+	bool on;
+	bool resident;
+	u16 vpeid;
+	u64 vpt_pa;
+};
+
 struct vcpu_arch {
 	struct vcpu_regs regs;     /* first: entry.S stores the exit frame here */
 	struct el1_ctx el1;
 	struct vgic_hw_ctx gich;
 	struct fpsimd_ctx fp;
 	struct vgic_cpu vgic;
+	struct vgic_vpe vpe;
 	bool timer_hw_active;      /* its HW-mapped timer interrupt was active when unloaded */
 	struct exitless_ctx xl;    /* exit-less mode only */
 	u64 exit_esr;              /* ESR_EL2 of the last synchronous exit */
@@ -82,6 +92,7 @@ struct vm_arch {
 	struct vgic_dist vgic;     /* the virtual distributor */
 	u64 cntvoff;               /* CNTVOFF_EL2: 0, so the guest's virtual clock is the physical one */
 	bool exitless;             /* scenario "exitless": gic/exitless.c */
+	bool gicv4;                /* scenario "gicv4": its MSI events are vLPIs (gic/its_v4.c) */
 };
 
 #endif

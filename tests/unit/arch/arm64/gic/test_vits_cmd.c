@@ -81,6 +81,42 @@ TEST(encoders_put_fields_where_the_spec_says)
 	CHECK_EQ(its_event_bits(32), 5);
 }
 
+/* GICv4.0 forms (IHI 0069 6.3 VMAPP, VMAPTI, VMOVI, VSYNC, VINVALL), as QEMU 7.2 decodes
+ * them: the trace of tests/boot/test_pci_msi_v4.py shows the same fields. */
+TEST(gicv4_encoders_put_fields_where_the_spec_says)
+{
+	struct its_cmd c;
+
+	its_cmd_vmapp(&c, 5, 2, 0x400e0000, 14, true);
+	CHECK_EQ(c.dw[0], 0x29);
+	CHECK_EQ(c.dw[1], 0x0000000500000000ULL);    /* vPEID [47:32] */
+	CHECK_EQ(c.dw[2], 0x8000000000020000ULL);    /* V, RDbase [50:16] */
+	CHECK_EQ(c.dw[3], 0x00000000400e000dULL);    /* VPT_addr [51:16], VPT_size = bits - 1 */
+	its_cmd_vmapp(&c, 5, 2, 0x400e1234, 14, false);
+	CHECK_EQ(c.dw[2], 0x0000000000020000ULL);
+	CHECK_EQ(c.dw[3], 0x00000000400e000dULL);    /* below 64 KiB dropped */
+	its_cmd_vmapti(&c, 0x20, 1, 5, 8292, 0x2000);
+	CHECK_EQ(c.dw[0], 0x000000200000002aULL);
+	CHECK_EQ(c.dw[1], 0x0000000500000001ULL);    /* EventID, vPEID [63:32] */
+	CHECK_EQ(c.dw[2], 0x0000200000002064ULL);    /* vINTID, Doorbell pINTID [63:32] */
+	its_cmd_vmovi(&c, 0x20, 1, 6, 0x2000);
+	CHECK_EQ(c.dw[0], 0x0000002000000021ULL);
+	CHECK_EQ(c.dw[1], 0x0000000600000001ULL);
+	CHECK_EQ(c.dw[2], 0x0000200000000001ULL);    /* D [0]: the doorbell is valid */
+	its_cmd_vmovi(&c, 0x20, 1, 6, ITS_NO_DOORBELL);
+	CHECK_EQ(c.dw[2], 0);
+	its_cmd_vsync(&c, 7);
+	CHECK_EQ(c.dw[0], 0x25);
+	CHECK_EQ(c.dw[1], 0x0000000700000000ULL);
+	its_cmd_vinvall(&c, 7);
+	CHECK_EQ(c.dw[0], 0x2d);
+	CHECK_EQ(c.dw[1], 0x0000000700000000ULL);
+	its_cmd_dev_event(&c, ITS_DISCARD, 0x28, 3);
+	CHECK_EQ(c.dw[0], 0x000000280000000fULL);
+	CHECK_EQ(c.dw[1], 3);
+	CHECK_EQ(c.dw[2], 0);
+}
+
 TEST(linux_sequence_maps_an_lpi)
 {
 	const struct vits_ite *ite;
@@ -214,6 +250,7 @@ TEST(other_commands)
 int main(void)
 {
 	RUN(encoders_put_fields_where_the_spec_says);
+	RUN(gicv4_encoders_put_fields_where_the_spec_says);
 	RUN(linux_sequence_maps_an_lpi);
 	RUN(foreign_or_unreserved_ids_are_refused_and_change_nothing);
 	RUN(mapd_size_bounds_events_too);
