@@ -29,7 +29,7 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr)
 	count(STAT_WFX);
 	vcpu_skip_insn(v);
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
-		cpu()->sched.need_resched = true;
+		cpu()->need_resched = true;
 	else                                    /* WFI: block until an interrupt is pending */
 		virq_wait(v);
 	return TRAP_HANDLED;

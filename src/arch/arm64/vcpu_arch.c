@@ -166,12 +166,14 @@ void vcpu_run(struct vcpu *v)
  * The fast path (entry.S): the guest's x19-x29 are still in the registers, not in the
  * frame. Whether the loop would enter v again at once after this exit, with nothing for
  * vcpu_run() to do before the entry either: no pending interrupt to flush into a list
- * register (vgic_flush), no debugger's registers to program (arch_debug_enter).
+ * register (vgic_flush), and none of what keeps an exit off the fast path (cpu.h go_round:
+ * a request to the loop, which every writer of a vCPU's or VM's state, load, migration or
+ * hold makes after its change; the housekeeper; exit-less mode; a debugger's registers).
  */
 static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *c,
 								const struct vcpu *v)
 {
-	return !v->arch.vgic.nr_pending && arch_debug_idle(c, v) && cpu_may_resume(c, v);
+	return !v->arch.vgic.nr_pending && !c->go_round;
 }
 
 /*
@@ -182,7 +184,8 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
  * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status). The
  * pCPU of an exit-less vCPU (and only it: config_exitless.c) keeps exitless_run()'s path
  * for every exit, and the housekeeping pCPU, which never resumes without going round its
- * loop (may_resume), keeps the loop's path without paying for this one first.
+ * loop (may_resume), keeps the loop's path without paying for this one first; so does a
+ * pCPU whose loop has something to do anyway (go_round).
  */
 u64 vcpu_fast_sync(void)
 {
@@ -191,7 +194,7 @@ u64 vcpu_fast_sync(void)
 	u64 esr = read_sysreg(esr_el2);
 	enum trap_status st;
 
-	if (c->exitless || c->housekeeper || !esr_fast_exit(esr))
+	if (c->go_round || !esr_fast_exit(esr))
 		return EXIT_SYNC;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);
@@ -208,7 +211,7 @@ u64 vcpu_fast_irq(void)
 	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
 
-	if (c->exitless || c->housekeeper) /* exit-less: never taken at EL2 with IMO = 0 */
+	if (c->go_round) /* exit-less: never taken at EL2 with IMO = 0 */
 		return EXIT_IRQ;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);

@@ -506,7 +506,8 @@ void virq_wait(struct vcpu *v)
 	if (vgic_has_pending(v))
 		return;
 	v->state = VCPU_WFI;
-	dmb(ish);
+	sched_mark_resched(v->pcpu); /* not resumed on the fast path (PSCI CPU_SUSPEND is
+				      * an HVC); its fence is the one described above */
 	if (vgic_has_pending(v))
 		v->state = VCPU_RUNNABLE;
 }

@@ -26,7 +26,5 @@ enum trap_status exit_watchpoint(struct vcpu *v, u64 esr);
 enum trap_status exit_brk(struct vcpu *v, u64 esr);
 void arch_debug_enter(struct vcpu *v);  /* before every guest entry */
 void arch_debug_forget(void);           /* MDSCR_EL1/MDCR_EL2 rewritten on this pCPU */
-/* arch_debug_enter(v) would change nothing on c, the pCPU v is loaded on */
-bool arch_debug_idle(const struct cpu *c, const struct vcpu *v);
 
 #endif
