@@ -240,6 +240,20 @@ static enum trap_status hyp_reg(struct vcpu *v, u64 esr)
 	return TRAP_UNHANDLED;
 }
 
+/* Everything but ACTLR_EL1: the units' registers, then the rest. Not inlined, so that
+ * sysreg_trap() needs no stack frame for ACTLR_EL1 (a tail call here). */
+static __attribute__((noinline)) enum trap_status sysreg_other(struct vcpu *v, u64 esr)
+{
+	u32 iss = (u32)ESR_ISS(esr);
+	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start,
+							    __sysreg_traps_end,
+							    SYSREG_ENC_OF_ISS(iss));
+
+	if (d)
+		return unit_reg(v, iss, d);
+	return hyp_reg(v, esr);
+}
+
 /*
  * A trapped MSR/MRS (EC 0x18). Dispatched on the encoding as it sits in the ISS
  * (SYSREG_ENC_OF_ISS: one mask, nothing decoded): ACTLR_EL1 (trapped by HCR_EL2.TACR,
@@ -249,13 +263,8 @@ static enum trap_status hyp_reg(struct vcpu *v, u64 esr)
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
 	u32 iss = (u32)ESR_ISS(esr);
-	u32 enc = SYSREG_ENC_OF_ISS(iss);
-	const struct sysreg_trap_desc *d;
 
-	if (enc == SYSREG_ENC(3, 0, 1, 0, 1)) /* ACTLR_EL1 */
+	if (SYSREG_ENC_OF_ISS(iss) == SYSREG_ENC(3, 0, 1, 0, 1)) /* ACTLR_EL1 */
 		return finish(v, iss, 0);
-	d = sysreg_trap_find(__sysreg_traps_start, __sysreg_traps_end, enc);
-	if (d)
-		return unit_reg(v, iss, d);
-	return hyp_reg(v, esr);
+	return sysreg_other(v, esr);
 }

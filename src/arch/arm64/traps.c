@@ -141,10 +141,11 @@ enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr)
 }
 
 /* The same for the exits of the fast path (esr_fast_exit), without the table: HVC, SMC and
- * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. */
+ * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. The syndrome
+ * of record is stored by the caller only if the exit goes on to the loop (nothing a
+ * handled exit does reads it: guest_fault() does, for an exit that was not handled). */
 enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr)
 {
-	v->arch.exit_esr = esr;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		return exit_hvc(v, esr);

@@ -201,6 +201,7 @@ u64 vcpu_fast_sync(void)
 	st = vcpu_sync_exit_fast(v, esr);
 	if (st == TRAP_HANDLED && fast_resume(c, v))
 		return 0;
+	v->arch.exit_esr = esr;
 	v->arch.fast_status = (u32)st;
 	return EXIT_SYNC_DONE;
 }
