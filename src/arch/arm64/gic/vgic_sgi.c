@@ -24,7 +24,11 @@ static enum trap_status sgi_raise(struct vcpu *v, bool read, u64 val,
 	     targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
 
-		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
+		if (group0_only && vgic_irq(v->vm, t, intid)->group1)
+			continue;
+		if (t == v->id && !v->needs_load) /* itself: it trapped here, so it is loaded */
+			vgic_sgi_self(v, intid);
+		else
 			virq_inject(v->vm, intid, t);
 	}
 	return TRAP_HANDLED;
