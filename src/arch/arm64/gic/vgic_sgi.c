@@ -20,8 +20,9 @@ static enum trap_status sgi_raise(struct vcpu *v, bool read, u64 val,
 
 	if (read)
 		return TRAP_UNHANDLED;
-	for (targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus); targets;
-	     targets &= targets - 1) {
+	targets = sgi_self_only(val, v->id) ? 1u << v->id
+					    : sgi_target_mask(val, v->id, v->vm->nr_vcpus);
+	for (; targets; targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
 
 		if (group0_only && vgic_irq(v->vm, t, intid)->group1)
