@@ -189,6 +189,7 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 {
 	switch (exit) {
 	case EXIT_SYNC:
+	case EXIT_SYNC_FULL: /* entry.S takes it; the same as EXIT_SYNC if it ever came here */
 		handle_sync(v);
 		break;
 	case EXIT_SYNC_DONE:
