@@ -64,15 +64,8 @@ static bool vcpu_can_run(const struct vcpu *v)
 static inline __attribute__((always_inline)) bool may_resume(const struct cpu *c,
 								      const struct vcpu *v)
 {
-	return !c->housekeeper && !c->sched.need_resched && c->sched.current == v &&
+	return !c->housekeeper && !c->need_resched && c->sched.current == v &&
 	       !v->needs_load && vcpu_can_run(v);
-}
-
-/* The same for an exit the architecture handled before returning to the loop (its fast
- * path): c is this pCPU, v the vCPU loaded here. */
-bool cpu_may_resume(const struct cpu *c, const struct vcpu *v)
-{
-	return may_resume(c, v);
 }
 
 static void run_once(struct cpu *c, struct vcpu *v)
@@ -83,7 +76,7 @@ static void run_once(struct cpu *c, struct vcpu *v)
 		vcpu_run(v);
 	while (may_resume(c, v));
 	if (v->state != VCPU_RUNNABLE)
-		c->sched.need_resched = true; /* it waits or went off: maybe someone else can run */
+		c->need_resched = true; /* it waits or went off: maybe someone else can run */
 }
 
 /*
@@ -107,8 +100,8 @@ void cpu_loop(void)
 
 		if (c->housekeeper) /* one load and branch on other pCPUs */
 			hk_step();
-		if (c->sched.need_resched) {
-			c->sched.need_resched = false; /* before acting: a new request is never lost */
+		if (c->need_resched) {
+			c->need_resched = false; /* before acting: a new request is never lost */
 			smp_mb();
 			vm_service(c);
 			if (!bind_settled(c))

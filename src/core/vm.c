@@ -243,6 +243,13 @@ static void kick_all(struct vm *vm)
 		sched_set_need_resched(vm->vcpus[i].pcpu);
 }
 
+/* Its vCPUs' pCPUs take no exit of it on the fast path from now on (kick_all follows). */
+static void mark_all(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		sched_mark_resched(vm->vcpus[i].pcpu);
+}
+
 static bool begin_transition(struct vm *vm, enum vm_state to)
 {
 	bool ok;
@@ -253,6 +260,7 @@ static bool begin_transition(struct vm *vm, enum vm_state to)
 		vm->state = to;
 		for (u32 i = 0; i < vm->nr_vcpus; i++)
 			vm->vcpus[i].state = VCPU_OFF;
+		mark_all(vm);
 	}
 	spin_unlock(&vm->lock);
 	return ok;
@@ -290,6 +298,7 @@ static int switch_state(struct vm *vm, enum vm_state from, enum vm_state to)
 	spin_lock(&vm->lock);
 	if (vm->state == from) {
 		vm->state = to;
+		mark_all(vm);
 		r = 0;
 	}
 	spin_unlock(&vm->lock);

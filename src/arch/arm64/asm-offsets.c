@@ -16,6 +16,7 @@ void asm_offsets(void)
 	DEFINE(CPU_STACK_SLOT, CPU_STACK_SLOT);
 	DEFINE(CPU_PANIC_STACK_SIZE, CPU_PANIC_STACK_SIZE);
 	DEFINE(CPU_ID, offsetof(struct cpu, id));
+	DEFINE(EXIT_SYNC_FULL_CODE, EXIT_SYNC_FULL);
 	DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
 	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
 	DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));

@@ -157,6 +157,7 @@ void arch_debug_enter(struct vcpu *v)
 		if (p->on) {
 			clear(v);
 			p->on = false;
+			cpu()->arch_hold = false;
 		}
 		return;
 	}
@@ -164,14 +165,13 @@ void arch_debug_enter(struct vcpu *v)
 		return;
 	program(v, d);
 	*p = (struct dbg_pcpu){ .v = v, .gen = d->gen, .on = true };
+	/* While a debugger's registers are programmed here, every exit goes round the loop
+	 * (cpu.h go_round), which comes back here first. A debugger's attach pauses the VM
+	 * and its resume (vm_resume) marks the pCPUs, so the first entry after it programs. */
+	cpu()->arch_hold = true;
 }
 
 /* MDSCR_EL1 or MDCR_EL2 were rewritten (vCPU load, the guest's MDSCR write). */
-/* No debugger, and nothing of one programmed on this pCPU: the fast path may re-enter. */
-bool arch_debug_idle(const struct cpu *c, const struct vcpu *v)
-{
-	return !v->vm->dbg && !loaded[c->id].on;
-}
 
 void arch_debug_forget(void)
 {

@@ -15,7 +15,9 @@
  * be entered again at once: the stored registers are loaded back and it ERETs. Any
  * other result is an EXIT_* code for the loop: x19-x29, which still hold the guest's
  * values, complete the frame and __vcpu_run returns it. vcpu_arch.c decides which exits
- * may be handled there (those whose handlers touch no guest register in x19-x29).
+ * may be handled there (those whose handlers touch no guest register in x19-x29); an
+ * access through x19-x29 returns EXIT_SYNC_FULL and is handled with the frame complete
+ * (fast_full: vcpu_fast_sync() again, its argument NULL), still without the loop.
  */
 #include <asm-offsets.h>
 
@@ -136,7 +138,7 @@ el2_vectors:
 	/* lower EL, AArch64: the guest */
 	.balign 128
 	save_guest_caller_saved
-	bl	vcpu_fast_sync
+	bl	vcpu_fast_sync		/* x0: the frame, partial */
 	b	fast_exit_done
 	.balign 128
 	save_guest_caller_saved
@@ -190,8 +192,26 @@ fast_exit_done:
 	stp	x25, x26, [x1, #VCPU_REGS_X + 8 * 25]
 	stp	x27, x28, [x1, #VCPU_REGS_X + 8 * 27]
 	str	x29, [x1, #VCPU_REGS_X + 8 * 29]
+	cmp	x0, #EXIT_SYNC_FULL_CODE
+	b.eq	fast_full
 
 guest_exit:
 	hyp_callee_saved ldp
 	ldp	x29, x30, [sp], #96
 	ret
+
+/* EXIT_SYNC_FULL: an access through x19-x29, whose frame is complete now. The C code keeps
+ * x19-x29 (callee-saved), but the handler may have written one of them in the frame (an
+ * MRS), so a resume loads all of x2-x29 back. */
+fast_full:
+	mov	x0, #0
+	bl	vcpu_fast_sync
+	cbnz	x0, guest_exit
+	mrs	x1, tpidr_el2
+	ldr	x0, [x1, #CPU_GUEST_REGS]
+	guest_x30_pc_pstate
+	guest_x2_x29 ldp
+	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
+	eret
+	dsb	nsh
+	isb

@@ -75,6 +75,20 @@ static bool reg_in_frame(u32 reg)
 	return reg < 19 || reg > 29;
 }
 
+bool esr_fast_class(u64 esr)
+{
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+	case EC_SMC64:
+	case EC_SYSREG:
+		return true;
+	case EC_DABT_LOW:
+		return (ESR_ISS(esr) & DABT_ISV) != 0;
+	default:
+		return false;
+	}
+}
+
 bool esr_fast_exit(u64 esr)
 {
 	switch (ESR_EC(esr)) {

@@ -18,8 +18,9 @@
  * - PMU registers (MDCR_EL2.TPM/TPMCR) and IMPLEMENTATION DEFINED registers
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
- * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
- * - Registers a unit emulates (arch/sysreg_trap.h): looked up by encoding first; e.g.
+ * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored; answered before anything
+ *   else, from the syndrome's bits as they are.
+ * - Registers a unit emulates (arch/sysreg_trap.h): looked up by encoding next; e.g.
  *   the vGIC's SGI generation registers (gic/vgic_sgi.c).
  */
 #include <arch/esr_decode.h>
@@ -127,19 +128,38 @@ const struct sysreg_trap_desc *sysreg_trap_find(const struct sysreg_trap_desc *f
 	return NULL;
 }
 
-/* A register some unit emulates (SYSREG_TRAP): its handler, then the result. */
-static enum trap_status unit_reg(struct vcpu *v, const struct sysreg_info *o,
-				 const struct sysreg_trap_desc *d)
+/* The access's register (Rt, 31: XZR) and direction (MRS) straight from the ISS (Arm ARM
+ * D19.2.37 ESR_EL2, EC 0x18: Rt [9:5], Direction [0]), for the paths that decode nothing
+ * else. */
+static u32 iss_rt(u32 iss)
 {
-	u64 val = o->read ? 0 : vcpu_reg(v, o->rt);
-	enum trap_status st = d->fn(v, o, &val);
+	return (iss >> 5) & 0x1f;
+}
+
+static bool iss_read(u32 iss)
+{
+	return iss & 1;
+}
+
+/* Complete the access: an MRS gets read_val, the guest goes past the instruction. */
+static enum trap_status finish(struct vcpu *v, u32 iss, u64 read_val)
+{
+	if (iss_read(iss))
+		vcpu_set_reg(v, iss_rt(iss), read_val);
+	vcpu_skip_insn(v);
+	return TRAP_HANDLED;
+}
+
+/* A register some unit emulates (SYSREG_TRAP): its handler, then the result. */
+static enum trap_status unit_reg(struct vcpu *v, u32 iss, const struct sysreg_trap_desc *d)
+{
+	bool read = iss_read(iss);
+	u64 val = read ? 0 : vcpu_reg(v, iss_rt(iss));
+	enum trap_status st = d->fn(v, read, &val);
 
 	if (st != TRAP_HANDLED)
 		return st;
-	if (o->read)
-		vcpu_set_reg(v, o->rt, val);
-	vcpu_skip_insn(v);
-	return TRAP_HANDLED;
+	return finish(v, iss, val);
 }
 
 static enum trap_status done(struct vcpu *v, const struct sysreg_info *o, u64 read_val)
@@ -199,25 +219,52 @@ static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_info *o)
 	return done(v, o, 0);
 }
 
-enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
+/*
+ * The registers without a unit, by what their encodings have in common (decoded once).
+ * Not ACTLR_EL1: sysreg_trap() answers it before anything is decoded.
+ */
+static enum trap_status hyp_reg(struct vcpu *v, u64 esr)
 {
 	struct sysreg_info o = esr_sysreg_decode(esr);
-	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start, __sysreg_traps_end,
-							    SYSREG_ENC_OF_ISS(ESR_ISS(esr)));
 
-	if (d)
-		return unit_reg(v, &o, d);
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o))
 		return done(v, &o, 0);
 	if (o.op0 == 2)
 		return debug_reg(v, &o);
-	if (o.op0 == 3 && o.op1 == 0 && o.crn == 1 && o.crm == 0 && o.op2 == 1) /* ACTLR_EL1 */
-		return done(v, &o, 0);
 	if (is_pmu(&o) || is_impdef(&o)) {
 		vcpu_inject_undef(v); /* what hardware without the register does */
 		return TRAP_HANDLED;
 	}
 	return TRAP_UNHANDLED;
+}
+
+/* Everything but ACTLR_EL1: the units' registers, then the rest. Not inlined, so that
+ * sysreg_trap() needs no stack frame for ACTLR_EL1 (a tail call here). */
+static __attribute__((noinline)) enum trap_status sysreg_other(struct vcpu *v, u64 esr)
+{
+	u32 iss = (u32)ESR_ISS(esr);
+	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start,
+							    __sysreg_traps_end,
+							    SYSREG_ENC_OF_ISS(iss));
+
+	if (d)
+		return unit_reg(v, iss, d);
+	return hyp_reg(v, esr);
+}
+
+/*
+ * A trapped MSR/MRS (EC 0x18). Dispatched on the encoding as it sits in the ISS
+ * (SYSREG_ENC_OF_ISS: one mask, nothing decoded): ACTLR_EL1 (trapped by HCR_EL2.TACR,
+ * Arm ARM D19.2.48; RAZ/WI here) first, then the units' registers, then the rest. No unit
+ * may register ACTLR_EL1 (sysreg_trap.h): it is the hypervisor's own.
+ */
+enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
+{
+	u32 iss = (u32)ESR_ISS(esr);
+
+	if (SYSREG_ENC_OF_ISS(iss) == SYSREG_ENC(3, 0, 1, 0, 1)) /* ACTLR_EL1 */
+		return finish(v, iss, 0);
+	return sysreg_other(v, esr);
 }

@@ -29,7 +29,7 @@ static enum trap_status exit_wfx(struct vcpu *v, u64 esr)
 	count(STAT_WFX);
 	vcpu_skip_insn(v);
 	if (esr & 1)                            /* WFE (TI == 1): let others run first */
-		cpu()->sched.need_resched = true;
+		cpu()->need_resched = true;
 	else                                    /* WFI: block until an interrupt is pending */
 		virq_wait(v);
 	return TRAP_HANDLED;
@@ -141,10 +141,11 @@ enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr)
 }
 
 /* The same for the exits of the fast path (esr_fast_exit), without the table: HVC, SMC and
- * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. */
+ * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. The syndrome
+ * of record is stored by the caller only if the exit goes on to the loop (nothing a
+ * handled exit does reads it: guest_fault() does, for an exit that was not handled). */
 enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr)
 {
-	v->arch.exit_esr = esr;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		return exit_hvc(v, esr);
@@ -188,6 +189,7 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit)
 {
 	switch (exit) {
 	case EXIT_SYNC:
+	case EXIT_SYNC_FULL: /* entry.S takes it; the same as EXIT_SYNC if it ever came here */
 		handle_sync(v);
 		break;
 	case EXIT_SYNC_DONE:

@@ -170,13 +170,16 @@ void vcpu_run(struct vcpu *v)
  * The fast path (entry.S): the guest's x19-x29 are still in the registers, not in the
  * frame. Whether the loop would enter v again at once after this exit, with nothing for
  * vcpu_run() to do before the entry either: no pending interrupt to flush into a list
- * register (vgic_flush), no debugger's registers to program (arch_debug_enter), no
- * gicv4 vPE to make resident (vgic_flush: after EnableLPIs, or the doorbell of a vLPI).
+ * register (vgic_flush), no gicv4 vPE to make resident (vgic_flush: after EnableLPIs, or
+ * the doorbell of a vLPI), and none of what keeps an exit off the fast path (cpu.h
+ * go_round: a request to the loop, which every writer of a vCPU's or VM's state, load,
+ * migration or hold makes after its change; the housekeeper; exit-less mode; a
+ * debugger's registers).
  */
 static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *c,
 								const struct vcpu *v)
 {
-	return !v->arch.vgic.nr_pending && arch_debug_idle(c, v) && cpu_may_resume(c, v) &&
+	return !v->arch.vgic.nr_pending && !c->go_round &&
 	       !(v->arch.vpe.on && !v->arch.vpe.resident); /* gicv4: vgic_flush makes it so */
 }
 
@@ -185,25 +188,34 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
  * in x19-x29 (esr_fast_exit: HVC/SMC, MSR/MRS and MMIO accesses through x0-x18 or x30)
  * are handled here, in vcpu_run()'s order (retire the completed list registers, then
  * the handler). 0: enter the guest again; else the loop takes over with the full frame
- * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status). The
- * pCPU of an exit-less vCPU (and only it: config_exitless.c) keeps exitless_run()'s path
- * for every exit, and the housekeeping pCPU, which never resumes without going round its
- * loop (may_resume), keeps the loop's path without paying for this one first.
+ * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status).
+ * partial is the frame while only x0-x18, x30, pc and pstate are in it (the vector's call:
+ * never NULL). An MSR/MRS or MMIO access through x19-x29 then gets EXIT_SYNC_FULL: entry.S
+ * stores x19-x29 too and calls again with NULL (the frame complete), so only those exits
+ * pay for it, and the other exits pay nothing for the test. The pCPU of an exit-less vCPU
+ * (and only it: config_exitless.c) keeps exitless_run()'s path for every exit, and the
+ * housekeeping pCPU, which never resumes without going round its loop (may_resume), keeps
+ * the loop's path without paying for this one first; so does a pCPU whose loop has
+ * something to do anyway (go_round).
  */
-u64 vcpu_fast_sync(void)
+u64 vcpu_fast_sync(const struct vcpu_regs *partial)
 {
 	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
-	u64 esr = read_sysreg(esr_el2);
+	u64 esr = read_sysreg(esr_el2); /* the second call: nothing ran in between that could
+					 * take an exception to EL2, so still this exit's */
 	enum trap_status st;
 
-	if (c->exitless || c->housekeeper || !esr_fast_exit(esr))
+	if (c->go_round)
 		return EXIT_SYNC;
+	if (!esr_fast_exit(esr) && partial)
+		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);
 	st = vcpu_sync_exit_fast(v, esr);
 	if (st == TRAP_HANDLED && fast_resume(c, v))
 		return 0;
+	v->arch.exit_esr = esr;
 	v->arch.fast_status = (u32)st;
 	return EXIT_SYNC_DONE;
 }
@@ -214,7 +226,7 @@ u64 vcpu_fast_irq(void)
 	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
 
-	if (c->exitless || c->housekeeper) /* exit-less: never taken at EL2 with IMO = 0 */
+	if (c->go_round) /* exit-less: never taken at EL2 with IMO = 0 */
 		return EXIT_IRQ;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);

@@ -97,6 +97,7 @@ bool psci_call(struct vcpu *v, u32 fn)
 		break;
 	case PSCI_CPU_OFF:
 		v->state = VCPU_OFF;
+		sched_mark_resched(v->pcpu); /* the fast path tests only the mark (cpu.h) */
 		r = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_SYSTEM_OFF:

@@ -65,7 +65,7 @@ void hk_elect(void)
 	cpus[c].housekeeper = true;
 	elected = true;
 	arch_irq_route(plat.uart_intid, c);
-	cpus[c].sched.need_resched = true; /* its EL2 timer now also wakes it for freq_poll */
+	cpus[c].need_resched = true; /* its EL2 timer now also wakes it for freq_poll */
 	if (fallback)
 		printk("rtvisor: console: every pCPU runs a bound vCPU; pCPU 0 also drives the "
 		       "console and the shell\n");
@@ -202,7 +202,7 @@ static void timers_poll(struct cpu *c)
 	u64 now;
 
 	if (__atomic_exchange_n(&rearm, false, __ATOMIC_ACQ_REL))
-		c->sched.need_resched = true; /* sched_schedule re-arms its EL2 timer */
+		c->need_resched = true; /* sched_schedule re-arms its EL2 timer */
 	if (!nr_timers || in_bind_pool(c->id))
 		return;
 	now = arch_counter();
@@ -211,7 +211,7 @@ static void timers_poll(struct cpu *c)
 
 		if (d && now >= d) {
 			timers[i]->poll(now);
-			c->sched.need_resched = true; /* re-arm for its next deadline */
+			c->need_resched = true; /* re-arm for its next deadline */
 		}
 	}
 }

@@ -33,9 +33,26 @@ struct cpu {
 	volatile u32 kick_pending;
 	struct cpu_stats stats;
 	bool irq_from_guest;          /* the interrupts being handled interrupted a guest */
-	volatile bool housekeeper;    /* this pCPU drives the console (housekeep.c) */
-	bool exitless;                /* runs an exit-less vCPU: the hypervisor's interrupts
-				       * here are Group 0 (docs/architecture.md "Exit-less mode") */
+	/*
+	 * What keeps an exit off the fast path (the architecture's exit handling before the
+	 * loop, docs/architecture.md "Running guests"): `go_round` is nonzero while any of
+	 * these is set, so the fast path tests all of them with one load.
+	 */
+	union {
+		struct {
+			/* the loop must look before entering a vCPU again: set by every writer of
+			 * what the loop checks (a vCPU's or VM's state, its load, migration and
+			 * debugger holds) after the change (sched_set_need_resched) */
+			volatile bool need_resched;
+			volatile bool housekeeper; /* this pCPU drives the console (housekeep.c) */
+			bool exitless;             /* runs an exit-less vCPU: the hypervisor's
+						    * interrupts here are Group 0
+						    * (docs/architecture.md "Exit-less mode") */
+			volatile bool arch_hold;   /* the architecture wants every exit round the
+						    * loop (arm64: debug registers programmed) */
+		};
+		volatile u32 go_round;
+	};
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -50,8 +67,6 @@ void cpu_loop(void) __attribute__((noreturn));
 void cpu_secondary_main(u32 id) __attribute__((noreturn));
 void cpu_init_common(void);
 void cpu_kick(u32 id);
-/* the loop would enter v (loaded on c, this pCPU) again at once */
-bool cpu_may_resume(const struct cpu *c, const struct vcpu *v);
 extern u8 cpu_stacks[][CPU_STACK_SLOT];
 int cpu_stack_guard_of(u64 addr);
 int cpu_start_secondaries(void);  /* 0, or ERR_BUSY if a pCPU did not come up */

@@ -67,7 +67,6 @@ struct cpu_sched {
 	struct vcpu *rq[SCHED_RQ_MAX]; /* vCPUs homed on this pCPU */
 	u32 nr_rq;
 	struct vcpu *current;           /* loaded vCPU (its state is in the registers), or NULL */
-	volatile bool need_resched;
 	u64 run_start;                  /* when current last started running */
 	u64 slice_end;                  /* hyp timer deadline for preemption, 0 = none */
 	u64 idle_ticks;                 /* total time in the idle vCPU */
@@ -85,6 +84,7 @@ struct pool *pool_by_name(const char *name);
 int sched_add_pool(const char *name, enum pool_policy policy, u64 cpus, u64 slice_us);
 int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio);
 void sched_set_need_resched(u32 pcpu);
+void sched_mark_resched(u32 pcpu);        /* the same without the kick (sched.c) */
 void sched_wake(struct vcpu *v);             /* v became runnable (any pCPU) */
 void sched_wake_loaded(struct vcpu *v);      /* the same, v loaded on this pCPU */
 void sched_schedule(struct cpu *c);          /* on c: pick and switch if needed */

@@ -94,9 +94,22 @@ int sched_add_vcpu(struct vcpu *v, u32 pcpu, u32 weight, u32 prio)
 	return 0;
 }
 
+/*
+ * The caller changed something the loop of pcpu checks before entering its vCPU (a vCPU's or
+ * VM's state, a hold, a migration). The change is made visible before the mark: the loop
+ * clears the mark, fences, then reads (cpu_loop), so either it reads the change or the
+ * mark stays set, and the fast path, which tests only the mark (cpu.h go_round), goes round.
+ */
+void sched_mark_resched(u32 pcpu)
+{
+	smp_mb();
+	cpus[pcpu].need_resched = true;
+}
+
+/* The same, and pcpu is interrupted to look now. */
 void sched_set_need_resched(u32 pcpu)
 {
-	cpus[pcpu].sched.need_resched = true;
+	sched_mark_resched(pcpu);
 	cpu_kick(pcpu);
 }
 
@@ -293,7 +306,7 @@ static void sched_tick(u32 intid, void *data)
 		}
 	}
 	spin_unlock(&sched_lock);
-	c->sched.need_resched = true;
+	c->need_resched = true;
 }
 
 /* Boot CPU, before the others start: the EL2 timer is a private interrupt of each. */

@@ -11,54 +11,59 @@
 #include <vm.h>
 
 /* One handler per register, so the register is known without decoding it again. */
-static enum trap_status sgi_raise(struct vcpu *v, const struct sysreg_info *o, u64 val,
+static enum trap_status sgi_raise(struct vcpu *v, bool read, u64 val,
 				  enum sgi_reg r)
 {
 	bool group0_only = sgi_reg_group0_only(r);
 	u32 intid = (u32)(val >> 24) & 0xf;
 	u32 targets;
 
-	if (o->read)
+	if (read)
 		return TRAP_UNHANDLED;
-	for (targets = sgi_target_mask(val, v->id, v->vm->nr_vcpus); targets;
-	     targets &= targets - 1) {
+	targets = sgi_self_only(val, v->id) ? 1u << v->id
+					    : sgi_target_mask(val, v->id, v->vm->nr_vcpus);
+	for (; targets; targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
 
-		if (!group0_only || !vgic_irq(v->vm, t, intid)->group1)
+		if (group0_only && vgic_irq(v->vm, t, intid)->group1)
+			continue;
+		if (t == v->id && !v->needs_load) /* itself: it trapped here, so it is loaded */
+			vgic_sgi_self(v, intid);
+		else
 			virq_inject(v->vm, intid, t);
 	}
 	return TRAP_HANDLED;
 }
 
 /* Exit-less (one vCPU, config_exitless.c): only itself to reach, with a physical SGI. */
-static enum trap_status sgi1r_exitless(struct vcpu *v, const struct sysreg_info *o, u64 val)
+static enum trap_status sgi1r_exitless(struct vcpu *v, bool read, u64 val)
 {
-	if (o->read)
+	if (read)
 		return TRAP_UNHANDLED;
 	if (sgi_target_mask(val, v->id, v->vm->nr_vcpus))
 		exitless_sgi((u32)(val >> 24) & 0xf);
 	return TRAP_HANDLED;
 }
 
-static enum trap_status sgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+static enum trap_status sgi1r_write(struct vcpu *v, bool read, u64 *val)
 {
 	if (__builtin_expect(v->vm->arch.exitless, 0))
-		return sgi1r_exitless(v, o, *val);
-	return sgi_raise(v, o, *val, SGI_REG_SGI1R);
+		return sgi1r_exitless(v, read, *val);
+	return sgi_raise(v, read, *val, SGI_REG_SGI1R);
 }
 
-static enum trap_status asgi1r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+static enum trap_status asgi1r_write(struct vcpu *v, bool read, u64 *val)
 {
 	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
-		return o->read ? TRAP_UNHANDLED : TRAP_HANDLED;
-	return sgi_raise(v, o, *val, SGI_REG_ASGI1R);
+		return read ? TRAP_UNHANDLED : TRAP_HANDLED;
+	return sgi_raise(v, read, *val, SGI_REG_ASGI1R);
 }
 
-static enum trap_status sgi0r_write(struct vcpu *v, const struct sysreg_info *o, u64 *val)
+static enum trap_status sgi0r_write(struct vcpu *v, bool read, u64 *val)
 {
 	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
-		return o->read ? TRAP_UNHANDLED : TRAP_HANDLED;
-	return sgi_raise(v, o, *val, SGI_REG_SGI0R);
+		return read ? TRAP_UNHANDLED : TRAP_HANDLED;
+	return sgi_raise(v, read, *val, SGI_REG_SGI0R);
 }
 
 SYSREG_TRAP(icc_sgi1r) = { SYSREG_ENC(3, 0, 12, 11, 5), sgi1r_write };

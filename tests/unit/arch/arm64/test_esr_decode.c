@@ -283,7 +283,14 @@ TEST(fast_exit_only_without_x19_to_x29)
 		CHECK_EQ(esr_fast_exit(SR(3, 0, 0, 4, 0, r, 1)), in_frame);
 		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(2) | SRT(r) | WNR | FSC_TRANS_L3)), in_frame);
 		CHECK_EQ(esr_fast_exit(DA(ISV | SAS(3) | SF | SRT(r) | FSC_TRANS_L3)), in_frame);
+		CHECK(esr_fast_class(SR(3, 0, 12, 11, 5, r, 0)));
+		CHECK(esr_fast_class(DA(ISV | SAS(2) | SRT(r) | WNR | FSC_TRANS_L3)));
 	}
+	CHECK(esr_fast_class(0x5a000000));                   /* HVC #0 */
+	CHECK(!esr_fast_class(DA(SRT(20) | FSC_TRANS_L3)));  /* no ISV */
+	CHECK(!esr_fast_class(0x06000000));                  /* WFI */
+	CHECK(!esr_fast_class(0x82000007));                  /* instruction abort */
+	CHECK(!esr_fast_class(0xf2000000));                  /* BRK */
 	CHECK(!esr_fast_exit(DA(SRT(1) | FSC_TRANS_L3)));   /* no ISV: no register known */
 	CHECK(!esr_fast_exit(0x06000000));                  /* WFI: the loop idles */
 	CHECK(!esr_fast_exit(0x82000007));                  /* instruction abort */

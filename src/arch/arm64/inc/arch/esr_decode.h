@@ -38,5 +38,8 @@ struct sysreg_info esr_sysreg_decode(u64 esr);
  * SRT, is not one of x19-x29. Anything else: false.
  */
 bool esr_fast_exit(u64 esr);
+/* The same classes whatever the register: handled on the fast path once x19-x29 are stored
+ * too (EXIT_SYNC_FULL, entry.S). */
+bool esr_fast_class(u64 esr);
 
 #endif

@@ -6,7 +6,8 @@
  *
  * and sysreg_emul.c's decoder, which names no device, calls handler for a trapped
  * MSR/MRS with that encoding (ESR_EL2 EC 0x18, Arm ARM D19.2.37). The unit must also
- * make sure the access traps (HCR_EL2/ICH_HCR_EL2/MDCR_EL2 bits, vm_arch.c).
+ * make sure the access traps (HCR_EL2/ICH_HCR_EL2/MDCR_EL2 bits, vm_arch.c). ACTLR_EL1
+ * is the hypervisor's own (answered before the units are searched): no unit registers it.
  */
 #ifndef RTV_ARCH_SYSREG_TRAP_H
 #define RTV_ARCH_SYSREG_TRAP_H
@@ -29,8 +30,9 @@ struct vcpu;
 
 struct sysreg_trap_desc {
 	u32 enc;
-	/* o: the decoded access; a read handler fills *val, a write handler finds it there */
-	enum trap_status (*fn)(struct vcpu *v, const struct sysreg_info *o, u64 *val);
+	/* read: MRS (a read handler fills *val), else MSR (a write handler finds it there);
+	 * the register is the descriptor's one encoding, Rt is sysreg_emul.c's business */
+	enum trap_status (*fn)(struct vcpu *v, bool read, u64 *val);
 };
 
 #define SYSREG_TRAP(id)                                                                   \

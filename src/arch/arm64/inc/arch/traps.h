@@ -12,7 +12,10 @@ void vcpu_handle_exit(struct vcpu *v, u64 exit);       /* traps.c */
 /* The handler of a synchronous exit, its status (traps.c; the fast path's too). */
 enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr);
 enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr); /* only if esr_fast_exit */
-u64 vcpu_fast_sync(void);   /* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c) */
+struct vcpu_regs;
+/* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c); partial: the frame while
+ * x19-x29 are not in it, NULL once they are (after EXIT_SYNC_FULL) */
+u64 vcpu_fast_sync(const struct vcpu_regs *partial);
 u64 vcpu_fast_irq(void);
 enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa); /* trap_access.c */
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* sysreg_emul.c */
@@ -26,7 +29,5 @@ enum trap_status exit_watchpoint(struct vcpu *v, u64 esr);
 enum trap_status exit_brk(struct vcpu *v, u64 esr);
 void arch_debug_enter(struct vcpu *v);  /* before every guest entry */
 void arch_debug_forget(void);           /* MDSCR_EL1/MDCR_EL2 rewritten on this pCPU */
-/* arch_debug_enter(v) would change nothing on c, the pCPU v is loaded on */
-bool arch_debug_idle(const struct cpu *c, const struct vcpu *v);
 
 #endif

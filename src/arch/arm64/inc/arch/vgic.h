@@ -79,6 +79,7 @@ void vgic_vcpu_reset(struct vcpu *v);
 void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list registers */
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
+void vgic_sgi_self(struct vcpu *v, u32 intid); /* virq_inject_loaded() for an SGI to itself */
 /* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
 /* The guest clears the pending state of a HW-backed interrupt waiting outside the list
  * registers: end its physical active state too (vgic.c). False if that state cannot be

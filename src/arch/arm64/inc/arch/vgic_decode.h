@@ -18,6 +18,16 @@ enum sgi_reg {
 enum sgi_reg sgi_reg_of(u32 op0, u32 op1, u32 crn, u32 crm, u32 op2);
 bool sgi_reg_group0_only(enum sgi_reg r);
 u32 sgi_target_mask(u64 val, u32 self, u32 nr_vcpus);
+
+/*
+ * An SGI register value that names the sender alone (vCPU self < 16) in the plainest way:
+ * TargetList = 1 << self and every other field but INTID [27:24] zero (IRM, RS, Aff1..3,
+ * the RES0 bits). sgi_target_mask() gives 1 << self for it; the self-SGI's shortcut.
+ */
+static inline bool sgi_self_only(u64 val, u32 self)
+{
+	return self < 16 && (val & ~(0xfULL << 24)) == 1ULL << self;
+}
 bool vgic_would_signal(u64 vmcr, u32 priority, bool group1);
 bool vgic_lr_would_signal(u64 lr, u64 vmcr);
 

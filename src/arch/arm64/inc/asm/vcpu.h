@@ -52,6 +52,7 @@ struct vgic_hw_ctx {
 #define EXIT_SERROR 4
 #define EXIT_SYNC_DONE 5   /* handled on the fast path (traps.c); its status in fast_status */
 #define EXIT_IRQ_DONE 6    /* interrupts handled on the fast path */
+#define EXIT_SYNC_FULL 7   /* fast path again with x19-x29 stored (entry.S only) */
 
 struct vcpu_regs;
 u64 __vcpu_run(struct vcpu_regs *regs);
