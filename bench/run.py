@@ -92,6 +92,9 @@ QUICK_PERIODS = 20
 PARAMS_MAGIC = b"RTV-BENCH-PARAMS"
 PARAMS_FMT = "<IIIII"  # n, n_periods, items mask, start_ms, slow_ns (struct bench_params)
 SLOW_NS = 0  # --slow-ns: timer_lat_* list their samples above it (bench: slow ...)
+# The energy runs count every sample's EL2 entries by kind (on time / late, "bench: kinds"):
+# a slow_ns above any latency turns the counting on and lists no sample.
+KINDS_ONLY_NS = 0xFFFFFFFF
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 QEMU_COMMON = ["-cpu", "cortex-a72", "-display", "none", "-monitor", "none",
@@ -108,6 +111,7 @@ SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")
 START_RE = re.compile(r"bench: start .*")
 ENERGY_RE = re.compile(r"bench: energy cpu=(\d+) khz=(\d+) uj=(\d+)")
 ENERGY_TIME_RE = re.compile(r"bench: energy time_us=(\d+)")
+KINDS_RE = re.compile(r"bench: kinds item=(\S+) ontime=(\d+) el2=(\S+) late=(\d+) el2=(\S+)")
 
 
 class BenchError(Exception):
@@ -173,11 +177,13 @@ def patch_blocks(src, dst, magic, fmt, values):
     return dst
 
 
-def patched(src, dst, n, periods, items, start_ms=0):
-    """Copy src to dst with every bench parameter block set to (n, periods, mask, start_ms)."""
+def patched(src, dst, n, periods, items, start_ms=0, slow_ns=None):
+    """Copy src to dst with every bench parameter block set to (n, periods, mask, start_ms,
+    slow_ns: SLOW_NS unless given)."""
     try:
         return patch_blocks(src, dst, PARAMS_MAGIC, PARAMS_FMT,
-                            (n, periods, mask_of(items), start_ms, SLOW_NS))
+                            (n, periods, mask_of(items), start_ms,
+                             SLOW_NS if slow_ns is None else slow_ns))
     except ValueError as e:
         raise BenchError(str(e))
 
@@ -220,6 +226,12 @@ def parse(lines):
             items[m.group(1)] = {
                 "n": int(m.group(2)), "min": int(m.group(3)), "avg": int(m.group(4)),
                 "max": int(m.group(5)), "el2": None if el2 == "-" else float(el2)}
+            continue
+        m = KINDS_RE.search(line)
+        if m and m.group(1) in items:
+            items[m.group(1)].update({
+                "ontime": int(m.group(2)), "ontime_el2": float(m.group(3)),
+                "late": int(m.group(4)), "late_el2": float(m.group(5))})
             continue
         m = SKIP_RE.search(line)
         if m:
@@ -355,8 +367,9 @@ def run_all(n, periods, workdir, only=None):
     when its run starts."""
     guest = os.path.join(BUILD, "guests", "bench.bin")
 
-    def image(src, out, items, start_ms=0):
-        return lambda: patched(src, os.path.join(workdir, out), n, periods, items, start_ms)
+    def image(src, out, items, start_ms=0, slow_ns=None):
+        return lambda: patched(src, os.path.join(workdir, out), n, periods, items, start_ms,
+                               slow_ns)
 
     runs = {}
     plan = [
@@ -383,7 +396,8 @@ def run_all(n, periods, workdir, only=None):
                      HYP_MACHINE, "bench"))
     for name in ENERGY_RUNS:
         plan.append((name, image(scenario_bin(ENERGY_SCENARIOS[name]), name + ".bin",
-                                 ENERGY_ITEMS, ENERGY_START_MS), HYP_MACHINE, "bench"))
+                                 ENERGY_ITEMS, ENERGY_START_MS, SLOW_NS or KINDS_ONLY_NS),
+                     HYP_MACHINE, "bench"))
     for name, kernel, machine, vm in plan:
         if only and name not in only:  # --runs: a placeholder, shown as '?'
             runs[name] = {"items": {}, "skipped": {}, "start": None}
@@ -539,24 +553,41 @@ def tables(table):
 
 # What the RT pCPU's own path decides, and so must not depend on the other pool's policy:
 # the shortest sample (the RT path with nothing of QEMU's other vCPUs in it) and the EL2
-# entries per sample. The average and maximum also hold the Linux VMs' and the
-# housekeeper's instructions that QEMU's icount round robin runs between an RT deadline
-# and the RT vCPU's turn; with Linux VMs a few instructions anywhere (the governor's work)
-# move those, so they are reported, not compared (docs/power.md, "With Linux VMs: what is
+# entries per sample of each kind ("bench: kinds": a sample is late when its deadline
+# passed before the RT guest reached its WFI). The average and maximum also hold the Linux
+# VMs' and the housekeeper's instructions that QEMU's icount round robin runs between an
+# RT deadline and the RT vCPU's turn, and how many samples are late is that same
+# interleaving; with Linux VMs a few instructions anywhere (the governor's work) move
+# those, so they are reported, not compared (docs/power.md, "With Linux VMs: what is
 # rtvisor's and what is QEMU's").
-ENERGY_RT_KEYS = ("n", "min", "el2")
+ENERGY_RT_KEYS = ("n", "min", "ontime_el2")
 
 
 def rt_keys(item):
-    """The ENERGY_RT_KEYS of one item's result."""
-    return {k: item[k] for k in ENERGY_RT_KEYS}
+    """The RT path's own numbers of one item's result (ENERGY_RT_KEYS and the late kind's)."""
+    return {k: item.get(k) for k in ENERGY_RT_KEYS + ("late_el2",)}
+
+
+def rt_same(x, y):
+    """One item's RT path under both policies: the ENERGY_RT_KEYS equal, and a late sample's
+    EL2 entries too where both runs had late samples."""
+    if any(x.get(k) is None or x.get(k) != y.get(k) for k in ENERGY_RT_KEYS):
+        return False
+    return not (x.get("late") and y.get("late")) or x["late_el2"] == y["late_el2"]
 
 
 def energy_rt_identical(runs):
-    """The RT VM's own numbers (ENERGY_RT_KEYS) of every item under both policies: equal?"""
+    """The RT VM's own numbers of every item under both policies: equal?"""
     a, b = (runs[r]["items"] for r in ENERGY_RUNS)
-    return all(a.get(i) and b.get(i) and all(a[i][k] == b[i][k] for k in ENERGY_RT_KEYS)
-               for i in ENERGY_ITEMS)
+    return all(a.get(i) and b.get(i) and rt_same(a[i], b[i]) for i in ENERGY_ITEMS)
+
+
+def kinds_cell(item):
+    """EL2 entries per on-time sample, and the late samples' count and entries."""
+    if not item or item.get("ontime_el2") is None:
+        return "?"
+    late = (", late %d: %s" % (item["late"], fmt_el2(item["late_el2"]))) if item["late"] else ""
+    return fmt_el2(item["ontime_el2"]) + late
 
 
 def energy_table(runs):
@@ -576,15 +607,16 @@ def energy_table(runs):
         mj = [e["cpus"][c]["uj"] / 1000.0 for c in sorted(e["cpus"])]
         ms = (e["time_us"] or 0) / 1000.0
         lat = ["%s/%s/%s el2=%s" % (cell(items.get(i), "min"), cell(items.get(i)),
-                                    cell(items.get(i), "max"),
-                                    fmt_el2(items[i]["el2"]) if items.get(i) else "?")
+                                    cell(items.get(i), "max"), kinds_cell(items.get(i)))
                for i in ENERGY_ITEMS]
         t.append("| %s | %.0f | %s | %.1f | %s | %s | %s |" % (
             name.split("-", 1)[1], ms, " | ".join("%.1f" % x for x in mj), sum(mj),
             "%.0f" % (sum(mj) / ms * 1000) if ms else "?", lat[0], lat[1]))
     t.append("")
     t.append("RT VM's own path identical under both policies (minimum latency and EL2 entries "
-             "per sample of both items): %s" % ("yes" if energy_rt_identical(runs) else "NO"))
+             "per sample of each kind, on time and late, of both items; el2 above: per on-time "
+             "sample, then the late samples, whose deadline passed before the RT guest reached "
+             "its WFI): %s" % ("yes" if energy_rt_identical(runs) else "NO"))
     return "\n".join(t)
 
 

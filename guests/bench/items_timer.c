@@ -103,15 +103,75 @@ static void slow_add(uint32_t i, uint64_t deadline, uint64_t lat, uint64_t el2)
 
 static const char *slow_id;
 
+/*
+ * With bench_params.slow_ns set, the EL2 entries of every sample are also summed by kind,
+ * printed after the item's line:
+ *   bench: kinds item=<id> ontime=<n> el2=<per sample> late=<n> el2=<per sample>
+ * A sample is late when its deadline had passed before the guest reached its WFI (only
+ * timer_lat_wfi has late samples). Under rtvisor an on-time sample costs two entries, the
+ * trapped WFI (HCR_EL2.TWI) and the interrupt that ends the wait; a late one only the
+ * interrupt, as the WFI finds it pending and completes without trapping (TWI traps a WFI
+ * only if it would enter a low-power state: Arm ARM DDI 0487 D19.2.48, HCR_EL2). Under
+ * -icount a sample is late when QEMU's round robin ends the RT vCPU's turn between the
+ * arming (a timer change makes QEMU recompute its budgets) and the WFI and runs the
+ * other vCPUs up to the deadline: how many are late is QEMU's interleaving, what each
+ * kind costs at EL2 is the RT path's own (bench/run.py compares that between the energy
+ * runs).
+ */
+struct sample_kind {
+	uint32_t n;
+	uint64_t el2;
+};
+static struct sample_kind kinds[2]; /* [0] on time, [1] late */
+
+static void kind_add(bool late, uint64_t el2)
+{
+	kinds[late].n++;
+	kinds[late].el2 += el2;
+}
+
+static uint64_t per_sample_x100(const struct sample_kind *k)
+{
+	return k->n ? (k->el2 * 100U + k->n / 2U) / k->n : 0;
+}
+
 void timer_slow_print(void)
 {
 	const char *id = slow_id;
+	uint64_t o = per_sample_x100(&kinds[0]), l = per_sample_x100(&kinds[1]);
 
 	for (uint32_t k = 0; k < nr_slow; k++)
 		printf("bench: slow item=%s i=%u deadline_ns=%lu lat=%lu el2=%lu\n", id, slow[k].i,
 		       (unsigned long)slow[k].deadline, (unsigned long)slow[k].lat,
 		       (unsigned long)slow[k].el2);
 	nr_slow = 0;
+	if (id && bench_params.slow_ns)
+		printf("bench: kinds item=%s ontime=%u el2=%lu.%02lu late=%u el2=%lu.%02lu\n", id,
+		       kinds[0].n, (unsigned long)(o / 100U), (unsigned long)(o % 100U), kinds[1].n,
+		       (unsigned long)(l / 100U), (unsigned long)(l % 100U));
+	kinds[0] = kinds[1] = (struct sample_kind){ 0, 0 };
+	slow_id = NULL;
+}
+
+/*
+ * wait_change_wfi() for the timer: also tells whether the deadline cval had passed when
+ * the guest got to its first WFI (interrupts masked from that test to the WFI, so an
+ * interrupt that comes in between is taken at the WFI, not before it).
+ */
+static bool timer_wait_wfi(uint64_t cval, uint32_t seen)
+{
+	bool late;
+
+	irq_mask();
+	late = lat_count != seen || timer_now() >= cval;
+	while (lat_count == seen) {
+		(void)sysreg_read(cntvct_el0);
+		__asm__ volatile("wfi" : : : "memory");
+		irq_unmask(); /* take what woke us */
+		irq_mask();
+	}
+	irq_unmask();
+	return late;
 }
 
 static void timer_lat(struct item_ctx *c, bool wfi)
@@ -123,16 +183,20 @@ static void timer_lat(struct item_ctx *c, bool wfi)
 		uint32_t seen = lat_count;
 		uint64_t e0 = bench_params.slow_ns ? el2_count() : 0;
 		uint64_t cval = arm_timer_grid(wfi ? WFI_DELAY_TICKS : LAT_DELAY_TICKS);
+		bool late = false;
 
 		if (wfi)
-			wait_change_wfi(&lat_count, seen);
+			late = timer_wait_wfi(cval, seen);
 		else
 			while (lat_count == seen)
 				;
 		stat_add(&c->st, lat_ts - clk_ticks_ns(cval));
-		if (bench_params.slow_ns)
-			slow_add(i, clk_ticks_ns(cval), lat_ts - clk_ticks_ns(cval),
-				 el2_between(e0, el2_count()));
+		if (bench_params.slow_ns) {
+			uint64_t el2 = el2_between(e0, el2_count());
+
+			slow_add(i, clk_ticks_ns(cval), lat_ts - clk_ticks_ns(cval), el2);
+			kind_add(late, el2);
+		}
 	}
 	if (wfi)
 		helper_spin_end();
