@@ -170,17 +170,17 @@ void vcpu_run(struct vcpu *v)
  * The fast path (entry.S): the guest's x19-x29 are still in the registers, not in the
  * frame. Whether the loop would enter v again at once after this exit, with nothing for
  * vcpu_run() to do before the entry either: no pending interrupt to flush into a list
- * register (vgic_flush), no gicv4 vPE to make resident (vgic_flush: after EnableLPIs, or
- * the doorbell of a vLPI), and none of what keeps an exit off the fast path (cpu.h
+ * register (vgic_flush), and none of what keeps an exit off the fast path (cpu.h
  * go_round: a request to the loop, which every writer of a vCPU's or VM's state, load,
  * migration or hold makes after its change; the housekeeper; exit-less mode; a
- * debugger's registers).
+ * debugger's registers). A gicv4 vPE that is not resident while its vCPU stays loaded
+ * (EnableLPIs changed: vgic_lpi.c; the vCPU waited: virq_wait) has its pCPU marked
+ * the same way, so vgic_flush makes it resident before the guest runs again.
  */
 static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *c,
 								const struct vcpu *v)
 {
-	return !v->arch.vgic.nr_pending && !c->go_round &&
-	       !(v->arch.vpe.on && !v->arch.vpe.resident); /* gicv4: vgic_flush makes it so */
+	return !v->arch.vgic.nr_pending && !c->go_round;
 }
 
 /*

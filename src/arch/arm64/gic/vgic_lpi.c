@@ -210,9 +210,14 @@ static void set_enable_lpis(struct vcpu *t, bool on)
 		t->arch.vgic.lpis_on = false;
 	}
 	/* gicv4: the vPE's property table changed. A vCPU loaded elsewhere picks it up at its
-	 * next entry after a put; this one here at once (vgic_flush makes it resident). */
-	if (t->arch.vpe.on && cpu()->sched.current == t)
-		(void)its_v4_put(t); /* pending vLPIs stay in the VPT */
+	 * next entry after a put; this one here at once (vgic_flush makes it resident). Either
+	 * way its pCPU is marked: a vCPU whose vPE is not resident must go round the loop
+	 * (vgic_flush), and the fast path tests only the mark (cpu.h go_round). */
+	if (t->arch.vpe.on) {
+		if (cpu()->sched.current == t)
+			(void)its_v4_put(t); /* pending vLPIs stay in the VPT */
+		sched_mark_resched(t->pcpu);
+	}
 }
 
 /* GICR_CTLR, GICR_PROPBASER, GICR_PENDBASER of vCPU t (caller holds the vGIC lock). */
