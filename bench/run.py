@@ -451,6 +451,24 @@ def cell(r, key="avg"):
     return str(r[key]) if r else "?"
 
 
+def beside_native(table, items, col, base_name, col_name):
+    """Table rows: the items' native, rtvisor and `col` averages, col's added to native and
+    the EL2 entries per iteration of both."""
+    t = ["| item | native | %s | %s | added | EL2 entries (%s) | EL2 entries (%s) |"
+         % (base_name, col_name, base_name.split(" ", 1)[-1].strip("()"),
+            col_name.split(" ", 1)[-1].strip("()")),
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in table:
+        if r["item"] not in items:
+            continue
+        nat, b, x = r["native"], r["rtvisor"], r.get(col)
+        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], cell(nat), cell(b), cell(x),
+            str(x["avg"] - nat["avg"]) if nat and x else "?",
+            fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
+    return t
+
+
 def tables(table):
     t = []
     t.append("Mean per iteration, ns (one instruction = 1 ns under -icount shift=0):")
@@ -508,33 +526,13 @@ def tables(table):
              "mode\"): the bench VM's interrupts taken at its EL1 straight from the GIC, next to "
              "the GICv3 bind column, ns (added = exit-less - native; EL2 entries per iteration):")
     t.append("")
-    t.append("| item | native | rtvisor (bind) | exit-less | added | EL2 entries (bind) "
-             "| EL2 entries (exit-less) |")
-    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in table:
-        if r["item"] not in UP_ITEMS:
-            continue
-        nat, b, x = r["native"], r["rtvisor"], r["exitless"]
-        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            r["item"], cell(nat), cell(b), cell(x),
-            str(x["avg"] - nat["avg"]) if nat and x else "?",
-            fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
+    t += beside_native(table, UP_ITEMS, "exitless", "rtvisor (bind)", "exit-less")
     t.append("")
     t.append("GICv4 direct injection (configs/bench-msi-v4.dts on gic-version=4, docs/pci.md "
              "\"GICv4 direct injection\"): the MSI as a vLPI of the resident vCPU, next to the "
              "GICv3 path, ns (added = GICv4 - native; EL2 entries per iteration):")
     t.append("")
-    t.append("| item | native | rtvisor (GICv3) | rtvisor (GICv4) | added | EL2 entries (GICv3) "
-             "| EL2 entries (GICv4) |")
-    t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in table:
-        if r["item"] not in MSI_ITEMS:
-            continue
-        nat, b, v = r["native"], r["rtvisor"], r.get("gicv4")
-        t.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            r["item"], cell(nat), cell(b), cell(v),
-            str(v["avg"] - nat["avg"]) if nat and v else "?",
-            fmt_el2(b["el2"]) if b else "?", fmt_el2(v["el2"]) if v else "?"))
+    t += beside_native(table, MSI_ITEMS, "gicv4", "rtvisor (GICv3)", "rtvisor (GICv4)")
     t.append("")
     t.append("Shared dynamic pool: bench VM on pCPU 2 beside a pool shared by a busy priority-14 "
              "VM and a priority-9 VM on pCPU 3 or on pCPU 0 (the housekeeping pCPU), ns:")

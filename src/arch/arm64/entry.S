@@ -56,6 +56,17 @@
 	msr	spsr_el2, x2
 .endm
 
+/* Enter the guest whose frame x0 points to, every register from the frame (x0-x30, PC,
+ * PSTATE); the barriers after the ERET keep speculation from running on past it. */
+.macro guest_eret_full
+	guest_x30_pc_pstate
+	guest_x2_x29 ldp
+	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
+	eret
+	dsb	nsh
+	isb
+.endm
+
 /* The hypervisor's callee-saved x19..x28 in __vcpu_run's frame (x29/x30 at [sp]). */
 .macro hyp_callee_saved op
 	\op	x19, x20, [sp, #16]
@@ -165,12 +176,7 @@ __vcpu_run:
 	hyp_callee_saved stp
 	mrs	x1, tpidr_el2
 	str	x0, [x1, #CPU_GUEST_REGS]
-	guest_x30_pc_pstate
-	guest_x2_x29 ldp
-	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
-	eret
-	dsb	nsh
-	isb
+	guest_eret_full
 
 /* After a fast-path handler: x0 = 0 to re-enter the guest, else the EXIT_* for the loop. */
 fast_exit_done:
@@ -209,9 +215,4 @@ fast_full:
 	cbnz	x0, guest_exit
 	mrs	x1, tpidr_el2
 	ldr	x0, [x1, #CPU_GUEST_REGS]
-	guest_x30_pc_pstate
-	guest_x2_x29 ldp
-	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
-	eret
-	dsb	nsh
-	isb
+	guest_eret_full
