@@ -5,18 +5,18 @@
  * `failover <group>`:
  *   1. fence: what the group moves leaves the primary first (the units' fo_fence hook:
  *      moving regions unmapped from its stage 2, every pCPU's TLB entries invalidated
- *      by the broadcast TLBI before anything is given away); then its vCPUs: its state
+ *      by the broadcast TLBI before anything is given away; its virtio-net ports on the
+ *      group's networks unplugged); then its vCPUs: its state
  *      becomes "resetting" (rebirth) or "stopped": vm_request_reset/vm_stop mark its
  *      vCPUs off, every unit quiesces what it owns at once (virtio queues, passthrough
  *      interrupts and DMA: vdev_vm_stop) and its pCPUs are kicked; nothing here waits
  *      for them (a bind pCPU never waits for this work, and neither does the
  *      housekeeper: the vCPUs leave on their own pCPUs). With fence "isolate" the VM
  *      runs on without what moved (its accesses refused and reported: fault.c asks
- *      failover_refused()); its virtio-net ports on the group's networks are unplugged
- *      (fo_fence_links);
+ *      failover_refused());
  *   2. promote: the backup gets the primary's scheduling weight (the primary the
  *      backup's, or the group's `weight` for the backup) and what moved (fo_promote
- *      hook), its ports on the group's networks come up (fo_promote_links: STATUS and a
+ *      hook: regions mapped, its ports on the group's networks plugged: STATUS and a
  *      configuration-change interrupt), then the promotion notice: the backup's
  *      doorbell of the group's first `shmem` region, which its software waits on;
  *   3. roles swap, so they alternate on every failure: with rebirth the fenced primary
@@ -29,6 +29,7 @@
 #include <asm/barrier.h>
 #include <config.h>
 #include <failover.h>
+#include <fdt.h>
 #include <printk.h>
 #include <sched.h>
 #include <shell.h>
@@ -59,61 +60,17 @@ static u32 fo_vm_id(const char *name)
 	return vm ? vm->id : 0; /* the check made every name a VM */
 }
 
-/* ---- links: the ports of primary and backup on the group's networks ---- */
-
-/* The next name of the group's NUL-separated network list after *at (NULL: done). */
-static const char *fo_next_net(const struct cfg_failover *c, u32 *at)
-{
-	const char *n;
-
-	if (!c->networks || *at >= c->networks_len)
-		return NULL;
-	n = c->networks + *at;
-	*at += (u32)strnlen(n, c->networks_len - *at) + 1;
-	return n;
-}
-
-/* vm's ports on every network of the group up or down (virtio-net STATUS, unit hook). */
-static void fo_links(const struct fo_group *g, struct vm *vm, bool up)
-{
-	const char *n;
-	u32 at = 0;
-
-	while ((n = fo_next_net(g->cfg, &at)))
-		vdev_link_set(vm, n, up);
-}
-
-/* Boot: the backup's ports start unplugged; the primary's are up. */
-static void fo_init_links(const struct fo_group *g)
-{
-	fo_links(g, &vms[g->backup], false);
-}
-
-/* Fence: the primary's ports go down before anything moves (no frame of it is
- * switched after this returns: the network's lock orders it). */
-static void fo_fence_links(const struct fo_group *g, struct vm *p)
-{
-	fo_links(g, p, false);
-}
-
-/* Promote: the backup's ports come up (STATUS + configuration-change interrupt). */
-static void fo_promote_links(const struct fo_group *g, struct vm *b)
-{
-	fo_links(g, b, true);
-}
-
 void failover_init(const struct scenario *s)
 {
 	for (u32 g = 0; g < s->nr_failover && g < CFG_MAX_FAILOVER; g++) {
 		groups[g].cfg = &s->failover[g];
 		groups[g].primary = fo_vm_id(s->failover[g].primary);
 		groups[g].backup = fo_vm_id(s->failover[g].backup);
-		if (vms[groups[g].backup].created) /* the backup owns nothing yet */
-			vdev_fo_fence(&vms[groups[g].backup], groups[g].cfg);
+		if (vms[groups[g].backup].created) /* the backup owns nothing yet: its moving */
+			vdev_fo_fence(&vms[groups[g].backup], groups[g].cfg); /* regions, its ports */
 		printk("rtvisor: failover '%s': primary '%s', backup '%s'%s\n", s->failover[g].name,
 		       s->failover[g].primary, s->failover[g].backup,
 		       s->failover[g].rebirth ? ", rebirth" : "");
-		fo_init_links(&groups[g]);
 	}
 	nr_groups = s->nr_failover;
 }
@@ -141,8 +98,9 @@ static void fo_weights(const struct fo_group *g, struct vm *p, struct vm *b)
 		printk("rtvisor: failover '%s': weight not moved: %s\n", g->cfg->name, msg);
 }
 
-/* 1a. What moves leaves the primary's reach first (regions: stage 2 and TLBs). */
-static void fo_fence_regions(const struct fo_group *g, struct vm *p)
+/* 1a. What moves leaves the primary's reach first (the units' fo_fence: moving regions
+ * out of its stage 2 and every TLB, its ports on the group's networks unplugged). */
+static void fo_fence_units(const struct fo_group *g, struct vm *p)
 {
 	vdev_fo_fence(p, g->cfg);
 }
@@ -160,8 +118,9 @@ static void fo_fence_vcpus(struct fo_group *g, struct vm *p)
 	}
 }
 
-/* 2b. What moved is given to the backup, once the primary has lost it. */
-static void fo_promote_regions(const struct fo_group *g, struct vm *b)
+/* 2b. What moved is given to the backup, once the primary has lost it (the units'
+ * fo_promote: regions mapped, ports plugged: STATUS and a configuration change). */
+static void fo_promote_units(const struct fo_group *g, struct vm *b)
 {
 	vdev_fo_promote(b, g->cfg);
 }
@@ -174,12 +133,10 @@ static void fo_switch(struct fo_group *g, const char *why)
 
 	g->fencing = true;
 	smp_mb();
-	fo_fence_regions(g, p);                          /* 1. fence */
-	fo_fence_links(g, p);
+	fo_fence_units(g, p);                            /* 1. fence */
 	fo_fence_vcpus(g, p);
 	fo_weights(g, p, b);                             /* 2. promote */
-	fo_promote_regions(g, b);
-	fo_promote_links(g, b);
+	fo_promote_units(g, b);
 	if (bell)
 		virq_inject(b, bell, 0);
 	g->primary = b->id;                              /* 3. roles alternate */
@@ -254,14 +211,6 @@ bool failover_on_fault(struct vm *vm)
 
 /* ---- refused accesses (fault.c) ---- */
 
-static bool fo_in_list(const char *list, u32 len, const char *name)
-{
-	for (u32 at = 0; list && at < len; at += (u32)strnlen(list + at, len - at) + 1)
-		if (!strcmp(list + at, name))
-			return true;
-	return false;
-}
-
 /* vm's group if vm lacks what the group moves: its backup, or its primary mid-switch. */
 static const struct fo_group *fo_without(const struct vm *vm)
 {
@@ -282,7 +231,7 @@ bool failover_refused(const struct vm *vm, u64 ipa, char *msg, size_t len)
 		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
 
 		if (ipa < m->ipa || ipa - m->ipa >= m->size ||
-		    !fo_in_list(g->cfg->move_shmem, g->cfg->move_shmem_len, m->name))
+		    !fdt_stringlist_has(g->cfg->move_shmem, (int)g->cfg->move_shmem_len, m->name))
 			continue;
 		if (g->fencing && g->primary == vm->id)
 			snprintf(msg, len, "fenced by failover '%s' (shmem '%s' moving to '%s')",

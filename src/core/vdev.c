@@ -73,13 +73,6 @@ void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p)
 			u->guest_dt(vm, p);
 }
 
-void vdev_link_set(struct vm *vm, const char *network, bool up)
-{
-	for_each_unit(u)
-		if (u->link_set)
-			u->link_set(vm, network, up);
-}
-
 void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g)
 {
 	for_each_unit(u)

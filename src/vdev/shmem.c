@@ -29,6 +29,7 @@
  */
 #include <config.h>
 #include <err.h>
+#include <fdt.h>
 #include <hypercall.h>
 #include <lib.h>
 #include <mm.h>
@@ -150,16 +151,7 @@ static int shmem_vm_create(struct vm *vm, char *msg, size_t len)
 /* Does group g move the region of map m? */
 static bool shmem_moves(const struct cfg_failover *g, const struct cfg_vm_shm *m)
 {
-	u32 at = 0;
-
-	while (g->move_shmem && at < g->move_shmem_len) {
-		const char *n = g->move_shmem + at;
-
-		if (!strcmp(n, m->name))
-			return true;
-		at += (u32)strnlen(n, g->move_shmem_len - at) + 1;
-	}
-	return false;
+	return fdt_stringlist_has(g->move_shmem, (int)g->move_shmem_len, m->name);
 }
 
 static void shmem_fo_fence(struct vm *vm, const struct cfg_failover *g)

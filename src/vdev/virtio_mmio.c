@@ -487,16 +487,28 @@ static void vio_stop(struct vm *vm)
 	vio_reset_all(vm, true);
 }
 
-/* A failover switch (core/failover.c): the link of vm's ports on network goes up or
- * down; each backend with a link decides whether its device is such a port. */
-static void vio_link_set(struct vm *vm, const char *network, bool up)
+/* A failover switch (core/failover.c): the link of vm's ports on the group's networks
+ * goes up or down; each backend with a link decides whether its device is such a port. */
+static void vio_links(struct vm *vm, const struct cfg_failover *g, bool up)
 {
 	for (u32 i = 0; i < vm->cfg->nr_virtio && i < CFG_MAX_VIRTIO; i++) {
 		struct virtio_dev *d = &devs[vm->id][i];
 
 		if (d->be && d->be->link_set)
-			d->be->link_set(d, network, up);
+			d->be->link_set(d, g->networks, g->networks_len, up);
 	}
+}
+
+/* Fenced (or the backup at boot): unplugged, before anything moves. */
+static void vio_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	vio_links(vm, g, false);
+}
+
+/* Promoted: plugged (STATUS and a configuration-change interrupt). */
+static void vio_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	vio_links(vm, g, true);
 }
 
 VDEV_UNIT(virtio_mmio, VDEV_STAGE_DEVICE) = {
@@ -505,5 +517,6 @@ VDEV_UNIT(virtio_mmio, VDEV_STAGE_DEVICE) = {
 	.vm_create = vio_create,
 	.vm_reset = vio_reset,
 	.vm_stop = vio_stop,
-	.link_set = vio_link_set,
+	.fo_fence = vio_fo_fence,
+	.fo_promote = vio_fo_promote,
 };

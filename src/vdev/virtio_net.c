@@ -23,6 +23,7 @@
  */
 #include <config.h>
 #include <err.h>
+#include <fdt.h>
 #include <lib.h>
 #include <printk.h>
 #include <virtio.h>
@@ -425,15 +426,15 @@ static void vnet_show(struct virtio_dev *d)
 	       (unsigned long long)__atomic_load_n(&p->link_drops, __ATOMIC_RELAXED));
 }
 
-/* Plug (up) or unplug the port d if it is on network: STATUS changes and, if it did, the
- * driver gets a configuration-change interrupt (virtio_config_changed). Under the
+/* Plug (up) or unplug the port d if it is on one of the networks: STATUS changes and, if
+ * it did, the driver gets a configuration-change interrupt (virtio_config_changed). Under the
  * network's lock, so no frame is half switched to or from a port whose link changes.
  * Any pCPU (failover: the housekeeper, or the fenced primary's own). */
-static void vnet_link_set(struct virtio_dev *d, const char *network, bool up)
+static void vnet_link_set(struct virtio_dev *d, const char *networks, u32 len, bool up)
 {
 	struct vnet_port *p = port_of(d);
 
-	if (strcmp(p->net->name, network) != 0)
+	if (!fdt_stringlist_has(networks, (int)len, p->net->name))
 		return;
 	spin_lock(d->lock);
 	if (p->link_up != up) {

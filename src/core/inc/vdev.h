@@ -48,14 +48,13 @@ struct vdev_unit {
 	/* Its guest devicetree is being built: add what the VM's devicetree must describe
 	 * that the scenario alone does not say (a PCI bus as found at boot). */
 	void (*guest_dt)(struct vm *vm, struct guest_dt_platform *p);
-	/* A failover switch (core/failover.c, fo_lock held, any pCPU): the link of vm's
-	 * ports on the virtual network named network goes up or down (virtio-net STATUS). */
-	void (*link_set)(struct vm *vm, const char *network, bool up);
 	/* Failover (core/failover.c, docs/failover.md): group g fences vm, its primary
 	 * (and at boot its backup, which owns nothing yet): take from it at once what the
-	 * group moves, before anything is given to the other VM; vm may still run. Then
-	 * fo_promote gives the promoted backup vm what moved. Both run on the switching
-	 * pCPU under the failover lock: bounded, never waiting for another pCPU's work. */
+	 * group moves, before anything is given to the other VM; vm may still run (shmem:
+	 * moving regions unmapped; virtio-mmio: ports on the group's networks unplugged).
+	 * Then fo_promote gives the promoted backup vm what moved (regions mapped, ports
+	 * plugged). Both run on the switching pCPU under the failover lock: bounded, never
+	 * waiting for another pCPU's work. */
 	void (*fo_fence)(struct vm *vm, const struct cfg_failover *g);
 	void (*fo_promote)(struct vm *vm, const struct cfg_failover *g);
 };
@@ -74,7 +73,6 @@ int vdev_vm_create(struct vm *vm, char *msg, size_t len);
 void vdev_vm_reset(struct vm *vm);
 void vdev_vm_stop(struct vm *vm);
 void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p);
-void vdev_link_set(struct vm *vm, const char *network, bool up);
 void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g);
 void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g);
 

@@ -77,10 +77,10 @@ struct virtio_backend {
 	int (*notify)(struct virtio_dev *d, u32 q, const char **why);
 	/* The shell's vdev (housekeeping pCPU, no lock): one line of its own. May be NULL. */
 	void (*show)(struct virtio_dev *d);
-	/* Failover (core/failover.c through the unit's link_set hook, no lock held): the
-	 * device's link on the virtual network named network goes up or down (if it is a
-	 * port of it). May be NULL: the device has no link. */
-	void (*link_set)(struct virtio_dev *d, const char *network, bool up);
+	/* Failover (core/failover.c through the unit's fo_fence/fo_promote hooks, no lock
+	 * held): the device's link goes up or down if it is a port of one of the networks
+	 * in the NUL-separated list [networks, networks + len). May be NULL: no link. */
+	void (*link_set)(struct virtio_dev *d, const char *networks, u32 len, bool up);
 };
 
 struct virtio_dev {
