@@ -155,6 +155,17 @@ def lines_of(text, vm):
     return [l.split(tag, 1)[1].strip() for l in text.splitlines() if tag in l]
 
 
+def assert_edudma_msi(out):
+    """guests/edudma's console lines `out` (lines_of): the edu's MSI (event 0) arrived as
+    the LPI the guest mapped (8292), every time, and the MSIs it pointed elsewhere or at an
+    unreserved event never reached it."""
+    assert any(re.fullmatch(r"edudma: msi its typer=0x[0-9a-f]+ lpis=3 last=8292", l)
+               for l in out), out
+    assert "edudma: msi after lpis=3 last=8292" in out, out
+    assert "edudma: attack msi-address lpis=0" in out, out
+    assert "edudma: attack msi-data lpis=0" in out, out
+
+
 def stats(text):
     """The shell's `stats` table in text: {pCPU: {cause: EL2 entries}}."""
     head = next(l for l in text.splitlines() if "irq-timer" in l).split()

@@ -38,11 +38,7 @@ def test_msi_as_vlpi_without_el2(machine, tmp_path):
     log = open(m.log.name, errors="replace").read()
     for vm in ("a", "b"):
         out = rtv.lines_of(log, vm)
-        assert any(re.fullmatch(r"edudma: msi its typer=0x[0-9a-f]+ lpis=3 last=8292", l)
-                   for l in out), out
-        assert "edudma: msi after lpis=3 last=8292" in out, out
-        assert "edudma: attack msi-address lpis=0" in out, out
-        assert "edudma: attack msi-data lpis=0" in out, out
+        rtv.assert_edudma_msi(out)
         assert "edudma: msi wfi lpis=1 last=8292 timeout=0" in out, out
     assert re.search(r"vm 'a': vITS command 0x08 \(DeviceID 0x28 EventID 0\) refused", log)
     assert re.search(r"vm 'a': vITS command 0x0a \(DeviceID 0x20 EventID 1\) refused", log)

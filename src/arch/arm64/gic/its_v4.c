@@ -9,9 +9,10 @@
  * mapping back (DISCARD, MAPTI). An MSI for a resident vPE is then signalled by the
  * redistributor and the virtual CPU interface without any EL2 entry.
  *
- * Residency (IHI 0069 6.2.x, 12.11 GICR_VPROPBASER / GICR_VPENDBASER): when the vCPU is
- * loaded (vgic_hw_restore) and its guest has EnableLPIs with a property table, the
- * pCPU's VLPI_base frame gets VPROPBASER = the guest's property table (its physical
+ * Residency (IHI 0069 6.2.x, 12.11 GICR_VPROPBASER / GICR_VPENDBASER): when the loop
+ * enters the loaded vCPU (vgic_flush; whoever makes the vPE non-resident while the vCPU
+ * stays loaded marks its pCPU, so the loop runs) and its guest has EnableLPIs with a
+ * property table, the pCPU's VLPI_base frame gets VPROPBASER = the guest's property table (its physical
  * address: a gicv4 VM's RAM regions are checked at PROPBASER write, vgic_lpi.c) and
  * VPENDBASER = the VPT with Valid; at put Valid is cleared and Dirty polled (bounded),
  * PendingLast says whether a vLPI is waiting. An MSI for a non-resident vPE sets its
