@@ -101,16 +101,27 @@ u64 its_rdbase_of(u32 c)
 	return pn < 0 ? 0 : pta ? 0 /* unused: see its_init */ : (u64)pn;
 }
 
+/* GITS_BASER<n> fields (IHI 0069 12.19, GITS_BASER<n>): the table's Type, and its Entry_Size in bytes. */
+static u32 baser_type(u64 b)
+{
+	return (u32)(b >> GITS_BASER_TYPE_SHIFT) & 7;
+}
+
+static u64 baser_entry_bytes(u64 b)
+{
+	return ((b >> GITS_BASER_ESZ_SHIFT) & 0x1f) + 1;
+}
+
 /* One table for GITS_BASER<n>: device entries for the host's buses, or one page. */
 static int setup_baser(u32 n)
 {
 	u64 b = its_rd64(GITS_BASER0 + 8 * n), esz, size, pa;
-	u32 type = (u32)(b >> GITS_BASER_TYPE_SHIFT) & 7;
+	u32 type = baser_type(b);
 
 	if (type != GITS_BASER_TYPE_DEVICE && type != GITS_BASER_TYPE_COLLECTION &&
 	    type != GITS_BASER_TYPE_VPE)
 		return 0;
-	esz = ((b >> GITS_BASER_ESZ_SHIFT) & 0x1f) + 1;
+	esz = baser_entry_bytes(b);
 	/* vPEs (GICv4, its_v4.c) and collections: one page each, enough for every vCPU */
 	size = type == GITS_BASER_TYPE_DEVICE ? ((u64)plat.pci.bus_end + 1) * 256 * esz : PAGE;
 	size = ALIGN_UP(size, PAGE);
@@ -134,10 +145,8 @@ static u32 its_vpe_entries(void)
 	for (u32 n = 0; n < 8; n++) {
 		u64 b = its_rd64(GITS_BASER0 + 8 * n);
 
-		if ((b & GITS_BASER_VALID) &&
-		    ((b >> GITS_BASER_TYPE_SHIFT) & 7) == GITS_BASER_TYPE_VPE)
-			return (u32)(((b & 0xff) + 1) * PAGE /
-				     (((b >> GITS_BASER_ESZ_SHIFT) & 0x1f) + 1));
+		if ((b & GITS_BASER_VALID) && baser_type(b) == GITS_BASER_TYPE_VPE)
+			return (u32)(((b & 0xff) + 1) * PAGE / baser_entry_bytes(b));
 	}
 	return 0;
 }
