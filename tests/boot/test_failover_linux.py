@@ -1,8 +1,9 @@
 """The failover demo with Linux (configs/failover.dts, docs/failover.md "The Linux demo"):
 two Debian Linux VMs `a` (primary) and `b` (backup) in group "svc" with rebirth, each
 feeding its SBSA watchdog with busybox `watchdog -t 1 -T 4`, each with the service address
-10.0.0.1 on "lan0"; `client` asks the counter service (HTTP through nc.openbsd). One boot, three failures
-of whichever VM is primary, roles alternating:
+10.0.0.1 on "lan0"; `client` asks the counter service (HTTP through nc.openbsd). One boot, then failures of
+whichever VM is primary, roles alternating, the three kinds in turn (three failures here;
+`make soak` runs FO_LINUX_SWITCHES = SOAK_LINUX_FAILOVERS of them):
   1. kill -9 of a's watchdog daemon: WS1 -> b promoted;
   2. b panics (echo c > /proc/sysrq-trigger; no panic= on the command line, so the kernel
      stays in its panic loop and stops feeding): WS1 -> a promoted;
@@ -11,7 +12,9 @@ Each time: the switch is announced, the new primary wakes on its doorbell (UIO e
 its link is up (carrier 1) and its old peer's down (vdev), the client's next request is
 answered by it with the counter one past the last answer (the mirrored value), the weight
 moved (vm info: 800 to the new primary, 100 to the new backup), and the fenced VM boots
-again as the backup with bootstatus 32 (WDIOF_CARDRESET: its watchdog's WS1)."""
+again as the backup with bootstatus 32 (WDIOF_CARDRESET: its watchdog's WS1). At the end
+`mm` reads as it did after the boot: the switches and rebirths leaked nothing."""
+import os
 import re
 
 import pytest
@@ -19,6 +22,8 @@ import pytest
 import rtv
 
 IDX = {"a": 1, "b": 2, "client": 3}
+# make soak sets more (docs/testing.md); the kinds of failure go round
+SWITCHES = int(os.environ.get("FO_LINUX_SWITCHES", "3"))
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +126,42 @@ def takeover(m, log, old, new, switch, last):
     return last + 2
 
 
-def test_failover_linux(machine, image):
-    m = machine(image, "failover-linux")
-    log = Log(m)
+def fail_by_kill(m, log, vm):
+    """The watchdog daemon dies (bootstatus was 0 or 32: checked by the caller's boot)."""
+    rtv.focus_linux(m, IDX[vm], vm)
+    m.send("kill -9 $(pidof watchdog)\r")
+
+
+def fail_by_panic(m, log, vm):
+    """echo c > /proc/sysrq-trigger; no panic= on the command line, so the kernel stays in
+    its panic loop and stops feeding."""
+    rtv.focus_linux(m, IDX[vm], vm)
+    m.send("echo c > /proc/sysrq-trigger\r")
+    log.wait(r"\[%s\] .*Kernel panic - not syncing" % vm, timeout=30)
+
+
+def fail_by_hang(m, log, vm):
+    """A real-time busy loop starves the daemon."""
+    rtv.focus_linux(m, IDX[vm], vm)
+    m.send("echo -1 > /proc/sys/kernel/sched_rt_runtime_us; rtv_hog\r")
+    log.wait(r"\[%s\] rtv_hog: cpu 00 spinning at SCHED_FIFO 99\r" % vm, timeout=30)
+
+
+FAILURES = (fail_by_kill, fail_by_panic, fail_by_hang)
+MM_RE = (r"mm: free RAM (\d+) bytes in (\d+) ranges \(largest (\d+)\); translation tables "
+         r"(\d+) of (\d+) pages\r")
+
+
+def mm(m):
+    m.open_shell()
+    return m.sh("mm", MM_RE).groups()
+
+
+def run_switches(m, log, switches):
+    """Boot, then `switches` failures of whichever VM is primary, the kinds in turn (kill,
+    panic, hang), each checked by takeover(); `mm` read after the boot and at the end. The
+    two readings (free RAM, its ranges, table pages): everything a switch and a rebirth
+    take is given back."""
     boot(m, log)
     assert [ask(m) for _ in range(3)] == [(1, "a"), (2, "a"), (3, "a")]
     # the backup's unplugged port got nothing; the ARP broadcasts for 10.0.0.1 (the
@@ -132,32 +170,26 @@ def test_failover_linux(machine, image):
     assert {vm: v[0] for vm, v in ports.items()} == {"a": "up", "b": "down", "client": "up"}
     assert ports["b"][1] == 0 and ports["b"][2] > 0, ports
     assert ports["a"][2] == 0 and ports["client"][2] == 0, ports
-    last = 3
-
-    # 1. the primary's watchdog daemon dies
-    log.mark()
     bs = sh_in(m, "a", "cat /sys/class/watchdog/watchdog0/bootstatus")
     assert re.search(r"^0$", bs, re.M), bs
-    rtv.focus_linux(m, IDX["a"], "a")
-    m.send("kill -9 $(pidof watchdog)\r")
-    last = takeover(m, log, "a", "b", 1, last)
-
-    # 2. the new primary panics
-    log.mark()
-    rtv.focus_linux(m, IDX["b"], "b")
-    m.send("echo c > /proc/sysrq-trigger\r")
-    log.wait(r"\[b\] .*Kernel panic - not syncing", timeout=30)
-    last = takeover(m, log, "b", "a", 2, last)
-
-    # 3. the primary hangs: a real-time busy loop starves the daemon
-    log.mark()
-    rtv.focus_linux(m, IDX["a"], "a")
-    m.send("echo -1 > /proc/sys/kernel/sched_rt_runtime_us; rtv_hog\r")
-    log.wait(r"\[a\] rtv_hog: cpu 00 spinning at SCHED_FIFO 99\r", timeout=30)
-    takeover(m, log, "a", "b", 3, last)
-
+    before = mm(m)
+    last, primary, backup = 3, "a", "b"
+    for k in range(1, switches + 1):
+        log.mark()
+        FAILURES[(k - 1) % len(FAILURES)](m, log, primary)
+        last = takeover(m, log, primary, backup, k, last)
+        primary, backup = backup, primary
+    after = mm(m)
     m.open_shell()
-    m.sh("failover", r"failover 'svc': primary 'b' \(running\), backup 'a' \(running\), "
-         r"switches 3, last \d+ ns \(watchdog WS1\)\r")
+    m.sh("failover", r"failover 'svc': primary '%s' \(running\), backup '%s' \(running\), "
+         r"switches %d, last \d+ ns \(watchdog WS1\)\r" % (primary, backup, switches))
     text = log.text()
     assert "abort injected" not in text and "PANIC" not in text
+    return before, after
+
+
+def test_failover_linux(machine, image):
+    """Three failures, one of each kind (make soak runs FO_LINUX_SWITCHES of them)."""
+    m = machine(image, "failover-linux")
+    before, after = run_switches(m, Log(m), SWITCHES)
+    assert before == after, (before, after)
