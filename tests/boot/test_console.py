@@ -68,3 +68,26 @@ def test_every_pcpu_bound_falls_back_to_pcpu0(machine):
 def test_housekeeping_on_free_pcpu(machine):
     m = machine(rtv.scenario_image("demo"), "console-free-pcpu")
     m.expect(r"console: housekeeping on pCPU 3")
+
+
+def test_housekeeping_leaves_a_pinned_bind_vcpu(machine):
+    """A bind vCPU pinned onto the housekeeping pCPU: the housekeeping moves to the pCPU it
+    left (sched_pin -> hk_elect_bind_move), so no bind pCPU runs a vCPU and the console too;
+    the shell and the moved VM go on (two more of its 1000-tick reports after the move)."""
+    m = machine(rtv.scenario_image("demo"), "console-pin-onto-hk")
+    m.expect(r"console: housekeeping on pCPU 3\r")
+    m.expect(r"\[beta\] hello: ticks=1000 ")
+    m.open_shell()
+    m.send("vcpu pin beta 0 3\r")
+    m.expect_all([r"rtvisor: console: housekeeping on pCPU 2\r",
+                  r"vm 'beta' vcpu 0 pinned to pCPU 3\r"], timeout=30)
+    m.expect(r"rtvisor> ")
+    m.sh("vm info beta", r"vcpu 0: pcpu 3 ")
+    m.sh("pool list", r"cpu3: pool 'rt', vCPUs: beta/0 ")
+    m.log.flush()
+    before = re.findall(r"\[beta\] hello: ticks=(\d+) ", open(m.log.name, errors="replace").read())
+    want = int(before[-1]) + 2000
+    m.send(rtv.ESCAPE + "2")
+    m.expect(r"\[beta\] hello: ticks=%d " % want, timeout=60)
+    m.open_shell()
+    m.sh("vm list", r"2\s+beta\s+running")

@@ -39,24 +39,32 @@ static bool in_bind_pool(u32 c)
 	return !cpus[c].sched.pool || cpus[c].sched.pool->policy == POOL_BIND;
 }
 
+/* c runs or will run a vCPU, counting a bind vCPU on its way from `from` to `to` as arrived. */
+static bool has_vcpu(u32 c, s32 from, s32 to)
+{
+	if ((s32)c == to)
+		return true;
+	return (s32)c != from && cpus[c].sched.nr_rq;
+}
+
 /* First online pCPU of a dynamic pool, else one with no vCPU, else pCPU 0. */
-static u32 choose(bool *fallback)
+static u32 choose(s32 from, s32 to, bool *fallback)
 {
 	*fallback = false;
 	for (u32 c = 0; c < nr_cpus; c++)
 		if (cpus[c].online && !in_bind_pool(c))
 			return c;
 	for (u32 c = 0; c < nr_cpus; c++)
-		if (cpus[c].online && !cpus[c].sched.nr_rq)
+		if (cpus[c].online && !has_vcpu(c, from, to))
 			return c;
 	*fallback = true;
 	return 0;
 }
 
-void hk_elect(void)
+static void elect(s32 from, s32 to)
 {
 	bool fallback;
-	u32 c = choose(&fallback);
+	u32 c = choose(from, to, &fallback);
 
 	if (elected && c == hk_cpu)
 		return;
@@ -72,6 +80,21 @@ void hk_elect(void)
 	else
 		printk("rtvisor: console: housekeeping on pCPU %u\n", c);
 	hk_kick();
+}
+
+void hk_elect(void)
+{
+	elect(-1, -1);
+}
+
+/*
+ * A bind-pool vCPU is being moved from pCPU `from` to `to` (the move may complete later, at
+ * its next switch): choose as if it were done, so a bind vCPU never lands on the
+ * housekeeper while the pCPU it leaves could take the housekeeping.
+ */
+void hk_elect_bind_move(u32 from, u32 to)
+{
+	elect((s32)from, (s32)to);
 }
 
 static void self_kick(void)

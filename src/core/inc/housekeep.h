@@ -13,6 +13,7 @@ struct cpu;
 
 int hk_init(void);           /* boot CPU: take the UART's receive interrupt */
 void hk_elect(void);         /* (re)choose the housekeeping pCPU; route the UART to it */
+void hk_elect_bind_move(u32 from, u32 to); /* the same, for a bind vCPU moving from -> to */
 void hk_kick(void);          /* work is waiting: make the housekeeping pCPU look soon */
 bool hk_pending(void);        /* housekeeping work waits (read by cpu_loop on the housekeeper) */
 void hk_run(void);           /* on the housekeeping pCPU, outside interrupt context */

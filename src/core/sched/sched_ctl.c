@@ -53,7 +53,7 @@ int sched_pin(struct vcpu *v, u64 pcpu_arg, char *msg, size_t len)
 {
 	struct pool *p = cpus[v->pcpu].sched.pool;
 	int r = 0;
-	u32 pcpu;
+	u32 pcpu, from = v->pcpu;
 
 	if (pcpu_arg == SCHED_UNPIN) {
 		v->sched.affinity = p->cpus;
@@ -72,11 +72,14 @@ int sched_pin(struct vcpu *v, u64 pcpu_arg, char *msg, size_t len)
 		snprintf(msg, len, "pCPU %u already runs a vCPU (bind pool '%s')", pcpu, p->name);
 		r = -1;
 	} else {
+		from = v->pcpu;
 		v->sched.affinity = BIT(pcpu);
 		if (pcpu != v->pcpu)
 			relocate(v, pcpu);
 	}
 	spin_unlock(&sched_lock);
+	if (!r && p->policy == POOL_BIND && pcpu != from)
+		hk_elect_bind_move(from, pcpu); /* the housekeeping never stays under a bind vCPU */
 	return r;
 }
 
