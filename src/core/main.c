@@ -161,6 +161,6 @@ void hyp_main(u64 dtb)
 	       nr_vms);
 	for (u32 i = 0; i < nr_vms; i++)
 		if (scn.vms[i].autostart && vms[i].created)
-			vm_start(&vms[i]);
+			(void)vm_start(&vms[i]); /* a failure is said and leaves it stopped */
 	cpu_loop();
 }

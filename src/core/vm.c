@@ -204,22 +204,22 @@ static int vm_load_dtb(struct vm *vm)
 	return r;
 }
 
-void vm_start(struct vm *vm)
+int vm_start(struct vm *vm)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
 
 	if (!vm->created) {
 		printk("rtvisor: vm '%s': was not created (%s), not started\n", vm->cfg->name,
 		       vm->create_error);
-		return;
+		return ERR_PERM;
 	}
 	if (vm_load_images(vm)) {
 		printk("rtvisor: vm '%s': image outside its memory, not started\n", vm->cfg->name);
-		return;
+		return ERR_RANGE;
 	}
 	if (vm_load_dtb(vm)) {
 		printk("rtvisor: vm '%s': guest devicetree does not fit, not started\n", vm->cfg->name);
-		return;
+		return ERR_RANGE;
 	}
 	vdev_vm_reset(vm);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
@@ -233,6 +233,7 @@ void vm_start(struct vm *vm)
 	vm->state = VM_RUNNING;
 	v0->state = VCPU_RUNNABLE;
 	sched_set_need_resched(v0->pcpu);
+	return 0;
 }
 
 static void backstop(struct vm *vm);
@@ -365,11 +366,20 @@ static void backstop(struct vm *vm)
 	vm_arch_revoke(vm);
 }
 
+/*
+ * "restarted" is said once the VM runs again, so whoever waits for it (the shell's user, a
+ * script) finds it running; a start that fails leaves it stopped (vm_start said why).
+ */
 static void finish_reset(struct vm *vm)
 {
 	vm->resets++;
+	if (vm_start(vm)) {
+		vm->state = VM_STOPPED;
+		printk("rtvisor: vm '%s' stopped: reset %u could not start it\n", vm->cfg->name,
+		       vm->resets);
+		return;
+	}
 	printk("rtvisor: vm '%s' restarted (reset %u)\n", vm->cfg->name, vm->resets);
-	vm_start(vm);
 }
 
 /*

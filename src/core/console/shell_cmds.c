@@ -108,8 +108,8 @@ static void cmd_vm_start(int argc, char **argv)
 		shell_error("vm '%s' is %s, not stopped", vm->cfg->name, vm_state_name(vm->state));
 		return;
 	}
-	vm_start(vm);
-	printk("vm '%s' started\n", vm->cfg->name);
+	if (!vm_start(vm))
+		printk("vm '%s' started\n", vm->cfg->name);
 }
 
 /* The VM named by argv[0] if it is running or paused (stop and reset need one). */

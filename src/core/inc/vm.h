@@ -58,7 +58,7 @@ extern u32 nr_vms;
 
 /* 0 on success; else the VM stays stopped for good, vm->create_error says why. */
 int vm_create(struct vm *vm, u32 id, const struct cfg_vm *cfg);
-void vm_start(struct vm *vm);
+int vm_start(struct vm *vm);  /* 0: running; else stopped, and it said why */
 void vm_stop(struct vm *vm, const char *why);
 void vm_request_reset(struct vm *vm);
 int vm_pause(struct vm *vm);
