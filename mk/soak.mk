@@ -11,13 +11,15 @@
 SOAK_OPS ?= 1000000
 SOAK_RESETS ?= 1002
 SOAK_SEEDS ?= 1001,2002,3003
+SOAK_V4_SEEDS ?= 4004
 SOAK_FAILOVERS ?= 50
 SOAK_LINUX_FAILOVERS ?= 21
 
 .PHONY: soak
 soak: guests $(HV_OBJS)
 	flock /tmp/rtv-qemu.lock $(PYTHON) tests/soak/soak.py --ops $(SOAK_OPS) \
-		--resets $(SOAK_RESETS) --seeds $(SOAK_SEEDS) --failovers $(SOAK_FAILOVERS)
+		--resets $(SOAK_RESETS) --seeds $(SOAK_SEEDS) --v4-seeds "$(SOAK_V4_SEEDS)" \
+		--failovers $(SOAK_FAILOVERS)
 	flock /tmp/rtv-qemu.lock env FO_LINUX_SWITCHES=$(SOAK_LINUX_FAILOVERS) $(PYTHON) -m pytest \
 		-q -p no:cacheprovider tests/boot/test_failover_linux.py
 	flock /tmp/rtv-qemu.lock env TTU_SECONDS=30 $(PYTHON) -m pytest -q -p no:cacheprovider \

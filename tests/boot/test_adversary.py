@@ -4,14 +4,19 @@ import os
 import re
 import sys
 
+import pytest
+
 import rtv
 
 sys.path.insert(0, os.path.join(rtv.ROOT, "tests", "soak"))
 import adversary  # noqa: E402
 
 
-def test_adversary_short_seed(machine):
-    m = machine(rtv.scenario_image("adversary"), "adversary", extra=adversary.QEMU_DEVICES)
+@pytest.mark.parametrize("scn,gic", [("adversary", None), ("adversary-v4", 4)])
+def test_adversary_short_seed(machine, scn, gic):
+    """adversary-v4: the same on QEMU's gic-version=4 with `gicv4` in the adversary, so its
+    vITS commands become GICv4 ones on the physical ITS (docs/pci.md)."""
+    m = machine(rtv.scenario_image(scn), scn, extra=adversary.QEMU_DEVICES, gic=gic)
     m.expect_all([r"\[adversary\] adversary: start seed=1 ops=20000", r"\[rt\] hello: boot cpu0"])
     d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=180))
     assert d["ops"] == 20000
@@ -40,6 +45,11 @@ def test_adversary_short_seed(machine):
     m.expect(r"rtvisor> ")
     its = re.search(r"vm 'adversary' vITS: .* commands refused (\d+),", m.p.before)
     assert its and int(its.group(1)) > 100, m.p.before
+    if gic == 4:   # it ran as a GICv4 VM, and no VMAPP/VMAPTI/... the vITS sent failed
+        assert re.search(r"gicv4: MSIs injected at EL2 \d+, doorbells \d+, physical ITS "
+                         r"commands failed 0\r", m.p.before), m.p.before
+    else:
+        assert "gicv4" not in m.p.before, m.p.before
     m.log.flush()
     with open(m.log.name, errors="replace") as f:
         log = f.read()

@@ -3,7 +3,8 @@
 seeds, then SOAK_RESETS resets of the adversary VM in all (shell `vm reset adversary`, split
 between the seeds), beside the hello VM 'rt' whose timer periods are watched
 (configs/adversary.dts). One QEMU run per seed; logs in build/soak/. Exit status 1 if any
-seed leaked, went unrefused, panicked, stopped the other VM or did not finish.
+seed leaked, went unrefused, panicked, stopped the other VM or did not finish. The
+--v4-seeds (SOAK_V4_SEEDS, default 4004) run configs/adversary-v4.dts on gic-version=4.
 
 Then --failovers (SOAK_FAILOVERS, default 50) failovers in a row by the primary's watchdog
 WS1, roles alternating, under icount (configs/failover-soak.dts, tests/boot/fosoak.py):
@@ -30,12 +31,14 @@ def shell(m, cmd, want, timeout=30):
     m.expect(want, timeout=timeout)
 
 
-def run_seed(image, seed, ops, resets, report_every):
-    name = "soak-seed-%d" % seed
+def run_seed(image, seed, ops, resets, report_every, gic=None):
+    """One QEMU run of the adversary with `seed`; gic=4: the adversary-v4 scenario on QEMU's
+    gic-version=4 (its vITS translated to GICv4 commands, direct injection)."""
+    name = "soak-seed-%d%s" % (seed, "-v4" if gic == 4 else "")
     img = adversary.patched(image, os.path.join(OUT, name + ".bin"), seed, ops, report_every)
     t0 = time.time()
-    m = rtv.Machine(img, name, smp=4, extra=QEMU_EXTRA + adversary.QEMU_DEVICES)
-    r = {"seed": seed, "ok": True, "why": []}
+    m = rtv.Machine(img, name, smp=4, extra=QEMU_EXTRA + adversary.QEMU_DEVICES, gic=gic)
+    r = {"seed": seed, "gic": gic or 3, "ok": True, "why": []}
     try:
         m.expect(r"\[adversary\] adversary: start seed=%d ops=%d" % (seed, ops))
         d = adversary.done_fields(m.expect(adversary.DONE_RE, timeout=max(300, ops // 500)))
@@ -123,6 +126,9 @@ def main():
     ap.add_argument("--resets", type=int, default=int(os.environ.get("SOAK_RESETS", 1002)),
                     help="total over all seeds")
     ap.add_argument("--seeds", default=os.environ.get("SOAK_SEEDS", "1001,2002,3003"))
+    ap.add_argument("--v4-seeds", default=os.environ.get("SOAK_V4_SEEDS", "4004"),
+                    help="seeds run on GICv4 (configs/adversary-v4.dts), each with the "
+                         "resets of one ordinary seed; empty: none")
     ap.add_argument("--report-every", type=int, default=50000)
     ap.add_argument("--failovers", type=int,
                     default=int(os.environ.get("SOAK_FAILOVERS", 50)),
@@ -131,25 +137,29 @@ def main():
     seeds = [int(s, 0) for s in a.seeds.split(",")]
     os.makedirs(OUT, exist_ok=True)
     rtv.LOG_DIR = OUT
-    rtv.make("scenario", "SCN=adversary")
-    image = os.path.join(rtv.BUILD, rtv.PLATFORM, "scenarios", "adversary", "rtvisor.bin")
+    images = {}
+    for scn, gic in (("adversary", None), ("adversary-v4", 4)):
+        rtv.make("scenario", "SCN=%s" % scn)
+        images[gic] = os.path.join(rtv.BUILD, rtv.PLATFORM, "scenarios", scn, "rtvisor.bin")
     per_seed = [a.resets // len(seeds) + (i < a.resets % len(seeds)) for i in range(len(seeds))]
+    runs = list(zip(seeds, per_seed, [None] * len(seeds)))
+    runs += [(int(s, 0), per_seed[0], 4) for s in a.v4_seeds.split(",") if s]
     results = []
-    for seed, resets in zip(seeds, per_seed):
-        print("soak: seed %d: %d operations, then %d resets ..." % (seed, a.ops, resets),
-              flush=True)
-        r = run_seed(image, seed, a.ops, resets, a.report_every)
+    for seed, resets, gic in runs:
+        print("soak: seed %d%s: %d operations, then %d resets ..." % (
+            seed, " (GICv4)" if gic else "", a.ops, resets), flush=True)
+        r = run_seed(images[gic], seed, a.ops, resets, a.report_every, gic)
         results.append(r)
         print("soak: seed %d %s %s" % (seed, "ok" if r["ok"] else "FAIL", "; ".join(r["why"])),
               flush=True)
-    hdr = "%-6s %9s %8s %8s %8s %6s %6s %8s %8s %8s %15s %15s %8s %8s" % (
+    hdr = "%-8s %9s %8s %8s %8s %6s %6s %8s %8s %8s %15s %15s %8s %8s" % (
         "seed", "ops", "faults", "aborts", "undefs", "leaks", "unref", "its_ops", "its_ref",
         "resets",
         "rt_max_period", "rt_max_jitter", "run_s", "wall_s")
     print("\nsoak summary (logs: build/soak/)\n" + hdr)
     for r in results:
-        print("%-6d %9d %8d %8d %8d %6d %6d %8d %8d %8d %12.3f ms %12.3f ms %8.1f %8.1f%s" % (
-            r["seed"], r.get("ops", 0), r.get("faults", 0), r.get("aborts", 0),
+        print("%-8s %9d %8d %8d %8d %6d %6d %8d %8d %8d %12.3f ms %12.3f ms %8.1f %8.1f%s" % (
+            "%d%s" % (r["seed"], "/v4" if r["gic"] == 4 else ""), r.get("ops", 0), r.get("faults", 0), r.get("aborts", 0),
             r.get("undefs", 0), r.get("leaks", 0), r.get("unrefused", 0), r.get("its_ops", 0),
             r.get("its_refused", 0), r.get("resets", 0),
             r["worst_period_ns"] / 1e6, r["worst_jitter_ns"] / 1e6, r.get("run_s", 0),
