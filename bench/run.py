@@ -19,6 +19,9 @@ so every number is exact and repeats):
   console       configs/bench-noisy.dts: bench + a VM on pCPU 3 that floods its
                 console and loops on a forbidden access, while the harness types
                 `log noisy` into the hypervisor shell in a loop (INTERFERENCE_ITEMS)
+  xen, xen-rt   Xen 4.17 (Debian's xen-hypervisor-4.17-arm64, make xen-image), true dom0less:
+                bench-xen.bin (the same guest for the domU's map) as the only domain, -smp 1
+                (XEN_ITEMS); xen: Xen's default boot arguments, xen-rt: vwfi=native
   energy-perf,  configs/bench-energy.dts / bench-energy-ondemand.dts: bench on pCPU 1
   energy-ondemand  beside an idle and a busy Linux VM (pCPUs 2, 3) in a dynamic pool under
                 `performance` / `ondemand`; the items start once Linux has booted; model
@@ -84,6 +87,38 @@ ENERGY_START_MS = 6000
 ENERGY_READY = (r"\[idle\] rtvisor-linux: init done", r"\[busy\] rtvisor-linux: busy loop started",
                 r"\[busy\] rtvisor-linux: init done")
 
+# Xen 4.17 on the same QEMU (docs/benchmarks.md "Xen 4.17 on the same QEMU"): Debian's
+# hypervisor (build/xen/xen, `make xen-image`) boots the bench guest as the only domain of a
+# true dom0less system; the guest is build/guests/bench-xen.bin (the same sources built with
+# -DGUEST_XEN_DOMU for the domU's GIC and vpl011 addresses). Under -icount Xen hangs with
+# -smp 2, so the items that need a second CPU have no Xen figure; neither have the items on
+# devices a dom0less domU does not get here. The reasons go into the tables.
+XEN_NA = {
+    "timer_lat_wfi": "waits in WFI: needs a second, busy CPU under icount; Xen hangs with -smp 2 under -icount",
+    "timer_period_1k": "waits in WFI (as timer_lat_wfi)",
+    "timer_period_10k": "waits in WFI (as timer_lat_wfi)",
+    "sgi_ipi": "needs 2 vCPUs (-smp 2: Xen hangs under -icount)",
+    "mmio_pt_read": "no device passed through to the domU (dom0less passthrough needs a partial device tree; not set up)",
+    "mmio_pt_write": "as mmio_pt_read",
+    "pci_bar_read": "no PCI function in the domU (Xen 4.17's Arm PCI passthrough is experimental and goes through dom0)",
+    "pci_cfg_read": "as pci_bar_read",
+    "pci_intx_lat": "as pci_bar_read",
+    "pci_msi_lat": "as pci_bar_read",
+}
+XEN_ITEMS = [i for i in ITEMS if i not in XEN_NA]
+XEN_RUNS = ("xen", "xen-rt")
+XEN_DIR = os.path.join(BUILD, "xen")
+XEN_GUEST = os.path.join(BUILD, "guests", "bench-xen.bin")
+# Xen's console on the machine's PL011; xen-rt adds what Xen documents for real-time use
+# that this build has: vwfi=native (a guest's WFI/WFE not trapped). sched=null, the other
+# half of that advice, is not compiled into Debian's build (build/xen/config: only credit
+# and credit2), so both runs use credit2, Xen's default.
+XEN_BOOTARGS = {"xen": "console=dtuart dtuart=/pl011@9000000",
+                "xen-rt": "console=dtuart dtuart=/pl011@9000000 vwfi=native"}
+XEN_DOMU_KB = 65536          # the domU's RAM (16 MiB are the bench VMs' under rtvisor)
+XEN_MODULE_ADDR = 0x50000000  # the guest image: above the DTB QEMU puts at RAM + 128 MiB
+XEN_VERSION_RE = re.compile(r"Xen version (\S+) \(([^)]*)\)")
+
 DEFAULT_N = 10000
 DEFAULT_PERIODS = 1000
 QUICK_N = 20
@@ -105,6 +140,8 @@ NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-m", "256M"] + PCI_DEVICES
 HYP_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "4", "-m", "2G"] + PCI_DEVICES
 # QEMU's GICv4.0 (docs/pci.md "GICv4 direct injection"): the MSI items as vLPIs
 HYP_MACHINE_V4 = (["-M", "virt,virtualization=on,gic-version=4"] + HYP_MACHINE[2:])
+# Xen: the hypervisor machine with one CPU (Xen hangs with -smp 2 under -icount)
+XEN_MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-smp", "1", "-m", "2G"] + PCI_DEVICES
 
 ITEM_RE = re.compile(r"bench: item=(\S+) n=(\d+) min=(\d+) avg=(\d+) max=(\d+) el2=(\S+)")
 SKIP_RE = re.compile(r"bench: item=(\S+) skipped \((.*)\)")
@@ -138,6 +175,9 @@ def scenario_bin(name):
 def build():
     log("bench: Linux images for the energy runs (make linux-images)")
     make("linux-images")
+    log("bench: Xen 4.17 and bench-xen.bin for the xen runs (make xen-image)")
+    make("xen-image")
+    make(os.path.relpath(XEN_GUEST, ROOT))
     for scn in ("bench", "bench-smp", "bench-msi", "bench-msi-v4", "bench-exitless", "bench-interference", "bench-noisy", "bench-pool3",
                 "bench-pool0") + tuple(ENERGY_SCENARIOS.values()):
         log("bench: building scenario %s" % scn)
@@ -335,6 +375,9 @@ def run_qemu(name, args, vm, logdir, typing=False, ready=()):
         raise BenchError("%s: not seen before the first item: %s (log: %s)"
                          % (name, ", ".join(late), logpath))
     out = {"cmd": cmd, "start": start, "items": items, "skipped": skipped}
+    xen = XEN_VERSION_RE.search(text)
+    if xen:
+        out["hypervisor"] = "Xen %s (%s)" % xen.groups()
     energy = parse_energy(lines)
     if energy:
         out["energy"] = energy
@@ -360,6 +403,56 @@ def parse_energy(lines):
         if m:
             time_us = int(m.group(1))
     return {"cpus": cpus, "time_us": time_us} if cpus else None
+
+
+def xen_dtb(workdir, name, bootargs, guest_size):
+    """The device tree Xen boots with: QEMU's own for XEN_MACHINE (dumpdtb), its random
+    seeds removed (the same inputs every run), and /chosen naming Xen's boot arguments
+    and the one domU (Xen's docs/misc/arm/device-tree/booting.txt, "dom0less")."""
+    raw, dts, dtb = (os.path.join(workdir, name + ext) for ext in ("-qemu.dtb", ".dts", ".dtb"))
+    dump = (["-M", XEN_MACHINE[1] + ",dumpdtb=" + raw] + XEN_MACHINE[2:] + QEMU_COMMON)
+    for cmd in ([QEMU] + dump, ["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, raw]):
+        r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        if r.returncode != 0:
+            raise BenchError("%s failed:\n%s" % (" ".join(cmd), r.stdout[-2000:]))
+    with open(dts, "a") as f:
+        f.write("""
+/ {
+	chosen {
+		/delete-property/ rng-seed;
+		/delete-property/ kaslr-seed;
+		#address-cells = <1>;
+		#size-cells = <1>;
+		xen,xen-bootargs = "%s";
+		domU-bench {
+			compatible = "xen,domain";
+			#address-cells = <1>;
+			#size-cells = <1>;
+			cpus = <1>;
+			memory = <0 %d>;
+			vpl011;
+			module@%x {
+				compatible = "multiboot,kernel", "multiboot,module";
+				reg = <0x%x 0x%x>;
+			};
+		};
+	};
+};
+""" % (bootargs, XEN_DOMU_KB, XEN_MODULE_ADDR, XEN_MODULE_ADDR, guest_size))
+    cmd = ["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts]
+    r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise BenchError("%s failed:\n%s" % (" ".join(cmd), r.stdout[-2000:]))
+    return dtb
+
+
+def xen_args(workdir, name, image):
+    """QEMU arguments after the machine's for one Xen run: Xen as the kernel, its device
+    tree, the bench guest at XEN_MODULE_ADDR (-device loader)."""
+    dtb = xen_dtb(workdir, name, XEN_BOOTARGS[name], os.path.getsize(image))
+    return ["-kernel", os.path.join(XEN_DIR, "xen"), "-dtb", dtb,
+            "-device", "loader,file=%s,addr=0x%x" % (image, XEN_MODULE_ADDR)]
 
 
 def run_all(n, periods, workdir, only=None):
@@ -391,6 +484,10 @@ def run_all(n, periods, workdir, only=None):
         ("console", image(scenario_bin("bench-noisy"), "console.bin", INTERFERENCE_ITEMS),
          HYP_MACHINE, "bench"),
     ]
+    for name in XEN_RUNS:
+        xen_image = image(XEN_GUEST, name + ".bin", XEN_ITEMS)
+        plan.append((name, lambda name=name, xen_image=xen_image:
+                     xen_args(workdir, name, xen_image()), XEN_MACHINE, None))
     for name in POOL_RUNS:
         plan.append((name, image(scenario_bin("bench-" + name), name + ".bin", POOL_ITEMS),
                      HYP_MACHINE, "bench"))
@@ -402,7 +499,9 @@ def run_all(n, periods, workdir, only=None):
         if only and name not in only:  # --runs: a placeholder, shown as '?'
             runs[name] = {"items": {}, "skipped": {}, "start": None}
             continue
-        runs[name] = run_qemu(name, machine + QEMU_COMMON + ["-kernel", kernel()], vm, workdir,
+        boot = kernel()  # an image for -kernel, or the whole boot arguments (Xen)
+        boot = boot if isinstance(boot, list) else ["-kernel", boot]
+        runs[name] = run_qemu(name, machine + QEMU_COMMON + boot, vm, workdir,
                               typing=(name == "console"),
                               ready=ENERGY_READY if name in ENERGY_RUNS else ())
     return runs
@@ -421,7 +520,9 @@ def pick(runs, item, col):
             "pool3": "pool3" if item in POOL_ITEMS else None,
             "pool0": "pool0" if item in POOL_ITEMS else None,
             "gicv4": "rtvisor-msi-v4" if item in MSI_ITEMS else None,
-            "exitless": "exitless" if item in UP_ITEMS else None}[col]
+            "exitless": "exitless" if item in UP_ITEMS else None,
+            "xen": "xen" if item in XEN_ITEMS else None,
+            "xen-rt": "xen-rt" if item in XEN_ITEMS else None}[col]
     if name is None or name not in runs:
         return None
     return runs[name]["items"].get(item)
@@ -437,7 +538,7 @@ def rows(runs):
         nat, hyp, itf, con = (pick(runs, item, c)
                               for c in ("native", "rtvisor", "interference", "console"))
         row = {"item": item, "native": nat, "rtvisor": hyp, "interference": itf, "console": con}
-        for c in POOL_RUNS + ("exitless", "gicv4"):
+        for c in POOL_RUNS + ("exitless", "gicv4") + XEN_RUNS:
             row[c] = pick(runs, item, c)
         if nat and hyp:
             row["added"] = hyp["avg"] - nat["avg"]
@@ -467,6 +568,59 @@ def beside_native(table, items, col, base_name, col_name):
             str(x["avg"] - nat["avg"]) if nat and x else "?",
             fmt_el2(b["el2"]) if b else "?", fmt_el2(x["el2"]) if x else "?"))
     return t
+
+
+# Issue 17's quarter is judged where Xen's path added at least this much (a trap or an
+# injection); below it the item runs at the guest's own speed under both.
+PEER_MIN_ADDED = 50
+
+
+def added(r, col):
+    """Mean of column col minus native's, or None."""
+    nat, x = r["native"], r.get(col)
+    return x["avg"] - nat["avg"] if nat and x else None
+
+
+def peers_table(table):
+    """rtvisor next to Xen 4.17 on the same QEMU (issue 17's peers), and the verdict."""
+    t = ["Peers (issue 17): the same bench guest natively, under rtvisor (bind pool, GICv3), in "
+         "exit-less mode and under Xen 4.17 (dom0less, the guest the only domain; xen: Xen's "
+         "default boot arguments, xen-rt: vwfi=native), mean ns = instructions; added = column "
+         "- native; ratio = added rtvisor / added Xen (default); quarter = rtvisor's added at "
+         "or below a quarter of Xen's (judged where Xen adds >= %d):" % PEER_MIN_ADDED, "",
+         "| item | native | rtvisor bind | exit-less | Xen 4.17 | Xen 4.17 vwfi=native "
+         "| added rtvisor | added exit-less | added Xen | added Xen vwfi=native | ratio | quarter |",
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    met, over = [], []
+    for r in table:
+        item = r["item"]
+        na = item in XEN_NA
+        a_rtv, a_xen = added(r, "rtvisor"), added(r, "xen")
+        ratio = quarter = "-"
+        if a_rtv is not None and a_xen is not None and a_xen >= PEER_MIN_ADDED:
+            ratio = "%.2f" % (a_rtv / a_xen)
+            ok = 4 * a_rtv <= a_xen
+            quarter = "yes" if ok else "no (+%d)" % (a_rtv - a_xen // 4)
+            (met if ok else over).append("%s %d vs %d/4" % (item, a_rtv, a_xen))
+
+        def num(v):
+            return "-" if na else ("?" if v is None else str(v))
+        t.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            item + (" (a)" if na else ""), cell(r["native"]), cell(r["rtvisor"]),
+            cell(r["exitless"]) if item in UP_ITEMS else "-",
+            "-" if na else cell(r["xen"]), "-" if na else cell(r["xen-rt"]),
+            num(a_rtv) if not na else ("?" if a_rtv is None else str(a_rtv)),
+            str(added(r, "exitless")) if added(r, "exitless") is not None else "-",
+            num(a_xen), num(added(r, "xen-rt")), ratio, quarter))
+    t.append("")
+    t.append("(a) no Xen figure:")
+    for item, why in XEN_NA.items():
+        t.append("- %s: %s" % (item, why))
+    t.append("")
+    t.append("rtvisor (bind) at or below a quarter of Xen's added instructions: %s" %
+             ("; ".join(met) if met else "none"))
+    t.append("rtvisor (bind) above a quarter of Xen's: %s" % ("; ".join(over) if over else "none"))
+    return "\n".join(t)
 
 
 def tables(table):
@@ -546,6 +700,8 @@ def tables(table):
         t.append("| %s | %s | %s | %s | %s | %s |" % (
             r["item"], cell(r["rtvisor"], "max"), cell(p3), cell(p3, "max"), cell(p0),
             cell(p0, "max")))
+    t.append("")
+    t.append(peers_table(table))
     return "\n".join(t)
 
 
@@ -630,6 +786,8 @@ def check_complete(runs, table):
                 continue
             if not r[col]:
                 missing.append("%s/%s" % (r["item"], col))
+    for name in XEN_RUNS:
+        missing += ["%s/%s" % (i, name) for i in XEN_ITEMS if not runs[name]["items"].get(i)]
     for name in ENERGY_RUNS:
         missing += ["%s/%s" % (i, name) for i in ENERGY_ITEMS if not runs[name]["items"].get(i)]
         if not runs[name].get("energy"):
@@ -816,6 +974,10 @@ def main():
                 "docs/benchmarks.md.\n\n" % (meta["git"], meta["qemu"], ICOUNT[1], n, periods))
         for name, run in runs.items():
             f.write("- %s: `%s`\n" % (name, run["start"]))
+            if name in XEN_RUNS and run.get("cmd"):
+                f.write("  - %s, boot arguments `%s`; QEMU: `%s`\n"
+                        % (run.get("hypervisor", "Xen (version not seen)"), XEN_BOOTARGS[name],
+                           " ".join(run["cmd"]).replace(ROOT + "/", "")))
             if "noise" in run:
                 f.write("  - neighbours during the %s run: %s\n" % (name, run["noise"]))
         f.write("\n" + text + "\n")

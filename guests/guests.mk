@@ -26,7 +26,7 @@ guest_objs = $(patsubst guests/%,$(GUEST_OUT)/%.o,$(call guest_srcs,$(1)))
 guest_link_addr = $(or $(GUEST_LINK_ADDR_$(1)),$(GUEST_LINK_ADDR))
 
 GUEST_IMAGES := $(foreach g,$(GUESTS),$(GUEST_OUT)/$(g).bin $(GUEST_OUT)/$(g).elf) \
-		$(GUEST_OUT)/edudma70.bin $(GUEST_OUT)/bench60.bin
+		$(GUEST_OUT)/edudma70.bin $(GUEST_OUT)/bench60.bin $(GUEST_OUT)/bench-xen.bin
 
 .PHONY: guests
 guests: $(GUEST_IMAGES) $(GUEST_OUT)/pattern.bin
@@ -68,9 +68,28 @@ $(GUEST_OUT)/bench60.elf: $(call guest_objs,bench) $(GUEST_LIB_OBJS) $(GUEST_LDS
 		--defsym=GUEST_LINK_ADDR=0x60080000 -T $(GUEST_LDS) \
 		-o $@ $(call guest_objs,bench) $(GUEST_LIB_OBJS)
 
+# bench-xen: the same bench sources and library for the map of a Xen dom0less domU
+# (-DGUEST_XEN_DOMU: GIC, vpl011; guest/gic.h, guest/pl011.h), the "xen" run of make bench
+# (docs/benchmarks.md). Its objects live apart, under xen-domu/.
+XEN_DOMU_OUT := $(GUEST_OUT)/xen-domu
+XEN_DOMU_OBJS := $(patsubst guests/%,$(XEN_DOMU_OUT)/%.o,$(call guest_srcs,bench) $(GUEST_LIB_SRCS))
+
+$(XEN_DOMU_OUT)/%.c.o: guests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -DGUEST_XEN_DOMU -c -o $@ $<
+
+$(XEN_DOMU_OUT)/%.S.o: guests/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -DGUEST_XEN_DOMU -c -o $@ $<
+
+$(GUEST_OUT)/bench-xen.elf: $(XEN_DOMU_OBJS) $(GUEST_LDS) guests/guests.mk
+	$(LD) -nostdlib -static --gc-sections --build-id=none \
+		--defsym=GUEST_LINK_ADDR=$(GUEST_LINK_ADDR) -T $(GUEST_LDS) -o $@ $(XEN_DOMU_OBJS)
+
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(OBJCOPY) -O binary $< $@
 
 .PRECIOUS: $(GUEST_OUT)/%.elf
 
--include $(patsubst %.o,%.d,$(GUEST_LIB_OBJS) $(foreach g,$(GUESTS),$(call guest_objs,$(g))))
+-include $(patsubst %.o,%.d,$(GUEST_LIB_OBJS) $(foreach g,$(GUESTS),$(call guest_objs,$(g))) \
+	$(XEN_DOMU_OBJS))

@@ -5,6 +5,8 @@
 #   make linux-run-bare    boot one on plain QEMU, no hypervisor (LINUX_FLAVOR=cloud|rt;
 #                          `poweroff` in the guest, or Ctrl-A x, ends QEMU).
 #   make linux-clean       remove build/linux (keeps the downloaded .debs).
+#   make xen-image         build/xen/xen: Debian's Xen 4.17 hypervisor for make bench's "xen"
+#                          runs (scripts/linux-images.sh --xen; .deb cached in build/download/).
 
 LINUX_OUT := $(BUILD)/linux
 LINUX_FLAVOR ?= cloud
@@ -12,9 +14,12 @@ LINUX_FLAVOR ?= cloud
 # then `make` and `make run` build the images first.
 SCENARIO_USES_LINUX := $(shell grep -qs 'incbin/."linux/' configs/$(SCENARIO).dts && echo yes)
 
-.PHONY: linux-images linux-run-bare linux-clean
+.PHONY: linux-images linux-run-bare linux-clean xen-image
 linux-images:
 	@RTV_BUILD="$(abspath $(BUILD))" scripts/linux-images.sh
+
+xen-image:
+	@RTV_BUILD="$(abspath $(BUILD))" scripts/linux-images.sh --xen
 
 linux-run-bare: linux-images
 	$(QEMU) -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -no-reboot -nic none \

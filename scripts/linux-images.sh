@@ -29,7 +29,8 @@
 # Idempotent: .debs are cached in build/download/ and never fetched twice; a flavor
 # is rebuilt only when its packages, guests/linux/ or this script change.
 # Needs root or sudo only the first time: dpkg --add-architecture arm64, apt-get update.
-# Called by `make linux-images` (mk/linux.mk).
+# Called by `make linux-images` (mk/linux.mk); with --xen (`make xen-image`) it fetches and
+# unpacks only Xen 4.17 for make bench (see "Xen" below).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -570,8 +571,76 @@ build_flavor() { # flavor
 		"$dir/initramfs.cpio.gz ($(stat -c %s "$dir/initramfs.cpio.gz") bytes), $dir/System.map"
 }
 
+# ------------------------------------------------------------- Xen (make xen-image)
+
+# The peer hypervisor of make bench's "xen" runs (docs/benchmarks.md, "Xen 4.17 on the
+# same QEMU"): Debian's Xen 4.17 for arm64, resolved, fetched and cached like the packages
+# above, only unpacked (dpkg-deb, never installed; it is an arm64 package):
+#   build/xen/xen        the hypervisor, an arm64 Image (QEMU -kernel)
+#   build/xen/config     the Kconfig it was built with (which schedulers it has)
+#   build/xen/version    the package version
+#   build/xen/package    the .deb it came from
+# `scripts/linux-images.sh --xen`; make and make test do not need it.
+XEN_PKG=xen-hypervisor-4.17-arm64:arm64
+XEN_BIN=boot/xen-4.17-arm64
+
+resolve_xen() {
+	local out
+	PKG[xen]=$XEN_PKG
+	out=$(apt-cache policy "$XEN_PKG" 2>&1) || true
+	VER[xen]=$(section "$XEN_PKG:" "$out" | awk '$1 == "Candidate:" { print $2; exit }')
+	[[ -n ${VER[xen]} && ${VER[xen]} != "(none)" ]] ||
+		die "package $XEN_PKG not found: 'apt-cache policy $XEN_PKG' has no candidate"
+}
+
+fetch_xen() {
+	FETCH_ERROR='' FETCH_STALE=0
+	resolve_xen
+	fetch xen
+}
+
+# One member of the package, to a file (replaced only once it is complete).
+deb_member() { # deb member output
+	dpkg-deb --fsys-tarfile "$1" | tar -xO "./$2" >"$3.tmp" ||
+		die "${1##*/}: no /$2 in it"
+	mv "$3.tmp" "$3"
+}
+
+xen_main() {
+	local out=$BUILD/xen deb
+	need_tool dpkg-deb dpkg
+	need_tool apt-get apt
+	need_tool flock util-linux
+	mkdir -p "$out"
+	exec 9>"$out/.lock"
+	flock 9
+	ensure_arm64
+	fetch_xen
+	if [[ -n $FETCH_ERROR ]] && ((FETCH_STALE && !LISTS_UPDATED)); then
+		msg "the mirror has newer packages than the local lists: refreshing them"
+		update_lists
+		fetch_xen
+	fi
+	[[ -z $FETCH_ERROR ]] || die "'$FETCH_ERROR' failed (no network, or no Debian mirror?)"
+	deb=${DEBS[xen]}
+	if [[ -s $out/xen && -s $out/config && $(cat "$out/package" 2>/dev/null) == "${deb##*/}" ]]; then
+		msg "xen: up to date ($(cat "$out/version"))"
+		return
+	fi
+	deb_member "$deb" "$XEN_BIN" "$out/xen"
+	check_image "$out/xen"
+	deb_member "$deb" "$XEN_BIN.config" "$out/config"
+	echo "${VER[xen]}" >"$out/version"
+	echo "${deb##*/}" >"$out/package"
+	msg "xen: $out/xen (${VER[xen]}, $(stat -c %s "$out/xen") bytes)"
+}
+
 main() {
 	local f
+	if [[ ${1:-} == --xen ]]; then
+		xen_main
+		return
+	fi
 	check_host_tools
 	mkdir -p "$OUT"
 	exec 9>"$OUT/.lock"

@@ -5,6 +5,12 @@
  */
 #include "guest/config.h"
 
+#ifdef GUEST_XEN_DOMU
+#define EARLY_UART 0x22000000	/* guest/pl011.h */
+#else
+#define EARLY_UART 0x09000000
+#endif
+
 	.section .text.head, "ax"
 	.global _start
 _start:
@@ -45,7 +51,7 @@ primary_entry:
 
 /* Loaded somewhere other than the link address: say so on the raw UART. */
 wrong_address:
-	ldr	x1, =0x09000000
+	ldr	x1, =EARLY_UART
 	adr	x2, wrong_address_msg
 3:	ldrb	w3, [x2], #1
 	cbz	w3, 5f

@@ -1,14 +1,22 @@
 /*
  * GICv3 on the QEMU virt map: distributor 0x08000000, redistributors from
  * 0x080A0000. Everything is Group 1 Non-secure, affinity routing on.
+ * Built with -DGUEST_XEN_DOMU (build/guests/bench-xen.bin, docs/benchmarks.md "Xen 4.17
+ * on the same QEMU"): the map Xen gives a dom0less domU instead (GUEST_GICV3_GICD_BASE
+ * and GUEST_GICV3_GICR0_BASE of Xen's public arch-arm.h).
  */
 #ifndef GUEST_GIC_H
 #define GUEST_GIC_H
 
 #include <stdint.h>
 
+#ifdef GUEST_XEN_DOMU
+#define GICD_BASE 0x03001000UL
+#define GICR_BASE 0x03020000UL
+#else
 #define GICD_BASE 0x08000000UL
 #define GICR_BASE 0x080A0000UL
+#endif
 
 #define GIC_PRIO_DEFAULT 0x80
 #define GIC_INTID_SPURIOUS 1023
