@@ -106,6 +106,13 @@ XEN_NA = {
     "pci_msi_lat": "as pci_bar_read",
 }
 XEN_ITEMS = [i for i in ITEMS if i not in XEN_NA]
+# What Xen's figure of an item holds beyond the trap itself.
+XEN_NOTES = {
+    "hvc_rtv": "an SMCCC function id Xen does not know: Xen's SMCCC handler answers "
+               "NOT_SUPPORTED (a full round trip) after a gprintk(XENLOG_INFO, \"Unhandled "
+               "SMC/HVC\") that the default guest log level drops; hvc_psci (PSCI_VERSION, "
+               "answered by Xen's vPSCI) is its plain hypercall round trip",
+}
 XEN_RUNS = ("xen", "xen-rt")
 XEN_DIR = os.path.join(BUILD, "xen")
 XEN_GUEST = os.path.join(BUILD, "guests", "bench-xen.bin")
@@ -590,7 +597,7 @@ def peers_table(table):
          "or below a quarter of Xen's (judged where Xen adds >= %d):" % PEER_MIN_ADDED, "",
          "| item | native | rtvisor bind | exit-less | Xen 4.17 | Xen 4.17 vwfi=native "
          "| added rtvisor | added exit-less | added Xen | added Xen vwfi=native | ratio | quarter |",
-         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     met, over = [], []
     for r in table:
         item = r["item"]
@@ -606,15 +613,19 @@ def peers_table(table):
         def num(v):
             return "-" if na else ("?" if v is None else str(v))
         t.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            item + (" (a)" if na else ""), cell(r["native"]), cell(r["rtvisor"]),
+            item, cell(r["native"]), cell(r["rtvisor"]),
             cell(r["exitless"]) if item in UP_ITEMS else "-",
             "-" if na else cell(r["xen"]), "-" if na else cell(r["xen-rt"]),
-            num(a_rtv) if not na else ("?" if a_rtv is None else str(a_rtv)),
+            "?" if a_rtv is None else str(a_rtv),
             str(added(r, "exitless")) if added(r, "exitless") is not None else "-",
             num(a_xen), num(added(r, "xen-rt")), ratio, quarter))
     t.append("")
-    t.append("(a) no Xen figure:")
+    t.append("No Xen figure ('-' above):")
     for item, why in XEN_NA.items():
+        t.append("- %s: %s" % (item, why))
+    t.append("")
+    t.append("Notes on Xen's figures:")
+    for item, why in XEN_NOTES.items():
         t.append("- %s: %s" % (item, why))
     t.append("")
     t.append("rtvisor (bind) at or below a quarter of Xen's added instructions: %s" %

@@ -124,3 +124,42 @@ def test_json_and_markdown_written(quick):
     assert "hyp=none" in data["runs"]["native"]["start"]
     assert "hyp=rtvisor" in data["runs"]["rtvisor"]["start"]
     assert "| item | native | rtvisor | added | loss % |" in open(os.path.join(out, md[0])).read()
+
+
+PEERS_HEADER = ("| item | native | rtvisor bind | exit-less | Xen 4.17 | Xen 4.17 vwfi=native "
+                "| added rtvisor | added exit-less | added Xen | added Xen vwfi=native | ratio "
+                "| quarter |")
+
+
+def test_xen_runs_booted_xen_and_the_guest(quick):
+    """Both Xen runs booted Debian's Xen 4.17 and the bench guest ran every Xen item as a
+    domU (no rtvisor under it, no EL2 counts: Xen gives none)."""
+    _, out = quick
+    js = [f for f in os.listdir(out) if f.endswith(".json")]
+    data = json.load(open(os.path.join(out, js[0])))
+    for name in bench.XEN_RUNS:
+        run = data["runs"][name]
+        assert run["hypervisor"].startswith("Xen 4.17."), run.get("hypervisor")
+        assert "hyp=none el=1" in run["start"], run["start"]
+        assert sorted(run["items"]) == sorted(bench.XEN_ITEMS), name
+        for item, r in run["items"].items():
+            assert r["n"] > 0 and r["el2"] is None, (name, item)
+        assert bench.XEN_BOOTARGS[name] in open(
+            os.path.join(bench.BUILD, "bench", name + ".dts")).read()
+
+
+def test_peers_table(quick):
+    """Every item; Xen's cells numbers where Xen has a figure, '-' where not; added = the
+    column minus native; the verdict lines name only items of the table."""
+    stdout, _ = quick
+    rows = table_rows(stdout, PEERS_HEADER)
+    assert list(rows) == bench.ITEMS
+    for item, cells in rows.items():
+        native, _, _, xen, xen_rt, _, _, a_xen, a_xen_rt, _, _ = cells
+        if item in bench.XEN_NA:
+            assert (xen, xen_rt, a_xen, a_xen_rt) == ("-", "-", "-", "-"), item
+            continue
+        assert int(a_xen) == int(xen) - int(native), item
+        assert int(a_xen_rt) == int(xen_rt) - int(native), item
+    verdict = [l for l in stdout.splitlines() if l.startswith("rtvisor (bind) a")]
+    assert len(verdict) == 2, verdict
