@@ -97,12 +97,30 @@ static int pci_line_vs_devs(const struct cfg_vm *vm, const struct cfg_pci *p, u3
 	return 0;
 }
 
+/* A function a failover group moves takes its line along: no other function may have it
+ * (of any VM: the primary's other functions would lose it). */
+static int pci_line_moving(const struct scenario *s, u32 i, const struct cfg_pci *p, u32 line,
+			   const struct pci_host *h, struct cfg_error *e)
+{
+	if (!cfg_fo_of_pci(s, s->vms[i].name, p->name))
+		return 0;
+	for (u32 j = 0; j < s->nr_vms; j++)
+		for (u32 n = 0; n < s->vms[j].nr_pci; n++)
+			if (pci_root_line(&s->vms[j].pci[n], h) == line &&
+			    cfg_pci_bdf(&s->vms[j].pci[n]) != cfg_pci_bdf(p))
+				return cfg_err(e, s->vms[i].name, "%s: INTx line INTID %u shared with "
+					       "vm '%s' %s: a failover group moves the function, and "
+					       "its line with it", p->name, line, s->vms[j].name,
+					       s->vms[j].pci[n].name);
+	return 0;
+}
+
 static int pci_line(const struct scenario *s, u32 i, u32 k, const struct pci_host *h,
 		    struct cfg_error *e)
 {
 	const struct cfg_pci *p = &s->vms[i].pci[k];
 	u32 line = pci_root_line(p, h);
-	int err = 0;
+	int err = line ? pci_line_moving(s, i, p, line, h, e) : 0;
 
 	for (u32 j = 0; line && !err && j < i; j++)
 		err = pci_line_vs_pci(s, &s->vms[i], p, line, &s->vms[j], h, e);
