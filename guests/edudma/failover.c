@@ -4,7 +4,8 @@
  * edudma that finds no edu on its bus waits for the promotion notice, the doorbell of
  * the group's shared region (INTID 100), then scans again: the promoted backup's vPCI
  * shows the function now. A function still in its reset answers with Vendor ID 0001h
- * (Configuration Request Retry Status): the scan is retried for a while.
+ * (Configuration Request Retry Status): the scan is retried for a while, and the line
+ * says what the first read after the notice returned and when the ID changed.
  *
  * Typing `b` makes the idle loop read the edu's identification register (BAR0 + 0): a
  * fenced primary that runs on (fence "isolate") must be refused.
@@ -46,6 +47,8 @@ int edudma_promoted(void)
 {
 	unsigned bdf = PCI_BDF(0U, FO_SLOT, 0U);
 	int found = PCI_NO_FUNC;
+	uint32_t first, id = 0;
+	uint64_t t0, ready = 0;
 
 	irq_register(FO_DOORBELL, on_doorbell, 0);
 	gic_irq_set_edge(FO_DOORBELL);
@@ -61,13 +64,19 @@ int edudma_promoted(void)
 		cpu_wfi();
 		irq_unmask();
 	}
+	first = pci_cfg_read32(bdf, 0);
+	t0 = timer_now();
 	for (unsigned i = 0; found == PCI_NO_FUNC && i < FO_RESCANS; i++) {
 		found = pci_find(EDU_VENDOR, EDU_DEVICE);
+		id = pci_cfg_read32(bdf, 0);
+		if (id != first && !ready)
+			ready = timer_now();
 		if (found == PCI_NO_FUNC)
 			spin_ms(FO_RESCAN_MS);
 	}
-	printf("edudma: promoted: 00:%02x.0 id 0x%08x %s\n", FO_SLOT, pci_cfg_read32(bdf, 0),
-	       found == PCI_NO_FUNC ? "still absent" : "found");
+	printf("edudma: promoted: 00:%02x.0 first id 0x%08x, id 0x%08x after %lu ms, %s\n",
+	       FO_SLOT, first, id, ready ? (unsigned long)(timer_ticks_to_ns(ready - t0) / 1000000U)
+				      : 0UL, found == PCI_NO_FUNC ? "no edu" : "found");
 	return found;
 }
 

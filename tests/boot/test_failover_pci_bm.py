@@ -6,7 +6,9 @@ waits for the promotion notice. `failover dev` fences `a` (the function quiesced
 unmapped, its events no longer a's; a reset: rebirth) and promotes `b`: its vPCI shows the
 function, and the same DMA and MSI work there. The second switch gives it back to the
 reborn `a`, which finds it the same way. With `fence = "isolate"` the fenced primary runs
-on: its read of the BAR is refused and reported as fenced."""
+on: its read of the BAR is refused and reported as fenced. A function with Function Level
+Reset (QEMU's nvme in the edu's slot) is not ready at once: until its reset's 100 ms are
+over the promoted backup reads its Vendor ID as 0001h (retry status), then its IDs."""
 import re
 
 import rtv
@@ -14,7 +16,8 @@ from test_failover_bm import all_of
 
 EDU = ["-device", "edu,addr=4.0,dma_mask=0xffffffffff"]
 ABSENT = r"\[%s\] edudma: no edu: 00:04\.0 id 0xffffffff, waiting for a promotion\r"
-FOUND = r"\[%s\] edudma: promoted: 00:04\.0 id 0x11e81234 found\r"
+FOUND = (r"\[%s\] edudma: promoted: 00:04\.0 first id 0x11e81234, id 0x11e81234 after 0 ms, "
+         r"found\r")
 
 
 def switch(n, fenced, promoted, how=""):
@@ -73,3 +76,23 @@ def test_isolated_primary_cannot_reach_the_moved_function(machine):
     m.expect(r"\[b\] edudma: edu id 0x010000ed\r", timeout=10)
     log = open(m.log.name, errors="replace").read()
     drove(log, "b", 1)
+
+
+def test_promoted_function_retries_during_its_flr(machine, tmp_path):
+    """QEMU's nvme (it has FLR) in the edu's slot: neither edudma drives it, but the
+    backup reads its ID right after the promotion notice: 0001h (Configuration Request
+    Retry Status) while the FLR runs, the nvme's IDs once its 100 ms are over."""
+    disk = tmp_path / "nvme.img"
+    disk.write_bytes(bytes(1 << 20))
+    m = machine(rtv.scenario_image("pci-failover-bm"), "pci-failover-bm-flr",
+                extra=["-drive", "file=%s,if=none,id=nv0,format=raw" % disk,
+                       "-device", "nvme,drive=nv0,serial=rtv0003,addr=4.0"])
+    all_of(m, r"\[a\] edudma: no edu: 00:04\.0 id 0x00101b36, waiting for a promotion\r",
+           ABSENT % "b", timeout=60)
+    m.open_shell()
+    m.sh("pci", r"00:04\.0 1b36:0010 a .*FLR")
+    m.send("failover dev\r")
+    _, got = all_of(m, switch(1, "a", "b"),
+                    r"\[b\] edudma: promoted: 00:04\.0 first id 0xffff0001, id 0x00101b36 "
+                    r"after (\d+) ms, no edu\r", timeout=60)
+    assert 90 <= int(got.group(1)) <= 150, got.group(0)
