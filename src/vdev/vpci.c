@@ -149,28 +149,34 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 
 /* ---- BARs into the stage 2 ---- */
 
-/* Does page [at, at + PAGE) of BAR i hold the MSI-X table or PBA? */
-static bool msix_page(const struct pci_func *f, u32 i, u64 at)
+/* MSI-X table entries of the function (0: no MSI-X), read once per walk of its BARs: a
+ * configuration read per page made a failover's walk of a 1 MiB BAR take milliseconds. */
+static u32 msix_entries(const struct pci_func *f)
 {
-	u32 n = (pci_cfg_read(f->bdf, f->msix_off + MSIX_CTRL, 2) & 0x7ffU) + 1;
+	return f->msix_off ? (pci_cfg_read(f->bdf, f->msix_off + MSIX_CTRL, 2) & 0x7ffU) + 1 : 0;
+}
+
+/* Does page [at, at + PAGE) of BAR i hold the MSI-X table or PBA (n entries)? */
+static bool msix_page(const struct pci_func *f, u32 n, u32 i, u64 at)
+{
 	u64 tbl = f->msix_table & ~7U, pba = f->msix_pba & ~7U;
 	u64 tbl_end = tbl + (u64)n * MSIX_TABLE_ENTRY, pba_end = pba + ((n + 63) / 64) * 8;
 
-	if (!f->msix_off)
+	if (!n)
 		return false;
 	return ((f->msix_table & 7U) == i && at < tbl_end && tbl < at + PAGE) ||
 	       ((f->msix_pba & 7U) == i && at < pba_end && pba < at + PAGE);
 }
 
 /* A function with MSI events: trap the run of MSI-X pages of BAR i starting at at. */
-static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, u64 at, u64 size)
+static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 n, u32 i, u64 at, u64 size)
 {
 	const struct pci_func *f = p->fn[k].f;
 	u64 end = at;
 
-	if (!p->fn[k].doorbell || (at && msix_page(f, i, at - PAGE)))
+	if (!p->fn[k].doorbell || (at && msix_page(f, n, i, at - PAGE)))
 		return 0; /* no MSIs (the pages stay unmapped), or not the run's start */
-	while (end < size && msix_page(f, i, end))
+	while (end < size && msix_page(f, n, i, end))
 		end += PAGE;
 	return vpci_msix_trap(vm, p->win[k], &p->nr_win[k], pci_bar_cpu(f, i) + at, end - at);
 }
@@ -190,15 +196,16 @@ static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, enum bar_op o
 	const struct pci_func *f = p->fn[k].f;
 	const struct pci_bar *b = &f->bar[i];
 	u64 cpu = pci_bar_cpu(f, i), size = b->size < PAGE ? PAGE : b->size, run = 0;
+	u32 n = msix_entries(f);
 	int r = 0;
 
 	for (u64 at = 0; !r && at <= size; at += PAGE) {
-		bool hole = at == size || msix_page(f, i, at);
+		bool hole = at == size || msix_page(f, n, i, at);
 
 		if (hole && run < at)
 			r = map_run(vm, cpu + run, at - run, op);
 		if (!r && hole && at < size && op == BAR_CREATE)
-			r = trap_run(vm, p, k, i, at, size);
+			r = trap_run(vm, p, k, n, i, at, size);
 		if (hole)
 			run = at + PAGE;
 	}
