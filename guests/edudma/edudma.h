@@ -50,5 +50,11 @@ void edudma_gap_report(void);
 void edudma_gap_listen(void);
 bool edudma_gap_requested(void);
 void edudma_gap_poll(uintptr_t bar);
+bool edudma_bar_requested(void); /* `b` typed since the last call */
+
+/* failover.c: no edu at boot: wait for the promotion notice (doorbell 100), scan again;
+ * the edu's bdf or PCI_NO_FUNC. From the idle loop: on `b`, read the edu's ID register. */
+int edudma_promoted(void);
+void edudma_bar_poll(uintptr_t bar);
 
 #endif

@@ -21,12 +21,22 @@ extern char __image_start[];           /* guest.ld: RAM base + 0x80000 */
 #define GAP_MAGIC 0x52535447U           /* "GTSR" */
 #define GAP_WORDS (EDUDMA_DMA_BYTES / 4U)
 
-static volatile bool gap_requested;
+static volatile bool gap_requested, bar_requested;
 
 static void uart_rx(uint8_t c)
 {
 	if (c == 'r')
 		gap_requested = true;
+	if (c == 'b')
+		bar_requested = true;
+}
+
+bool edudma_bar_requested(void)
+{
+	bool r = bar_requested;
+
+	bar_requested = false;
+	return r;
 }
 
 bool edudma_gap_requested(void)

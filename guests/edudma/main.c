@@ -1,7 +1,8 @@
 /*
  * edudma: list the functions the ECAM shows on bus 0, drive the first edu (drive.c),
  * probe the edus it does not drive (probe.c), then idle until `r` asks for the reset
- * gap probe (gap.c).
+ * gap probe (gap.c) or `b` for a read of the edu's ID. Without an edu it is a failover
+ * backup: it waits for its promotion and scans again (failover.c).
  */
 #include "guest/boot.h"
 #include "guest/console.h"
@@ -33,6 +34,8 @@ int main(void)
 	printf("edudma: scan functions=%u\n", n);
 	bdf = pci_find(EDU_VENDOR, EDU_DEVICE);
 	if (bdf == PCI_NO_FUNC)
+		bdf = edudma_promoted();
+	if (bdf == PCI_NO_FUNC)
 		printf("edudma: no edu\n");
 	else
 		bar = edudma_drive((unsigned)bdf);
@@ -46,5 +49,6 @@ int main(void)
 			cpu_wfi();
 		irq_unmask();
 		edudma_gap_poll(bar);
+		edudma_bar_poll(bar);
 	}
 }

@@ -1,11 +1,12 @@
 /*
  * Rules of failover groups (/failover/<group>; docs/config.md, docs/failover.md). A group
  * names a primary and a backup VM and what the backup receives when it is promoted: the
- * primary's share of their (dynamic) pool and a weight, the primary's PCI functions named
- * by label, the link of their ports on the named virtual networks, and the named shared
+ * primary's share of their (dynamic) pool and a weight, PCI functions named by label
+ * (both VMs list each, as the same function with the same dma and msi-events; only the
+ * current primary's vPCI shows it), the link of their ports on the named virtual networks, and the named shared
  * regions that move (`move-shmem`), which the primary loses. Until then the backup owns
- * none of it: a PCI function stays the primary's alone (two VMs may never list one
- * function), a network is one the backup has a port on too (its link comes up on
+ * none of it: a moving PCI function is listed by both but the backup's vPCI shows it
+ * absent (config_pci.c lets exactly such a pair list one function), a network is one the backup has a port on too (its link comes up on
  * promotion), a moving region one both list in /shmem (each with its own IPA) but only
  * the current primary has mapped. The state mirror (`shmem`) stays mapped by both, so a
  * region cannot be both. A VM is in at most one group. What moves at run time so far:
@@ -13,6 +14,7 @@
  */
 #include <config_err.h>
 #include <config_failover.h>
+#include <fdt.h>
 #include <lib.h>
 
 static int vm_index(const struct scenario *s, const char *name)
@@ -43,12 +45,36 @@ static const char *next_name(const char *list, u32 len, u32 *at)
 	return n;
 }
 
-static bool has_pci(const struct cfg_vm *vm, const char *label)
+static const struct cfg_pci *pci_of(const struct cfg_vm *vm, const char *label)
 {
 	for (u32 k = 0; k < vm->nr_pci && k < CFG_MAX_PCI; k++)
 		if (strcmp(vm->pci[k].name, label) == 0)
-			return true;
-	return false;
+			return &vm->pci[k];
+	return NULL;
+}
+
+static bool member(const struct cfg_failover *g, const char *vm)
+{
+	return !strcmp(g->primary, vm) || !strcmp(g->backup, vm);
+}
+
+const struct cfg_failover *cfg_fo_of_pci(const struct scenario *s, const char *vm,
+					 const char *label)
+{
+	for (u32 g = 0; g < s->nr_failover && g < CFG_MAX_FAILOVER; g++)
+		if (member(&s->failover[g], vm) &&
+		    fdt_stringlist_has(s->failover[g].pci, (int)s->failover[g].pci_len, label))
+			return &s->failover[g];
+	return NULL;
+}
+
+bool cfg_fo_shares_pci(const struct scenario *s, const char *a, const char *la,
+		       const char *b, const char *lb)
+{
+	const struct cfg_failover *g = cfg_fo_of_pci(s, a, la);
+
+	return g && strcmp(a, b) && member(g, b) &&
+	       fdt_stringlist_has(g->pci, (int)g->pci_len, lb);
 }
 
 static bool has_port(const struct cfg_vm *vm, const char *net)
@@ -136,11 +162,34 @@ static int check_move_shmem(const struct cfg_failover *fo, const struct cfg_vm *
 	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->rebirth)
 		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" keeps the fenced primary "
 			       "running: not with rebirth", fo->name);
-	/* a running primary would keep them: only a stop or reset quiesces its functions */
-	if (fo->fence == CFG_FO_FENCE_ISOLATE && fo->pci)
-		return cfg_err(e, NULL, "failover '%s': fence \"isolate\" with pci: not yet (PCI "
-			       "functions do not move yet; a running primary would keep them)",
-			       fo->name);
+	return 0;
+}
+
+/* A moving function: listed by both, as one function with the same rights and events. */
+static int check_move_pci(const struct cfg_failover *fo, const struct cfg_vm *p,
+			  const struct cfg_vm *b, struct cfg_error *e)
+{
+	const struct cfg_pci *fp, *fb;
+	const char *n;
+	u32 at = 0;
+
+	while ((n = next_name(fo->pci, fo->pci_len, &at))) {
+		fp = pci_of(p, n);
+		fb = pci_of(b, n);
+		if (!fp)
+			return cfg_err(e, NULL, "failover '%s': pci '%s': not a PCI function of the "
+				       "primary", fo->name, n);
+		if (!fb)
+			return cfg_err(e, NULL, "failover '%s': pci '%s': the backup does not list "
+				       "it (both list a function that moves)", fo->name, n);
+		if (cfg_pci_bdf(fp) != cfg_pci_bdf(fb))
+			return cfg_err(e, NULL, "failover '%s': pci '%s': primary and backup name "
+				       "different functions", fo->name, n);
+		if (fp->dma != fb->dma || fp->msi_events != fb->msi_events)
+			return cfg_err(e, NULL, "failover '%s': pci '%s': dma and msi-events differ "
+				       "between primary and backup (the function moves as it is)",
+				       fo->name, n);
+	}
 	return 0;
 }
 
@@ -152,12 +201,10 @@ static int check_moves(const struct scenario *s, const struct cfg_failover *fo,
 	const struct cfg_vm_shm *m;
 	const char *n;
 	u32 at = 0;
+	int err = check_move_pci(fo, p, b, e);
 
-	while ((n = next_name(fo->pci, fo->pci_len, &at)))
-		if (!has_pci(p, n))
-			return cfg_err(e, NULL, "failover '%s': pci '%s': not a PCI function of the "
-				       "primary", fo->name, n);
-	at = 0;
+	if (err)
+		return err;
 	while ((n = next_name(fo->networks, fo->networks_len, &at)))
 		if (!has_port(p, n) || !has_port(b, n))
 			return cfg_err(e, NULL, "failover '%s': network '%s': the %s has no port "

@@ -30,7 +30,8 @@ static int pci_shape(const struct cfg_vm *vm, const struct cfg_pci *p, const str
 	return 0;
 }
 
-/* Earlier functions of this VM and of earlier VMs. */
+/* Earlier functions of this VM and of earlier VMs (but the other VM of a failover group
+ * that moves the function: both list it, only the primary owns it at a time). */
 static int pci_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *e)
 {
 	const struct cfg_pci *p = &s->vms[i].pci[k];
@@ -39,7 +40,9 @@ static int pci_unique(const struct scenario *s, u32 i, u32 k, struct cfg_error *
 		const struct cfg_vm *o = &s->vms[j];
 
 		for (u32 n = 0; n < (j == i ? k : o->nr_pci); n++)
-			if (cfg_pci_bdf(&o->pci[n]) == cfg_pci_bdf(p))
+			if (cfg_pci_bdf(&o->pci[n]) == cfg_pci_bdf(p) &&
+			    (j == i || !cfg_fo_shares_pci(s, o->name, o->pci[n].name,
+							  s->vms[i].name, p->name)))
 				return cfg_err(e, s->vms[i].name, "%s.bdf: %02x:%02x.%x already "
 					       "assigned to vm '%s' %s", p->name, BDF_ARGS(p),
 					       o->name, o->pci[n].name);
@@ -65,12 +68,17 @@ static u32 pci_root_line(const struct cfg_pci *p, const struct pci_host *h)
 	return p->bdf[0] == h->bus_start ? pci_host_intid(h, p->bdf[1], PCI_INTA) : 0;
 }
 
-/* A level line cannot be split between VMs: an earlier VM's function on the same line. */
-static int pci_line_vs_pci(const struct cfg_vm *vm, const struct cfg_pci *p, u32 line,
-			   const struct cfg_vm *o, const struct pci_host *h, struct cfg_error *e)
+/* A level line cannot be split between VMs: an earlier VM's function on the same line
+ * (a function a failover group moves is one function, not two: its line is given to
+ * neither VM, vdev/vpci.c). */
+static int pci_line_vs_pci(const struct scenario *s, const struct cfg_vm *vm,
+			   const struct cfg_pci *p, u32 line, const struct cfg_vm *o,
+			   const struct pci_host *h, struct cfg_error *e)
 {
 	for (u32 n = 0; n < o->nr_pci; n++)
-		if (pci_root_line(&o->pci[n], h) == line)
+		if (pci_root_line(&o->pci[n], h) == line &&
+		    !(cfg_pci_bdf(&o->pci[n]) == cfg_pci_bdf(p) &&
+		      cfg_fo_shares_pci(s, o->name, o->pci[n].name, vm->name, p->name)))
 			return cfg_err(e, vm->name, "%s: INTx line INTID %u (INTA of %02x:%02x.%x) "
 				       "shared with vm '%s' %s: one level line cannot serve two VMs",
 				       p->name, line, BDF_ARGS(p), o->name, o->pci[n].name);
@@ -89,15 +97,33 @@ static int pci_line_vs_devs(const struct cfg_vm *vm, const struct cfg_pci *p, u3
 	return 0;
 }
 
+/* A function a failover group moves takes its line along: no other function may have it
+ * (of any VM: the primary's other functions would lose it). */
+static int pci_line_moving(const struct scenario *s, u32 i, const struct cfg_pci *p, u32 line,
+			   const struct pci_host *h, struct cfg_error *e)
+{
+	if (!cfg_fo_of_pci(s, s->vms[i].name, p->name))
+		return 0;
+	for (u32 j = 0; j < s->nr_vms; j++)
+		for (u32 n = 0; n < s->vms[j].nr_pci; n++)
+			if (pci_root_line(&s->vms[j].pci[n], h) == line &&
+			    cfg_pci_bdf(&s->vms[j].pci[n]) != cfg_pci_bdf(p))
+				return cfg_err(e, s->vms[i].name, "%s: INTx line INTID %u shared with "
+					       "vm '%s' %s: a failover group moves the function, and "
+					       "its line with it", p->name, line, s->vms[j].name,
+					       s->vms[j].pci[n].name);
+	return 0;
+}
+
 static int pci_line(const struct scenario *s, u32 i, u32 k, const struct pci_host *h,
 		    struct cfg_error *e)
 {
 	const struct cfg_pci *p = &s->vms[i].pci[k];
 	u32 line = pci_root_line(p, h);
-	int err = 0;
+	int err = line ? pci_line_moving(s, i, p, line, h, e) : 0;
 
 	for (u32 j = 0; line && !err && j < i; j++)
-		err = pci_line_vs_pci(&s->vms[i], p, line, &s->vms[j], h, e);
+		err = pci_line_vs_pci(s, &s->vms[i], p, line, &s->vms[j], h, e);
 	for (u32 j = 0; line && !err && j < s->nr_vms; j++)
 		err = pci_line_vs_devs(&s->vms[i], p, line, &s->vms[j], e);
 	return err;

@@ -21,7 +21,8 @@
  *      doorbell of the group's first `shmem` region, which its software waits on;
  *   3. roles swap, so they alternate on every failure: with rebirth the fenced primary
  *      restarts (the reset in 1) as the new backup.
- * Not yet: PCI functions do not move.
+ * PCI functions the group moves (both VMs list them) are fenced and promoted by the vPCI
+ * and vITS units' hooks like the regions (docs/failover.md "Moving PCI functions").
  * The triggers run on different pCPUs (WS1 and the shell on the housekeeper, a fault on
  * the primary's own pCPU): fo_lock makes each switch whole and the roles consistent. It
  * is taken first, never inside another lock, and held for a bounded switch.
@@ -52,6 +53,22 @@ struct fo_group {
 static struct fo_group groups[CFG_MAX_FAILOVER];
 static u32 nr_groups;
 static spinlock_t fo_lock = SPINLOCK_INIT;
+static const struct scenario *fo_scn;
+
+void failover_load(const struct scenario *s)
+{
+	fo_scn = s;
+}
+
+const struct cfg_failover *failover_pci_group(const struct vm *vm, const struct cfg_pci *c)
+{
+	return fo_scn ? cfg_fo_of_pci(fo_scn, vm->cfg->name, c->name) : NULL;
+}
+
+bool failover_boot_primary(const struct cfg_failover *g, const struct vm *vm)
+{
+	return strcmp(g->primary, vm->cfg->name) == 0;
+}
 
 static u32 fo_vm_id(const char *name)
 {
@@ -226,25 +243,20 @@ static const struct fo_group *fo_without(const struct vm *vm)
 bool failover_refused(const struct vm *vm, u64 ipa, char *msg, size_t len)
 {
 	const struct fo_group *g = fo_without(vm);
+	const char *what = "", *name = g ? vdev_fo_moved_at(vm, g->cfg, ipa, &what) : NULL;
 
-	for (u32 k = 0; g && k < vm->cfg->nr_shm; k++) {
-		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
-
-		if (ipa < m->ipa || ipa - m->ipa >= m->size ||
-		    !fdt_stringlist_has(g->cfg->move_shmem, (int)g->cfg->move_shmem_len, m->name))
-			continue;
-		if (g->fencing && g->primary == vm->id)
-			snprintf(msg, len, "fenced by failover '%s' (shmem '%s' moving to '%s')",
-				 g->cfg->name, m->name, vms[g->backup].cfg->name);
-		else if (g->count)
-			snprintf(msg, len, "fenced by failover '%s' (shmem '%s' moved to '%s')",
-				 g->cfg->name, m->name, vms[g->primary].cfg->name);
-		else
-			snprintf(msg, len, "backup in failover '%s' (shmem '%s' is '%s''s until a "
-				 "promotion)", g->cfg->name, m->name, vms[g->primary].cfg->name);
-		return true;
-	}
-	return false;
+	if (!name)
+		return false;
+	if (g->fencing && g->primary == vm->id)
+		snprintf(msg, len, "fenced by failover '%s' (%s '%s' moving to '%s')", g->cfg->name,
+			 what, name, vms[g->backup].cfg->name);
+	else if (g->count)
+		snprintf(msg, len, "fenced by failover '%s' (%s '%s' moved to '%s')", g->cfg->name,
+			 what, name, vms[g->primary].cfg->name);
+	else
+		snprintf(msg, len, "backup in failover '%s' (%s '%s' is '%s''s until a promotion)",
+			 g->cfg->name, what, name, vms[g->primary].cfg->name);
+	return true;
 }
 
 /* ---- shell: `failover [group]` ---- */

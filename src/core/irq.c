@@ -58,6 +58,12 @@ int irq_register(u32 intid, enum irq_kind kind, irq_fn fn, void *data, bool enab
 	return 0;
 }
 
+void irq_set_data(u32 intid, void *data)
+{
+	if (intid < IRQ_NR && descs[intid].fn)
+		__atomic_store_n(&descs[intid].data, data, __ATOMIC_RELEASE);
+}
+
 void *irq_data(u32 intid)
 {
 	return intid < IRQ_NR ? descs[intid].data : NULL;

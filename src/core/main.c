@@ -149,6 +149,7 @@ void hyp_main(u64 dtb)
 	if (create_pools())
 		halt("pool set-up failed");
 	freq_init(&scn);
+	failover_load(&scn);
 	create_vms();
 	failover_init(&scn);
 	gdb_init();

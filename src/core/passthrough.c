@@ -16,7 +16,7 @@ static void passthrough_irq(u32 intid, void *data)
 {
 	struct vm *vm = data;
 
-	if (vm->state == VM_STOPPED || vm->state == VM_RESETTING) {
+	if (!vm || vm->state == VM_STOPPED || vm->state == VM_RESETTING) {
 		arch_irq_enable(intid, false); /* nobody to take it: silence the line */
 		arch_irq_deactivate(intid);
 		return;
@@ -66,6 +66,26 @@ void passthrough_quiet_irq(struct vm *vm, u32 intid)
 		return; /* never claimed (creation failed first) or someone else's */
 	arch_irq_enable(intid, false);
 	arch_irq_set_active(intid, false);
+}
+
+int passthrough_reserve_irq(struct vm *vm, u32 intid)
+{
+	return virq_assign(vm, intid, false);
+}
+
+void passthrough_release_irq(struct vm *vm, u32 intid)
+{
+	if (irq_data(intid) != vm)
+		return; /* never vm's (its group's backup at boot) */
+	passthrough_quiet_irq(vm, intid);
+	virq_set_hw(vm, intid, false);
+	irq_set_data(intid, NULL); /* nobody's until the promotion: it stays disabled */
+}
+
+void passthrough_take_irq(struct vm *vm, u32 intid)
+{
+	irq_set_data(intid, vm);
+	virq_set_hw(vm, intid, true);
 }
 
 /* Stopped (or never created): its interrupts stay disabled until it starts again. */

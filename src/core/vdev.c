@@ -86,3 +86,15 @@ void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g)
 		if (u->fo_promote)
 			u->fo_promote(vm, g);
 }
+
+const char *vdev_fo_moved_at(const struct vm *vm, const struct cfg_failover *g, u64 ipa,
+			     const char **kind)
+{
+	const char *name = NULL;
+
+	for_each_unit(u)
+		if (!name && u->fo_moved_at) {
+			name = u->fo_moved_at(vm, g, ipa, kind);
+		}
+	return name;
+}

@@ -180,6 +180,19 @@ static void shmem_fo_promote(struct vm *vm, const struct cfg_failover *g)
 	}
 }
 
+static const char *shmem_fo_moved_at(const struct vm *vm, const struct cfg_failover *g,
+				     u64 ipa, const char **kind)
+{
+	*kind = "shmem";
+	for (u32 k = 0; k < vm->cfg->nr_shm; k++) {
+		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+
+		if (ipa >= m->ipa && ipa - m->ipa < m->size && shmem_moves(g, m))
+			return m->name;
+	}
+	return NULL;
+}
+
 static void shmem_show_vm(const struct vm *vm)
 {
 	const struct shm_vm_state *st = &vm_state[vm->id];
@@ -213,4 +226,5 @@ VDEV_UNIT(shmem, VDEV_STAGE_DEVICE) = {
 	.vm_create = shmem_vm_create,
 	.fo_fence = shmem_fo_fence,
 	.fo_promote = shmem_fo_promote,
+	.fo_moved_at = shmem_fo_moved_at,
 };

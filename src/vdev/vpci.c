@@ -11,9 +11,22 @@
  * quiesced (bus master, decoding off); on every restart they are reset (Function Level
  * Reset where they have it, after the VM ran) and their BARs written again, so a reset
  * VM's driver finds them as at boot.
+ *
+ * A function a failover group moves (both VMs list it; docs/failover.md "Moving PCI
+ * functions") belongs to one of them at a time: in the other it is absent (configuration
+ * reads all ones, BARs unmapped, its MSI-X pages refused), and its INTx line moves too.
+ * The fence (fo_fence) quiesces it and unmaps its BARs from the primary; the promotion
+ * (fo_promote) maps them into the backup's tables left from creation, resets the
+ * function (Function Level Reset where it has one, completed on the backup's first
+ * configuration access at least 100 ms later: until then its Vendor ID reads 0001h, the
+ * Configuration Request Retry Status value, PCIe Base Spec 4.0 2.3.2 and 6.6.2) and
+ * shows it.
  */
 #include <asm/spinlock.h>
+#include <asm/timer.h>
 #include <err.h>
+#include <failover.h>
+#include <fdt.h>
 #include <guest_dt.h>
 #include <irq.h>
 #include <lib.h>
@@ -41,6 +54,9 @@ struct vpci_vm {
 	u32 nr_win[CFG_MAX_PCI];
 	bool ran;                 /* started since its functions were last reset */
 	bool stopped;             /* quiesced until the next reset: guest writes ignored */
+	bool moves[CFG_MAX_PCI];  /* a failover group moves it: both VMs list it */
+	bool absent[CFG_MAX_PCI]; /* another VM's for now: reads all ones, BARs unmapped */
+	u64 flr_until[CFG_MAX_PCI]; /* counter value its promotion's FLR is over at (0: none) */
 	struct guest_dt_pci dt;
 };
 
@@ -71,9 +87,34 @@ static u32 vpci_windows(const struct cfg_vm *cfg)
 static struct vpci_fn *vpci_lookup(struct vpci_vm *p, u32 bdf)
 {
 	for (u32 i = 0; i < p->nr; i++)
-		if (p->fn[i].f->bdf == bdf)
+		if (p->fn[i].f->bdf == bdf && !p->absent[i])
 			return &p->fn[i];
 	return NULL;
+}
+
+/*
+ * A promoted function still in its Function Level Reset (lock held): true if the access
+ * was answered as a function that is not ready yet answers (Vendor ID 0001h, PCIe Base
+ * Spec 4.0 2.3.2 with Configuration Request Retry Status Software Visibility: Linux's
+ * scan waits and retries; other registers all ones, writes dropped). Once the 100 ms
+ * are over the reset is completed here, on the VM's own pCPU: BARs written again.
+ */
+static bool vpci_in_flr(struct vpci_vm *p, struct vpci_fn *fn, struct mmio_access *a, u32 reg)
+{
+	u32 k = (u32)(fn - p->fn);
+	u32 mask = a->size == 4 ? 0xffffffffU : (1U << (a->size * 8)) - 1;
+
+	if (!p->flr_until[k])
+		return false;
+	if (arch_counter() >= p->flr_until[k]) {
+		p->flr_until[k] = 0;
+		pci_func_restore(fn->f, false);
+		vpci_msix_mask_all(fn);
+		return false;
+	}
+	if (!a->write)
+		a->val = reg < 4 ? (0xffff0001U >> (reg * 8)) & mask : mask;
+	return true;
 }
 
 /* ECAM (PCIe Base Spec 4.0, 7.2.2): the offset names bus, device, function, register. */
@@ -89,7 +130,9 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 		return TRAP_FORBIDDEN; /* 1, 2 or 4 bytes, naturally aligned (7.2.2) */
 	spin_lock(&p->lock);
 	fn = vpci_lookup(p, bdf);
-	if (!fn && !a->write)
+	if (fn && vpci_in_flr(p, fn, a, reg))
+		r = 0; /* answered: the function is not ready yet */
+	else if (!fn && !a->write)
 		a->val = a->size == 4 ? 0xffffffffU : (1U << (a->size * 8)) - 1;
 	else if (fn && a->write && !p->stopped)
 		r = vpci_cfg_write(fn, reg, a->size, (u32)a->val);
@@ -106,61 +149,77 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 
 /* ---- BARs into the stage 2 ---- */
 
-/* Does page [at, at + PAGE) of BAR i hold the MSI-X table or PBA? */
-static bool msix_page(const struct pci_func *f, u32 i, u64 at)
+/* MSI-X table entries of the function (0: no MSI-X), read once per walk of its BARs: a
+ * configuration read per page made a failover's walk of a 1 MiB BAR take milliseconds. */
+static u32 msix_entries(const struct pci_func *f)
 {
-	u32 n = (pci_cfg_read(f->bdf, f->msix_off + MSIX_CTRL, 2) & 0x7ffU) + 1;
+	return f->msix_off ? (pci_cfg_read(f->bdf, f->msix_off + MSIX_CTRL, 2) & 0x7ffU) + 1 : 0;
+}
+
+/* Does page [at, at + PAGE) of BAR i hold the MSI-X table or PBA (n entries)? */
+static bool msix_page(const struct pci_func *f, u32 n, u32 i, u64 at)
+{
 	u64 tbl = f->msix_table & ~7U, pba = f->msix_pba & ~7U;
 	u64 tbl_end = tbl + (u64)n * MSIX_TABLE_ENTRY, pba_end = pba + ((n + 63) / 64) * 8;
 
-	if (!f->msix_off)
+	if (!n)
 		return false;
 	return ((f->msix_table & 7U) == i && at < tbl_end && tbl < at + PAGE) ||
 	       ((f->msix_pba & 7U) == i && at < pba_end && pba < at + PAGE);
 }
 
 /* A function with MSI events: trap the run of MSI-X pages of BAR i starting at at. */
-static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, u64 at, u64 size)
+static int trap_run(struct vm *vm, struct vpci_vm *p, u32 k, u32 n, u32 i, u64 at, u64 size)
 {
 	const struct pci_func *f = p->fn[k].f;
 	u64 end = at;
 
-	if (!p->fn[k].doorbell || (at && msix_page(f, i, at - PAGE)))
+	if (!p->fn[k].doorbell || (at && msix_page(f, n, i, at - PAGE)))
 		return 0; /* no MSIs (the pages stay unmapped), or not the run's start */
-	while (end < size && msix_page(f, i, end))
+	while (end < size && msix_page(f, n, i, end))
 		end += PAGE;
 	return vpci_msix_trap(vm, p->win[k], &p->nr_win[k], pci_bar_cpu(f, i) + at, end - at);
 }
 
+/* At creation: map and trap; a failover's fence and promotion: unmap or map again (into
+ * the tables the creation made: nothing is allocated) the same runs. */
+enum bar_op { BAR_CREATE, BAR_UNMAP, BAR_MAP };
+
+static int map_run(struct vm *vm, u64 at, u64 size, enum bar_op op)
+{
+	return op == BAR_UNMAP ? vm_arch_unmap(vm, at, size) : vm_arch_map(vm, at, at, size, true);
+}
+
 /* Map BAR i page by page, runs at a time, leaving the MSI-X pages out (trapped). */
-static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i)
+static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, enum bar_op op)
 {
 	const struct pci_func *f = p->fn[k].f;
 	const struct pci_bar *b = &f->bar[i];
 	u64 cpu = pci_bar_cpu(f, i), size = b->size < PAGE ? PAGE : b->size, run = 0;
+	u32 n = msix_entries(f);
 	int r = 0;
 
 	for (u64 at = 0; !r && at <= size; at += PAGE) {
-		bool hole = at == size || msix_page(f, i, at);
+		bool hole = at == size || msix_page(f, n, i, at);
 
 		if (hole && run < at)
-			r = vm_arch_map(vm, cpu + run, cpu + run, at - run, true);
-		if (!r && hole && at < size)
-			r = trap_run(vm, p, k, i, at, size);
+			r = map_run(vm, cpu + run, at - run, op);
+		if (!r && hole && at < size && op == BAR_CREATE)
+			r = trap_run(vm, p, k, n, i, at, size);
 		if (hole)
 			run = at + PAGE;
 	}
 	return r;
 }
 
-static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k)
+static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k, enum bar_op op)
 {
 	const struct pci_func *f = p->fn[k].f;
 	int r = 0;
 
 	for (u32 i = 0; !r && i < PCI_NR_BARS; i++)
 		if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI)
-			r = map_bar(vm, p, k, i);
+			r = map_bar(vm, p, k, i, op);
 	return r;
 }
 
@@ -169,7 +228,8 @@ static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k)
 #define BDF_ARGS(bdf) PCI_BDF_BUS(bdf), PCI_BDF_DEV(bdf), PCI_BDF_FN(bdf)
 
 /* The function the scenario names, if the VM may have it (what the check could not see). */
-static int find_fn(const struct cfg_pci *c, struct pci_func **out, char *msg, size_t len)
+static int find_fn(const struct cfg_pci *c, bool moves, struct pci_func **out, char *msg,
+		   size_t len)
 {
 	u32 bdf = cfg_pci_bdf(c);
 	struct pci_func *f = pci_host ? pci_find(bdf) : NULL;
@@ -181,7 +241,7 @@ static int find_fn(const struct cfg_pci *c, struct pci_func **out, char *msg, si
 	else if (f->hdr_type != 0)
 		snprintf(msg, len, "%s: %02x:%02x.%x is a PCI bridge; assign the functions "
 			 "behind it", c->name, BDF_ARGS(bdf));
-	else if (f->owner != PCI_NO_OWNER)
+	else if (f->owner != PCI_NO_OWNER && !moves) /* a moving one: its group's other VM's */
 		snprintf(msg, len, "%s: %02x:%02x.%x already belongs to vm %d", c->name,
 			 BDF_ARGS(bdf), f->owner);
 	else if (!pci_bars_ok(f))
@@ -189,7 +249,8 @@ static int find_fn(const struct cfg_pci *c, struct pci_func **out, char *msg, si
 			 c->name, BDF_ARGS(bdf));
 	else
 		return 0;
-	return !f ? ERR_NOENT : f->hdr_type ? ERR_INVAL : f->owner >= 0 ? ERR_BUSY : ERR_NOMEM;
+	return !f ? ERR_NOENT : f->hdr_type ? ERR_INVAL : f->owner >= 0 && !moves ? ERR_BUSY
+										 : ERR_NOMEM;
 }
 
 /* One INTx line per VM however many of its functions share it. */
@@ -200,14 +261,24 @@ static int claim_intx(struct vm *vm, const struct pci_func *f)
 	return passthrough_claim_irq(vm, f->intid);
 }
 
+/*
+ * A function a failover group moves is taken by both VMs (BARs mapped, MSI-X pages
+ * trapped: the tables exist for the promotion); the group's primary owns it, and
+ * failover_init() fences the backup, which unmaps them. Its INTx line (which no other
+ * function shares, config_pci.c) is the primary's, reserved in the backup's vGIC.
+ */
 static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, char *msg,
 		   size_t len)
 {
+	const struct cfg_failover *g = failover_pci_group(vm, c);
 	struct pci_func *f;
-	int r = find_fn(c, &f, msg, len);
+	int r = find_fn(c, g != NULL, &f, msg, len);
 
 	if (r)
 		return r;
+	p->moves[p->nr] = g != NULL;
+	p->absent[p->nr] = false;
+	p->flr_until[p->nr] = 0;
 	vpci_fn_reset(&p->fn[p->nr], f, c->dma);
 	/* the vITS unit (earlier stage) refused the VM if events were asked without an ITS */
 	vpci_fn_msi(&p->fn[p->nr], c->msi_events && plat.its_size ?
@@ -216,19 +287,22 @@ static int take_fn(struct vm *vm, struct vpci_vm *p, const struct cfg_pci *c, ch
 	for (u32 w = 0; w < VPCI_MSIX_WINDOWS; w++)
 		p->win[p->nr][w] = (struct vpci_msix_win){ .lock = &p->lock,
 							   .stopped = &p->stopped,
+							   .absent = &p->absent[p->nr],
 							   .fn = &p->fn[p->nr] };
-	r = map_bars(vm, p, p->nr);
+	r = map_bars(vm, p, p->nr, BAR_CREATE);
 	if (r) {
 		snprintf(msg, len, "%s: stage-2 map of its BARs failed (%s)", c->name, err_name(r));
 		return r;
 	}
-	r = claim_intx(vm, f);
+	r = !g || failover_boot_primary(g, vm) ? claim_intx(vm, f)
+					       : f->intid ? passthrough_reserve_irq(vm, f->intid) : 0;
 	if (r) {
 		snprintf(msg, len, "%s: its INTx line, INTID %u, is unavailable (%s): another VM "
 			 "or device has it", c->name, f->intid, err_name(r));
 		return r;
 	}
-	f->owner = (int)vm->id;
+	if (!g || failover_boot_primary(g, vm))
+		f->owner = (int)vm->id;
 	vpci_msix_mask_all(&p->fn[p->nr++]);
 	return 0;
 }
@@ -323,7 +397,10 @@ static void vpci_reset(struct vm *vm)
 
 	spin_lock(&p->lock);
 	for (u32 i = 0; i < p->nr; i++) {
-		pci_func_restore(p->fn[i].f, p->ran);
+		if (p->absent[i])
+			continue; /* another VM's now (failover) */
+		pci_func_restore(p->fn[i].f, p->ran || p->flr_until[i]);
+		p->flr_until[i] = 0;
 		vpci_fn_reset(&p->fn[i], p->fn[i].f, p->fn[i].dma);
 		vpci_msix_mask_all(&p->fn[i]);
 	}
@@ -344,11 +421,108 @@ static void vpci_stop(struct vm *vm)
 	spin_lock(&p->lock);
 	p->stopped = true;
 	for (u32 i = 0; i < p->nr; i++) {
+		if (p->absent[i])
+			continue;
 		pci_func_quiesce(p->fn[i].f);
 		if (p->fn[i].f->intid)
 			passthrough_quiet_irq(vm, p->fn[i].f->intid);
 	}
 	spin_unlock(&p->lock);
+}
+
+/* ---- failover: a function moves with the primary role ---- */
+
+static bool vpci_moved_by(const struct vm *vm, const struct vpci_vm *p, u32 k,
+			  const struct cfg_failover *g)
+{
+	return p->moves[k] && fdt_stringlist_has(g->pci, (int)g->pci_len, vm->cfg->pci[k].name);
+}
+
+/*
+ * Fence: the function leaves vm at once. Bus mastering and decoding off and its INTx
+ * line taken (if it was vm's: failover_init fences the backup too, which never owned
+ * it), absent from vm's
+ * configuration space and MSI-X pages, its BARs out of vm's stage 2 and every pCPU's
+ * TLB (vm_arch_unmap: the broadcast invalidation is complete when it returns).
+ */
+static void vpci_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	struct vpci_vm *p = &vpcis[vm->id];
+
+	for (u32 k = 0; k < p->nr; k++) {
+		struct pci_func *f = pci_find(p->fn[k].f->bdf);
+
+		if (!vpci_moved_by(vm, p, k, g) || p->absent[k])
+			continue;
+		spin_lock(&p->lock);
+		p->absent[k] = true;
+		p->flr_until[k] = 0;
+		if (f->owner == (int)vm->id) {
+			pci_func_quiesce(f);
+			f->owner = PCI_NO_OWNER;
+		}
+		if (f->intid)
+			passthrough_release_irq(vm, f->intid);
+		spin_unlock(&p->lock);
+		if (map_bars(vm, p, k, BAR_UNMAP)) /* runs mapped at creation: never */
+			printk("rtvisor: vm '%s': %s: stage-2 unmap of its BARs failed\n",
+			       vm->cfg->name, vm->cfg->pci[k].name);
+	}
+}
+
+/*
+ * Promotion: vm gets the function as at boot. Its BARs back into vm's stage 2, the
+ * guest's view new (command register, BAR shadows, MSI and MSI-X table and masks),
+ * the function reset (an FLR is started, vpci_in_flr completes it; without FLR its
+ * MSI-X entries are masked now), its INTx line vm's (routed to vm's pCPU, disabled until
+ * vm's guest enables it), and only then it shows in vm's configuration space.
+ */
+static void vpci_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	struct vpci_vm *p = &vpcis[vm->id];
+
+	for (u32 k = 0; k < p->nr; k++) {
+		struct pci_func *f = pci_find(p->fn[k].f->bdf);
+
+		if (!vpci_moved_by(vm, p, k, g) || !p->absent[k])
+			continue;
+		if (map_bars(vm, p, k, BAR_MAP)) /* into the tables of its creation: never */
+			printk("rtvisor: vm '%s': %s: stage-2 map of its BARs failed\n",
+			       vm->cfg->name, vm->cfg->pci[k].name);
+		spin_lock(&p->lock);
+		f->owner = (int)vm->id;
+		vpci_fn_reset(&p->fn[k], f, p->fn[k].dma);
+		if (pci_func_flr_start(f))
+			p->flr_until[k] = arch_counter() + pci_flr_ticks();
+		else
+			vpci_msix_mask_all(&p->fn[k]);
+		if (f->intid)
+			passthrough_take_irq(vm, f->intid);
+		p->absent[k] = false;
+		spin_unlock(&p->lock);
+	}
+}
+
+/* A page of one of the BARs (IPA = PA) of a function g moves. */
+static const char *vpci_fo_moved_at(const struct vm *vm, const struct cfg_failover *g,
+				    u64 ipa, const char **kind)
+{
+	const struct vpci_vm *p = &vpcis[vm->id];
+
+	*kind = "pci";
+	for (u32 k = 0; k < p->nr; k++) {
+		const struct pci_func *f = p->fn[k].f;
+
+		for (u32 i = 0; vpci_moved_by(vm, p, k, g) && i < PCI_NR_BARS; i++) {
+			u64 at = pci_bar_cpu(f, i), size = f->bar[i].size < PAGE ? PAGE
+								       : f->bar[i].size;
+
+			if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI &&
+			    ipa >= at && ipa - at < size)
+				return vm->cfg->pci[k].name;
+		}
+	}
+	return NULL;
 }
 
 VDEV_UNIT(vpci, VDEV_STAGE_DEVICE) = {
@@ -359,4 +533,7 @@ VDEV_UNIT(vpci, VDEV_STAGE_DEVICE) = {
 	.vm_reset = vpci_reset,
 	.vm_stop = vpci_stop,
 	.guest_dt = vpci_guest_dt,
+	.fo_fence = vpci_fo_fence,
+	.fo_promote = vpci_fo_promote,
+	.fo_moved_at = vpci_fo_moved_at,
 };

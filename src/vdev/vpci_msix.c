@@ -121,7 +121,9 @@ enum trap_status vpci_msix_mmio(struct vcpu *vc, struct mmio_access *a, void *op
 	if (a->offset & (a->size - 1))
 		return TRAP_FORBIDDEN;
 	spin_lock(w->lock);
-	if (pa >= tbl && pa - tbl < (u64)hw_entries(f) * ENTRY)
+	if (*w->absent) /* a failover moved it away (fault.c reports the fenced VM) */
+		st = TRAP_FORBIDDEN;
+	else if (pa >= tbl && pa - tbl < (u64)hw_entries(f) * ENTRY)
 		st = table_access(v, a, pa - tbl, *w->stopped, &r);
 	else
 		st = pass(a, w->va + a->offset, *w->stopped);

@@ -291,7 +291,10 @@ struct cfg_failover {
 	char name[CFG_NAME_LEN];
 	char primary[CFG_NAME_LEN], backup[CFG_NAME_LEN];
 	u32 weight;                /* the backup's weight once promoted (0: the primary's) */
-	const char *pci;           /* labels of the primary's pci@ functions that move */
+	const char *pci;           /* labels of pci@ functions that move: both VMs list each
+				    * (same label, function, dma, msi-events); only the current
+				    * primary's vPCI shows it (docs/failover.md "Moving PCI
+				    * functions") */
 	u32 pci_len;
 	const char *networks;      /* virtio-net networks whose link moves */
 	u32 networks_len;
@@ -359,6 +362,13 @@ int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error
 
 /* Shared regions (config_shm.c): the regions themselves and each VM's view of them;
  * part of config_check(). */
+/* The group of VM vm whose `pci` moves vm's function labelled label, or NULL. */
+const struct cfg_failover *cfg_fo_of_pci(const struct scenario *s, const char *vm,
+					 const char *label);
+/* Do VMs a and b (primary and backup of one group) share one function, labelled la in a
+ * and lb in b, that the group moves? */
+bool cfg_fo_shares_pci(const struct scenario *s, const char *a, const char *la,
+		       const char *b, const char *lb);
 int config_check_shm(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e);
 int config_check_vm_shm(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 			struct cfg_error *e);

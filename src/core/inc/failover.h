@@ -9,8 +9,17 @@
 
 #include <types.h>
 
+struct cfg_failover;
+struct cfg_pci;
 struct scenario;
 struct vm;
+
+/* Boot, before the VMs are created: the groups, for the units that ask at creation. */
+void failover_load(const struct scenario *s);
+/* The group that moves vm's PCI function c (both VMs list it), or NULL. */
+const struct cfg_failover *failover_pci_group(const struct vm *vm, const struct cfg_pci *c);
+/* Is vm group g's primary as the scenario names it (the owner of what moves at boot)? */
+bool failover_boot_primary(const struct cfg_failover *g, const struct vm *vm);
 
 void failover_init(const struct scenario *s); /* boot, after the VMs are created */
 /* vm's watchdog reached WS1: true if a group took it (vm is a primary whose group fails

@@ -43,6 +43,8 @@ void irq_handle_group0(bool guest_exit); /* the same for Group 0 (an exit-less p
 int irq_register(u32 intid, enum irq_kind kind, irq_fn fn, void *data, bool enable);
 void irq_unregister(u32 intid);
 void *irq_data(u32 intid);        /* what the owner registered, or NULL */
+/* A registered interrupt's handler gets data from now on (a line that changes VMs). */
+void irq_set_data(u32 intid, void *data);
 void irq_count(enum stat_cause c); /* a guest delivery or tick, in this pCPU's statistics */
 
 /*

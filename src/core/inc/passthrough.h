@@ -15,5 +15,13 @@ struct vm;
 int passthrough_claim_irq(struct vm *vm, u32 intid);
 /* The VM stopped: its line stays disabled and inactive until it starts again. */
 void passthrough_quiet_irq(struct vm *vm, u32 intid);
+/* A line that moves with a PCI function between a failover group's VMs (vdev/vpci.c):
+ * the VM that does not own it at boot has it assigned in its vGIC, not backed by the
+ * physical one (reserve, at creation); the fence takes it from its owner (quiet, not
+ * backed, nobody's), the promotion gives it to the other (backed, routed, the guest's
+ * enable mirrored). */
+int passthrough_reserve_irq(struct vm *vm, u32 intid);
+void passthrough_release_irq(struct vm *vm, u32 intid);
+void passthrough_take_irq(struct vm *vm, u32 intid);
 
 #endif

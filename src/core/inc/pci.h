@@ -98,6 +98,11 @@ void pci_func_quiesce(const struct pci_func *f);
 /* Back to the state of boot: quiesced, Function Level Reset if it has one, BARs
  * written again (a reset clears them). */
 void pci_func_restore(const struct pci_func *f, bool flr);
+/* Quiesce it and, if it has Function Level Reset, start one (true) without waiting:
+ * the caller lets pci_flr_ticks() of the counter pass, then pci_func_restore(f, false)
+ * writes the BARs again (a failover's promotion, vdev/vpci.c). */
+bool pci_func_flr_start(const struct pci_func *f);
+u64 pci_flr_ticks(void);
 /* The shell: every function (vm < 0) or those of VM vm. */
 void pci_show(int vm);
 

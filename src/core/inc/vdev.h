@@ -57,6 +57,11 @@ struct vdev_unit {
 	 * waiting for another pCPU's work. */
 	void (*fo_fence)(struct vm *vm, const struct cfg_failover *g);
 	void (*fo_promote)(struct vm *vm, const struct cfg_failover *g);
+	/* The name of what group g moves that vm has at ipa (a region, a function's BAR),
+	 * and in *kind what it is ("shmem", "pci"), or NULL: fault.c's report of a fenced
+	 * or backup VM's refused access. Lock-free, any pCPU. */
+	const char *(*fo_moved_at)(const struct vm *vm, const struct cfg_failover *g, u64 ipa,
+				   const char **kind);
 };
 
 #define VDEV_STR_(x) #x
@@ -75,5 +80,8 @@ void vdev_vm_stop(struct vm *vm);
 void vdev_guest_dt(struct vm *vm, struct guest_dt_platform *p);
 void vdev_fo_fence(struct vm *vm, const struct cfg_failover *g);
 void vdev_fo_promote(struct vm *vm, const struct cfg_failover *g);
+/* The first unit's fo_moved_at answer. */
+const char *vdev_fo_moved_at(const struct vm *vm, const struct cfg_failover *g, u64 ipa,
+			     const char **kind);
 
 #endif

@@ -12,6 +12,10 @@ struct vm;
 /* The VM owns shared interrupt intid; hw: backed by the physical one of the same
  * number (passthrough). 0, ERR_RANGE or ERR_FULL (the VM's table of owned SPIs). */
 int virq_assign(struct vm *vm, u32 intid, bool hw);
+/* An assigned SPI becomes backed by the physical one (hw: routed to its target vCPU's
+ * pCPU, the guest's enable mirrored) or stops being (a failover moves the line away:
+ * the guest's enable, activation and routing no longer reach it). */
+void virq_set_hw(struct vm *vm, u32 intid, bool hw);
 /* Make intid pending for vCPU vcpu (private interrupts) or its target (shared). For
  * hw, the physical interrupt has been priority-dropped. */
 void virq_inject(struct vm *vm, u32 intid, u32 vcpu);

@@ -57,6 +57,21 @@ static void wait_ms(u32 ms)
 		;
 }
 
+bool pci_func_flr_start(const struct pci_func *f)
+{
+	pci_func_quiesce(f);
+	if (!f->flr)
+		return false;
+	pci_cfg_write(f->bdf, f->pcie_off + PCIE_DEVCTL, 2,
+		      pci_cfg_read(f->bdf, f->pcie_off + PCIE_DEVCTL, 2) | PCIE_DEVCTL_FLR);
+	return true;
+}
+
+u64 pci_flr_ticks(void)
+{
+	return arch_counter_freq() * FLR_WAIT_MS / 1000;
+}
+
 void pci_func_restore(const struct pci_func *f, bool flr)
 {
 	pci_func_quiesce(f);

@@ -18,6 +18,7 @@ struct vm;
 struct vpci_msix_win {
 	spinlock_t *lock;          /* the VM's vPCI lock */
 	const bool *stopped;       /* writes ignored while set (vpci.c) */
+	const bool *absent;        /* the function moved to another VM: refused (vpci.c) */
 	struct vpci_fn *fn;
 	u64 pa;                    /* the window's first byte (IPA = PA) */
 	u64 va;                    /* and where the hypervisor reaches it */

@@ -719,6 +719,38 @@ TEST(failover_groups)
 			   "it");
 }
 
+/* A moving PCI function: both VMs list it (one function, same rights); any other pair of
+ * VMs, or a group that does not move it, still may not share it. */
+#define FO_VM_PCI(n, cpu, pci)                                                             \
+	VM_OPEN(n) "cpus = <" cpu ">;\nentry = <0x0 0x40080000>;\npool = \"dyn\";\n"            \
+	"memory@40000000 { reg = <0x0 0x40000000 0x0 0x1000000>; };\n"                      \
+	"image@0 { load = <0x0 0x40080000>; data = /incbin/(\"hello.bin\"); };\n" pci "};\n"
+#define EDU(label, dev) "pci@" dev ",0 { label = \"" label "\"; bdf = <0 " dev " 0>; };\n"
+#define FO_AB "primary = \"a\";\nbackup = \"b\";\n"
+
+TEST(failover_pci)
+{
+	CHECK_EQ(run_vms(FO_VM_PCI("a", "1", EDU("edu", "4")) FO_VM_PCI("b", "3", EDU("edu", "4"))
+			 FO_REST(FO_AB "pci = \"edu\";\nfence = \"isolate\";\n")), 0);
+	CHECK(cfg_fo_of_pci(&sc, "b", "edu") == &sc.failover[0]);
+	CHECK(cfg_fo_of_pci(&sc, "b", "nic") == NULL);
+	CHECK(cfg_fo_shares_pci(&sc, "a", "edu", "b", "edu"));
+	CHECK(!cfg_fo_shares_pci(&sc, "a", "edu", "a", "edu"));
+	CHECK(run_vms(FO_VM_PCI("a", "1", EDU("edu", "4")) FO_VM_PCI("b", "3", EDU("edu", "4"))
+		      FO_REST(FO_AB)) < 0); /* listed by both, but the group does not move it */
+	CHECK_STR_CONTAINS(cerr.msg, "vm 'b': edu.bdf: 00:04.0 already assigned to vm 'a' edu");
+	CHECK(run_vms(FO_VM_PCI("a", "1", EDU("edu", "4")) FO_VM("b", "3")
+		      FO_REST(FO_AB "pci = \"edu\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "failover 'cell': pci 'edu': the backup does not list it");
+	CHECK(run_vms(FO_VM_PCI("a", "1", EDU("edu", "4")) FO_VM_PCI("b", "3", EDU("edu", "5"))
+		      FO_REST(FO_AB "pci = \"edu\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "failover 'cell': pci 'edu': primary and backup name "
+			   "different functions");
+	CHECK(run_vms(FO_VM_PCI("a", "1", EDU("edu", "4")) FO_VM_PCI("b", "3", EDU("nic", "4"))
+		      FO_REST(FO_AB "pci = \"edu\";\n")) < 0);
+	CHECK_STR_CONTAINS(cerr.msg, "already assigned to vm 'a' edu"); /* another label */
+}
+
 /* A refused scenario is ERR_INVAL (err.h) from parse, check and the capacity check alike. */
 TEST(error_codes)
 {
@@ -1100,6 +1132,7 @@ int main(void)
 	RUN(owned_spis);
 	RUN(watchdog_rules);
 	RUN(failover_groups);
+	RUN(failover_pci);
 	RUN(error_codes);
 	RUN(console_intid_beyond_vgic);
 	RUN(ipa_space);

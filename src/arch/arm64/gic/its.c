@@ -34,9 +34,14 @@
 #define LPI_PROP_ON (0x2u | 0x1u)        /* RES1 [1], Enable [0] */
 #define POLL_LIMIT 10000000u
 
+/* Whose event it is: one word, so a failover that moves the function (its_set_owner)
+ * is seen whole by a pCPU taking the LPI at that moment: (VM id + 1) << 8 | its
+ * function's index in that VM's scenario; 0: nobody's (a moving function between its
+ * fence and its promotion, or before its group's primary is created). */
+#define WHO(vm, fn) (((vm)->id + 1U) << 8 | (fn))
 struct lpi_owner {
-	struct vm *vm;
-	u8 fn;
+	u32 who;
+	u16 devid;
 	u8 event;
 	u8 pcpu;  /* the collection it was mapped to: where it is taken */
 };
@@ -232,18 +237,40 @@ void its_cpu_init(void)
 }
 
 /* Reserve nr physical LPIs for fn's events; their property bytes enabled. */
-static int reserve_lpis(struct vm *vm, u32 fn, u32 nr, u32 pcpu, u32 *first)
+static int reserve_lpis(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu, u32 *first)
 {
 	if (nr > LIM_ITS_LPIS - nr_lpis)
 		return ERR_FULL;
 	*first = LPI_BASE + nr_lpis;
 	for (u32 e = 0; e < nr; e++) {
-		owner[nr_lpis] = (struct lpi_owner){ .vm = vm, .fn = (u8)fn, .event = (u8)e,
+		owner[nr_lpis] = (struct lpi_owner){ .who = vm ? WHO(vm, fn) : 0,
+						     .devid = (u16)devid, .event = (u8)e,
 						     .pcpu = (u8)pcpu };
 		prop[nr_lpis++] = GIC_PRIO_GUEST | LPI_PROP_ON;
 	}
 	arch_dcache_clean((u64)(uintptr_t)prop, nr_lpis);
 	return 0;
+}
+
+static bool its_devid_mapped(u32 devid)
+{
+	for (u32 k = 0; k < nr_lpis; k++)
+		if (owner[k].devid == devid)
+			return true;
+	return false;
+}
+
+/* Failover (docs/failover.md "Moving PCI functions"): a table write per event, no
+ * command: the device keeps its ITT and LPIs, only whose vITS receives them changes. */
+void its_set_owner(u32 devid, struct vm *vm, u32 fn, const struct vm *from)
+{
+	for (u32 k = 0; k < nr_lpis; k++) {
+		u32 who = __atomic_load_n(&owner[k].who, __ATOMIC_RELAXED);
+
+		if (owner[k].devid != devid || (from && who >> 8 != from->id + 1U))
+			continue;
+		__atomic_store_n(&owner[k].who, vm ? WHO(vm, fn) : 0, __ATOMIC_RELEASE);
+	}
 }
 
 int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
@@ -257,11 +284,16 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
 		return ERR_NOENT;
 	if (nr > LIM_MSI_EVENTS_PER_FN || pcpu >= plat.nr_cpus)
 		return ERR_RANGE;
+	if (its_devid_mapped(devid)) { /* the other VM of its failover group mapped it */
+		if (vm)
+			its_set_owner(devid, vm, fn, NULL);
+		return 0;
+	}
 	itt = (u64)(uintptr_t)mm_alloc_hyp((1ULL << bits) * ite_size);
 	if (!itt)
 		return ERR_NOMEM;
 	arch_dcache_clean(itt, ALIGN_UP((1ULL << bits) * ite_size, PAGE));
-	r = reserve_lpis(vm, fn, nr, pcpu, &first);
+	r = reserve_lpis(vm, fn, devid, nr, pcpu, &first);
 	if (r)
 		return r;
 	its_cmd_mapd(&c[n++], devid, bits, itt, true);
@@ -275,7 +307,8 @@ int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu)
 int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu)
 {
 	for (u32 k = 0; k < nr_lpis; k++)
-		if (owner[k].vm == vm && owner[k].fn == fn && owner[k].event == event) {
+		if (__atomic_load_n(&owner[k].who, __ATOMIC_RELAXED) == WHO(vm, fn) &&
+		    owner[k].event == event) {
 			*pcpu = owner[k].pcpu;
 			return (int)(LPI_BASE + k);
 		}
@@ -290,6 +323,7 @@ int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu)
 bool arch_irq_msi(u32 intid)
 {
 	const struct lpi_owner *o;
+	u32 who;
 
 	if (intid < LPI_BASE)
 		return false;
@@ -297,6 +331,8 @@ bool arch_irq_msi(u32 intid)
 	if (intid - LPI_BASE >= nr_lpis)
 		return true; /* not one of ours: nothing maps it */
 	o = &owner[intid - LPI_BASE];
-	vits_msi(o->vm, o->fn, o->event);
+	who = __atomic_load_n(&o->who, __ATOMIC_ACQUIRE);
+	if (who) /* else a function between its fence and its promotion: dropped */
+		vits_msi(&vms[(who >> 8) - 1], who & 0xffU, o->event);
 	return true;
 }

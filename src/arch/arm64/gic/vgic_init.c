@@ -84,6 +84,24 @@ void vgic_vcpu_reset(struct vcpu *v)
 	v->arch.vgic.priv[plat.timer_intid_virt].hw = true;
 }
 
+void virq_set_hw(struct vm *vm, u32 intid, bool hw)
+{
+	struct virq *q;
+
+	if (intid < 32 || intid > VGIC_MAX_INTID)
+		return;
+	q = &vm->arch.vgic.spi[intid - 32];
+	spin_lock(&vm->arch.vgic.lock);
+	if (q->owned) {
+		q->hw = hw;
+		if (hw) {
+			arch_irq_route(intid, vm->vcpus[q->target].pcpu);
+			arch_irq_enable(intid, q->enabled);
+		}
+	}
+	spin_unlock(&vm->arch.vgic.lock);
+}
+
 int virq_assign(struct vm *vm, u32 intid, bool hw)
 {
 	struct virq *q;

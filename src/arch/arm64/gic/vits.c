@@ -24,6 +24,8 @@
 #include <arch/vits_v4.h>
 #include <asm/spinlock.h>
 #include <err.h>
+#include <failover.h>
+#include <fdt.h>
 #include <guest_dt.h>
 #include <lib.h>
 #include <mm.h>
@@ -404,11 +406,15 @@ static int map_events(struct vm *vm, char *msg, size_t len)
 
 	for (u32 k = 0; k < cfg->nr_pci; k++) {
 		const struct cfg_pci *p = &cfg->pci[k];
+		const struct cfg_failover *g;
 		int r;
 
 		if (!p->msi_events)
 			continue;
-		r = its_map_device(vm, k, cfg_pci_bdf(p), p->msi_events, vm->vcpus[0].pcpu);
+		/* a function a failover group moves: its events go to the group's primary */
+		g = failover_pci_group(vm, p);
+		r = its_map_device(!g || failover_boot_primary(g, vm) ? vm : NULL, k,
+				   cfg_pci_bdf(p), p->msi_events, vm->vcpus[0].pcpu);
 		if (r) {
 			snprintf(msg, len, "%s: msi-events cannot be mapped on the ITS (%s)",
 				 p->name, r == ERR_NOENT ? "the machine has no usable ITS"
@@ -452,6 +458,52 @@ static int vits_vm_create(struct vm *vm, char *msg, size_t len)
 	return r;
 }
 
+/* ---- failover (docs/failover.md "Moving PCI functions") ---- */
+
+static bool vits_moves(const struct cfg_failover *g, const struct cfg_pci *p)
+{
+	return p->msi_events && fdt_stringlist_has(g->pci, (int)g->pci_len, p->name);
+}
+
+/* What the guest's driver mapped for function fn goes (as MAPD V=0 would): its vLPIs
+ * unmapped, every translation and the device mapping forgotten (both locks held). */
+static void vits_forget_fn(struct vm *vm, struct vits_vm *s, u32 fn)
+{
+	struct vits_dev *d = &s->t.dev[fn];
+
+	for (u32 e = 0; e < VITS_EVENTS; e++)
+		if (d->ite[e].valid)
+			vgic_lpi_unmap(vm, d->ite[e].vintid);
+	memset(d->ite, 0, sizeof(d->ite));
+	d->mapped = false;
+	d->event_bits = 0;
+}
+
+/* The fence: the function's events reach this VM no more, and its vITS forgets it. */
+static void vits_fo_fence(struct vm *vm, const struct cfg_failover *g)
+{
+	struct vits_vm *s = &vits[vm->id];
+
+	for (u32 k = 0; s->on && k < vm->cfg->nr_pci && k < s->t.nr_fns; k++) {
+		if (!vits_moves(g, &vm->cfg->pci[k]))
+			continue;
+		its_set_owner(cfg_pci_bdf(&vm->cfg->pci[k]), NULL, 0, vm);
+		spin_lock(&s->lock);
+		spin_lock(&vm->arch.vgic.lock);
+		vits_forget_fn(vm, s, k);
+		spin_unlock(&vm->arch.vgic.lock);
+		spin_unlock(&s->lock);
+	}
+}
+
+/* The promotion: the function's events go to this VM's vITS (its driver maps them). */
+static void vits_fo_promote(struct vm *vm, const struct cfg_failover *g)
+{
+	for (u32 k = 0; vits[vm->id].on && k < vm->cfg->nr_pci; k++)
+		if (vits_moves(g, &vm->cfg->pci[k]))
+			its_set_owner(cfg_pci_bdf(&vm->cfg->pci[k]), vm, k, NULL);
+}
+
 static u32 vits_windows(const struct cfg_vm *cfg)
 {
 	return vm_events(cfg) ? 1 : 0;
@@ -476,4 +528,6 @@ VDEV_UNIT(vits, VDEV_STAGE_IRQCHIP) = {
 	.vm_create = vits_vm_create,
 	.vm_reset = vits_vm_reset,
 	.guest_dt = vits_guest_dt,
+	.fo_fence = vits_fo_fence,
+	.fo_promote = vits_fo_promote,
 };

@@ -45,6 +45,12 @@ bool its_present(void);
  * LPIs (the scenario check prevents it).
  */
 int its_map_device(struct vm *vm, u32 fn, u32 devid, u32 nr, u32 pcpu);
+/* (vm NULL: mapped, but the events go to nobody yet. A DeviceID already mapped, by the
+ * other VM of a failover group that moves the function, is not mapped again: its events
+ * go to vm, if given.) */
+/* Events of DeviceID devid go to function fn of vm from now on (NULL: to nobody; from:
+ * only if they went to that VM). A failover's fence and promotion; any pCPU, no command. */
+void its_set_owner(u32 devid, struct vm *vm, u32 fn, const struct vm *from);
 /* The physical LPI of event of vm's function fn, and the pCPU it is routed to; -1: none. */
 int its_lpi_of(const struct vm *vm, u32 fn, u32 event, u32 *pcpu);
 /* Commands rtvisor issued on the physical ITS so far (shell, tests). */
