@@ -212,7 +212,7 @@ u64 vcpu_fast_sync(const struct vcpu_regs *partial)
 		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
 	if (v->arch.vgic.lrs_used)
 		vgic_sync(v);
-	st = vcpu_sync_exit_fast(v, esr);
+	st = vcpu_sync_exit_fast(c, v, esr);
 	if (st == TRAP_HANDLED && fast_resume(c, v))
 		return 0;
 	v->arch.exit_esr = esr;

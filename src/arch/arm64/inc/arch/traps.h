@@ -11,7 +11,8 @@ struct vcpu;
 void vcpu_handle_exit(struct vcpu *v, u64 exit);       /* traps.c */
 /* The handler of a synchronous exit, its status (traps.c; the fast path's too). */
 enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr);
-enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr); /* only if esr_fast_exit */
+/* only if esr_fast_exit; pc: this pCPU's struct cpu */
+enum trap_status vcpu_sync_exit_fast(struct cpu *pc, struct vcpu *v, u64 esr);
 struct vcpu_regs;
 /* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c); partial: the frame while
  * x19-x29 are not in it, NULL once they are (after EXIT_SYNC_FULL) */
