@@ -189,16 +189,28 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
  * are handled here, in vcpu_run()'s order (retire the completed list registers, then
  * the handler). 0: enter the guest again; else the loop takes over with the full frame
  * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status).
- * partial is the frame while only x0-x18, x30, pc and pstate are in it (the vector's call:
- * never NULL). An MSR/MRS or MMIO access through x19-x29 then gets EXIT_SYNC_FULL: entry.S
- * stores x19-x29 too and calls again with NULL (the frame complete), so only those exits
- * pay for it, and the other exits pay nothing for the test. The pCPU of an exit-less vCPU
+ * While only x0-x18, x30, pc and pstate are in the frame (the vector's call), entry.S's x18
+ * holds the frame (frame_partial). An MSR/MRS or MMIO access through x19-x29 then gets
+ * EXIT_SYNC_FULL: entry.S stores x19-x29 too, sets x18 to 0 (the frame complete) and calls
+ * again, so only those exits pay for it, and the other exits pay nothing for the test: no
+ * argument to pass, and x18 is read on that branch only. (One function for both calls:
+ * with a copy for each, LTO no longer inlines the handlers, docs/benchmarks.md.) The pCPU of an exit-less vCPU
  * (and only it: config_exitless.c) keeps exitless_run()'s path for every exit, and the
  * housekeeping pCPU, which never resumes without going round its loop (may_resume), keeps
  * the loop's path without paying for this one first; so does a pCPU whose loop has
  * something to do anyway (go_round).
  */
-u64 vcpu_fast_sync(const struct vcpu_regs *partial)
+/* entry.S's x18 (the hypervisor is built with -ffixed-x18, so no C code changes it): the
+ * guest frame while x19-x29 are not stored in it, 0 once they are (fast_full). */
+static inline bool frame_partial(void)
+{
+	u64 x18;
+
+	__asm__ volatile("mov %0, x18" : "=r"(x18));
+	return x18 != 0;
+}
+
+u64 vcpu_fast_sync(void)
 {
 	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
@@ -208,10 +220,10 @@ u64 vcpu_fast_sync(const struct vcpu_regs *partial)
 
 	if (c->go_round)
 		return EXIT_SYNC;
-	if (!esr_fast_exit(esr) && partial)
-		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
-	if (v->arch.vgic.lrs_used)
+	if (v->arch.vgic.lrs_used) /* first: the syndrome is decoded after the call */
 		vgic_sync(v);
+	if (!esr_fast_exit(esr) && frame_partial())
+		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
 	st = vcpu_sync_exit_fast(c, v, esr);
 	if (st == TRAP_HANDLED && fast_resume(c, v))
 		return 0;

@@ -55,9 +55,9 @@ struct sysreg_trap_desc {
 		__attribute__((used, aligned(8), section(".rtv_sysreg_traps")))
 
 /* Rt [9:5] (31: XZR) and Direction [0] (1: MRS) of the ISS (Arm ARM D19.2.37, EC 0x18). */
-static inline u32 sysreg_iss_rt(u64 esr)
+static inline u64 sysreg_iss_rt(u64 esr)
 {
-	return (u32)(esr >> 5) & 0x1f;
+	return (esr >> 5) & 0x1f;
 }
 
 static inline bool sysreg_iss_read(u64 esr)
@@ -65,18 +65,23 @@ static inline bool sysreg_iss_read(u64 esr)
 	return esr & 1;
 }
 
-/* What the trapped MSR writes. */
+/* What the trapped MSR writes (the guest frame, asm/vcpu.h; XZR reads as 0). */
 static inline u64 sysreg_trap_wval(const struct vcpu *v, u64 esr)
 {
-	return vcpu_reg(v, sysreg_iss_rt(esr));
+	u64 rt = sysreg_iss_rt(esr);
+
+	return rt < 31 ? v->arch.regs.x[rt] : 0;
 }
 
-/* The access is complete: an MRS gets read_val, the guest goes past the instruction. */
+/* The access is complete: an MRS gets read_val (unless to XZR), the guest goes past the
+ * instruction (A64: 4 bytes). */
 static inline enum trap_status sysreg_trap_done(struct vcpu *v, u64 esr, u64 read_val)
 {
-	if (sysreg_iss_read(esr))
-		vcpu_set_reg(v, sysreg_iss_rt(esr), read_val);
-	vcpu_skip_insn(v);
+	u64 rt = sysreg_iss_rt(esr);
+
+	if (sysreg_iss_read(esr) && rt < 31)
+		v->arch.regs.x[rt] = read_val;
+	v->arch.regs.pc += 4;
 	return TRAP_HANDLED;
 }
 
