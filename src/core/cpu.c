@@ -81,9 +81,10 @@ static void run_once(struct cpu *c, struct vcpu *v)
 
 /*
  * A bind pCPU whose one vCPU is loaded has nothing to decide: the vCPU either
- * runs or waits, so the scheduler (and its lock) stay off the interrupt path.
+ * runs or waits, so the scheduler (and its lock) stay off the interrupt path; and the
+ * vCPU's WFI may wait on the fast path (arch), as the loop would have nothing else to run.
  */
-static bool bind_settled(const struct cpu *c)
+bool sched_alone(const struct cpu *c)
 {
 	const struct vcpu *v = c->sched.current;
 
@@ -104,7 +105,7 @@ void cpu_loop(void)
 			c->need_resched = false; /* before acting: a new request is never lost */
 			smp_mb();
 			vm_service(c);
-			if (!bind_settled(c))
+			if (!sched_alone(c))
 				sched_schedule(c);
 		}
 		v = c->sched.current;

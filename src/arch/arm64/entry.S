@@ -17,23 +17,25 @@
  * values, complete the frame and __vcpu_run returns it. vcpu_arch.c decides which exits
  * may be handled there (those whose handlers touch no guest register in x19-x29); an
  * access through x19-x29 returns EXIT_SYNC_FULL and is handled with the frame complete
- * (fast_full: vcpu_fast_sync() again, its argument NULL), still without the loop.
+ * (fast_full: vcpu_fast_sync() again, x18 = 0), still without the loop. Across the first
+ * C call x18 holds the guest frame (the hypervisor is built with -ffixed-x18).
  */
 #include <asm-offsets.h>
 
 /* The guest frame (struct vcpu_regs, asm/vcpu.h): x0..x30 from VCPU_REGS_X, then pc and
  * pstate; x30 and pc are stored as one pair (asm-offsets.c checks they are adjacent). */
 
-/* x2..x17: the caller-saved guest registers the fast path stores besides x0, x1, x18, x30. */
-.macro guest_x2_x17 op
-	\op	x2, x3, [x0, #VCPU_REGS_X + 8 * 2]
-	\op	x4, x5, [x0, #VCPU_REGS_X + 8 * 4]
-	\op	x6, x7, [x0, #VCPU_REGS_X + 8 * 6]
-	\op	x8, x9, [x0, #VCPU_REGS_X + 8 * 8]
-	\op	x10, x11, [x0, #VCPU_REGS_X + 8 * 10]
-	\op	x12, x13, [x0, #VCPU_REGS_X + 8 * 12]
-	\op	x14, x15, [x0, #VCPU_REGS_X + 8 * 14]
-	\op	x16, x17, [x0, #VCPU_REGS_X + 8 * 16]
+/* x2..x17: the caller-saved guest registers the fast path stores besides x0, x1, x18, x30
+ * (base: the frame, x0 unless given). */
+.macro guest_x2_x17 op, base=x0
+	\op	x2, x3, [\base, #VCPU_REGS_X + 8 * 2]
+	\op	x4, x5, [\base, #VCPU_REGS_X + 8 * 4]
+	\op	x6, x7, [\base, #VCPU_REGS_X + 8 * 6]
+	\op	x8, x9, [\base, #VCPU_REGS_X + 8 * 8]
+	\op	x10, x11, [\base, #VCPU_REGS_X + 8 * 10]
+	\op	x12, x13, [\base, #VCPU_REGS_X + 8 * 12]
+	\op	x14, x15, [\base, #VCPU_REGS_X + 8 * 14]
+	\op	x16, x17, [\base, #VCPU_REGS_X + 8 * 16]
 .endm
 
 /* x2..x29 of the guest frame: op is stp (save) or ldp (restore). */
@@ -47,12 +49,12 @@
 	\op	x28, x29, [x0, #VCPU_REGS_X + 8 * 28]
 .endm
 
-/* Load the guest's x30, and its pc and pstate into ELR_EL2/SPSR_EL2 (x0: the frame; x2
- * is overwritten, to be restored after). */
-.macro guest_x30_pc_pstate
-	ldp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
+/* Load the guest's x30, and its pc and pstate into ELR_EL2/SPSR_EL2 (base: the frame, x0
+ * unless given; x2 is overwritten, to be restored after). */
+.macro guest_x30_pc_pstate base=x0
+	ldp	x30, x2, [\base, #VCPU_REGS_X + 8 * 30]
 	msr	elr_el2, x2
-	ldr	x2, [x0, #VCPU_REGS_PSTATE]
+	ldr	x2, [\base, #VCPU_REGS_PSTATE]
 	msr	spsr_el2, x2
 .endm
 
@@ -91,19 +93,23 @@
 	b	guest_exit
 .endm
 
-/* The fast path's part of the frame: x0-x18, x30, pc, pstate (x0 = the frame after). */
+/*
+ * The fast path's part of the frame: x0-x18, x30, pc, pstate. x18 = the frame after, and
+ * it stays so across the C call: the hypervisor is built with -ffixed-x18 (mk/hyp.mk), so
+ * no C code touches it and fast_exit_done needs no second look-up.
+ */
 .macro save_guest_caller_saved
-	stp	x0, x1, [sp, #-16]!
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_GUEST_REGS]
-	guest_x2_x17 stp
-	str	x18, [x0, #VCPU_REGS_X + 8 * 18]
-	ldp	x2, x3, [sp], #16
-	stp	x2, x3, [x0, #VCPU_REGS_X + 8 * 0]
+	str	x18, [sp, #-16]!
+	mrs	x18, tpidr_el2
+	ldr	x18, [x18, #CPU_GUEST_REGS]
+	stp	x0, x1, [x18, #VCPU_REGS_X + 8 * 0]
+	guest_x2_x17 stp, x18
+	ldr	x2, [sp], #16
+	str	x2, [x18, #VCPU_REGS_X + 8 * 18]
 	mrs	x2, elr_el2
-	stp	x30, x2, [x0, #VCPU_REGS_X + 8 * 30]
+	stp	x30, x2, [x18, #VCPU_REGS_X + 8 * 30]
 	mrs	x2, spsr_el2
-	str	x2, [x0, #VCPU_REGS_PSTATE]
+	str	x2, [x18, #VCPU_REGS_PSTATE]
 .endm
 
 /*
@@ -149,7 +155,7 @@ el2_vectors:
 	/* lower EL, AArch64: the guest */
 	.balign 128
 	save_guest_caller_saved
-	bl	vcpu_fast_sync		/* x0: the frame, partial */
+	bl	vcpu_fast_sync		/* x18: the frame, x19-x29 not in it yet */
 	b	fast_exit_done
 	.balign 128
 	save_guest_caller_saved
@@ -178,26 +184,23 @@ __vcpu_run:
 	str	x0, [x1, #CPU_GUEST_REGS]
 	guest_eret_full
 
-/* After a fast-path handler: x0 = 0 to re-enter the guest, else the EXIT_* for the loop. */
+/* After a fast-path handler: x0 = 0 to re-enter the guest, else the EXIT_* for the loop;
+ * x18 = the frame (save_guest_caller_saved). */
 fast_exit_done:
 	cbnz	x0, 1f
-	mrs	x1, tpidr_el2
-	ldr	x0, [x1, #CPU_GUEST_REGS]
-	guest_x30_pc_pstate
-	guest_x2_x17 ldp
-	ldr	x18, [x0, #VCPU_REGS_X + 8 * 18]
-	ldp	x0, x1, [x0, #VCPU_REGS_X + 8 * 0]
+	guest_x30_pc_pstate x18
+	guest_x2_x17 ldp, x18
+	ldp	x0, x1, [x18, #VCPU_REGS_X + 8 * 0]
+	ldr	x18, [x18, #VCPU_REGS_X + 8 * 18]
 	eret
 	dsb	nsh
 	isb
-1:	mrs	x1, tpidr_el2
-	ldr	x1, [x1, #CPU_GUEST_REGS]
-	stp	x19, x20, [x1, #VCPU_REGS_X + 8 * 19]
-	stp	x21, x22, [x1, #VCPU_REGS_X + 8 * 21]
-	stp	x23, x24, [x1, #VCPU_REGS_X + 8 * 23]
-	stp	x25, x26, [x1, #VCPU_REGS_X + 8 * 25]
-	stp	x27, x28, [x1, #VCPU_REGS_X + 8 * 27]
-	str	x29, [x1, #VCPU_REGS_X + 8 * 29]
+1:	stp	x19, x20, [x18, #VCPU_REGS_X + 8 * 19]
+	stp	x21, x22, [x18, #VCPU_REGS_X + 8 * 21]
+	stp	x23, x24, [x18, #VCPU_REGS_X + 8 * 23]
+	stp	x25, x26, [x18, #VCPU_REGS_X + 8 * 25]
+	stp	x27, x28, [x18, #VCPU_REGS_X + 8 * 27]
+	str	x29, [x18, #VCPU_REGS_X + 8 * 29]
 	cmp	x0, #EXIT_SYNC_FULL_CODE
 	b.eq	fast_full
 
@@ -210,7 +213,7 @@ guest_exit:
  * x19-x29 (callee-saved), but the handler may have written one of them in the frame (an
  * MRS), so a resume loads all of x2-x29 back. */
 fast_full:
-	mov	x0, #0
+	mov	x18, #0			/* the frame is complete (vcpu_arch.c frame_partial) */
 	bl	vcpu_fast_sync
 	cbnz	x0, guest_exit
 	mrs	x1, tpidr_el2

@@ -18,10 +18,14 @@
  * - PMU registers (MDCR_EL2.TPM/TPMCR) and IMPLEMENTATION DEFINED registers
  *   (HCR_EL2.TIDCP): undefined, as on hardware without them (the sanitised ID
  *   registers say there is no PMU).
- * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored; answered before anything
- *   else, from the syndrome's bits as they are.
- * - Registers a unit emulates (arch/sysreg_trap.h): looked up by encoding next; e.g.
- *   the vGIC's SGI generation registers (gic/vgic_sgi.c).
+ * - ACTLR_EL1 (HCR_EL2.TACR): reads as zero, writes ignored.
+ * - Registers a unit emulates (arch/sysreg_trap.h), e.g. the vGIC's SGI generation
+ *   registers (gic/vgic_sgi.c).
+ *
+ * Dispatch: the registers with a handler of their own (the units' and ACTLR_EL1,
+ * MDSCR_EL1, OSLSR_EL1 here) are found through one table built at boot (sysreg_table.c),
+ * every one at the same cost; the classes (ID, set/way, the other debug registers, PMU,
+ * IMPLEMENTATION DEFINED) are decoded when the table has no slot for the encoding.
  */
 #include <arch/esr_decode.h>
 #include <arch/pgtable.h>
@@ -29,6 +33,7 @@
 #include <arch/sysregs.h>
 #include <arch/traps.h>
 #include <mm.h>
+#include <vdev.h>
 #include <vm.h>
 
 #define FIELD(shift) (0xfULL << (shift))
@@ -117,51 +122,6 @@ static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 	}
 }
 
-extern const struct sysreg_trap_desc __sysreg_traps_start[], __sysreg_traps_end[];
-
-const struct sysreg_trap_desc *sysreg_trap_find(const struct sysreg_trap_desc *first,
-						const struct sysreg_trap_desc *end, u32 enc)
-{
-	for (const struct sysreg_trap_desc *d = first; d < end; d++)
-		if (d->enc == enc)
-			return d;
-	return NULL;
-}
-
-/* The access's register (Rt, 31: XZR) and direction (MRS) straight from the ISS (Arm ARM
- * D19.2.37 ESR_EL2, EC 0x18: Rt [9:5], Direction [0]), for the paths that decode nothing
- * else. */
-static u32 iss_rt(u32 iss)
-{
-	return (iss >> 5) & 0x1f;
-}
-
-static bool iss_read(u32 iss)
-{
-	return iss & 1;
-}
-
-/* Complete the access: an MRS gets read_val, the guest goes past the instruction. */
-static enum trap_status finish(struct vcpu *v, u32 iss, u64 read_val)
-{
-	if (iss_read(iss))
-		vcpu_set_reg(v, iss_rt(iss), read_val);
-	vcpu_skip_insn(v);
-	return TRAP_HANDLED;
-}
-
-/* A register some unit emulates (SYSREG_TRAP): its handler, then the result. */
-static enum trap_status unit_reg(struct vcpu *v, u32 iss, const struct sysreg_trap_desc *d)
-{
-	bool read = iss_read(iss);
-	u64 val = read ? 0 : vcpu_reg(v, iss_rt(iss));
-	enum trap_status st = d->fn(v, read, &val);
-
-	if (st != TRAP_HANDLED)
-		return st;
-	return finish(v, iss, val);
-}
-
 static enum trap_status done(struct vcpu *v, const struct sysreg_info *o, u64 read_val)
 {
 	if (o->read)
@@ -199,40 +159,49 @@ static bool is_impdef(const struct sysreg_info *o)
  * vCPU is loaded on, the register is written as well so that it takes effect now and
  * so that whatever saves the EL1 context later sees the guest's value.
  */
-static void mdscr_write(struct vcpu *v, u64 val)
+static enum trap_status mdscr_access(struct vcpu *v, u64 esr)
 {
-	v->arch.el1.mdscr = val;
-	write_sysreg(mdscr_el1, val);
-	arch_debug_forget(); /* a debugger's MDE/SS bits go back in before the next entry */
+	if (!sysreg_iss_read(esr)) {
+		u64 val = sysreg_trap_wval(v, esr);
+
+		v->arch.el1.mdscr = val;
+		write_sysreg(mdscr_el1, val);
+		arch_debug_forget(); /* a debugger's MDE/SS bits go back in before the next entry */
+	}
+	return sysreg_trap_done(v, esr, v->arch.el1.mdscr);
 }
 
-/* Debug registers: op0=2 (and the OS lock/debug power registers among them). */
-static enum trap_status debug_reg(struct vcpu *v, const struct sysreg_info *o)
+/* OSLSR_EL1 (Arm ARM D19.3): OSLM = 0b10, the OS lock implemented and unlocked. */
+static enum trap_status oslsr_access(struct vcpu *v, u64 esr)
 {
-	if (o->op1 == 0 && o->crn == 0 && o->crm == 2 && o->op2 == 2) { /* MDSCR_EL1 */
-		if (!o->read)
-			mdscr_write(v, vcpu_reg(v, o->rt));
-		return done(v, o, v->arch.el1.mdscr);
-	}
-	if (o->op1 == 0 && o->crn == 1 && o->crm == 1 && o->op2 == 4) /* OSLSR_EL1 */
-		return done(v, o, 0x8); /* OSLM = 0b10: OS lock implemented, unlocked */
-	return done(v, o, 0);
+	return sysreg_trap_done(v, esr, 0x8);
 }
+
+/* ACTLR_EL1 (trapped by HCR_EL2.TACR, Arm ARM D19.2.48): RAZ/WI. */
+static enum trap_status actlr_access(struct vcpu *v, u64 esr)
+{
+	return sysreg_trap_done(v, esr, 0);
+}
+
+/* The core's own registers with a handler: in the dispatch table beside the units'. */
+static const struct sysreg_trap_desc core_regs[] = {
+	{ SYSREG_ENC(3, 0, 1, 0, 1), actlr_access },
+	{ SYSREG_ENC(2, 0, 0, 2, 2), mdscr_access },
+	{ SYSREG_ENC(2, 0, 1, 1, 4), oslsr_access },
+};
 
 /*
- * The registers without a unit, by what their encodings have in common (decoded once).
- * Not ACTLR_EL1: sysreg_trap() answers it before anything is decoded.
+ * The registers without a handler of their own, by what their encodings have in common
+ * (decoded once). The other debug registers (op0 = 2): read as zero, writes ignored.
  */
-static enum trap_status hyp_reg(struct vcpu *v, u64 esr)
+static __attribute__((noinline)) enum trap_status sysreg_class(struct vcpu *v, u64 esr)
 {
 	struct sysreg_info o = esr_sysreg_decode(esr);
 
 	if (is_id_reg(&o) && o.read)
 		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
-	if (is_set_way(&o))
+	if (is_set_way(&o) || o.op0 == 2)
 		return done(v, &o, 0);
-	if (o.op0 == 2)
-		return debug_reg(v, &o);
 	if (is_pmu(&o) || is_impdef(&o)) {
 		vcpu_inject_undef(v); /* what hardware without the register does */
 		return TRAP_HANDLED;
@@ -240,31 +209,39 @@ static enum trap_status hyp_reg(struct vcpu *v, u64 esr)
 	return TRAP_UNHANDLED;
 }
 
-/* Everything but ACTLR_EL1: the units' registers, then the rest. Not inlined, so that
- * sysreg_trap() needs no stack frame for ACTLR_EL1 (a tail call here). */
-static __attribute__((noinline)) enum trap_status sysreg_other(struct vcpu *v, u64 esr)
-{
-	u32 iss = (u32)ESR_ISS(esr);
-	const struct sysreg_trap_desc *d = sysreg_trap_find(__sysreg_traps_start,
-							    __sysreg_traps_end,
-							    SYSREG_ENC_OF_ISS(iss));
+extern const struct sysreg_trap_desc __sysreg_traps_start[], __sysreg_traps_end[];
 
-	if (d)
-		return unit_reg(v, iss, d);
-	return hyp_reg(v, esr);
+/* Written once, by sysreg_init() on the boot pCPU before any other pCPU starts or any VM
+ * runs; read-only afterwards. */
+static struct sysreg_table sysreg_tab;
+
+static int sysreg_init(void)
+{
+	const struct sysreg_trap_range ranges[] = {
+		{ core_regs, core_regs + sizeof(core_regs) / sizeof(core_regs[0]) },
+		{ __sysreg_traps_start, __sysreg_traps_end },
+	};
+
+	return sysreg_table_build(&sysreg_tab, ranges, sizeof(ranges) / sizeof(ranges[0]));
 }
 
+/* Not a device: the unit's init builds the table before any VM exists. */
+VDEV_UNIT(sysreg, VDEV_STAGE_IRQCHIP) = {
+	.name = "sysreg",
+	.init = sysreg_init,
+};
+
 /*
- * A trapped MSR/MRS (EC 0x18). Dispatched on the encoding as it sits in the ISS
- * (SYSREG_ENC_OF_ISS: one mask, nothing decoded): ACTLR_EL1 (trapped by HCR_EL2.TACR,
- * Arm ARM D19.2.48; RAZ/WI here) first, then the units' registers, then the rest. No unit
- * may register ACTLR_EL1 (sysreg_trap.h): it is the hypervisor's own.
+ * A trapped MSR/MRS (EC 0x18). The encoding as it sits in the ISS (SYSREG_ENC_OF_ISS: one
+ * mask, nothing decoded) indexes the table; a slot with that encoding has its handler
+ * (a tail call), anything else is one of the classes.
  */
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr)
 {
-	u32 iss = (u32)ESR_ISS(esr);
+	u32 enc = SYSREG_ENC_OF_ISS(esr);
+	const struct sysreg_slot *s = &sysreg_tab.slot[sysreg_slot_of(sysreg_tab.mult, enc)];
 
-	if (SYSREG_ENC_OF_ISS(iss) == SYSREG_ENC(3, 0, 1, 0, 1)) /* ACTLR_EL1 */
-		return finish(v, iss, 0);
-	return sysreg_other(v, esr);
+	if (s->enc != enc)
+		return sysreg_class(v, esr);
+	return s->fn(v, esr);
 }

@@ -19,9 +19,14 @@
 
 typedef enum trap_status (*exit_fn)(struct vcpu *v, u64 esr);
 
+static void count_on(struct cpu *pc, enum stat_cause c)
+{
+	pc->stats.count[c]++;
+}
+
 static void count(enum stat_cause c)
 {
-	cpu()->stats.count[c]++;
+	count_on(cpu(), c);
 }
 
 static enum trap_status exit_wfx(struct vcpu *v, u64 esr)
@@ -78,10 +83,18 @@ static enum trap_status exit_iabt(struct vcpu *v, u64 esr)
 	return TRAP_FORBIDDEN;
 }
 
+/* Inlined into the fast path's dispatch too (vcpu_sync_exit_fast), so that a handler of
+ * the register table returns straight to vcpu_fast_sync(). */
+static inline __attribute__((always_inline)) enum trap_status
+sysreg_exit(struct cpu *pc, struct vcpu *v, u64 esr)
+{
+	count_on(pc, STAT_SYSREG);
+	return sysreg_trap(v, esr);
+}
+
 static enum trap_status exit_sysreg(struct vcpu *v, u64 esr)
 {
-	count(STAT_SYSREG);
-	return sysreg_trap(v, esr);
+	return sysreg_exit(cpu(), v, esr);
 }
 
 static enum trap_status exit_unknown(struct vcpu *v, u64 esr)
@@ -140,11 +153,12 @@ enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr)
 	return (fn ? fn : exit_unknown)(v, esr);
 }
 
-/* The same for the exits of the fast path (esr_fast_exit), without the table: HVC, SMC and
+/* The same for the exits of the fast path (esr_fast_exit; pc: this pCPU, the caller has it
+ * at hand), without the table: HVC, SMC and
  * MSR/MRS have AArch64-only classes; a data abort may come from AArch32 EL0. The syndrome
  * of record is stored by the caller only if the exit goes on to the loop (nothing a
  * handled exit does reads it: guest_fault() does, for an exit that was not handled). */
-enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr)
+enum trap_status vcpu_sync_exit_fast(struct cpu *pc, struct vcpu *v, u64 esr)
 {
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
@@ -152,7 +166,7 @@ enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr)
 	case EC_SMC64:
 		return exit_smc(v, esr);
 	case EC_SYSREG:
-		return exit_sysreg(v, esr);
+		return sysreg_exit(pc, v, esr);
 	default:
 		if (exc_from_aarch32(v->arch.regs.pstate))
 			return TRAP_FORBIDDEN;

@@ -11,9 +11,12 @@
 #include <arch/traps.h>
 #include <arch/vgic.h>
 #include <arch/vtimer.h>
+#include <asm/barrier.h>
 #include <cpu.h>
 #include <irq.h>
 #include <lib.h>
+#include <sched.h>
+#include <stats.h>
 #include <vcpu.h>
 #include <vm.h>
 
@@ -184,21 +187,83 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
 }
 
 /*
+ * A WFI (ESR_EL2 EC 0x01, ISS TI = 0b00: Arm ARM D19.2.37; trapped by HCR_EL2.TWI) that
+ * may wait on the fast path: from AArch64, of the vCPU alone on a bind pCPU (sched_alone:
+ * the loop would have nothing else to run), not a gicv4 VM's (whose vPE leaves residency
+ * while it waits: virq_wait, its_v4.c). The caller checked go_round.
+ */
+static inline __attribute__((always_inline)) bool wfi_here(const struct cpu *c,
+							   const struct vcpu *v, u64 esr)
+{
+	return ESR_EC(esr) == EC_WFX && !(ESR_ISS(esr) & 3) &&
+	       !exc_from_aarch32(v->arch.regs.pstate) && !v->arch.vpe.on && sched_alone(c);
+}
+
+/*
+ * The WFI block of the loop (exit_wfx, virq_wait, cpu_idle, vgic_flush) without the way
+ * round it: a bind pCPU with one vCPU has nothing else to do while it waits. v stays
+ * runnable and is marked wfi_fast, then, unless an interrupt would wake it already, the
+ * pCPU waits for an interrupt with the time counted as idle (util_idle_*, what the load
+ * and the CPU-frequency code read), handles what came (irq_handle_pending: the kick of an
+ * injector, the virtual timer, ...), and injects what is pending (vgic_flush) and resumes
+ * the guest. An injector on another pCPU marks the interrupt pending, fences and reads
+ * wfi_fast (sched_wake): either it sees the mark and kicks (the WFI wakes on the
+ * interrupt even if it came first), or the check here, after the mark and a fence, sees
+ * the interrupt. Anything for the loop (a stop, reset, pool move, failover, debugger:
+ * go_round, marked and kicked by its writer) sends the exit on to the loop, the WFI
+ * completed. Bounded: one wait, as cpu_idle's.
+ */
+static __attribute__((noinline)) u64 fast_wfi(struct cpu *c, struct vcpu *v, u64 esr)
+{
+	c->stats.count[STAT_WFX]++;
+	v->arch.regs.pc += 4; /* past the WFI */
+	v->wfi_fast = true;
+	smp_mb(); /* the mark before the pending check (sched_wake: the reverse) */
+	if (!vgic_has_pending(v)) {
+		util_idle_enter(c);
+		cpu_wait_irq();
+		util_idle_exit(c);
+	}
+	v->wfi_fast = false;
+	irq_handle_pending(false);
+	if (!c->go_round) {
+		vgic_flush(v);
+		if (fast_resume(c, v))
+			return 0;
+	}
+	v->arch.exit_esr = esr;
+	v->arch.fast_status = TRAP_HANDLED;
+	return EXIT_SYNC_DONE;
+}
+
+/*
  * A synchronous exit on the fast path: the ones whose emulation touches no guest register
  * in x19-x29 (esr_fast_exit: HVC/SMC, MSR/MRS and MMIO accesses through x0-x18 or x30)
  * are handled here, in vcpu_run()'s order (retire the completed list registers, then
  * the handler). 0: enter the guest again; else the loop takes over with the full frame
  * (EXIT_SYNC: not handled yet; EXIT_SYNC_DONE: handled, its status in fast_status).
- * partial is the frame while only x0-x18, x30, pc and pstate are in it (the vector's call:
- * never NULL). An MSR/MRS or MMIO access through x19-x29 then gets EXIT_SYNC_FULL: entry.S
- * stores x19-x29 too and calls again with NULL (the frame complete), so only those exits
- * pay for it, and the other exits pay nothing for the test. The pCPU of an exit-less vCPU
+ * While only x0-x18, x30, pc and pstate are in the frame (the vector's call), entry.S's x18
+ * holds the frame (frame_partial). An MSR/MRS or MMIO access through x19-x29 then gets
+ * EXIT_SYNC_FULL: entry.S stores x19-x29 too, sets x18 to 0 (the frame complete) and calls
+ * again, so only those exits pay for it, and the other exits pay nothing for the test: no
+ * argument to pass, and x18 is read on that branch only. (One function for both calls:
+ * with a copy for each, LTO no longer inlines the handlers, docs/benchmarks.md.) The pCPU of an exit-less vCPU
  * (and only it: config_exitless.c) keeps exitless_run()'s path for every exit, and the
  * housekeeping pCPU, which never resumes without going round its loop (may_resume), keeps
  * the loop's path without paying for this one first; so does a pCPU whose loop has
  * something to do anyway (go_round).
  */
-u64 vcpu_fast_sync(const struct vcpu_regs *partial)
+/* entry.S's x18 (the hypervisor is built with -ffixed-x18, so no C code changes it): the
+ * guest frame while x19-x29 are not stored in it, 0 once they are (fast_full). */
+static inline bool frame_partial(void)
+{
+	u64 x18;
+
+	__asm__ volatile("mov %0, x18" : "=r"(x18));
+	return x18 != 0;
+}
+
+u64 vcpu_fast_sync(void)
 {
 	struct cpu *c = cpu();
 	struct vcpu *v = c->sched.current;
@@ -208,11 +273,14 @@ u64 vcpu_fast_sync(const struct vcpu_regs *partial)
 
 	if (c->go_round)
 		return EXIT_SYNC;
-	if (!esr_fast_exit(esr) && partial)
-		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
-	if (v->arch.vgic.lrs_used)
+	if (v->arch.vgic.lrs_used) /* first: the syndrome is decoded after the call */
 		vgic_sync(v);
-	st = vcpu_sync_exit_fast(v, esr);
+	if (!esr_fast_exit(esr) && frame_partial()) {
+		if (wfi_here(c, v, esr))
+			return fast_wfi(c, v, esr);
+		return esr_fast_class(esr) ? EXIT_SYNC_FULL : EXIT_SYNC;
+	}
+	st = vcpu_sync_exit_fast(c, v, esr);
 	if (st == TRAP_HANDLED && fast_resume(c, v))
 		return 0;
 	v->arch.exit_esr = esr;

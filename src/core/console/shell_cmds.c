@@ -28,9 +28,11 @@ static void cmd_vm_list(int argc, char **argv)
 		       vm_status_name(&vms[i]), vm_pool_name(&vms[i]), vms[i].nr_vcpus);
 }
 
-static const char *vcpu_state_name(enum vcpu_state s)
+static const char *vcpu_state_name(const struct vcpu *v)
 {
-	return s == VCPU_OFF ? "off" : s == VCPU_WFI ? "wfi" : "runnable";
+	enum vcpu_state s = v->state;
+
+	return s == VCPU_OFF ? "off" : s == VCPU_WFI || v->wfi_fast ? "wfi" : "runnable";
 }
 
 static void info_vcpus(const struct vm *vm)
@@ -39,7 +41,7 @@ static void info_vcpus(const struct vm *vm)
 		const struct vcpu *v = &vm->vcpus[i];
 
 		printk("  vcpu %u: pcpu %u %s weight %u prio %u affinity 0x%lx run %lu ms%s\n", i,
-		       v->pcpu, vcpu_state_name(v->state), v->sched.weight, v->sched.prio,
+		       v->pcpu, vcpu_state_name(v), v->sched.weight, v->sched.prio,
 		       v->sched.affinity, sched_vcpu_run_ticks(v) / (sched_us_to_ticks(1000) ?: 1),
 		       sched_vcpu_loaded(v) ? " (loaded)" : "");
 	}

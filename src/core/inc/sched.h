@@ -90,6 +90,8 @@ void sched_wake_loaded(struct vcpu *v);      /* the same, v loaded on this pCPU 
 void sched_schedule(struct cpu *c);          /* on c: pick and switch if needed */
 int sched_init(void);                        /* boot CPU: take the EL2 timer interrupt */
 bool sched_vcpu_loaded(const struct vcpu *v);
+/* c is a bind pCPU whose one vCPU is loaded: nothing else could run there (cpu.c) */
+bool sched_alone(const struct cpu *c);
 u64 sched_vcpu_run_ticks(const struct vcpu *v); /* run_ticks plus the current stint */
 void sched_move_unloaded(struct vcpu *v, u32 to);
 u64 sched_now(void);

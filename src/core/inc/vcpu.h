@@ -28,6 +28,8 @@ struct vcpu {
 	volatile bool parked;     /* its pCPU has stopped running it (VM not running) */
 	volatile bool debug_sync; /* the shell wants its state in memory (debug.h) */
 	volatile bool debug_hold; /* a debugger steps another vCPU: this one waits */
+	volatile bool wfi_fast;   /* waits in WFI on its pCPU's fast path (arch): runnable all
+				   * along, a kick alone wakes it (sched_wake) */
 };
 
 /*

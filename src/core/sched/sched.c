@@ -135,6 +135,11 @@ void sched_wake(struct vcpu *v)
 	smp_mb(); /* the caller's pending mark before the state read (the WFI block, arch) */
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
+	else if (v->wfi_fast) { /* waits on its pCPU's fast path: the kick alone wakes it, and
+				 * it injects what is pending itself (arch, fast_wfi) */
+		cpu_kick(v->pcpu);
+		return;
+	}
 	sched_set_need_resched(v->pcpu);
 }
 

@@ -68,6 +68,8 @@
 #define LIM_CONSOLE_RECORD 512   /* bytes of one console record; longer text is split */
 #define LIM_SHELL_LINE 96        /* characters of a shell command line */
 #define LIM_HC_SERVICES 8        /* HVC/SMC function IDs device units register (hypercall.h) */
+#define LIM_SYSREG_TRAPS 16      /* trapped system registers with a handler of their own: the
+                                    units' (SYSREG_TRAP) and the core's (arch/sysreg_trap.h) */
 #define LIM_GDB_LINES 2          /* gdb-pci and gdb-uart lines (GDB stubs) of a scenario */
 #define LIM_DEBUG_SW_BPS 64      /* software breakpoints of one GDB session */
 #define LIM_DEBUG_HW_BPS 4       /* hardware breakpoints (DBGBVR/DBGBCR pairs) used */

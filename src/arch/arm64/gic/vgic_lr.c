@@ -36,13 +36,17 @@ bool vgic_deliverable_priv(const struct virq *q)
 	return q->pending && q->enabled && !q->in_lr;
 }
 
-/* Only the pending private interrupts (pend_priv) and the VM's owned SPIs are visited. */
+/*
+ * Only the pending private interrupts (pend_priv) and the VM's owned SPIs are visited; the
+ * SPIs and LPIs not at all when every interrupt pending for this vCPU is a private one
+ * (nr_pending counts them all, and vgic_set_pending keeps it and pend_priv exact).
+ */
 u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_id,
 		 u32 nr_vcpus)
 {
-	u32 best = VGIC_SPURIOUS, best_prio = 0x100;
+	u32 best = VGIC_SPURIOUS, best_prio = 0x100, nr_priv = 0;
 
-	for (u32 m = vc->pend_priv; m; m &= m - 1) {
+	for (u32 m = vc->pend_priv; m; m &= m - 1, nr_priv++) {
 		u32 intid = (u32)__builtin_ctz(m);
 		const struct virq *q = &vc->priv[intid];
 
@@ -51,6 +55,8 @@ u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_
 			best_prio = q->priority;
 		}
 	}
+	if (nr_priv >= vc->nr_pending)
+		return best;
 	for (u32 k = 0; k < d->nr_owned; k++) {
 		u32 intid = d->owned[k];
 		const struct virq *q = &d->spi[intid - VGIC_NR_PRIVATE];

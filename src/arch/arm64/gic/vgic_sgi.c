@@ -11,15 +11,12 @@
 #include <vm.h>
 
 /* One handler per register, so the register is known without decoding it again. */
-static enum trap_status sgi_raise(struct vcpu *v, bool read, u64 val,
-				  enum sgi_reg r)
+static void sgi_raise(struct vcpu *v, u64 val, enum sgi_reg r)
 {
 	bool group0_only = sgi_reg_group0_only(r);
 	u32 intid = (u32)(val >> 24) & 0xf;
 	u32 targets;
 
-	if (read)
-		return TRAP_UNHANDLED;
 	targets = sgi_self_only(val, v->id) ? 1u << v->id
 					    : sgi_target_mask(val, v->id, v->vm->nr_vcpus);
 	for (; targets; targets &= targets - 1) {
@@ -32,38 +29,45 @@ static enum trap_status sgi_raise(struct vcpu *v, bool read, u64 val,
 		else
 			virq_inject(v->vm, intid, t);
 	}
-	return TRAP_HANDLED;
 }
 
 /* Exit-less (one vCPU, config_exitless.c): only itself to reach, with a physical SGI. */
-static enum trap_status sgi1r_exitless(struct vcpu *v, bool read, u64 val)
+static void sgi1r_exitless(struct vcpu *v, u64 val)
 {
-	if (read)
-		return TRAP_UNHANDLED;
 	if (sgi_target_mask(val, v->id, v->vm->nr_vcpus))
 		exitless_sgi((u32)(val >> 24) & 0xf);
-	return TRAP_HANDLED;
 }
 
-static enum trap_status sgi1r_write(struct vcpu *v, bool read, u64 *val)
+/* The three registers are write-only (IHI 0069 12.2.x): an MRS is not handled. */
+static enum trap_status sgi1r_write(struct vcpu *v, u64 esr)
 {
+	if (sysreg_iss_read(esr))
+		return TRAP_UNHANDLED;
 	if (__builtin_expect(v->vm->arch.exitless, 0))
-		return sgi1r_exitless(v, read, *val);
-	return sgi_raise(v, read, *val, SGI_REG_SGI1R);
+		sgi1r_exitless(v, sysreg_trap_wval(v, esr));
+	else
+		sgi_raise(v, sysreg_trap_wval(v, esr), SGI_REG_SGI1R);
+	return sysreg_trap_done(v, esr, 0);
 }
 
-static enum trap_status asgi1r_write(struct vcpu *v, bool read, u64 *val)
+/* ASGI1R and SGI0R: on an exit-less pCPU Group 0 is the hypervisor's, so dropped there. */
+static enum trap_status group0_write(struct vcpu *v, u64 esr, enum sgi_reg r)
 {
-	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
-		return read ? TRAP_UNHANDLED : TRAP_HANDLED;
-	return sgi_raise(v, read, *val, SGI_REG_ASGI1R);
+	if (sysreg_iss_read(esr))
+		return TRAP_UNHANDLED;
+	if (!v->vm->arch.exitless)
+		sgi_raise(v, sysreg_trap_wval(v, esr), r);
+	return sysreg_trap_done(v, esr, 0);
 }
 
-static enum trap_status sgi0r_write(struct vcpu *v, bool read, u64 *val)
+static enum trap_status asgi1r_write(struct vcpu *v, u64 esr)
 {
-	if (v->vm->arch.exitless) /* Group 0 on its pCPU is the hypervisor's: dropped */
-		return read ? TRAP_UNHANDLED : TRAP_HANDLED;
-	return sgi_raise(v, read, *val, SGI_REG_SGI0R);
+	return group0_write(v, esr, SGI_REG_ASGI1R);
+}
+
+static enum trap_status sgi0r_write(struct vcpu *v, u64 esr)
+{
+	return group0_write(v, esr, SGI_REG_SGI0R);
 }
 
 SYSREG_TRAP(icc_sgi1r) = { SYSREG_ENC(3, 0, 12, 11, 5), sgi1r_write };

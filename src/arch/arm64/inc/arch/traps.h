@@ -11,11 +11,11 @@ struct vcpu;
 void vcpu_handle_exit(struct vcpu *v, u64 exit);       /* traps.c */
 /* The handler of a synchronous exit, its status (traps.c; the fast path's too). */
 enum trap_status vcpu_sync_exit(struct vcpu *v, u64 esr);
-enum trap_status vcpu_sync_exit_fast(struct vcpu *v, u64 esr); /* only if esr_fast_exit */
-struct vcpu_regs;
-/* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c); partial: the frame while
- * x19-x29 are not in it, NULL once they are (after EXIT_SYNC_FULL) */
-u64 vcpu_fast_sync(const struct vcpu_regs *partial);
+/* only if esr_fast_exit; pc: this pCPU's struct cpu */
+enum trap_status vcpu_sync_exit_fast(struct cpu *pc, struct vcpu *v, u64 esr);
+/* entry.S's fast path: 0 to resume, else an EXIT_* (vcpu_arch.c); x18 tells
+ * vcpu_fast_sync() whether x19-x29 are in the frame yet (frame_partial) */
+u64 vcpu_fast_sync(void);
 u64 vcpu_fast_irq(void);
 enum trap_status mmio_abort(struct vcpu *v, u64 esr, u64 ipa); /* trap_access.c */
 enum trap_status sysreg_trap(struct vcpu *v, u64 esr); /* sysreg_emul.c */

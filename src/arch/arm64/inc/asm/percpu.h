@@ -7,11 +7,16 @@
 
 #include <types.h>
 
+/*
+ * Not volatile: TPIDR_EL2 is written once per pCPU, in boot.S before any C runs, and code
+ * at EL2 never moves between pCPUs, so the value is the same wherever a function reads it
+ * and the compiler may read it once per function (a guest cannot reach EL2 registers).
+ */
 static inline void *arch_cpu_local(void)
 {
 	u64 v;
 
-	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(v));
+	__asm__("mrs %0, tpidr_el2" : "=r"(v));
 	return (void *)(uintptr_t)v;
 }
 

@@ -31,6 +31,7 @@ static struct virq *priv_pending(u32 intid, u8 prio)
 	q->pending = true;
 	q->group1 = true;
 	vc.pend_priv |= 1u << intid;
+	vc.nr_pending++;
 	return q;
 }
 
@@ -46,6 +47,7 @@ static struct virq *spi_pending(u32 intid, u8 prio, u32 target)
 	q->group1 = true;
 	q->target = target;
 	dist.owned[dist.nr_owned++] = (u16)intid;
+	vc.nr_pending++; /* counted even for the other vCPU: pick() then searches the SPIs */
 	return q;
 }
 
@@ -313,6 +315,7 @@ static struct virq *lpi_pending(u32 k, u32 intid, u8 prio, u32 target)
 	l->q.group1 = true;
 	l->q.edge = true;
 	l->q.target = target;
+	vc.nr_pending++;
 	return &l->q;
 }
 
@@ -354,6 +357,27 @@ TEST(lpis_compete_by_priority_and_target)
 	CHECK_EQ(pick(0), VGIC_SPURIOUS);
 }
 
+/* nr_pending equal to the pending private interrupts: no SPI or LPI is pending for this
+ * vCPU (vgic_set_pending keeps both exact), so pick() does not search them; one more
+ * counted, and they are searched again. */
+TEST(spis_searched_only_when_counted)
+{
+	reset();
+	vc.lpis_on = true;
+	priv_pending(9, 0x80);
+	spi_pending(40, 0x10, 0);
+	lpi_pending(1, 8200, 0x08, 0);
+	CHECK_EQ(pick(0), 8200);
+	vc.nr_pending = 1;                      /* only the SGI counted */
+	CHECK_EQ(pick(0), 9);
+	vc.nr_pending = 2;
+	CHECK_EQ(pick(0), 8200);
+	reset();
+	spi_pending(40, 0x10, 0);
+	vc.nr_pending = 0;
+	CHECK_EQ(pick(0), VGIC_SPURIOUS);
+}
+
 TEST(lpi_list_register_is_software_edge)
 {
 	struct virq *q;
@@ -386,6 +410,7 @@ int main(void)
 	RUN(lr_encoding_field_by_field);
 	RUN(lpis_need_enable_lpis_of_their_redistributor);
 	RUN(lpis_compete_by_priority_and_target);
+	RUN(spis_searched_only_when_counted);
 	RUN(lpi_list_register_is_software_edge);
 	HARNESS_END("test_vgic_lr");
 }
