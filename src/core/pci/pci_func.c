@@ -74,14 +74,9 @@ u64 pci_flr_ticks(void)
 
 void pci_func_restore(const struct pci_func *f, bool flr)
 {
-	pci_func_quiesce(f);
-	if (flr && f->flr) {
-		u32 ctl = pci_cfg_read(f->bdf, f->pcie_off + PCIE_DEVCTL, 2);
-
-		pci_cfg_write(f->bdf, f->pcie_off + PCIE_DEVCTL, 2, ctl | PCIE_DEVCTL_FLR);
+	if (flr && pci_func_flr_start(f))
 		wait_ms(FLR_WAIT_MS);
-		pci_func_quiesce(f);
-	}
+	pci_func_quiesce(f);
 	pci_bars_write(f);
 }
 
