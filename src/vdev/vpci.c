@@ -149,6 +149,18 @@ static enum trap_status vpci_mmio(struct vcpu *v, struct mmio_access *a, void *o
 
 /* ---- BARs into the stage 2 ---- */
 
+/* What the stage 2 maps of a BAR: whole pages, so at least one. */
+static u64 bar_span(const struct pci_bar *b)
+{
+	return b->size < PAGE ? PAGE : b->size;
+}
+
+/* A BAR of its own (not unused, not the upper half of a 64-bit one). */
+static bool bar_used(const struct pci_bar *b)
+{
+	return b->kind != PCI_BAR_NONE && b->kind != PCI_BAR_MEM64_HI;
+}
+
 /* MSI-X table entries of the function (0: no MSI-X), read once per walk of its BARs: a
  * configuration read per page made a failover's walk of a 1 MiB BAR take milliseconds. */
 static u32 msix_entries(const struct pci_func *f)
@@ -195,7 +207,7 @@ static int map_bar(struct vm *vm, struct vpci_vm *p, u32 k, u32 i, enum bar_op o
 {
 	const struct pci_func *f = p->fn[k].f;
 	const struct pci_bar *b = &f->bar[i];
-	u64 cpu = pci_bar_cpu(f, i), size = b->size < PAGE ? PAGE : b->size, run = 0;
+	u64 cpu = pci_bar_cpu(f, i), size = bar_span(b), run = 0;
 	u32 n = msix_entries(f);
 	int r = 0;
 
@@ -218,7 +230,7 @@ static int map_bars(struct vm *vm, struct vpci_vm *p, u32 k, enum bar_op op)
 	int r = 0;
 
 	for (u32 i = 0; !r && i < PCI_NR_BARS; i++)
-		if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI)
+		if (bar_used(&f->bar[i]))
 			r = map_bar(vm, p, k, i, op);
 	return r;
 }
@@ -319,7 +331,7 @@ static void dt_add_fn(struct guest_dt_pci *dt, const struct pci_func *f, u64 *io
 {
 	for (u32 i = 0; i < PCI_NR_BARS && dt->nr_ranges < GUEST_DT_PCI_RANGES; i++) {
 		const struct pci_bar *b = &f->bar[i];
-		u64 size = b->size < PAGE ? PAGE : b->size;
+		u64 size = bar_span(b);
 
 		if (b->kind == PCI_BAR_IO && b->addr + size > *io_end)
 			*io_end = b->addr + size;
@@ -450,10 +462,11 @@ static void vpci_fo_fence(struct vm *vm, const struct cfg_failover *g)
 	struct vpci_vm *p = &vpcis[vm->id];
 
 	for (u32 k = 0; k < p->nr; k++) {
-		struct pci_func *f = pci_find(p->fn[k].f->bdf);
+		struct pci_func *f;
 
 		if (!vpci_moved_by(vm, p, k, g) || p->absent[k])
 			continue;
+		f = pci_find(p->fn[k].f->bdf); /* the shared one, writable */
 		spin_lock(&p->lock);
 		p->absent[k] = true;
 		p->flr_until[k] = 0;
@@ -482,10 +495,11 @@ static void vpci_fo_promote(struct vm *vm, const struct cfg_failover *g)
 	struct vpci_vm *p = &vpcis[vm->id];
 
 	for (u32 k = 0; k < p->nr; k++) {
-		struct pci_func *f = pci_find(p->fn[k].f->bdf);
+		struct pci_func *f;
 
 		if (!vpci_moved_by(vm, p, k, g) || !p->absent[k])
 			continue;
+		f = pci_find(p->fn[k].f->bdf); /* the shared one, writable */
 		if (map_bars(vm, p, k, BAR_MAP)) /* into the tables of its creation: never */
 			printk("rtvisor: vm '%s': %s: stage-2 map of its BARs failed\n",
 			       vm->cfg->name, vm->cfg->pci[k].name);
@@ -513,12 +527,12 @@ static const char *vpci_fo_moved_at(const struct vm *vm, const struct cfg_failov
 	for (u32 k = 0; k < p->nr; k++) {
 		const struct pci_func *f = p->fn[k].f;
 
-		for (u32 i = 0; vpci_moved_by(vm, p, k, g) && i < PCI_NR_BARS; i++) {
-			u64 at = pci_bar_cpu(f, i), size = f->bar[i].size < PAGE ? PAGE
-								       : f->bar[i].size;
+		if (!vpci_moved_by(vm, p, k, g))
+			continue;
+		for (u32 i = 0; i < PCI_NR_BARS; i++) {
+			u64 at = pci_bar_cpu(f, i);
 
-			if (f->bar[i].kind != PCI_BAR_NONE && f->bar[i].kind != PCI_BAR_MEM64_HI &&
-			    ipa >= at && ipa - at < size)
+			if (bar_used(&f->bar[i]) && ipa >= at && ipa - at < bar_span(&f->bar[i]))
 				return vm->cfg->pci[k].name;
 		}
 	}
