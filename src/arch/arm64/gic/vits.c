@@ -465,18 +465,16 @@ static bool vits_moves(const struct cfg_failover *g, const struct cfg_pci *p)
 	return p->msi_events && fdt_stringlist_has(g->pci, (int)g->pci_len, p->name);
 }
 
-/* What the guest's driver mapped for function fn goes (as MAPD V=0 would): its vLPIs
- * unmapped, every translation and the device mapping forgotten (both locks held). */
+/* What the guest's driver mapped for function fn goes (as MAPD V=0 does): every
+ * translation and the device mapping forgotten, its vLPIs unmapped (both locks held). */
 static void vits_forget_fn(struct vm *vm, struct vits_vm *s, u32 fn)
 {
-	struct vits_dev *d = &s->t.dev[fn];
+	struct vits_effect fx[VITS_EVENTS];
+	u32 nfx = 0;
 
-	for (u32 e = 0; e < VITS_EVENTS; e++)
-		if (d->ite[e].valid)
-			vgic_lpi_unmap(vm, d->ite[e].vintid);
-	memset(d->ite, 0, sizeof(d->ite));
-	d->mapped = false;
-	d->event_bits = 0;
+	vits_dev_unmap(&s->t, fn, fx, &nfx);
+	for (u32 i = 0; i < nfx; i++)
+		(void)apply_effect(vm, &fx[i]);
 }
 
 /* The fence: the function's events reach this VM no more, and its vITS forgets it. */

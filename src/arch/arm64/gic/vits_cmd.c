@@ -107,21 +107,30 @@ static void unmap_ite(struct vits_ite *ite, struct vits_effect *fx, u32 *nfx)
 	ite->valid = false;
 }
 
+void vits_dev_unmap(struct vits_tables *t, u32 fn, struct vits_effect *fx, u32 *nfx)
+{
+	struct vits_dev *d = &t->dev[fn];
+
+	for (u32 e = 0; e < VITS_EVENTS; e++)
+		unmap_ite(&d->ite[e], fx, nfx);
+	d->mapped = false;
+	d->event_bits = 0;
+}
+
 static enum vits_refusal cmd_mapd(struct vits_tables *t, const struct its_cmd *c,
 				  struct vits_effect *fx, u32 *nfx)
 {
 	int k = vits_fn_of(t, its_cmd_devid(c));
-	struct vits_dev *d;
 
 	if (k < 0)
 		return VITS_FOREIGN_DEV;
 	if (its_cmd_valid(c) && its_cmd_size(c) + 1 > VITS_EVENT_BITS)
 		return VITS_SIZE;
-	d = &t->dev[k];
-	for (u32 e = 0; e < VITS_EVENTS; e++) /* a new ITT (or none): old translations go */
-		unmap_ite(&d->ite[e], fx, nfx);
-	d->mapped = its_cmd_valid(c);
-	d->event_bits = d->mapped ? its_cmd_size(c) + 1 : 0;
+	vits_dev_unmap(t, (u32)k, fx, nfx); /* a new ITT (or none): old translations go */
+	if (its_cmd_valid(c)) {
+		t->dev[k].mapped = true;
+		t->dev[k].event_bits = its_cmd_size(c) + 1;
+	}
 	return VITS_OK;
 }
 

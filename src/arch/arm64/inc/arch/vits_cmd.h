@@ -81,6 +81,10 @@ void vits_tables_init(struct vits_tables *t, u32 nr_vcpus, u32 lpi_end);
 int vits_tables_add_fn(struct vits_tables *t, u32 devid, u32 reserved);
 /* The function index of devid among t's, or -1. */
 int vits_fn_of(const struct vits_tables *t, u32 devid);
+/* Function fn's device mapping goes with every translation of its events, as MAPD with
+ * V = 0 does (also a failover taking the function away): the unmaps go to fx (at most
+ * VITS_EVENTS), their number added to *nfx. */
+void vits_dev_unmap(struct vits_tables *t, u32 fn, struct vits_effect *fx, u32 *nfx);
 /* Check then apply c. Effects go to fx (VITS_MAX_EFFECTS), their number to *nfx. */
 enum vits_refusal vits_cmd_apply(struct vits_tables *t, const struct its_cmd *c,
 				 struct vits_effect *fx, u32 *nfx);
