@@ -318,7 +318,10 @@ int config_check_gdb(const struct scenario *s, u32 i, const struct cfg_limits *l
 /*
  * `gicv4` (docs/pci.md "GICv4 direct injection"): each vCPU is a vPE whose VMAPP names
  * one redistributor at VM creation, so the VM must be in a bind pool (a vCPU that moved
- * would need VMOVP at run time); and it must have MSI events to map. Whether the GIC has
+ * would need VMOVP at run time); and it must have MSI events to map, none of a function a
+ * failover group moves (a fence changes only rtvisor's owner of an event, its.c
+ * its_set_owner, while the physical ITS goes on translating it into this VM's vLPIs: the
+ * fenced VM would keep the events and the backup never get them). Whether the GIC has
  * virtual LPIs is known only on the machine: the VM is refused at creation otherwise.
  */
 int config_check_gicv4(const struct scenario *s, u32 i, const struct cfg_limits *l,
@@ -339,5 +342,10 @@ int config_check_gicv4(const struct scenario *s, u32 i, const struct cfg_limits 
 		if (strcmp(s->pools[p].name, vm->pool) == 0 && s->pools[p].dynamic)
 			return cfg_err(e, vm->name, "gicv4: needs a bind pool (a vPE stays on "
 				       "the redistributor of its vCPU's pCPU)");
+	for (u32 k = 0; k < vm->nr_pci && k < CFG_MAX_PCI; k++)
+		if (vm->pci[k].msi_events && cfg_fo_of_pci(s, vm->name, vm->pci[k].name))
+			return cfg_err(e, vm->name, "gicv4: %s moves with a failover group, and "
+				       "its events, mapped on the physical ITS to this VM's vPEs, "
+				       "would stay this VM's after a fence", vm->pci[k].name);
 	return 0;
 }
