@@ -132,17 +132,6 @@ static int check_pool(const struct scenario *s, const struct cfg_failover *fo,
 	return 0;
 }
 
-static bool in_list(const char *list, u32 len, const char *name)
-{
-	const char *n;
-	u32 at = 0;
-
-	while ((n = next_name(list, len, &at)))
-		if (!strcmp(n, name))
-			return true;
-	return false;
-}
-
 /* A moving region: listed by both (each its IPA), not also the mirror that stays. */
 static int check_move_shmem(const struct cfg_failover *fo, const struct cfg_vm *p,
 			    const struct cfg_vm *b, struct cfg_error *e)
@@ -154,7 +143,7 @@ static int check_move_shmem(const struct cfg_failover *fo, const struct cfg_vm *
 		if (!map_of(p, n) || !map_of(b, n))
 			return cfg_err(e, NULL, "failover '%s': move-shmem '%s': the %s does not map "
 				       "it", fo->name, n, map_of(p, n) ? "backup" : "primary");
-		if (in_list(fo->shmem, fo->shmem_len, n))
+		if (fdt_stringlist_has(fo->shmem, (int)fo->shmem_len, n))
 			return cfg_err(e, NULL, "failover '%s': move-shmem '%s': also in shmem (the "
 				       "state mirror stays mapped by both; a region moves or stays)",
 				       fo->name, n);

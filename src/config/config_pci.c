@@ -69,8 +69,8 @@ static u32 pci_root_line(const struct cfg_pci *p, const struct pci_host *h)
 }
 
 /* A level line cannot be split between VMs: an earlier VM's function on the same line
- * (a function a failover group moves is one function, not two: its line is given to
- * neither VM, vdev/vpci.c). */
+ * (a function a failover group moves is one function, not two: its line is the current
+ * primary's and only reserved in the other VM, vdev/vpci.c). */
 static int pci_line_vs_pci(const struct scenario *s, const struct cfg_vm *vm,
 			   const struct cfg_pci *p, u32 line, const struct cfg_vm *o,
 			   const struct pci_host *h, struct cfg_error *e)

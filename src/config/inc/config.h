@@ -360,15 +360,17 @@ int config_check(const struct scenario *s, const struct cfg_limits *lim, struct 
  */
 int config_vm_capacity(const struct cfg_vm *vm, u32 uart_intid, struct cfg_error *err);
 
-/* Shared regions (config_shm.c): the regions themselves and each VM's view of them;
- * part of config_check(). */
-/* The group of VM vm whose `pci` moves vm's function labelled label, or NULL. */
+/* Failover groups (config_failover.c). The group of VM vm whose `pci` moves vm's function
+ * labelled label, or NULL. */
 const struct cfg_failover *cfg_fo_of_pci(const struct scenario *s, const char *vm,
 					 const char *label);
 /* Do VMs a and b (primary and backup of one group) share one function, labelled la in a
  * and lb in b, that the group moves? */
 bool cfg_fo_shares_pci(const struct scenario *s, const char *a, const char *la,
 		       const char *b, const char *lb);
+
+/* Shared regions (config_shm.c): the regions themselves and each VM's view of them;
+ * part of config_check(). */
 int config_check_shm(const struct scenario *s, const struct cfg_limits *l, struct cfg_error *e);
 int config_check_vm_shm(const struct scenario *s, u32 i, u32 k, const struct cfg_limits *l,
 			struct cfg_error *e);
