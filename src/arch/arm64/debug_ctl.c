@@ -172,7 +172,6 @@ void arch_debug_enter(struct vcpu *v)
 }
 
 /* MDSCR_EL1 or MDCR_EL2 were rewritten (vCPU load, the guest's MDSCR write). */
-
 void arch_debug_forget(void)
 {
 	loaded[cpu()->id].v = NULL; /* programmed ones are reprogrammed or cleared; a pCPU

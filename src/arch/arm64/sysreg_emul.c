@@ -122,14 +122,6 @@ static u64 id_sanitise(u32 crm, u32 op2, u64 v)
 	}
 }
 
-static enum trap_status done(struct vcpu *v, const struct sysreg_info *o, u64 read_val)
-{
-	if (o->read)
-		vcpu_set_reg(v, o->rt, read_val);
-	vcpu_skip_insn(v);
-	return TRAP_HANDLED;
-}
-
 static bool is_id_reg(const struct sysreg_info *o)
 {
 	return o->op0 == 3 && o->op1 == 0 && o->crn == 0 && o->crm >= 1;
@@ -199,9 +191,9 @@ static __attribute__((noinline)) enum trap_status sysreg_class(struct vcpu *v, u
 	struct sysreg_info o = esr_sysreg_decode(esr);
 
 	if (is_id_reg(&o) && o.read)
-		return done(v, &o, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
+		return sysreg_trap_done(v, esr, id_sanitise(o.crm, o.op2, id_raw(o.crm, o.op2)));
 	if (is_set_way(&o) || o.op0 == 2)
-		return done(v, &o, 0);
+		return sysreg_trap_done(v, esr, 0);
 	if (is_pmu(&o) || is_impdef(&o)) {
 		vcpu_inject_undef(v); /* what hardware without the register does */
 		return TRAP_HANDLED;

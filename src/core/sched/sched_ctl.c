@@ -53,7 +53,7 @@ int sched_pin(struct vcpu *v, u64 pcpu_arg, char *msg, size_t len)
 {
 	struct pool *p = cpus[v->pcpu].sched.pool;
 	int r = 0;
-	u32 pcpu, from = v->pcpu;
+	u32 pcpu, from = 0; /* where v was, read under the lock (used only when r == 0) */
 
 	if (pcpu_arg == SCHED_UNPIN) {
 		v->sched.affinity = p->cpus;
