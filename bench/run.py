@@ -168,11 +168,17 @@ def log(msg):
 
 # --- building -------------------------------------------------------------------------
 
-def make(*args):
-    r = subprocess.run(["make", "-s", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+def run_checked(cmd, what=None, tail=2000):
+    """Run cmd in the tree; BenchError naming it (what, else the command) with the end of
+    its output if it fails."""
+    r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
     if r.returncode != 0:
-        raise BenchError("make %s failed:\n%s" % (" ".join(args), r.stdout[-6000:]))
+        raise BenchError("%s failed:\n%s" % (what or " ".join(cmd), r.stdout[-tail:]))
+
+
+def make(*args):
+    run_checked(["make", "-s", *args], "make " + " ".join(args), tail=6000)
 
 
 def scenario_bin(name):
@@ -418,11 +424,8 @@ def xen_dtb(workdir, name, bootargs, guest_size):
     and the one domU (Xen's docs/misc/arm/device-tree/booting.txt, "dom0less")."""
     raw, dts, dtb = (os.path.join(workdir, name + ext) for ext in ("-qemu.dtb", ".dts", ".dtb"))
     dump = (["-M", XEN_MACHINE[1] + ",dumpdtb=" + raw] + XEN_MACHINE[2:] + QEMU_COMMON)
-    for cmd in ([QEMU] + dump, ["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, raw]):
-        r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True)
-        if r.returncode != 0:
-            raise BenchError("%s failed:\n%s" % (" ".join(cmd), r.stdout[-2000:]))
+    run_checked([QEMU] + dump)
+    run_checked(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, raw])
     with open(dts, "a") as f:
         f.write("""
 / {
@@ -447,10 +450,7 @@ def xen_dtb(workdir, name, bootargs, guest_size):
 	};
 };
 """ % (bootargs, XEN_DOMU_KB, XEN_MODULE_ADDR, XEN_MODULE_ADDR, guest_size))
-    cmd = ["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts]
-    r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        raise BenchError("%s failed:\n%s" % (" ".join(cmd), r.stdout[-2000:]))
+    run_checked(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts])
     return dtb
 
 
