@@ -599,6 +599,18 @@ fetch_xen() {
 	fetch xen
 }
 
+# Run a fetch function; if the mirror had newer packages than the local lists (a 404),
+# refresh the lists once and run it again; die if it still failed.
+fetch_fresh() { # fetch-function
+	"$1"
+	if [[ -n $FETCH_ERROR ]] && ((FETCH_STALE && !LISTS_UPDATED)); then
+		msg "the mirror has newer packages than the local lists: refreshing them"
+		update_lists
+		"$1"
+	fi
+	[[ -z $FETCH_ERROR ]] || die "'$FETCH_ERROR' failed (no network, or no Debian mirror?)"
+}
+
 # One member of the package, to a file (replaced only once it is complete).
 deb_member() { # deb member output
 	dpkg-deb --fsys-tarfile "$1" | tar -xO "./$2" >"$3.tmp" ||
@@ -615,13 +627,7 @@ xen_main() {
 	exec 9>"$out/.lock"
 	flock 9
 	ensure_arm64
-	fetch_xen
-	if [[ -n $FETCH_ERROR ]] && ((FETCH_STALE && !LISTS_UPDATED)); then
-		msg "the mirror has newer packages than the local lists: refreshing them"
-		update_lists
-		fetch_xen
-	fi
-	[[ -z $FETCH_ERROR ]] || die "'$FETCH_ERROR' failed (no network, or no Debian mirror?)"
+	fetch_fresh fetch_xen
 	deb=${DEBS[xen]}
 	if [[ -s $out/xen && -s $out/config && $(cat "$out/package" 2>/dev/null) == "${deb##*/}" ]]; then
 		msg "xen: up to date ($(cat "$out/version"))"
@@ -649,13 +655,7 @@ main() {
 	trap 'rm -rf "${WORK:-}"' EXIT
 
 	ensure_arm64
-	fetch_all
-	if [[ -n $FETCH_ERROR ]] && ((FETCH_STALE && !LISTS_UPDATED)); then
-		msg "the mirror has newer packages than the local lists: refreshing them"
-		update_lists
-		fetch_all
-	fi
-	[[ -z $FETCH_ERROR ]] || die "'$FETCH_ERROR' failed (no network, or no Debian mirror?)"
+	fetch_fresh fetch_all
 	for f in "${FLAVORS[@]}"; do
 		build_flavor "$f"
 	done
