@@ -118,18 +118,11 @@ static int shmem_place(const struct cfg_vm_shm *m, char *msg, size_t len)
 	return 0;
 }
 
-/* Map m's region into vm's stage 2 at the IPA and with the rights m gives. */
-static int map_region(struct vm *vm, const struct cfg_vm_shm *m)
-{
-	u64 pa = regions[m->region].pa;
-
-	return m->read_only ? vm_arch_map_ro(vm, m->ipa, pa, m->size)
-			    : vm_arch_map(vm, m->ipa, pa, m->size, false);
-}
-
 static int shmem_map(struct vm *vm, const struct cfg_vm_shm *m, char *msg, size_t len)
 {
-	int r = map_region(vm, m);
+	u64 pa = regions[m->region].pa;
+	int r = m->read_only ? vm_arch_map_ro(vm, m->ipa, pa, m->size)
+			     : vm_arch_map(vm, m->ipa, pa, m->size, false);
 
 	if (r) {
 		snprintf(msg, len, "shmem '%s': stage-2 map failed (page-table pool full?)",
@@ -177,8 +170,11 @@ static void shmem_fo_promote(struct vm *vm, const struct cfg_failover *g)
 {
 	for (u32 k = 0; k < vm->cfg->nr_shm; k++) {
 		const struct cfg_vm_shm *m = &vm->cfg->shm[k];
+		u64 pa = regions[m->region].pa;
 
-		if (shmem_moves(g, m) && map_region(vm, m))
+		if (shmem_moves(g, m) &&
+		    (m->read_only ? vm_arch_map_ro(vm, m->ipa, pa, m->size)
+				  : vm_arch_map(vm, m->ipa, pa, m->size, false)))
 			printk("rtvisor: vm '%s': shmem '%s': stage-2 map failed\n", vm->cfg->name,
 			       m->name); /* its tables were made at creation: never */
 	}
