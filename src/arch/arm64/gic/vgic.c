@@ -139,6 +139,16 @@ static int free_lr(const struct vcpu *v);
 static u64 make_lr(const struct virq *irq, u32 intid);
 static bool deliverable(const struct vm *vm, const struct virq *irq);
 
+/* Present irq (intid) to v, loaded here, in the free list register slot. Lock held. */
+static inline __attribute__((always_inline)) void lr_fill(struct vcpu *v, u32 slot,
+							  struct virq *irq, u32 intid)
+{
+	lr_write(slot, make_lr(irq, intid));
+	v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
+	v->arch.vgic.lrs_used |= 1u << slot;
+	irq->in_lr = true;
+}
+
 /*
  * Direct delivery: a HW-backed interrupt (the timer's PPI, a passthrough SPI whose group the
  * distributor forwards), or an SGI (edge, software), for the vCPU
@@ -163,10 +173,7 @@ static inline __attribute__((always_inline)) bool inject_direct(struct vcpu *v, 
 	slot = free_lr(v);
 	if (slot < 0)
 		return false;
-	lr_write((u32)slot, make_lr(irq, intid));
-	v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
-	v->arch.vgic.lrs_used |= 1u << slot;
-	irq->in_lr = true;
+	lr_fill(v, (u32)slot, irq, intid);
 	return true;
 }
 
@@ -214,6 +221,29 @@ static inline __attribute__((always_inline)) void inject_loaded(struct vcpu *v, 
 void virq_inject_loaded(struct vcpu *v, u32 intid)
 {
 	inject_loaded(v, intid);
+}
+
+/*
+ * An SGI (intid < 16) for vCPU t of vm from another of its vCPUs, the one loaded here
+ * (vgic_sgi.c): t is not loaded here, so nothing can go straight into a list register
+ * (inject_direct); it becomes pending for t's next flush and t is woken. virq_inject()
+ * without its look-ups: t is a valid index (sgi_target_mask) and an SGI is t's own
+ * (priv[].owner = t). An SGI is edge: it is made pending even while a list register holds
+ * it (active), as inject_locked() does.
+ */
+void vgic_sgi_post(struct vm *vm, u32 t, u32 intid)
+{
+	struct vcpu *v = &vm->vcpus[t];
+	struct vgic_cpu *vc = &v->arch.vgic;
+
+	spin_lock(&vm->arch.vgic.lock);
+	if (!vc->priv[intid].pending) {
+		vc->priv[intid].pending = true;
+		vc->nr_pending++;
+		vc->pend_priv |= 1u << intid;
+	}
+	spin_unlock(&vm->arch.vgic.lock);
+	sched_wake(v);
 }
 
 /* The same for an SGI a vCPU sends itself (vgic_sgi.c): a function of its own, so that
@@ -274,30 +304,69 @@ static int free_lr(const struct vcpu *v)
 	return vgic_lr_free(v->arch.vgic.lrs_used, nr_lrs);
 }
 
-void vgic_flush(struct vcpu *v)
+/*
+ * The usual case on a real-time vCPU: one interrupt pending, and it is v's own (an SGI, a
+ * PPI). No choice of priority to make, no look-up. False, with nothing changed, when it
+ * cannot go into a list register now (disabled, held by one, none free): the general
+ * loop then decides. Lock held.
+ */
+static inline __attribute__((always_inline)) bool flush_one_private(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
-	u64 hcr = ICH_HCR_EN;
+	struct vgic_cpu *vc = &v->arch.vgic;
+	struct virq *irq;
+	u32 intid;
 	int slot;
 
-	if (__builtin_expect(v->arch.vpe.on && !v->arch.vpe.resident, 0))
-		its_v4_load(v); /* gicv4 VM: its vPE resident while the vCPU runs (its_v4.c) */
-	if (!v->arch.vgic.nr_pending)
-		return;
-	spin_lock(&vm->arch.vgic.lock);
+	if (vc->nr_pending != 1 || !vc->pend_priv)
+		return false;
+	intid = (u32)__builtin_ctz(vc->pend_priv);
+	irq = &vc->priv[intid];
+	if (!irq->enabled || irq->in_lr || (slot = free_lr(v)) < 0)
+		return false;
+	irq->pending = false;
+	vc->nr_pending = 0;
+	vc->pend_priv = 0;
+	lr_fill(v, (u32)slot, irq, intid);
+	return true;
+}
+
+/* Fill free list registers with v's pending interrupts, best first. Lock held. */
+static __attribute__((noinline)) void flush_all(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	int slot;
+
 	while (v->arch.vgic.nr_pending && (slot = free_lr(v)) >= 0) {
 		u32 intid = pick(v);
 		struct virq *irq;
 
 		if (intid == VGIC_SPURIOUS)
 			break;
-		irq = vgic_irq(vm, v->id, intid);
-		lr_write((u32)slot, make_lr(irq, intid));
-		v->arch.vgic.lr_intid[slot] = (u16)(intid ? intid : 0xffff);
-		v->arch.vgic.lrs_used |= 1u << slot;
-		vgic_set_pending(vm, irq, intid, false);
-		irq->in_lr = true;
+		if (intid < VGIC_NR_PRIVATE) { /* v's own: vgic_set_pending() without look-ups */
+			irq = &v->arch.vgic.priv[intid];
+			irq->pending = false;
+			v->arch.vgic.nr_pending--;
+			v->arch.vgic.pend_priv &= ~(1u << intid);
+		} else {
+			irq = vgic_irq(vm, v->id, intid);
+			vgic_set_pending(vm, irq, intid, false);
+		}
+		lr_fill(v, (u32)slot, irq, intid);
 	}
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	u64 hcr = ICH_HCR_EN;
+
+	if (__builtin_expect(v->arch.vpe.on && !v->arch.vpe.resident, 0))
+		its_v4_load(v); /* gicv4 VM: its vPE resident while the vCPU runs (its_v4.c) */
+	if (!v->arch.vgic.nr_pending)
+		return;
+	spin_lock(&vm->arch.vgic.lock);
+	if (!flush_one_private(v))
+		flush_all(v);
 	if (v->arch.vgic.nr_pending && free_lr(v) < 0)
 		hcr |= ICH_HCR_UIE; /* tell us when list registers free up */
 	spin_unlock(&vm->arch.vgic.lock);
@@ -418,27 +487,65 @@ void vgic_set_active(struct vm *vm, struct vcpu *owner, struct virq *irq, u32 in
 }
 
 /*
+ * Whether v's list register holding intid can be retired without the lock: an SGI (edge,
+ * software) or the HW-backed PPI (the virtual timer's; a private interrupt's hw never
+ * changes after the vCPU's reset). Neither has a line to sample again, so retiring it
+ * changes only v's own bookkeeping, written by the pCPU v is loaded on alone (struct
+ * virq, in_lr).
+ */
+static inline __attribute__((always_inline)) bool retire_lockless(const struct vcpu *v,
+								   u32 intid)
+{
+	return intid < VGIC_NR_PRIVATE && (intid < VGIC_NR_SGIS || v->arch.vgic.priv[intid].hw);
+}
+
+static inline __attribute__((always_inline)) void retire_own(struct vcpu *v, u32 slot,
+							     u32 intid, bool clear)
+{
+	if (clear)
+		lr_write(slot, 0);
+	v->arch.vgic.lr_intid[slot] = 0;
+	v->arch.vgic.lrs_used &= ~(1u << slot);
+	v->arch.vgic.priv[intid].in_lr = false;
+}
+
+/* vgic_sync() for the list registers in slots whose interrupts need the lock. */
+static __attribute__((noinline)) void sync_locked(struct vcpu *v, u64 slots, u64 eoi)
+{
+	spin_lock(&v->vm->arch.vgic.lock);
+	for (; slots; slots &= slots - 1) {
+		u32 slot = (u32)__builtin_ctzll(slots);
+
+		retire(v, slot, (eoi >> slot) & 1);
+	}
+	spin_unlock(&v->vm->arch.vgic.lock);
+}
+
+/*
  * After an exit: retire the list registers the guest completed. ICH_ELRSR_EL2
  * shows empty ones; an entry that asked for an EOI maintenance interrupt shows
- * in ICH_EISR_EL2 instead (GICv3 spec, ICH_ELRSR_EL2 / ICH_EISR_EL2).
+ * in ICH_EISR_EL2 instead (GICv3 spec, ICH_ELRSR_EL2 / ICH_EISR_EL2). SGIs and the
+ * timer's PPI without the lock; the lock only when another kind of interrupt completed.
  */
 void vgic_sync(struct vcpu *v)
 {
-	u64 eoi, empty;
+	u64 eoi, empty, locked = 0;
 
 	if (!v->arch.vgic.lrs_used)
 		return;
 	eoi = read_sysreg(ICH_EISR_EL2);
 	empty = (read_sysreg(ICH_ELRSR_EL2) | eoi) & v->arch.vgic.lrs_used;
-	if (!empty)
-		return;
-	spin_lock(&v->vm->arch.vgic.lock);
 	for (; empty; empty &= empty - 1) {
 		u32 slot = (u32)__builtin_ctzll(empty);
+		u32 intid = v->arch.vgic.lr_intid[slot] == 0xffff ? 0 : v->arch.vgic.lr_intid[slot];
 
-		retire(v, slot, (eoi >> slot) & 1);
+		if (retire_lockless(v, intid))
+			retire_own(v, slot, intid, (eoi >> slot) & 1);
+		else
+			locked |= 1ull << slot;
 	}
-	spin_unlock(&v->vm->arch.vgic.lock);
+	if (locked)
+		sync_locked(v, locked, eoi);
 }
 
 void vgic_maintenance(struct vcpu *v)
@@ -490,22 +597,31 @@ static bool soft_would_signal(struct vcpu *v, u64 vmcr)
  * ICH_VMCR_EL2 and its priority above the guest's mask (vgic_decode.c). An interrupt the
  * guest masked by priority or group stays pending without keeping the vCPU awake.
  */
-bool vgic_has_pending(struct vcpu *v)
+static __attribute__((noinline)) bool soft_pending(struct vcpu *v, u64 vmcr)
+{
+	bool any;
+
+	spin_lock(&v->vm->arch.vgic.lock);
+	any = soft_would_signal(v, vmcr);
+	spin_unlock(&v->vm->arch.vgic.lock);
+	return any;
+}
+
+static __attribute__((noinline)) bool has_pending(struct vcpu *v)
 {
 	u64 vmcr = read_sysreg(ICH_VMCR_EL2);
-	bool any = false;
 
-	if (v->arch.vgic.nr_pending) {
-		spin_lock(&v->vm->arch.vgic.lock);
-		any = soft_would_signal(v, vmcr);
-		spin_unlock(&v->vm->arch.vgic.lock);
-		if (any)
-			return true;
-	}
+	if (v->arch.vgic.nr_pending && soft_pending(v, vmcr))
+		return true;
 	for (u32 m = v->arch.vgic.lrs_used; m; m &= m - 1) /* only the slots in use */
 		if (vgic_lr_would_signal(lr_read((u32)__builtin_ctz(m)), vmcr))
 			return true;
 	return false;
+}
+
+bool vgic_has_pending(struct vcpu *v)
+{
+	return (v->arch.vgic.nr_pending || v->arch.vgic.lrs_used) && has_pending(v);
 }
 
 /*

@@ -10,25 +10,47 @@
 #include <arch/vgic_decode.h>
 #include <vm.h>
 
-/* One handler per register, so the register is known without decoding it again. */
-static void sgi_raise(struct vcpu *v, u64 val, enum sgi_reg r)
+/* Raise SGI intid for each vCPU in targets (r: which register, for the group rule). */
+static __attribute__((noinline)) void sgi_raise_list(struct vcpu *v, u32 targets, u32 intid,
+						     enum sgi_reg r)
 {
 	bool group0_only = sgi_reg_group0_only(r);
-	u32 intid = (u32)(val >> 24) & 0xf;
-	u32 targets;
 
-	targets = sgi_self_only(val, v->id) ? 1u << v->id
-					    : sgi_target_mask(val, v->id, v->vm->nr_vcpus);
 	for (; targets; targets &= targets - 1) {
 		u32 t = (u32)__builtin_ctz(targets);
 
 		if (group0_only && vgic_irq(v->vm, t, intid)->group1)
 			continue;
-		if (t == v->id && !v->needs_load) /* itself: it trapped here, so it is loaded */
+		if (t != v->id)
+			vgic_sgi_post(v->vm, t, intid);
+		else if (!v->needs_load) /* itself: it trapped here, so it is loaded */
 			vgic_sgi_self(v, intid);
 		else
 			virq_inject(v->vm, intid, t);
 	}
+}
+
+/*
+ * One handler per register, so the register is known without decoding it again. The
+ * usual SGI1R write, one vCPU named by its bit in the target list, goes straight to
+ * vgic_sgi_post() (another vCPU) or vgic_sgi_self(); anything else through the general
+ * decode (sgi_target_mask) and sgi_raise_list().
+ */
+static void sgi_raise(struct vcpu *v, u64 val, enum sgi_reg r)
+{
+	u32 intid = (u32)(val >> 24) & 0xf;
+	int t = sgi_plain_one(val);
+
+	if (r == SGI_REG_SGI1R && t >= 0 && (u32)t < v->vm->nr_vcpus) {
+		if ((u32)t != v->id)
+			vgic_sgi_post(v->vm, (u32)t, intid);
+		else if (!v->needs_load) /* itself: it trapped here, so it is loaded */
+			vgic_sgi_self(v, intid);
+		else
+			sgi_raise_list(v, 1u << t, intid, r);
+		return;
+	}
+	sgi_raise_list(v, sgi_target_mask(val, v->id, v->vm->nr_vcpus), intid, r);
 }
 
 /* Exit-less (one vCPU, config_exitless.c): only itself to reach, with a physical SGI. */

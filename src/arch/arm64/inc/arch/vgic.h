@@ -31,7 +31,12 @@ struct virq {
 	bool enabled;
 	bool pending;    /* waiting to be put in a list register */
 	bool level;      /* emulated level-triggered line is high */
-	bool in_lr;
+	bool in_lr;      /* held by a list register of the vCPU it goes to; written only on
+			  * the pCPU that vCPU is loaded on, under the lock, except when an
+			  * SGI or the HW-backed PPI is retired (vgic_sync, no lock): other
+			  * pCPUs read those only under the lock (GICR_ISPENDR0/ICPENDR0),
+			  * where in_lr may still say "held" for one the guest completed:
+			  * as before that vCPU's next exit reads its list registers back */
 	bool hw;         /* backed by the physical INTID of the same number */
 	bool group1;
 	bool edge;       /* GICD_ICFGR: edge-triggered */
@@ -80,6 +85,7 @@ void vgic_flush(struct vcpu *v);   /* before entering the guest: fill list regis
 void vgic_sync(struct vcpu *v);    /* after an exit: read back what the guest completed */
 bool vgic_has_pending(struct vcpu *v);
 void vgic_sgi_self(struct vcpu *v, u32 intid); /* virq_inject_loaded() for an SGI to itself */
+void vgic_sgi_post(struct vm *vm, u32 t, u32 intid); /* an SGI to another vCPU t of vm */
 /* I[SC]ACTIVER write for one interrupt: virtual (list register) and physical together. */
 /* The guest clears the pending state of a HW-backed interrupt waiting outside the list
  * registers: end its physical active state too (vgic.c). False if that state cannot be

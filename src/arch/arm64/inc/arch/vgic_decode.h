@@ -28,6 +28,20 @@ static inline bool sgi_self_only(u64 val, u32 self)
 {
 	return self < 16 && (val & ~(0xfULL << 24)) == 1ULL << self;
 }
+
+/*
+ * An SGI register value that names exactly one vCPU t < 16 in the plainest way:
+ * TargetList = 1 << t and every other field but INTID zero; t, or -1 for any other value.
+ * For such a value sgi_target_mask() gives 1 << t when t is a vCPU of the VM.
+ */
+static inline int sgi_plain_one(u64 val)
+{
+	u64 list = val & 0xffff;
+
+	if ((val & ~(0xfULL << 24 | 0xffffULL)) || !list || (list & (list - 1)))
+		return -1;
+	return __builtin_ctzll(list);
+}
 bool vgic_would_signal(u64 vmcr, u32 priority, bool group1);
 bool vgic_lr_would_signal(u64 lr, u64 vmcr);
 
