@@ -110,7 +110,16 @@ static u32 irq_vcpu(const struct vm *vm, const struct virq *irq, u32 intid, u32 
 	return vgic_spi_vcpu(irq, vm->nr_vcpus);
 }
 
-/* Caller holds vm->arch.vgic.lock. Keeps the per-vCPU pending count exact. */
+/* The slot of vm->arch.vgic.lpi[] whose interrupt state q is. */
+static u32 lpi_slot(const struct vm *vm, const struct virq *q)
+{
+	const struct vlpi *l = (const struct vlpi *)(const void *)((const u8 *)q -
+								    offsetof(struct vlpi, q));
+
+	return (u32)(l - vm->arch.vgic.lpi);
+}
+
+/* Caller holds vm->arch.vgic.lock. Keeps the per-vCPU pending count and bitmaps exact. */
 void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 {
 	u32 t = intid < VGIC_NR_PRIVATE ? irq->owner : irq_vcpu(vm, irq, intid, 0);
@@ -127,6 +136,11 @@ void vgic_set_pending(struct vm *vm, struct virq *irq, u32 intid, bool pending)
 		struct vgic_cpu *vc = &vm->vcpus[t].arch.vgic;
 
 		vc->pend_priv = pending ? vc->pend_priv | bit : vc->pend_priv & ~bit;
+	} else if (intid >= VGIC_LPI_BASE) {
+		u64 bit = 1ULL << lpi_slot(vm, irq);
+		struct vgic_cpu *vc = &vm->vcpus[t].arch.vgic;
+
+		vc->pend_lpi = pending ? vc->pend_lpi | bit : vc->pend_lpi & ~bit;
 	}
 }
 
@@ -559,8 +573,8 @@ static bool lpi_would_signal(struct vcpu *v, u64 vmcr)
 {
 	const struct vgic_dist *d = &v->vm->arch.vgic;
 
-	for (u32 k = 0; k < VGIC_NR_LPIS; k++) {
-		const struct vlpi *l = &d->lpi[k];
+	for (u64 m = v->arch.vgic.pend_lpi; m; m &= m - 1) {
+		const struct vlpi *l = &d->lpi[__builtin_ctzll(m)];
 
 		if (l->intid && l->q.owned && l->q.target == v->id && deliverable(v->vm, &l->q) &&
 		    vgic_would_signal(vmcr, l->q.priority, true))

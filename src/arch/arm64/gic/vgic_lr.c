@@ -67,14 +67,15 @@ u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_
 			best_prio = q->priority;
 		}
 	}
-	return vc->lpis_on ? vgic_lpi_pick(d, vcpu_id, best, best_prio) : best;
+	return vc->lpis_on ? vgic_lpi_pick(d, vc->pend_lpi, vcpu_id, best, best_prio) : best;
 }
 
-/* The best LPI of vcpu_id if it beats best (priority best_prio), else best. */
-u32 vgic_lpi_pick(const struct vgic_dist *d, u32 vcpu_id, u32 best, u32 best_prio)
+/* The best LPI of vcpu_id among the slots in pend if it beats best (priority best_prio),
+ * else best. */
+u32 vgic_lpi_pick(const struct vgic_dist *d, u64 pend, u32 vcpu_id, u32 best, u32 best_prio)
 {
-	for (u32 k = 0; k < VGIC_NR_LPIS; k++) {
-		const struct vlpi *l = &d->lpi[k];
+	for (; pend; pend &= pend - 1) {
+		const struct vlpi *l = &d->lpi[__builtin_ctzll(pend)];
 
 		if (l->intid && l->q.owned && l->q.priority < best_prio &&
 		    vgic_deliverable(d, &l->q) && l->q.target == vcpu_id) {

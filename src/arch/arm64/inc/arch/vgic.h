@@ -50,6 +50,7 @@ struct vgic_cpu {
 	u32 waker;       /* GICR_WAKER.ProcessorSleep */
 	u32 nr_pending;  /* interrupts pending for this vCPU and not yet in a list register */
 	u32 pend_priv;   /* bitmap of the pending ones among SGIs/PPIs */
+	u64 pend_lpi;    /* slots of vgic_dist.lpi[] pending for this vCPU (vgic_set_pending) */
 	u16 lr_intid[LIM_VGIC_LRS]; /* INTID held by each list register (0 = free) */
 	u32 lrs_used;    /* bitmap of list registers holding an interrupt */
 	bool lpis_on;    /* GICR_CTLR.EnableLPIs */
@@ -66,6 +67,8 @@ struct vlpi {
 	u16 intid;
 	struct virq q;   /* target: the vCPU of its collection; group1, edge */
 };
+
+_Static_assert(VGIC_NR_LPIS <= 64, "vgic_cpu.pend_lpi has a bit per LPI slot");
 
 struct vgic_dist {
 	spinlock_t lock;

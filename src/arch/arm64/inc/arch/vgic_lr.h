@@ -21,8 +21,9 @@ bool vgic_deliverable_priv(const struct virq *q);
 /* INTID to put in a list register next for vCPU vcpu_id, or VGIC_SPURIOUS. */
 u32 vgic_lr_pick(const struct vgic_cpu *vc, const struct vgic_dist *d, u32 vcpu_id,
 		 u32 nr_vcpus);
-/* The best deliverable LPI of vcpu_id beating best (priority value best_prio), else best. */
-u32 vgic_lpi_pick(const struct vgic_dist *d, u32 vcpu_id, u32 best, u32 best_prio);
+/* The best deliverable LPI of vcpu_id beating best (priority value best_prio), else best;
+ * only the slots of d->lpi[] in pend (vgic_cpu.pend_lpi: the pending ones) are visited. */
+u32 vgic_lpi_pick(const struct vgic_dist *d, u64 pend, u32 vcpu_id, u32 best, u32 best_prio);
 /* ICH_LR<n>_EL2 value presenting q (INTID intid) as pending. */
 u64 vgic_lr_make(const struct virq *q, u32 intid);
 /* Lowest list register among the first nr_lrs (at most 31) not in lrs_used, or -1. */

@@ -316,6 +316,7 @@ static struct virq *lpi_pending(u32 k, u32 intid, u8 prio, u32 target)
 	l->q.edge = true;
 	l->q.target = target;
 	vc.nr_pending++;
+	vc.pend_lpi |= 1ULL << k; /* vc stands for both vCPUs here: pick() checks the target */
 	return &l->q;
 }
 
@@ -342,7 +343,10 @@ TEST(lpis_compete_by_priority_and_target)
 	CHECK_EQ(pick(0), 9000);
 	lpi_pending(2, 8300, 0x10, 1);          /* higher priority, other vCPU's collection */
 	CHECK_EQ(pick(0), 9000);
-	CHECK_EQ(vgic_lpi_pick(&dist, 1, VGIC_SPURIOUS, 0x100), 8300);
+	CHECK_EQ(vgic_lpi_pick(&dist, vc.pend_lpi, 1, VGIC_SPURIOUS, 0x100), 8300);
+	CHECK_EQ(vgic_lpi_pick(&dist, 1ULL << 0, 1, VGIC_SPURIOUS, 0x100), VGIC_SPURIOUS);
+	CHECK_EQ(vgic_lpi_pick(&dist, 0, 1, VGIC_SPURIOUS, 0x100), VGIC_SPURIOUS); /* none in pend */
+	CHECK_EQ(vgic_lpi_pick(&dist, 1ULL << 7, 0, VGIC_SPURIOUS, 0x100), 9000); /* only slot 7 */
 	q = lpi_pending(5, 16383, 0x08, 0);     /* the last LPI INTID of the VM */
 	CHECK_EQ(pick(0), 16383);
 	q->enabled = false;                     /* its property byte says disabled */
