@@ -72,6 +72,7 @@ static void run_once(struct cpu *c, struct vcpu *v)
 {
 	if (v->needs_load)
 		vcpu_load(v);
+	c->sched.alone = sched_alone(c) ? v : NULL;
 	do
 		vcpu_run(v);
 	while (may_resume(c, v));

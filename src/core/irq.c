@@ -121,6 +121,23 @@ void irq_handle_group0(bool guest_exit)
 	}
 }
 
+/*
+ * One interrupt, for a pCPU that waited at EL2 and resumes its guest next (arch: the fast
+ * path's WFI): the one that woke it, usually an injector's kick. Any other pending is not
+ * looked for: the guest's entry with HCR_EL2.IMO = 1 exits for it at once, and its exit
+ * handles it, so only the rare second interrupt pays for the round trip.
+ */
+void irq_handle_first(void)
+{
+	u32 intid = arch_irq_ack();
+
+	cpu()->irq_from_guest = false;
+	if (intid < IRQ_NR)
+		dispatch(intid);
+	else if (intid >= IRQ_SPECIAL_END && arch_irq_msi(intid))
+		irq_count(STAT_IRQ_DEV);
+}
+
 void irq_handle_pending(bool guest_exit)
 {
 	cpu()->irq_from_guest = guest_exit;

@@ -188,15 +188,16 @@ static inline __attribute__((always_inline)) bool fast_resume(const struct cpu *
 
 /*
  * A WFI (ESR_EL2 EC 0x01, ISS TI = 0b00: Arm ARM D19.2.37; trapped by HCR_EL2.TWI) that
- * may wait on the fast path: from AArch64, of the vCPU alone on a bind pCPU (sched_alone:
- * the loop would have nothing else to run), not a gicv4 VM's (whose vPE leaves residency
- * while it waits: virq_wait, its_v4.c). The caller checked go_round.
+ * may wait on the fast path: from AArch64, of the vCPU alone on a bind pCPU (sched_alone,
+ * as the loop found it when it entered v: the loop would have nothing else to run), not a
+ * gicv4 VM's (whose vPE leaves residency while it waits: virq_wait, its_v4.c). The caller
+ * checked go_round, which any change since would have set (cpu_sched.alone).
  */
 static inline __attribute__((always_inline)) bool wfi_here(const struct cpu *c,
 							   const struct vcpu *v, u64 esr)
 {
 	return ESR_EC(esr) == EC_WFX && !(ESR_ISS(esr) & 3) &&
-	       !exc_from_aarch32(v->arch.regs.pstate) && !v->arch.vpe.on && sched_alone(c);
+	       !exc_from_aarch32(v->arch.regs.pstate) && !v->arch.vpe.on && c->sched.alone == v;
 }
 
 /*
@@ -204,7 +205,7 @@ static inline __attribute__((always_inline)) bool wfi_here(const struct cpu *c,
  * round it: a bind pCPU with one vCPU has nothing else to do while it waits. v stays
  * runnable and is marked wfi_fast, then, unless an interrupt would wake it already, the
  * pCPU waits for an interrupt with the time counted as idle (util_idle_*, what the load
- * and the CPU-frequency code read), handles what came (irq_handle_pending: the kick of an
+ * and the CPU-frequency code read), handles what woke it (irq_handle_first: the kick of an
  * injector, the virtual timer, ...), and injects what is pending (vgic_flush) and resumes
  * the guest. An injector on another pCPU marks the interrupt pending, fences and reads
  * wfi_fast (sched_wake): either it sees the mark and kicks (the WFI wakes on the
@@ -225,7 +226,7 @@ static __attribute__((noinline)) u64 fast_wfi(struct cpu *c, struct vcpu *v, u64
 		util_idle_exit(c);
 	}
 	v->wfi_fast = false;
-	irq_handle_pending(false);
+	irq_handle_first();
 	if (!c->go_round) {
 		vgic_flush(v);
 		if (fast_resume(c, v))

@@ -33,6 +33,7 @@ struct vm;
 void irq_init(void);              /* boot CPU: the distributor */
 int irq_cpu_init(void);           /* every CPU: its interface and registered private irqs */
 void irq_handle_pending(bool guest_exit); /* drain the CPU interface until spurious */
+void irq_handle_first(void);   /* only the first pending: a wait's wake-up (irq.c) */
 void irq_handle_group0(bool guest_exit); /* the same for Group 0 (an exit-less pCPU's own, FIQs) */
 /*
  * Own intid from now on: fn runs for it on the pCPU it is routed to. A private

@@ -67,6 +67,10 @@ struct cpu_sched {
 	struct vcpu *rq[SCHED_RQ_MAX]; /* vCPUs homed on this pCPU */
 	u32 nr_rq;
 	struct vcpu *current;           /* loaded vCPU (its state is in the registers), or NULL */
+	const struct vcpu *alone;       /* current if sched_alone() held when the loop last
+					 * entered it, else NULL: read by the fast path only
+					 * while go_round is 0, i.e. before any change to what
+					 * sched_alone() reads (each writer marks need_resched) */
 	u64 run_start;                  /* when current last started running */
 	u64 slice_end;                  /* hyp timer deadline for preemption, 0 = none */
 	u64 idle_ticks;                 /* total time in the idle vCPU */

@@ -136,8 +136,10 @@ void sched_wake(struct vcpu *v)
 	if (v->state == VCPU_WFI)
 		v->state = VCPU_RUNNABLE;
 	else if (v->wfi_fast) { /* waits on its pCPU's fast path: the kick alone wakes it, and
-				 * it injects what is pending itself (arch, fast_wfi) */
-		cpu_kick(v->pcpu);
+				 * it injects what is pending itself (arch, fast_wfi). That pCPU
+				 * is online and not this one (which runs this, not fast_wfi):
+				 * cpu_kick()'s checks hold already. */
+		arch_irq_send_ipi(v->pcpu);
 		return;
 	}
 	sched_set_need_resched(v->pcpu);

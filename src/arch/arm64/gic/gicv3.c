@@ -138,6 +138,11 @@ int gicv3_proc_number(u64 mpidr)
 	return rd ? (int)((*(volatile u64 *)(rd + GICR_TYPER) >> 8) & 0xffff) : -1;
 }
 
+static u64 sgi_value(u32 sgi, u64 mpidr);
+
+/* ICC_SGI1R/SGI0R value reaching each pCPU, without the INTID (arch_irq_send_ipi). */
+static u64 kick_route[MAX_CPUS];
+
 /* This CPU's redistributor and CPU interface; the kick SGI (cpu_kick) enabled. */
 int arch_irq_cpu_init(void)
 {
@@ -157,6 +162,7 @@ int arch_irq_cpu_init(void)
 	for (u32 i = 0; i < 32; i += 4)
 		*(volatile u32 *)(sgi + GICR_IPRIORITYR0 + i) = 0xa0a0a0a0;
 	cpu_interface_init();
+	kick_route[cpu()->id] = sgi_value(0, cpu()->mpidr); /* before cpu_kick may send here */
 	gicv3_set_priority(GIC_SGI_KICK, GIC_PRIO_HYP);
 	arch_irq_enable(GIC_SGI_KICK, true);
 	return 0;
@@ -228,15 +234,6 @@ void gicv3_send_sgi(u32 sgi, u64 mpidr)
 	isb();
 }
 
-/* A Group 0 SGI: forwarded only to a PE where that SGI is Group 0 (IHI 0069 table
- * "Forwarding an SGI to a target PE"; one Security state, GICD_CTLR.DS = 1). */
-static void gicv3_send_sgi0(u32 sgi, u64 mpidr)
-{
-	dsb(ishst);
-	write_sysreg(ICC_SGI0R_EL1, sgi_value(sgi, mpidr));
-	isb();
-}
-
 u32 arch_irq_ack(void)
 {
 	u32 id = (u32)read_sysreg(ICC_IAR1_EL1) & 0xffffff;
@@ -257,13 +254,19 @@ void arch_irq_deactivate(u32 intid)
 	isb();
 }
 
-/* An exit-less pCPU takes only Group 0 at EL2 while its guest runs (exitless.c). */
+/* An exit-less pCPU takes only Group 0 at EL2 while its guest runs (exitless.c): its kick
+ * is a Group 0 SGI, forwarded only to a PE where that SGI is Group 0 (IHI 0069 table
+ * "Forwarding an SGI to a target PE"; one Security state, GICD_CTLR.DS = 1). */
 void arch_irq_send_ipi(u32 pcpu)
 {
+	u64 route = kick_route[pcpu];
+
+	dsb(ishst);
 	if (cpus[pcpu].exitless)
-		gicv3_send_sgi0(GIC_SGI_XL_KICK, cpus[pcpu].mpidr);
+		write_sysreg(ICC_SGI0R_EL1, route | (u64)GIC_SGI_XL_KICK << 24);
 	else
-		gicv3_send_sgi(GIC_SGI_KICK, cpus[pcpu].mpidr);
+		write_sysreg(ICC_SGI1R_EL1, route | (u64)GIC_SGI_KICK << 24);
+	isb();
 }
 
 u32 arch_irq_ack0(void)
