@@ -605,12 +605,7 @@ static bool soft_would_signal(struct vcpu *v, u64 vmcr)
 	return v->arch.vgic.lpis_on && lpi_would_signal(v, vmcr);
 }
 
-/*
- * Whether the loaded vCPU v has an interrupt that would be signalled to it, i.e. one
- * that ends a WFI (Arm ARM D1.6.2; GIC IHI 0069 4.8): pending, its group enabled in
- * ICH_VMCR_EL2 and its priority above the guest's mask (vgic_decode.c). An interrupt the
- * guest masked by priority or group stays pending without keeping the vCPU awake.
- */
+/* A software-pending interrupt of v that would be signalled, under the lock. */
 static __attribute__((noinline)) bool soft_pending(struct vcpu *v, u64 vmcr)
 {
 	bool any;
@@ -621,6 +616,8 @@ static __attribute__((noinline)) bool soft_pending(struct vcpu *v, u64 vmcr)
 	return any;
 }
 
+/* vgic_has_pending() once something is pending or in a list register: out of line, so
+ * that the usual answer on a waiting real-time vCPU ("nothing") takes no stack frame. */
 static __attribute__((noinline)) bool has_pending(struct vcpu *v)
 {
 	u64 vmcr = read_sysreg(ICH_VMCR_EL2);
@@ -633,6 +630,12 @@ static __attribute__((noinline)) bool has_pending(struct vcpu *v)
 	return false;
 }
 
+/*
+ * Whether the loaded vCPU v has an interrupt that would be signalled to it, i.e. one
+ * that ends a WFI (Arm ARM D1.6.2; GIC IHI 0069 4.8): pending, its group enabled in
+ * ICH_VMCR_EL2 and its priority above the guest's mask (vgic_decode.c). An interrupt the
+ * guest masked by priority or group stays pending without keeping the vCPU awake.
+ */
 bool vgic_has_pending(struct vcpu *v)
 {
 	return (v->arch.vgic.nr_pending || v->arch.vgic.lrs_used) && has_pending(v);
