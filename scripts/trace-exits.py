@@ -97,6 +97,10 @@ def exits(log, cpus, entries):
                 continue
             pc = int(m.group(2), 16)
             if pc in entries:
+                if cur[c] == [pc]:
+                    # the vector's first block logged twice in a row (an IRQ taken at a
+                    # block boundary under icount): one entry, not a one-instruction exit
+                    continue
                 if cur[c]:
                     out[c].append(tuple(cur[c]))
                 cur[c] = [pc]
