@@ -190,7 +190,9 @@ FREQ_CPU = re.compile(r"cpu(\d+) pool=(\S+) policy=(\S+) load=(\S+) req=(\S+) le
 def freq(m):
     """The shell's `freq` view (the shell must have the focus): {pCPU: dict}."""
     m.send("freq\r")
-    m.expect(r"requests:[^\r\n]*")
+    # up to the line's end: pexpect matches as soon as the regex does, and "[^\r\n]*" alone
+    # matched a line still arriving ("requests: linu": a fresh-check run failed on it)
+    m.expect(r"requests:[^\r\n]*[\r\n]")
     text = m.p.before + m.p.after
     m.expect(r"rtvisor> ")
     out = {}
