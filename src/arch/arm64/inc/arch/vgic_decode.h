@@ -20,16 +20,6 @@ bool sgi_reg_group0_only(enum sgi_reg r);
 u32 sgi_target_mask(u64 val, u32 self, u32 nr_vcpus);
 
 /*
- * An SGI register value that names the sender alone (vCPU self < 16) in the plainest way:
- * TargetList = 1 << self and every other field but INTID [27:24] zero (IRM, RS, Aff1..3,
- * the RES0 bits). sgi_target_mask() gives 1 << self for it; the self-SGI's shortcut.
- */
-static inline bool sgi_self_only(u64 val, u32 self)
-{
-	return self < 16 && (val & ~(0xfULL << 24)) == 1ULL << self;
-}
-
-/*
  * An SGI register value that names exactly one vCPU t < 16 in the plainest way:
  * TargetList = 1 << t and every other field but INTID zero; t, or -1 for any other value.
  * For such a value sgi_target_mask() gives 1 << t when t is a vCPU of the VM.

@@ -40,26 +40,29 @@ TEST(sgi_targets)
 	CHECK_EQ(sgi_target_mask(0xfULL << 44 | 0xffff, 0, 8), 0);  /* RS 15 */
 }
 
-/* The shortcut says "self alone" only where the full decode says so too. */
-TEST(sgi_self_only_agrees_with_the_decode)
+/* The shortcut names one vCPU only where the full decode names that one alone too. */
+TEST(sgi_plain_one_agrees_with_the_decode)
 {
 	static const u64 extra[] = { 0, 0xfULL << 24, 5ULL << 24, 1ULL << 40, 1ULL << 16,
 				     1ULL << 32, 1ULL << 48, 1ULL << 44, 1ULL << 28, 1ULL << 63,
 				     0x3, 0xffff };
 
-	for (u32 self = 0; self < 20; self++)
+	for (u32 t = 0; t < 20; t++)
 		for (u32 i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-			u64 val = (self < 16 ? 1ULL << self : 0) | extra[i];
+			u64 val = (t < 16 ? 1ULL << t : 0) | extra[i];
+			int one = sgi_plain_one(val);
 
-			if (sgi_self_only(val, self))
-				CHECK_EQ(sgi_target_mask(val, self, 16), 1u << self);
+			if (one >= 0)
+				for (u32 self = 0; self < 16; self++)
+					CHECK_EQ(sgi_target_mask(val, self, 16), 1u << one);
 		}
-	CHECK(sgi_self_only(1ULL << 3 | 7ULL << 24, 3));
-	CHECK(!sgi_self_only(1ULL << 3 | 1ULL << 40, 3));  /* IRM: the others */
-	CHECK(!sgi_self_only(1ULL << 3 | 1ULL << 2, 3));   /* another target too */
-	CHECK(!sgi_self_only(1ULL << 3 | 1ULL << 16, 3));  /* Aff1 = 1 */
-	CHECK(!sgi_self_only(1ULL << 3, 2));               /* not the sender */
-	CHECK(!sgi_self_only(1ULL << 16, 16));             /* self 16: RS 1, not this form */
+	CHECK_EQ(sgi_plain_one(1ULL << 3 | 7ULL << 24), 3);
+	CHECK_EQ(sgi_plain_one(1ULL << 3 | 1ULL << 40), -1);  /* IRM: the others */
+	CHECK_EQ(sgi_plain_one(1ULL << 3 | 1ULL << 2), -1);   /* another target too */
+	CHECK_EQ(sgi_plain_one(1ULL << 3 | 1ULL << 16), -1);  /* Aff1 = 1 */
+	CHECK_EQ(sgi_plain_one(1ULL << 3), 3);                /* vCPU 3, whoever sends */
+	CHECK_EQ(sgi_plain_one(1ULL << 16), -1);              /* vCPU 16: RS 1, not this form */
+	CHECK_EQ(sgi_plain_one(0), -1);                       /* nobody */
 }
 
 TEST(wfi_wakes_only_for_a_signalled_interrupt)
@@ -85,7 +88,7 @@ int main(void)
 	RUN(sgi_registers_by_op1_and_op2);
 	RUN(sgi_groups_with_one_security_state);
 	RUN(sgi_targets);
-	RUN(sgi_self_only_agrees_with_the_decode);
+	RUN(sgi_plain_one_agrees_with_the_decode);
 	RUN(wfi_wakes_only_for_a_signalled_interrupt);
 	HARNESS_END("test_vgic_decode");
 }
